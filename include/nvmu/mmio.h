@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file mmio.h
+ * @brief Barriers and MMIO accessors for device registers (inline, hot-path safe).
+ */
+#ifndef NVMU_MMIO_H
+#define NVMU_MMIO_H
+
+#include <stdint.h>
+
+/** Order earlier stores to memory before later stores (e.g. SQE before doorbell). */
+#define nvmu_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+/** Order earlier loads before later loads (e.g. CQE phase before CQE body). */
+#define nvmu_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+/** Full barrier. */
+#define nvmu_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/** Read a 32-bit device register. */
+static inline uint32_t nvmu_mmio_read32(const volatile void *addr)
+{
+	return *(const volatile uint32_t *)addr;
+}
+
+/** Write a 32-bit device register. */
+static inline void nvmu_mmio_write32(volatile void *addr, uint32_t val)
+{
+	*(volatile uint32_t *)addr = val;
+}
+
+/** Read a 64-bit register as two 32-bit reads, low half first (as NVMe allows). */
+static inline uint64_t nvmu_mmio_read64(const volatile void *addr)
+{
+	const volatile uint32_t *p = (const volatile uint32_t *)addr;
+	uint64_t lo = p[0];
+	uint64_t hi = p[1];
+	return lo | (hi << 32);
+}
+
+/** Write a 64-bit register as two 32-bit writes, low half first. */
+static inline void nvmu_mmio_write64(volatile void *addr, uint64_t val)
+{
+	volatile uint32_t *p = (volatile uint32_t *)addr;
+	p[0] = (uint32_t)val;
+	p[1] = (uint32_t)(val >> 32);
+}
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file support.h
+ * @brief Support layer: errors with messages, logging sink, deadlines, page-aligned memory.
+ *
+ * Every nvmu function that can fail returns 0 or a negative errno. When it fails it also
+ * leaves a human-readable message for the calling thread, which says what went wrong and,
+ * where there is one, what to do about it: read it with nvmu_last_error().
+ */
+#ifndef NVMU_SUPPORT_H
+#define NVMU_SUPPORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define NVMU_API __attribute__((visibility("default")))
+#define NVMU_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define NVMU_API
+#define NVMU_PRINTF(f, a)
+#endif
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+/** Message of the last failure on this thread ("" if none). Valid until the next failure. */
+NVMU_API const char *nvmu_last_error(void);
+
+/**
+ * Record a failure message for this thread (and log it at debug level).
+ * Returns -err, so a caller can write `return nvmu_fail(ENODEV, "...")`.
+ */
+NVMU_API int nvmu_fail(int err, const char *fmt, ...) NVMU_PRINTF(2, 3);
+
+/** Prefix the current message of this thread with more context; returns -err. */
+NVMU_API int nvmu_fail_context(int err, const char *fmt, ...) NVMU_PRINTF(2, 3);
+
+/** Forget the last failure message of this thread. */
+NVMU_API void nvmu_clear_error(void);
+
+/* ---- logging --------------------------------------------------------------------- */
+
+enum nvmu_log_level {
+	NVMU_LOG_ERROR = 0,
+	NVMU_LOG_WARN = 1,
+	NVMU_LOG_INFO = 2,
+	NVMU_LOG_DEBUG = 3,
+};
+
+/** A log sink receives one formatted message (no trailing newline). */
+typedef void (*nvmu_log_fn)(void *ctx, enum nvmu_log_level level, const char *msg);
+
+/**
+ * Route the library's log messages to @p fn (NULL restores the default sink, which writes
+ * to stderr). The library never writes to stdout.
+ */
+NVMU_API void nvmu_log_set_sink(nvmu_log_fn fn, void *ctx);
+
+/** Messages above @p level are dropped (default NVMU_LOG_WARN, or $NVMU_LOG_LEVEL 0-3). */
+NVMU_API void nvmu_log_set_level(enum nvmu_log_level level);
+
+/** Emit one message through the current sink. */
+NVMU_API void nvmu_log(enum nvmu_log_level level, const char *fmt, ...) NVMU_PRINTF(2, 3);
+
+/* ---- time and deadlines ---------------------------------------------------------- */
+
+/** Monotonic time in nanoseconds (CLOCK_MONOTONIC, served by the vDSO: no system call). */
+NVMU_API uint64_t nvmu_now_ns(void);
+
+/** A deadline @p ms milliseconds from now, in nvmu_now_ns() units. */
+NVMU_API uint64_t nvmu_deadline_ms(uint64_t ms);
+
+/** True once nvmu_now_ns() has reached @p deadline. */
+NVMU_API bool nvmu_deadline_passed(uint64_t deadline);
+
+/** Sleep for @p us microseconds (not for hot paths). */
+NVMU_API void nvmu_sleep_us(uint64_t us);
+
+/* ---- page-aligned memory --------------------------------------------------------- */
+
+/** The host's base page size. */
+NVMU_API size_t nvmu_page_size(void);
+
+enum nvmu_mem_flags {
+	NVMU_MEM_HUGEPAGE = 1u << 0, /**< back with hugetlbfs pages (fails if none reserved) */
+};
+
+/**
+ * Allocate @p len bytes (rounded up to the page size, or to 2 MiB for hugepages) of
+ * zeroed, page-aligned anonymous memory. Returns 0 and sets *out, or a negative errno.
+ */
+NVMU_API int nvmu_mem_alloc(size_t len, unsigned flags, void **out);
+
+/** Release memory from nvmu_mem_alloc(); @p len and @p flags as given to it. */
+NVMU_API void nvmu_mem_free(void *ptr, size_t len, unsigned flags);
+
+/** Round @p v up to a multiple of @p align (a power of two). */
+static inline uint64_t nvmu_align_up(uint64_t v, uint64_t align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif
