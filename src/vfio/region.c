@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* Device regions: BAR mappings that honour sparse mmap areas, region I/O, config space. */
+#include <errno.h>
+#include <linux/vfio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vfio/vfio_internal.h"
+
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_MASTER 0x4
+
+/* Fetch a region's info including its capability chain (second call sized by argsz). */
+static struct vfio_region_info *fetch_info(struct nvmu_vfio_device *d, uint32_t index)
+{
+	struct vfio_region_info *info = calloc(1, sizeof(*info));
+	uint32_t need;
+
+	if (!info)
+		return NULL;
+	info->argsz = sizeof(*info);
+	info->index = index;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0)
+		goto fail;
+	need = info->argsz;
+	if (need > sizeof(*info)) {
+		struct vfio_region_info *big = realloc(info, need);
+
+		if (!big)
+			goto fail;
+		info = big;
+		memset(info, 0, need);
+		info->argsz = need;
+		info->index = index;
+		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0)
+			goto fail;
+	}
+	return info;
+fail:
+	free(info);
+	return NULL;
+}
+
+static void parse_sparse(const struct vfio_region_info *info, struct nvmu_vfio_region *r)
+{
+	uint32_t off;
+
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return;
+	for (off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= info->argsz;) {
+		const struct vfio_info_cap_header *hdr = (const void *)((const char *)info + off);
+
+		if (hdr->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
+			const struct vfio_region_info_cap_sparse_mmap *sp = (const void *)hdr;
+
+			for (uint32_t i = 0; i < sp->nr_areas && r->nr_sparse < NVMU_VFIO_MAX_SPARSE; i++) {
+				r->sparse[r->nr_sparse].offset = sp->areas[i].offset;
+				r->sparse[r->nr_sparse].size = sp->areas[i].size;
+				r->nr_sparse++;
+			}
+		}
+		if (hdr->next <= off)
+			break; /* a chain must move forward; never loop */
+		off = hdr->next;
+	}
+}
+
+int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvmu_vfio_region *r)
+{
+	struct vfio_region_info *info;
+
+	if (index >= d->num_regions)
+		return nvmu_fail(EINVAL, "%s has %u regions; there is no region %u", d->addr,
+				 d->num_regions, index);
+	info = fetch_info(d, index);
+	if (!info)
+		return nvmu_fail(errno ? errno : ENOMEM, "VFIO_DEVICE_GET_REGION_INFO %s region %u: %s",
+				 d->addr, index, strerror(errno ? errno : ENOMEM));
+	memset(r, 0, sizeof(*r));
+	r->index = index;
+	r->size = info->size;
+	r->offset = info->offset;
+	r->readable = info->flags & VFIO_REGION_INFO_FLAG_READ;
+	r->writable = info->flags & VFIO_REGION_INFO_FLAG_WRITE;
+	r->mmappable = info->flags & VFIO_REGION_INFO_FLAG_MMAP;
+	parse_sparse(info, r);
+	free(info);
+	return 0;
+}
+
+/* Map one area of a BAR over the reserved range at base+off. */
+static int map_area(struct nvmu_vfio_device *d, const struct nvmu_vfio_region *r, char *base,
+		    uint64_t off, uint64_t size)
+{
+	int prot = (r->readable ? PROT_READ : 0) | (r->writable ? PROT_WRITE : 0);
+	void *p;
+
+	if (off + size > r->size || off + size < off)
+		return nvmu_fail(EINVAL, "%s BAR%u: mmap area [%#llx, +%#llx) lies outside the %#llx-byte BAR",
+				 d->addr, r->index, (unsigned long long)off, (unsigned long long)size,
+				 (unsigned long long)r->size);
+	p = mmap(base + off, size, prot, MAP_SHARED | MAP_FIXED, d->fd, (off_t)(r->offset + off));
+	if (p == MAP_FAILED)
+		return nvmu_fail(errno, "cannot mmap %s BAR%u at %#llx: %s", d->addr, r->index,
+				 (unsigned long long)off, strerror(errno));
+	return 0;
+}
+
+int nvmu_vfio_map_bar(struct nvmu_vfio_device *d, unsigned bar, void **base, size_t *size)
+{
+	struct nvmu_vfio_bar_map *m;
+	char *reserve;
+	int ret;
+
+	if (bar >= NVMU_VFIO_NR_BARS)
+		return nvmu_fail(EINVAL, "there is no BAR%u (BARs are 0-5)", bar);
+	m = &d->bars[bar];
+	if (m->base) {
+		*base = m->base;
+		*size = m->size;
+		return 0;
+	}
+	ret = nvmu_vfio_region_info(d, bar, &m->region);
+	if (ret < 0)
+		return ret;
+	if (m->region.size == 0)
+		return nvmu_fail(ENODEV, "%s has no BAR%u", d->addr, bar);
+	if (!m->region.mmappable)
+		return nvmu_fail(ENOTSUP, "%s BAR%u cannot be mmapped (use region read/write)",
+				 d->addr, bar);
+	/* Reserve the whole BAR as inaccessible, then place the allowed areas over it. */
+	reserve = mmap(NULL, m->region.size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (reserve == MAP_FAILED)
+		return nvmu_fail(errno, "cannot reserve %#llx bytes for %s BAR%u: %s",
+				 (unsigned long long)m->region.size, d->addr, bar, strerror(errno));
+	if (m->region.nr_sparse == 0)
+		ret = map_area(d, &m->region, reserve, 0, m->region.size);
+	for (uint32_t i = 0; i < m->region.nr_sparse && ret == 0; i++)
+		ret = map_area(d, &m->region, reserve, m->region.sparse[i].offset,
+			       m->region.sparse[i].size);
+	if (ret < 0) {
+		munmap(reserve, m->region.size);
+		return ret;
+	}
+	m->base = reserve;
+	m->size = m->region.size;
+	*base = m->base;
+	*size = m->size;
+	return 0;
+}
+
+bool nvmu_vfio_bar_range_mapped(const struct nvmu_vfio_device *d, unsigned bar, uint64_t off,
+				uint64_t len)
+{
+	const struct nvmu_vfio_bar_map *m;
+
+	if (bar >= NVMU_VFIO_NR_BARS || !d->bars[bar].base)
+		return false;
+	m = &d->bars[bar];
+	if (off + len > m->size || off + len < off)
+		return false;
+	if (m->region.nr_sparse == 0)
+		return true;
+	for (uint32_t i = 0; i < m->region.nr_sparse; i++)
+		if (off >= m->region.sparse[i].offset &&
+		    off + len <= m->region.sparse[i].offset + m->region.sparse[i].size)
+			return true;
+	return false;
+}
+
+void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar)
+{
+	struct nvmu_vfio_bar_map *m;
+
+	if (bar >= NVMU_VFIO_NR_BARS)
+		return;
+	m = &d->bars[bar];
+	if (m->base)
+		munmap(m->base, m->size);
+	memset(m, 0, sizeof(*m));
+}
+
+static int region_offset(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, size_t len,
+			 uint64_t *fd_off)
+{
+	struct nvmu_vfio_region r;
+	int ret;
+
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		*fd_off = d->config_offset + off;
+		return 0;
+	}
+	ret = nvmu_vfio_region_info(d, index, &r);
+	if (ret < 0)
+		return ret;
+	if (off + len > r.size || off + len < off)
+		return nvmu_fail(EINVAL, "%s region %u: [%#llx, +%zu) is beyond its %#llx bytes",
+				 d->addr, index, (unsigned long long)off, len,
+				 (unsigned long long)r.size);
+	*fd_off = r.offset + off;
+	return 0;
+}
+
+int nvmu_vfio_region_read(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, void *buf,
+			  size_t len)
+{
+	uint64_t fd_off;
+	ssize_t n;
+	int ret = region_offset(d, index, off, len, &fd_off);
+
+	if (ret < 0)
+		return ret;
+	n = pread(d->fd, buf, len, (off_t)fd_off);
+	if (n != (ssize_t)len)
+		return nvmu_fail(n < 0 ? errno : EIO, "read of %zu bytes at %#llx of %s region %u failed%s%s",
+				 len, (unsigned long long)off, d->addr, index, n < 0 ? ": " : "",
+				 n < 0 ? strerror(errno) : "");
+	return 0;
+}
+
+int nvmu_vfio_region_write(struct nvmu_vfio_device *d, uint32_t index, uint64_t off,
+			   const void *buf, size_t len)
+{
+	uint64_t fd_off;
+	ssize_t n;
+	int ret = region_offset(d, index, off, len, &fd_off);
+
+	if (ret < 0)
+		return ret;
+	n = pwrite(d->fd, buf, len, (off_t)fd_off);
+	if (n != (ssize_t)len)
+		return nvmu_fail(n < 0 ? errno : EIO, "write of %zu bytes at %#llx of %s region %u failed%s%s",
+				 len, (unsigned long long)off, d->addr, index, n < 0 ? ": " : "",
+				 n < 0 ? strerror(errno) : "");
+	return 0;
+}
+
+int nvmu_vfio_config_read16(struct nvmu_vfio_device *d, uint32_t off, uint16_t *val)
+{
+	uint8_t b[2];
+	int ret = nvmu_vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, off, b, sizeof(b));
+
+	if (ret == 0)
+		*val = (uint16_t)(b[0] | b[1] << 8);
+	return ret;
+}
+
+int nvmu_vfio_config_read32(struct nvmu_vfio_device *d, uint32_t off, uint32_t *val)
+{
+	uint8_t b[4];
+	int ret = nvmu_vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, off, b, sizeof(b));
+
+	if (ret == 0)
+		*val = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return ret;
+}
+
+int nvmu_vfio_config_write16(struct nvmu_vfio_device *d, uint32_t off, uint16_t val)
+{
+	uint8_t b[2] = { (uint8_t)val, (uint8_t)(val >> 8) };
+
+	return nvmu_vfio_region_write(d, VFIO_PCI_CONFIG_REGION_INDEX, off, b, sizeof(b));
+}
+
+int nvmu_vfio_set_bus_master(struct nvmu_vfio_device *d, bool on)
+{
+	uint16_t cmd = 0;
+	int ret = nvmu_vfio_config_read16(d, PCI_COMMAND, &cmd);
+
+	if (ret < 0)
+		return ret;
+	cmd = on ? (uint16_t)(cmd | PCI_COMMAND_MASTER) : (uint16_t)(cmd & ~PCI_COMMAND_MASTER);
+	return nvmu_vfio_config_write16(d, PCI_COMMAND, cmd);
+}
