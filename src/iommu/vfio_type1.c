@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* The VFIO type1 IOMMU backend: DMA map/unmap ioctls and the container's IOVA space. */
+#include <errno.h>
+#include <linux/vfio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+
+#include "nvmu/iommu_vfio.h"
+
+#define MAX_RANGES 32
+
+static int container_fd(void *ctx)
+{
+	return (int)(intptr_t)ctx;
+}
+
+static int explain_pin_failure(size_t len)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		return nvmu_fail(ENOMEM, "VFIO could not pin %zu bytes for DMA: the locked-memory "
+				 "limit is %llu KiB (ulimit -l) and this process lacks CAP_IPC_LOCK. Raise "
+				 "it (ulimit -l unlimited, 'memlock' in /etc/security/limits.conf, or "
+				 "LimitMEMLOCK= for a service) or run as root", len,
+				 (unsigned long long)rl.rlim_cur / 1024);
+	return nvmu_fail(ENOMEM, "VFIO could not pin %zu bytes for DMA: out of memory", len);
+}
+
+static int type1_map(void *ctx, void *vaddr, uint64_t iova, size_t len, unsigned prot)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = (prot & NVMU_DMA_READ ? VFIO_DMA_MAP_FLAG_READ : 0) |
+			 (prot & NVMU_DMA_WRITE ? VFIO_DMA_MAP_FLAG_WRITE : 0),
+		.vaddr = (uintptr_t)vaddr,
+		.iova = iova,
+		.size = len,
+	};
+
+	if (ioctl(container_fd(ctx), VFIO_IOMMU_MAP_DMA, &map) == 0)
+		return 0;
+	switch (errno) {
+	case ENOMEM:
+		return explain_pin_failure(len);
+	case ENOSPC:
+		return nvmu_fail(ENOSPC, "VFIO has no DMA mapping left (type1's dma_entry_limit "
+				 "is reached); use fewer, larger mappings");
+	case EEXIST:
+		return nvmu_fail(EEXIST, "IOVA %#llx+%#zx is already mapped in the container",
+				 (unsigned long long)iova, len);
+	default:
+		return nvmu_fail(errno, "VFIO_IOMMU_MAP_DMA of %zu bytes at IOVA %#llx: %s", len,
+				 (unsigned long long)iova, strerror(errno));
+	}
+}
+
+static int type1_unmap(void *ctx, uint64_t iova, size_t len)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = len,
+	};
+
+	if (ioctl(container_fd(ctx), VFIO_IOMMU_UNMAP_DMA, &unmap) < 0)
+		return nvmu_fail(errno, "VFIO_IOMMU_UNMAP_DMA at IOVA %#llx: %s",
+				 (unsigned long long)iova, strerror(errno));
+	if (unmap.size != len)
+		return nvmu_fail(EIO, "VFIO unmapped %llu bytes at IOVA %#llx instead of %zu",
+				 (unsigned long long)unmap.size, (unsigned long long)iova, len);
+	return 0;
+}
+
+static const struct nvmu_iommu_ops type1_ops = {
+	.map = type1_map,
+	.unmap = type1_unmap,
+};
+
+/* Read VFIO_IOMMU_GET_INFO with its capability chain; returns malloc'd info or NULL. */
+static struct vfio_iommu_type1_info *get_info(int fd)
+{
+	struct vfio_iommu_type1_info *info = calloc(1, sizeof(*info));
+	uint32_t need;
+
+	if (!info)
+		return NULL;
+	info->argsz = sizeof(*info);
+	if (ioctl(fd, VFIO_IOMMU_GET_INFO, info) < 0)
+		goto fail;
+	need = info->argsz;
+	if (need > sizeof(*info)) {
+		struct vfio_iommu_type1_info *big = realloc(info, need);
+
+		if (!big)
+			goto fail;
+		info = big;
+		memset(info, 0, need);
+		info->argsz = need;
+		if (ioctl(fd, VFIO_IOMMU_GET_INFO, info) < 0)
+			goto fail;
+	}
+	return info;
+fail:
+	free(info);
+	return NULL;
+}
+
+static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iova_range *ranges,
+		       size_t *nranges, uint64_t *avail)
+{
+	uint32_t off = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
+
+	while (off && off + sizeof(struct vfio_info_cap_header) <= info->argsz) {
+		const struct vfio_info_cap_header *hdr = (const void *)((const char *)info + off);
+
+		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			const struct vfio_iommu_type1_info_cap_iova_range *cap = (const void *)hdr;
+
+			for (uint32_t i = 0; i < cap->nr_iovas && *nranges < MAX_RANGES; i++) {
+				ranges[*nranges].start = cap->iova_ranges[i].start;
+				ranges[*nranges].last = cap->iova_ranges[i].end;
+				(*nranges)++;
+			}
+		} else if (hdr->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
+			*avail = ((const struct vfio_iommu_type1_info_dma_avail *)hdr)->avail;
+		}
+		if (hdr->next <= off)
+			break;
+		off = hdr->next;
+	}
+}
+
+int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)
+{
+	struct nvmu_iova_range ranges[MAX_RANGES];
+	struct vfio_iommu_type1_info *info;
+	size_t nranges = 0;
+	uint64_t avail = 0, page = nvmu_page_size();
+	int fd = nvmu_vfio_container_fd(c);
+
+	if (!nvmu_vfio_container_ready(c))
+		return nvmu_fail(EINVAL, "the VFIO container has no IOMMU yet: open a device in it first");
+	info = get_info(fd);
+	if (!info)
+		return nvmu_fail(errno ? errno : ENOMEM, "VFIO_IOMMU_GET_INFO: %s",
+				 strerror(errno ? errno : ENOMEM));
+	parse_caps(info, ranges, &nranges, &avail);
+	if (info->flags & VFIO_IOMMU_INFO_PGSIZES) {
+		uint64_t smallest = info->iova_pgsizes & (~info->iova_pgsizes + 1);
+
+		if (smallest > page)
+			page = smallest;
+	}
+	free(info);
+	if (nranges == 0) { /* old kernels: assume the usual 39-bit space minus nothing */
+		ranges[0].start = 0;
+		ranges[0].last = (1ull << 39) - 1;
+		nranges = 1;
+	}
+	struct nvmu_iommu_config cfg = {
+		.ops = &type1_ops,
+		.ctx = (void *)(intptr_t)fd,
+		.ranges = ranges,
+		.nranges = nranges,
+		.page_size = page,
+		.max_mappings = avail,
+	};
+	return nvmu_iommu_create(&cfg, out);
+}
