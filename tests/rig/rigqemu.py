@@ -61,18 +61,20 @@ def parse_topology(bridges, ctrl_specs, ns_specs_in_order):
 
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
-            console_path, mem, smp):
+            console_path, mem, smp, iommu=True):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
            "-no-reboot",
-           "-device", "intel-iommu,intremap=on,caching-mode=on",
            "-kernel", kernel.vmlinuz, "-initrd", initrd,
-           "-append", "console=ttyS0 intel_iommu=on iommu=pt panic=-1 loglevel=4",
+           "-append", "console=ttyS0 panic=-1 loglevel=4 " +
+           ("intel_iommu=on iommu=pt" if iommu else "intel_iommu=off"),
            "-serial", f"file:{console_path}",
            "-chardev", f"socket,id=chan,path={chan_path}", "-serial", "chardev:chan",
            "-qmp", f"unix:{qmp_path},server=on,wait=off",
            "-trace", "pci_nvme_err_*", "-trace", "pci_nvme_ub_*", "-d", "guest_errors",
            "-D", trace_path]
+    if iommu:
+        cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     for i, b in enumerate(bridges):
         cmd += ["-device", f"pcie-pci-bridge,id={b},bus=pcie.0,addr={0x08 + i:#x}"]
     for ci, c in enumerate(ctrls):

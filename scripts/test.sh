@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Run every nvmu test: builds with gcc and clang (+ASan/UBSan), unit tests, and the guest
+# suites in QEMU (emulated NVMe behind an emulated IOMMU, real kernel VFIO path).
+# Installs what it needs (run as root on Debian bookworm). Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+results=${NVMU_RESULTS:-$top/build-results}
+rm -rf "$results"
+mkdir -p "$results"
+
+step() { echo "== $*"; }
+record() { # name status: a whole step that passed or failed, as one TAP line
+	if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi >> "$results/steps.tap"
+}
+
+step "installing dependencies"
+scripts/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+for flavour in gcc clang-sanitize; do
+	case $flavour in
+	gcc) dir=build-gcc; env=(CC=gcc); opts=() ;;
+	clang-sanitize) dir=build-clang-sanitize; env=(CC=clang)
+		opts=(-Db_sanitize=address,undefined -Db_lundef=false) ;;
+	esac
+	step "building with $flavour"
+	env "${env[@]}" scripts/build.sh "$dir" "${opts[@]}"
+	status=$?
+	record "build with $flavour (-Wall -Wextra -Werror)" $status
+	[ $status -eq 0 ] || continue
+	step "unit tests ($flavour)"
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "$dir" --suite unit --logbase unit --print-errorlogs >"$results/unit-$flavour.log" 2>&1
+	record "unit test run ($flavour)" $?
+	python3 - "$dir/meson-logs/unit.json" >"$results/unit-$flavour.tap" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    for l in t.get("stdout", "").splitlines():
+        if l.startswith(("ok ", "not ok ")):
+            print(l.replace(" - ", " - %s: " % t["name"], 1))
+PY
+	grep -h '^not ok' "$results/unit-$flavour.tap" || true
+done
+
+if [ -x build-gcc/tools/nvmu/nvmu ]; then
+	step "guest suite (QEMU NVMe behind an emulated IOMMU)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 900 \
+		--ctrl serial=nvmu0 --ns size=64M --ctrl serial=nvmu1 --ns size=64M \
+		--bridge br0 --ctrl serial=nvmu2,bridge=br0 --ns size=16M \
+		--ctrl serial=nvmu3,bridge=br0 --ns size=16M \
+		tests/guest/suite.sh > "$results/guest.tap"
+	record "guest suite run (no pci_nvme_ub_* events)" $?
+	grep -E '^(not ok|#)' "$results/guest.tap" || true
+
+	step "guest suite without an IOMMU"
+	tests/rig/nvmu-rig --build build-gcc --no-iommu --timeout 300 \
+		--ctrl serial=nvmu0 --ns size=16M tests/guest/suite-no-iommu.sh > "$results/guest-no-iommu.tap"
+	record "guest suite without IOMMU" $?
+	grep -E '^not ok' "$results/guest-no-iommu.tap" || true
+fi
+
+passed=$(cat "$results"/*.tap | grep -c '^ok')
+failed=$(cat "$results"/*.tap | grep -c '^not ok')
+echo "results in $results"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,16 @@
+# The guest test suite (runs inside the rig; see scripts/test.sh for the topology):
+#   0000:00:10.0 nvmu0   the device under test, given to vfio-pci here
+#   0000:00:11.0 nvmu1   left on the kernel nvme driver
+#   0000:01:01.0 nvmu2 + 0000:01:02.0 nvmu3 behind one PCIe-to-PCI bridge (one IOMMU group):
+#                        nvmu2 on vfio-pci, nvmu3 on nvme -> a group that is not viable
+# Prints TAP lines; exits non-zero if anything failed.
+rc=0
+run() {
+	echo "# $*"
+	"$@" || rc=1
+}
+
+run sh /nvmu/tests/guest/test_bind.sh
+nvmu bind 0000:00:10.0 0000:01:01.0 >/dev/null || { echo "not ok - bind devices for test_vfio"; rc=1; }
+run test_vfio --dev 0000:00:10.0 --serial nvmu0 --kernel-bound 0000:00:11.0 --non-viable 0000:01:01.0
+exit $rc
