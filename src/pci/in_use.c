@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-use checks: are the block devices of an NVMe function (namespaces, partitions, and
+ * multipath heads reached through it) mounted, used as swap, held by dm/md, or the root
+ * filesystem? Each user found is named in the message.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "nvmu/pci.h"
+#include "pci/pcifs.h"
+
+/* One block device that belongs to the function. */
+struct blockdev {
+	char name[NVMU_PCI_NAME_LEN];
+	unsigned major, minor;
+	bool has_dev; /* major:minor known */
+};
+
+/* The block devices of a function and the users found so far. */
+struct in_use {
+	struct blockdev *devs;
+	size_t ndevs;
+	char *msg; /* "; "-separated users */
+	size_t len;
+	size_t used;
+	int users;
+};
+
+static void add_user(struct in_use *u, const char *fmt, ...) NVMU_PRINTF(2, 3);
+
+static void add_user(struct in_use *u, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	u->users++;
+	if (!u->len || u->used + 1 >= u->len)
+		return;
+	if (u->used) {
+		n = snprintf(u->msg + u->used, u->len - u->used, "; ");
+		u->used += (size_t)n < u->len - u->used ? (size_t)n : u->len - u->used - 1;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(u->msg + u->used, u->len - u->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		u->used += (size_t)n < u->len - u->used ? (size_t)n : u->len - u->used - 1;
+}
+
+/* True if @p path is @p root itself or lies below it. */
+static bool path_under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* True if a multipath head's path devices (<block>/multipath/<x>) include one under @p pci. */
+static bool head_reaches(const char *block, const char *pci)
+{
+	char dir[PATH_MAX], link[PATH_MAX], real[PATH_MAX];
+	char **names;
+	size_t n;
+	bool found = false;
+
+	if (pcifs_sys_path(dir, "/class/block/%s/multipath", block) || pcifs_list_dir(dir, &names, &n))
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = !pcifs_sys_path(link, "/class/block/%s/multipath/%s", block, names[i]) &&
+			realpath(link, real) && path_under(real, pci);
+	pcifs_free_names(names, n);
+	return found;
+}
+
+/* Record block device @p name (reading its "dev" file) as one of the function's. */
+static int add_blockdev(struct in_use *u, const char *name)
+{
+	char path[PATH_MAX], text[32];
+	struct blockdev *d;
+	struct blockdev *grown = realloc(u->devs, (u->ndevs + 1) * sizeof(*u->devs));
+
+	if (!grown)
+		return -ENOMEM;
+	u->devs = grown;
+	d = &u->devs[u->ndevs++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (!pcifs_sys_path(path, "/class/block/%s/dev", name) && !pcifs_read_text(path, text, sizeof(text)))
+		d->has_dev = sscanf(text, "%u:%u", &d->major, &d->minor) == 2;
+	return 0;
+}
+
+/*
+ * Collect the block devices below the function's sysfs folder (namespaces, partitions),
+ * plus native-multipath heads reached through it and their partitions.
+ */
+static int find_blockdevs(struct in_use *u, const char *addr)
+{
+	char path[PATH_MAX], pci[PATH_MAX], heads[8][PATH_MAX];
+	char **names;
+	size_t n, nheads = 0;
+	int ret;
+
+	if (pcifs_sys_path(path, "/bus/pci/devices/%s", addr) || !realpath(path, pci))
+		return nvmu_fail(ENODEV, "no PCI device %s (run 'nvmu list' to see NVMe devices)", addr);
+	if (pcifs_sys_path(path, "/class/block") || pcifs_list_dir(path, &names, &n))
+		return 0; /* no block class: nothing can be in use */
+	for (size_t i = 0; i < n && nheads < 8; i++)
+		if (head_reaches(names[i], pci) && !pcifs_sys_path(path, "/class/block/%s", names[i]) &&
+		    realpath(path, heads[nheads]))
+			nheads++;
+	ret = 0;
+	for (size_t i = 0; i < n && !ret; i++) {
+		char real[PATH_MAX];
+		bool ours;
+
+		if (pcifs_sys_path(path, "/class/block/%s", names[i]) || !realpath(path, real))
+			continue;
+		ours = path_under(real, pci);
+		for (size_t h = 0; h < nheads && !ours; h++)
+			ours = path_under(real, heads[h]);
+		if (ours)
+			ret = add_blockdev(u, names[i]);
+	}
+	pcifs_free_names(names, n);
+	return ret ? nvmu_fail(ENOMEM, "out of memory checking %s", addr) : 0;
+}
+
+/* Undo the octal escapes (\040 for a space) of /proc/self/mountinfo and /proc/swaps. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* The block device named by a mount source or swap file name ("/dev/nvme0n1p1"), if ours. */
+static struct blockdev *by_dev_path(struct in_use *u, const char *path)
+{
+	struct stat st;
+
+	if (!strncmp(path, "/dev/", 5))
+		for (size_t i = 0; i < u->ndevs; i++)
+			if (!strcmp(path + 5, u->devs[i].name))
+				return &u->devs[i];
+	if (path[0] == '/' && !stat(path, &st) && S_ISBLK(st.st_mode))
+		for (size_t i = 0; i < u->ndevs; i++)
+			if (u->devs[i].has_dev && major(st.st_rdev) == u->devs[i].major &&
+			    minor(st.st_rdev) == u->devs[i].minor)
+				return &u->devs[i];
+	return NULL;
+}
+
+static struct blockdev *by_numbers(struct in_use *u, unsigned maj, unsigned min)
+{
+	for (size_t i = 0; i < u->ndevs; i++)
+		if (u->devs[i].has_dev && u->devs[i].major == maj && u->devs[i].minor == min)
+			return &u->devs[i];
+	return NULL;
+}
+
+static void report_mount(struct in_use *u, const struct blockdev *d, const char *mountpoint)
+{
+	if (!strcmp(mountpoint, "/"))
+		add_user(u, "%s holds the root filesystem", d->name);
+	else
+		add_user(u, "%s is mounted on %s", d->name, mountpoint);
+}
+
+/* One mountinfo line: "id parent maj:min root mountpoint opts [tags...] - fstype source superopts". */
+static void check_mountinfo_line(struct in_use *u, char *line)
+{
+	char *save, *field[5], *source = NULL, *tok;
+	unsigned maj, min;
+	struct blockdev *d;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		field[i] = strtok_r(i ? NULL : line, " \n", &save);
+		if (!field[i])
+			return;
+	}
+	while ((tok = strtok_r(NULL, " \n", &save)))
+		if (!strcmp(tok, "-")) {
+			if (strtok_r(NULL, " \n", &save))
+				source = strtok_r(NULL, " \n", &save);
+			break;
+		}
+	unescape(field[4]);
+	d = sscanf(field[2], "%u:%u", &maj, &min) == 2 ? by_numbers(u, maj, min) : NULL;
+	if (!d && source) {
+		unescape(source);
+		d = by_dev_path(u, source);
+	}
+	if (d)
+		report_mount(u, d, field[4]);
+}
+
+/* One /proc/mounts line (fallback without mountinfo): "source mountpoint fstype opts 0 0". */
+static void check_mounts_line(struct in_use *u, char *line)
+{
+	char *save, *source = strtok_r(line, " \n", &save);
+	char *mountpoint = strtok_r(NULL, " \n", &save);
+	struct blockdev *d;
+
+	if (!source || !mountpoint)
+		return;
+	unescape(source);
+	unescape(mountpoint);
+	d = by_dev_path(u, source);
+	if (d)
+		report_mount(u, d, mountpoint);
+}
+
+/* Call @p fn on each line of <proc root>/<name>; false if the file cannot be opened. */
+static bool for_each_proc_line(struct in_use *u, const char *name, void (*fn)(struct in_use *, char *))
+{
+	char path[PATH_MAX], line[4096];
+	FILE *f;
+
+	if (pcifs_proc_path(path, "/%s", name) || !(f = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), f))
+		fn(u, line);
+	fclose(f);
+	return true;
+}
+
+/* One /proc/swaps line: "Filename Type Size Used Priority" (the first line is that header). */
+static void check_swaps_line(struct in_use *u, char *line)
+{
+	char *save, *file = strtok_r(line, " \t\n", &save);
+	struct blockdev *d;
+
+	if (!file || file[0] != '/')
+		return;
+	unescape(file);
+	d = by_dev_path(u, file);
+	if (d)
+		add_user(u, "%s is used as swap", d->name);
+}
+
+/* dm/md/LVM devices stacked on ours: <block>/holders/<holder>, with dm/name for dm. */
+static void check_holders(struct in_use *u, const struct blockdev *d)
+{
+	char path[PATH_MAX], dmname[128];
+	char **names;
+	size_t n;
+
+	if (pcifs_sys_path(path, "/class/block/%s/holders", d->name) || pcifs_list_dir(path, &names, &n))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!pcifs_sys_path(path, "/class/block/%s/dm/name", names[i]) &&
+		    !pcifs_read_text(path, dmname, sizeof(dmname)) && dmname[0])
+			add_user(u, "%s is held by %s (%s)", d->name, names[i], dmname);
+		else
+			add_user(u, "%s is held by %s", d->name, names[i]);
+	}
+	pcifs_free_names(names, n);
+}
+
+int nvmu_pci_check_in_use(const char *addr, char *msg, size_t len)
+{
+	char norm[NVMU_PCI_ADDR_LEN];
+	struct in_use u = { .msg = msg, .len = msg ? len : 0 };
+	int ret = nvmu_pci_parse_addr(addr, norm);
+
+	if (msg && len)
+		msg[0] = '\0';
+	if (ret)
+		return ret;
+	ret = find_blockdevs(&u, norm);
+	if (!ret && u.ndevs) {
+		if (!for_each_proc_line(&u, "self/mountinfo", check_mountinfo_line))
+			for_each_proc_line(&u, "mounts", check_mounts_line);
+		for_each_proc_line(&u, "swaps", check_swaps_line);
+		for (size_t i = 0; i < u.ndevs; i++)
+			check_holders(&u, &u.devs[i]);
+	}
+	free(u.devs);
+	if (ret)
+		return ret;
+	if (u.users)
+		return nvmu_fail(EBUSY, "%s is in use: %s", norm, msg && len ? msg : "its namespaces are busy");
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: paths under the configurable sysfs/procfs/state roots, and small file helpers. */
+#ifndef NVMU_PCI_PCIFS_H
+#define NVMU_PCI_PCIFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nvmu/pci.h"
+
+/* Build "<root><formatted>" into buf (PATH_MAX); return 0 or -ENAMETOOLONG. */
+int pcifs_sys_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
+int pcifs_proc_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
+int pcifs_state_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
+/* nvmu_pci_parse_addr() without a failure message: 0 or -EINVAL. */
+int pcifs_normalise_addr(const char *text, char out[NVMU_PCI_ADDR_LEN]);
+
+/* The state folder itself. */
+const char *pcifs_state_dir(void);
+
+/* Read a small text file, dropping trailing whitespace. Returns 0 or -errno (no message). */
+int pcifs_read_text(const char *path, char *buf, size_t len);
+/* Read a number (any base strtol accepts: "0x1b36", "-1"). Returns 0 or -errno. */
+int pcifs_read_long(const char *path, long *out);
+/* The last component of a symlink's target ("nvme" for driver -> ../drivers/nvme). */
+int pcifs_link_name(const char *path, char *buf, size_t len);
+bool pcifs_exists(const char *path);
+
+/*
+ * Write @p value to the sysfs attribute at <sys root><rel> (as `echo -n value > attr`).
+ * Returns 0 or -errno (no message). Calls the test write hook afterwards, if set.
+ */
+int pcifs_write_sys(const char *rel, const char *value);
+
+/* Sorted names in a folder (no "." / ".."). Returns 0 or -errno; free with pcifs_free_names. */
+int pcifs_list_dir(const char *path, char ***names, size_t *n);
+void pcifs_free_names(char **names, size_t n);
+
+/*
+ * Test hook: called after each sysfs write with the path relative to the sys root
+ * ("/bus/pci/drivers_probe") and the value written, so a test can mimic the kernel
+ * (e.g. re-point the fake "driver" link). NULL removes it.
+ */
+typedef void (*pcifs_write_hook)(void *ctx, const char *rel, const char *value);
+void pcifs_set_write_hook(pcifs_write_hook fn, void *ctx);
+
+#endif
