@@ -92,6 +92,7 @@ struct nvmu_vfio_region {
 	uint64_t size;
 	uint64_t offset; /**< offset of the region in the device fd */
 	bool readable, writable, mmappable;
+	bool msix_mappable; /**< the MSI-X table in this BAR may be mmapped too (IRQ remapping) */
 	uint32_t nr_sparse; /**< mmappable sub-areas; 0 means the whole region (if mmappable) */
 	struct {
 		uint64_t offset, size;

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "nvmu/iommu_vfio.h"
+#include "vfio/caps.h"
 
 #define MAX_RANGES 32
 
@@ -112,26 +113,23 @@ fail:
 static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iova_range *ranges,
 		       size_t *nranges, uint64_t *avail)
 {
-	uint32_t off = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
+	const struct vfio_iommu_type1_info_cap_iova_range *cap;
+	const struct vfio_iommu_type1_info_dma_avail *dma;
+	uint32_t first = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
 
-	while (off && off + sizeof(struct vfio_info_cap_header) <= info->argsz) {
-		const struct vfio_info_cap_header *hdr = (const void *)((const char *)info + off);
-
-		if (hdr->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-			const struct vfio_iommu_type1_info_cap_iova_range *cap = (const void *)hdr;
-
-			for (uint32_t i = 0; i < cap->nr_iovas && *nranges < MAX_RANGES; i++) {
-				ranges[*nranges].start = cap->iova_ranges[i].start;
-				ranges[*nranges].last = cap->iova_ranges[i].end;
-				(*nranges)++;
-			}
-		} else if (hdr->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
-			*avail = ((const struct vfio_iommu_type1_info_dma_avail *)hdr)->avail;
-		}
-		if (hdr->next <= off)
+	cap = (const void *)nvmu_vfio_find_cap(info, info->argsz, first,
+					       VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, sizeof(*cap));
+	for (uint32_t i = 0; cap && i < cap->nr_iovas && *nranges < MAX_RANGES; i++) {
+		if ((size_t)((const char *)&cap->iova_ranges[i + 1] - (const char *)info) > info->argsz)
 			break;
-		off = hdr->next;
+		ranges[*nranges].start = cap->iova_ranges[i].start;
+		ranges[*nranges].last = cap->iova_ranges[i].end;
+		(*nranges)++;
 	}
+	dma = (const void *)nvmu_vfio_find_cap(info, info->argsz, first,
+					       VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, sizeof(*dma));
+	if (dma)
+		*avail = dma->avail;
 }
 
 int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)

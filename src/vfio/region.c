@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "vfio/caps.h"
 #include "vfio/vfio_internal.h"
 
 #define PCI_COMMAND 0x04
@@ -44,30 +45,6 @@ fail:
 	return NULL;
 }
 
-static void parse_sparse(const struct vfio_region_info *info, struct nvmu_vfio_region *r)
-{
-	uint32_t off;
-
-	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
-		return;
-	for (off = info->cap_offset; off && off + sizeof(struct vfio_info_cap_header) <= info->argsz;) {
-		const struct vfio_info_cap_header *hdr = (const void *)((const char *)info + off);
-
-		if (hdr->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
-			const struct vfio_region_info_cap_sparse_mmap *sp = (const void *)hdr;
-
-			for (uint32_t i = 0; i < sp->nr_areas && r->nr_sparse < NVMU_VFIO_MAX_SPARSE; i++) {
-				r->sparse[r->nr_sparse].offset = sp->areas[i].offset;
-				r->sparse[r->nr_sparse].size = sp->areas[i].size;
-				r->nr_sparse++;
-			}
-		}
-		if (hdr->next <= off)
-			break; /* a chain must move forward; never loop */
-		off = hdr->next;
-	}
-}
-
 int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvmu_vfio_region *r)
 {
 	struct vfio_region_info *info;
@@ -86,7 +63,7 @@ int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvm
 	r->readable = info->flags & VFIO_REGION_INFO_FLAG_READ;
 	r->writable = info->flags & VFIO_REGION_INFO_FLAG_WRITE;
 	r->mmappable = info->flags & VFIO_REGION_INFO_FLAG_MMAP;
-	parse_sparse(info, r);
+	nvmu_vfio_parse_region_caps(info, r);
 	free(info);
 	return 0;
 }

@@ -13,4 +13,11 @@ run() {
 run sh /nvmu/tests/guest/test_bind.sh
 nvmu bind 0000:00:10.0 0000:01:01.0 >/dev/null || { echo "not ok - bind devices for test_vfio"; rc=1; }
 run test_vfio --dev 0000:00:10.0 --serial nvmu0 --kernel-bound 0000:00:11.0 --non-viable 0000:01:01.0
+# test_vfio aimed a DMA at an unmapped IOVA: the IOMMU must have faulted it.
+if dmesg | grep -q "DMAR: \[DMA Write.*\] Request device \[00:10.0\] fault addr 0x7ff0000000"; then
+	echo "ok - IOMMU faulted the DMA to an unmapped IOVA (DMAR fault logged)"
+else
+	echo "not ok - IOMMU faulted the DMA to an unmapped IOVA (no DMAR fault in dmesg)"
+	rc=1
+fi
 exit $rc

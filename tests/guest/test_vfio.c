@@ -29,6 +29,7 @@
 #define PCI_CAP_ID_MSIX 0x11
 #define QEMU_NVME_VENDOR 0x1b36
 #define QEMU_NVME_DEVICE 0x0010
+#define UNMAPPED_IOVA 0x7ff0000000ull /* suite.sh looks for the DMAR fault at this address */
 
 static const char *dev_addr, *serial, *kernel_addr, *non_viable_addr;
 static struct nvmu_vfio_container *container;
@@ -185,14 +186,17 @@ TEST(bar0_registers_and_sparse_mmap)
 	CHECK_EQ(NVME_CAP_TO(cap), 15);
 	CHECK_EQ(NVME_CAP_DSTRD(cap), 0);
 	CHECK(NVME_CAP_CSS(cap) & 1);
-	/* QEMU keeps the MSI-X table inside BAR0: VFIO must leave it out of the mapping. */
+	/* QEMU keeps the MSI-X table inside BAR0. VFIO either leaves it out of the mmap
+	 * (sparse areas) or, with interrupt remapping, says it may be mapped too. */
 	CHECK_EQ(nvmu_vfio_region_info(dev, 0, &r), 0);
 	CHECK(r.mmappable);
-	CHECK(r.nr_sparse >= 1);
 	CHECK_EQ(msix_table(&bir, &toff), 0);
 	CHECK_EQ(bir, 0);
+	CHECK(r.msix_mappable || r.nr_sparse >= 1);
+	printf("# BAR0: %#llx bytes, MSI-X table at %#x, %s\n", (unsigned long long)r.size, toff,
+	       r.msix_mappable ? "MSI-X table mappable (interrupt remapping)" : "sparse mmap");
 	CHECK(nvmu_vfio_bar_range_mapped(dev, 0, 0, 0x1008)); /* registers + admin doorbells */
-	CHECK(!nvmu_vfio_bar_range_mapped(dev, 0, toff, 16));
+	CHECK_EQ(nvmu_vfio_bar_range_mapped(dev, 0, toff, 16), r.msix_mappable);
 	CHECK(!nvmu_vfio_bar_range_mapped(dev, 0, size, 4));
 	/* ...but it can still be read through the device fd: vector 0 starts masked. */
 	CHECK_EQ(nvmu_vfio_region_read(dev, 0, toff + 12, &vector_ctrl, 4), 0);
@@ -308,13 +312,18 @@ TEST(iommu_blocks_unmapped_dma)
 		return;
 	CHECK_EQ(mini_admin_enable(&a, bar0, pool), 0);
 	/* Aim the data at an IOVA nobody mapped: the IOMMU must refuse the device's write
-	 * and the controller must report a data transfer error, not corrupt memory. */
+	 * (the guest kernel logs a DMAR fault at that address; suite.sh checks it) and no
+	 * memory may change. QEMU 7.2 still completes Identify with success. */
 	mapped = a.data.iova;
-	a.data.iova = 0x7ff0000000ull;
-	memset(a.data.vaddr, 0xa5, 64);
+	a.data.iova = UNMAPPED_IOVA;
+	memset(a.data.vaddr, 0xa5, 4096);
 	mini_admin_submit_identify(&a, NVME_IDENTIFY_CNS_CTRL);
-	CHECK_EQ(mini_admin_reap(&a, 20000) & 0x7ff, NVME_SC_DATA_XFER_ERROR);
-	CHECK_EQ(((uint8_t *)a.data.vaddr)[0], 0xa5);
+	CHECK(mini_admin_reap(&a, 20000) >= 0);
+	for (int i = 0; i < 4096; i++)
+		if (((uint8_t *)a.data.vaddr)[i] != 0xa5) {
+			CHECK(!"identify data reached memory through an unmapped IOVA");
+			break;
+		}
 	a.data.iova = mapped;
 	CHECK_EQ(mini_admin_shutdown(&a), 0);
 	mini_admin_free(&a);

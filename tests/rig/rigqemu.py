@@ -77,6 +77,7 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
         cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     for i, b in enumerate(bridges):
         cmd += ["-device", f"pcie-pci-bridge,id={b},bus=pcie.0,addr={0x08 + i:#x}"]
+    behind = {}  # controllers placed so far behind each bridge
     for ci, c in enumerate(ctrls):
         cid = f"nvme{ci}"
         props = [f"serial={c['serial']}", f"id={cid}"]
@@ -92,7 +93,8 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
                                f"addr={FIRST_SLOT + ci:#x}"]
             props += [f"subsys=subsys{ci}", f"bus=rp{ci}"]
         elif c.get("bridge"):
-            props += [f"bus={c['bridge']}", f"addr={c.get('addr', hex(ci + 1))}"]
+            behind[c["bridge"]] = behind.get(c["bridge"], 0) + 1
+            props += [f"bus={c['bridge']}", f"addr={c.get('addr', hex(behind[c['bridge']]))}"]
         else:
             props += ["bus=pcie.0", f"addr={c.get('addr', hex(FIRST_SLOT + ci))}"]
         cmd += ["-device", "nvme," + ",".join(props)]

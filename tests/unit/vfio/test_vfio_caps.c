@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for VFIO capability-chain parsing: well-formed, looping and truncated chains. */
+#include <stdalign.h>
+
+#include "check.h"
+#include "vfio/caps.h"
+
+/* A region info followed by an MSI-X-mappable cap and a sparse cap with two areas. */
+struct fake_region {
+	struct vfio_region_info info;
+	struct vfio_info_cap_header msix;
+	struct vfio_region_info_cap_sparse_mmap sparse;
+	struct vfio_region_sparse_mmap_area areas[2];
+};
+
+static void make_region(struct fake_region *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->info.argsz = sizeof(*f);
+	f->info.flags = VFIO_REGION_INFO_FLAG_CAPS | VFIO_REGION_INFO_FLAG_MMAP;
+	f->info.cap_offset = offsetof(struct fake_region, msix);
+	f->msix.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE;
+	f->msix.version = 1;
+	f->msix.next = offsetof(struct fake_region, sparse);
+	f->sparse.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	f->sparse.header.version = 1;
+	f->sparse.nr_areas = 2;
+	f->areas[0].offset = 0;
+	f->areas[0].size = 0x2000;
+	f->areas[1].offset = 0x3000;
+	f->areas[1].size = 0x1000;
+}
+
+TEST(sparse_areas_and_msix_mappable)
+{
+	struct fake_region f;
+	struct nvmu_vfio_region r = { 0 };
+
+	make_region(&f);
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK(r.msix_mappable);
+	CHECK_EQ(r.nr_sparse, 2);
+	CHECK_EQ(r.sparse[1].offset, 0x3000);
+	CHECK_EQ(r.sparse[1].size, 0x1000);
+}
+
+TEST(no_caps_flag_means_no_caps)
+{
+	struct fake_region f;
+	struct nvmu_vfio_region r = { 0 };
+
+	make_region(&f);
+	f.info.flags &= ~VFIO_REGION_INFO_FLAG_CAPS;
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK(!r.msix_mappable);
+	CHECK_EQ(r.nr_sparse, 0);
+}
+
+TEST(looping_chain_ends)
+{
+	struct fake_region f;
+	struct nvmu_vfio_region r = { 0 };
+
+	make_region(&f);
+	f.msix.id = 99; /* not the cap we look for, and it points at itself */
+	f.msix.next = f.info.cap_offset;
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK(!r.msix_mappable);
+	CHECK_EQ(r.nr_sparse, 0);
+}
+
+TEST(chain_outside_the_structure_is_ignored)
+{
+	struct fake_region f;
+	struct nvmu_vfio_region r = { 0 };
+
+	make_region(&f);
+	f.msix.next = 4096; /* beyond argsz */
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK(r.msix_mappable);
+	CHECK_EQ(r.nr_sparse, 0);
+}
+
+TEST(truncated_area_list_is_cut)
+{
+	struct fake_region f;
+	struct nvmu_vfio_region r = { 0 };
+
+	make_region(&f);
+	f.sparse.nr_areas = 1000; /* claims more areas than fit */
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK_EQ(r.nr_sparse, 2);
+	f.info.argsz = offsetof(struct fake_region, areas[1]);
+	r.nr_sparse = 0;
+	nvmu_vfio_parse_region_caps(&f.info, &r);
+	CHECK_EQ(r.nr_sparse, 1);
+}
+
+TEST(find_cap_checks_minimum_size)
+{
+	struct fake_region f;
+
+	make_region(&f);
+	CHECK(nvmu_vfio_find_cap(&f, f.info.argsz, f.info.cap_offset,
+				 VFIO_REGION_INFO_CAP_SPARSE_MMAP, sizeof(f.sparse)) == &f.sparse.header);
+	CHECK(nvmu_vfio_find_cap(&f, offsetof(struct fake_region, sparse) + 8, f.info.cap_offset,
+				 VFIO_REGION_INFO_CAP_SPARSE_MMAP, sizeof(f.sparse)) == NULL);
+	CHECK(nvmu_vfio_find_cap(&f, f.info.argsz, 0, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 8) == NULL);
+}
+
+RUN_TESTS(T(sparse_areas_and_msix_mappable), T(no_caps_flag_means_no_caps), T(looping_chain_ends),
+	  T(chain_outside_the_structure_is_ignored), T(truncated_area_list_is_cut),
+	  T(find_cap_checks_minimum_size))
