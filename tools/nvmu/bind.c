@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* nvmu bind / nvmu unbind: move NVMe functions to vfio-pci and back to their kernel driver. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nvmu/pci.h"
+#include "verbs.h"
+
+/*
+ * Check every address argument before touching any device. Returns 0, or prints the
+ * first problem as a usage error and returns EXIT_USAGE.
+ */
+static int check_addresses(const char *verb, int argc, char **argv)
+{
+	char addr[NVMU_PCI_ADDR_LEN];
+
+	if (optind >= argc)
+		return cli_usage_error(verb, "no PCI address given (e.g. 'nvmu %s 0000:00:10.0')", verb);
+	for (int i = optind; i < argc; i++)
+		if (nvmu_pci_parse_addr(argv[i], addr))
+			return cli_usage_error(verb, "%s", nvmu_last_error());
+	return 0;
+}
+
+/* Load vfio-pci with modprobe if it is not registered yet (the library never loads modules). */
+static void load_vfio_pci(void)
+{
+	pid_t pid;
+	int status;
+
+	if (nvmu_pci_driver_loaded("vfio-pci"))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execlp("modprobe", "modprobe", "vfio-pci", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return; /* binding will explain that vfio-pci is missing */
+}
+
+static const char *or_none(const char *driver)
+{
+	return driver[0] ? driver : "no driver";
+}
+
+static int bind_one(const char *addr, unsigned flags)
+{
+	struct nvmu_pci_dev before;
+
+	if (nvmu_pci_get(addr, &before))
+		return -1;
+	if (!strcmp(before.driver, "vfio-pci")) {
+		printf("%s: already bound to vfio-pci (IOMMU group %d, /dev/vfio/%d)\n", before.addr,
+		       before.iommu_group, before.iommu_group);
+		return 0;
+	}
+	load_vfio_pci();
+	if (nvmu_pci_bind_vfio(addr, flags))
+		return -1;
+	printf("%s: bound to vfio-pci (was %s), IOMMU group %d (/dev/vfio/%d)\n", before.addr, or_none(before.driver),
+	       before.iommu_group, before.iommu_group);
+	return 0;
+}
+
+static int run_bind(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned flags = 0;
+	int c, status = EXIT_OK;
+
+	while ((c = cli_getopt(argc, argv, "f", longopts)) != -1) {
+		if (c != 'f')
+			return EXIT_USAGE;
+		flags |= NVMU_PCI_BIND_FORCE;
+	}
+	if (check_addresses(argv[0], argc, argv))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) {
+		if (bind_one(argv[i], flags))
+			status = cli_fail(argv[0]);
+		fflush(stdout);
+	}
+	return status;
+}
+
+static int unbind_one(const char *addr)
+{
+	struct nvmu_pci_dev before, after;
+
+	if (nvmu_pci_get(addr, &before))
+		return -1;
+	if (strcmp(before.driver, "vfio-pci") && before.driver[0]) {
+		printf("%s: not bound to vfio-pci (driver %s), nothing to do\n", before.addr, before.driver);
+		return 0;
+	}
+	if (nvmu_pci_unbind_vfio(addr) || nvmu_pci_get(addr, &after))
+		return -1;
+	if (!strcmp(after.driver, before.driver))
+		printf("%s: has no driver and none was recorded, nothing to do\n", before.addr);
+	else if (!after.driver[0])
+		printf("%s: released from vfio-pci (no kernel driver took it)\n", before.addr);
+	else
+		printf("%s: returned to %s (was %s)\n", before.addr, after.driver, or_none(before.driver));
+	return 0;
+}
+
+static int run_unbind(int argc, char **argv)
+{
+	static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+	int c, status = EXIT_OK;
+
+	while ((c = cli_getopt(argc, argv, "", longopts)) != -1)
+		return EXIT_USAGE;
+	if (check_addresses(argv[0], argc, argv))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) {
+		if (unbind_one(argv[i]))
+			status = cli_fail(argv[0]);
+		fflush(stdout);
+	}
+	return status;
+}
+
+const struct nvmu_verb nvmu_verb_bind = {
+	.name = "bind",
+	.summary = "detach NVMe functions from their kernel driver and bind them to vfio-pci",
+	.usage = "Usage: nvmu bind [--force] ADDRESS...\n"
+		 "\n"
+		 "Bind each PCI function (DDDD:BB:SS.F or BB:SS.F) to vfio-pci so nvmu can drive it\n"
+		 "from user space. The driver it had is remembered in /run/nvmu so 'nvmu unbind'\n"
+		 "can give it back. Loads vfio-pci with modprobe if needed. The IOMMU must be on\n"
+		 "(intel_iommu=on or amd_iommu=on).\n"
+		 "\n"
+		 "A device whose namespaces are mounted, used as swap, held by dm/md/LVM or hold\n"
+		 "the root filesystem is refused, naming each user.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -f, --force  bind even if the namespaces are in use (their users lose the disk)\n"
+		 "  -h, --help   show this help\n"
+		 "\n"
+		 "Exit status: 0 if every device is on vfio-pci, 1 if binding one failed (the others\n"
+		 "are still tried), 2 on a usage error such as a malformed address (nothing is done).\n",
+	.run = run_bind,
+};
+
+const struct nvmu_verb nvmu_verb_unbind = {
+	.name = "unbind",
+	.summary = "return NVMe functions from vfio-pci to the kernel driver they had",
+	.usage = "Usage: nvmu unbind ADDRESS...\n"
+		 "\n"
+		 "Release each PCI function from vfio-pci and bind it to the driver it had before\n"
+		 "'nvmu bind' (recorded in /run/nvmu), or let the kernel pick one if none was\n"
+		 "recorded. A device that is not on vfio-pci is left alone.\n"
+		 "\n"
+		 "Options:\n"
+		 "  -h, --help  show this help\n"
+		 "\n"
+		 "Exit status: 0 on success, 1 if returning a device failed (the others are still\n"
+		 "tried), 2 on a usage error such as a malformed address (nothing is done).\n",
+	.run = run_unbind,
+};

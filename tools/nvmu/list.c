@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* nvmu list: every NVMe function with its driver, IOMMU group, NUMA node and SR-IOV relation. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "json.h"
+#include "nvmu/pci.h"
+#include "table.h"
+#include "verbs.h"
+
+/* "nvme (nvme0)", "vfio-pci", or "-". */
+static void driver_text(const struct nvmu_pci_dev *d, char *buf, size_t len)
+{
+	if (!d->driver[0])
+		snprintf(buf, len, "-");
+	else if (d->nvme_ctrl[0])
+		snprintf(buf, len, "%s (%s)", d->driver, d->nvme_ctrl);
+	else
+		snprintf(buf, len, "%s", d->driver);
+}
+
+/* "vf of 0000:00:11.0", "1/4 VFs", or "-". */
+static void sriov_text(const struct nvmu_pci_dev *d, char *buf, size_t len)
+{
+	if (d->is_vf)
+		snprintf(buf, len, "vf of %s", d->physfn);
+	else if (d->sriov_totalvfs > 0)
+		snprintf(buf, len, "%d/%d VFs", d->sriov_numvfs, d->sriov_totalvfs);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* A number, or "-" when negative (unknown). */
+static void number_text(int v, char *buf, size_t len)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%d", v);
+}
+
+static int print_table(const struct nvmu_pci_dev *devs, size_t n)
+{
+	static const char *const header[] = { "ADDRESS", "VENDOR:DEVICE", "DRIVER", "IOMMU GROUP", "NUMA", "SR-IOV" };
+	struct table t;
+	int ret = 0;
+
+	if (!n) {
+		printf("no NVMe devices found\n");
+		return EXIT_OK;
+	}
+	table_init(&t, 6, header);
+	for (size_t i = 0; i < n && !ret; i++) {
+		char id[16], driver[2 * NVMU_PCI_NAME_LEN + 4], group[16], numa[16], sriov[NVMU_PCI_ADDR_LEN + 8];
+		const char *row[] = { devs[i].addr, id, driver, group, numa, sriov };
+
+		snprintf(id, sizeof(id), "%04x:%04x", devs[i].vendor, devs[i].device);
+		driver_text(&devs[i], driver, sizeof(driver));
+		number_text(devs[i].iommu_group, group, sizeof(group));
+		number_text(devs[i].numa_node, numa, sizeof(numa));
+		sriov_text(&devs[i], sriov, sizeof(sriov));
+		ret = table_add(&t, row);
+	}
+	if (!ret)
+		table_print(&t, stdout);
+	table_free(&t);
+	if (ret) {
+		fprintf(stderr, "nvmu list: out of memory\n");
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static void json_hex(struct json *j, const char *key, unsigned v, int digits)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "0x%0*x", digits, v);
+	json_key(j, key);
+	json_string(j, text);
+}
+
+/* A number, or null when negative (unknown). */
+static void json_optional_int(struct json *j, const char *key, int v)
+{
+	json_key(j, key);
+	if (v < 0)
+		json_null(j);
+	else
+		json_int(j, v);
+}
+
+static void json_optional_string(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_string(j, s[0] ? s : NULL);
+}
+
+static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d)
+{
+	json_object_begin(j);
+	json_key(j, "Address");
+	json_string(j, d->addr);
+	json_hex(j, "VendorId", d->vendor, 4);
+	json_hex(j, "DeviceId", d->device, 4);
+	json_hex(j, "SubsystemVendorId", d->subsystem_vendor, 4);
+	json_hex(j, "SubsystemDeviceId", d->subsystem_device, 4);
+	json_hex(j, "ClassCode", d->class_code, 6);
+	json_hex(j, "Revision", d->revision, 2);
+	json_optional_string(j, "Driver", d->driver);
+	json_optional_string(j, "Controller", d->nvme_ctrl);
+	json_optional_int(j, "IommuGroup", d->iommu_group);
+	json_optional_int(j, "NumaNode", d->numa_node);
+	json_key(j, "IsVF");
+	json_bool(j, d->is_vf);
+	json_optional_string(j, "PhysicalFunction", d->physfn);
+	json_key(j, "TotalVFs");
+	json_int(j, d->sriov_totalvfs);
+	json_key(j, "NumVFs");
+	json_int(j, d->sriov_numvfs);
+	json_object_end(j);
+}
+
+static int print_json(const struct nvmu_pci_dev *devs, size_t n)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_key(&j, "Devices");
+	json_array_begin(&j);
+	for (size_t i = 0; i < n; i++)
+		print_json_dev(&j, &devs[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+	return EXIT_OK;
+}
+
+static int run_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cli_format format = CLI_FORMAT_NORMAL;
+	struct nvmu_pci_dev *devs;
+	size_t n;
+	int c, status;
+
+	while ((c = cli_getopt(argc, argv, "o:", longopts)) != -1) {
+		if (c != 'o' || cli_parse_format(argv[0], optarg, &format))
+			return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	if (nvmu_pci_list_nvme(&devs, &n))
+		return cli_fail(argv[0]);
+	status = format == CLI_FORMAT_JSON ? print_json(devs, n) : print_table(devs, n);
+	nvmu_pci_free_list(devs);
+	return status;
+}
+
+const struct nvmu_verb nvmu_verb_list = {
+	.name = "list",
+	.summary = "list NVMe PCI functions with their driver, IOMMU group, NUMA node and SR-IOV relation",
+	.usage = "Usage: nvmu list [-o json|normal]\n"
+		 "\n"
+		 "List every NVMe PCI function (class 01:08) in the system: PCI address,\n"
+		 "vendor:device ID, kernel driver (with the nvme controller name on the kernel\n"
+		 "nvme driver), IOMMU group, NUMA node, and SR-IOV relation (\"vf of <PF>\" for\n"
+		 "a virtual function, \"<enabled>/<total> VFs\" for a physical function).\n"
+		 "\n"
+		 "Options:\n"
+		 "  -o, --output FORMAT  normal (an aligned table, the default) or json\n"
+		 "                       ({\"Devices\": [{\"Address\": ..., ...}]})\n"
+		 "  -h, --help           show this help\n"
+		 "\n"
+		 "Exit status: 0 on success, 1 if sysfs cannot be read, 2 on a usage error.\n",
+	.run = run_list,
+};

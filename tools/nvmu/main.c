@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* nvmu: the command-line tool. Dispatches `nvmu <verb> ...` to the verbs of verbs.h. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nvmu/pci.h"
+#include "verbs.h"
+
+#define NVMU_VERB_ENTRY(id) &nvmu_verb_##id,
+static const struct nvmu_verb *const verbs[] = { NVMU_VERBS(NVMU_VERB_ENTRY) };
+#undef NVMU_VERB_ENTRY
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static const struct nvmu_verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(verbs[i]->name, name))
+			return verbs[i];
+	return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+	fprintf(out, "Usage: nvmu <command> [options] [arguments]\n"
+		     "       nvmu <command> --help | nvmu help [<command>] | nvmu --version\n"
+		     "\n"
+		     "nvmu drives NVMe controllers from user space through VFIO.\n"
+		     "\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(out, "  %-10s  %s\n", verbs[i]->name, verbs[i]->summary);
+	fprintf(out, "\n"
+		     "Output goes to stdout, errors to stderr. Exit status: 0 on success, 1 if an\n"
+		     "operation failed, 2 on a usage error.\n"
+		     "\n"
+		     "Environment: NVMU_LOG_LEVEL (0-3) sets the library's log level;\n"
+		     "NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace /sys, /proc and\n"
+		     "/run/nvmu (for tests).\n");
+}
+
+static int unknown_verb(const char *name)
+{
+	fprintf(stderr, "nvmu: unknown command '%s'\nRun 'nvmu help' for the list of commands.\n", name);
+	return EXIT_USAGE;
+}
+
+/* `nvmu help [verb]` */
+static int help(int argc, char **argv)
+{
+	const struct nvmu_verb *verb;
+
+	if (argc < 3) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	verb = find_verb(argv[2]);
+	if (!verb)
+		return unknown_verb(argv[2]);
+	fputs(verb->usage, stdout);
+	return EXIT_OK;
+}
+
+/* True if the verb's arguments ask for help (before any "--"). */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* Point the PCI layer at other sysfs/procfs/state roots if the environment asks to. */
+static int apply_environment(void)
+{
+	const char *sys = getenv("NVMU_SYSFS_ROOT");
+	const char *proc = getenv("NVMU_PROCFS_ROOT");
+	const char *state = getenv("NVMU_STATE_DIR");
+
+	if ((sys || proc || state) && nvmu_pci_set_roots(sys, proc, state)) {
+		fprintf(stderr, "nvmu: %s\n", nvmu_last_error());
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct nvmu_verb *verb;
+
+	if (argc < 2) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("nvmu %s\n", NVMU_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return help(argc, argv);
+	verb = find_verb(argv[1]);
+	if (!verb)
+		return unknown_verb(argv[1]);
+	if (wants_help(argc - 1, argv + 1)) {
+		fputs(verb->usage, stdout);
+		return EXIT_OK;
+	}
+	if (apply_environment())
+		return EXIT_USAGE;
+	optind = 0; /* glibc: start getopt afresh on the verb's arguments */
+	return verb->run(argc - 1, argv + 1);
+}
