@@ -15,6 +15,10 @@
  * Mappings are few and large (VFIO type1 allows ~65535 per container by default): the
  * DMA pool carves queue memory and I/O buffers out of a few big mappings, and every
  * buffer it hands out carries its IOVA so hot paths never look anything up.
+ *
+ * Threads: a context and its pools are not locked. Calls that change them (map, unmap,
+ * reserve, release, pool alloc/free) must be serialised by the caller; translate and the
+ * counters may run concurrently with each other, but not with a change.
  */
 #ifndef NVMU_IOMMU_H
 #define NVMU_IOMMU_H
@@ -89,6 +93,12 @@ enum nvmu_map_kind {
 /**
  * Map [vaddr, vaddr+len) for DMA. @p vaddr and @p len must be multiples of the IOMMU
  * page size. Sets *iova to the device address of vaddr.
+ *
+ * Placement: where the space allows, the IOVA is congruent to @p vaddr modulo the largest
+ * power of two not above @p len, capped at 2 MiB (1 GiB for mappings of 1 GiB or more);
+ * otherwise it is only page aligned. So a buffer aligned in vaddr is aligned alike in IOVA,
+ * and hugepage-backed memory can be mapped with IOMMU superpages.
+ *
  * Returns 0; -EINVAL (misaligned/zero length), -EEXIST (overlaps an existing mapping),
  * -ENOSPC (no IOVA range large enough, or the backend's mapping limit reached), or the
  * backend's error (e.g. -ENOMEM when the memlock limit is too low).
@@ -96,10 +106,16 @@ enum nvmu_map_kind {
 NVMU_API int nvmu_iommu_map(struct nvmu_iommu *iommu, void *vaddr, size_t len, unsigned prot,
 			    enum nvmu_map_kind kind, uint64_t *iova);
 
-/** Unmap the mapping that starts at @p vaddr. Returns 0 or -ENOENT. */
+/**
+ * Unmap the mapping that starts at @p vaddr. Returns 0, -ENOENT, or the backend's error
+ * (the mapping then stays in place).
+ */
 NVMU_API int nvmu_iommu_unmap(struct nvmu_iommu *iommu, void *vaddr);
 
-/** Unmap every temporary mapping at once; returns how many were released. */
+/**
+ * Unmap every temporary mapping at once; returns how many were released, or the first
+ * backend error (the mappings whose unmap failed stay in place; the others are released).
+ */
 NVMU_API int nvmu_iommu_release_temporary(struct nvmu_iommu *iommu);
 
 /**
@@ -133,7 +149,11 @@ struct nvmu_dma_pool_config {
 
 struct nvmu_dma_pool;
 
-/** Create a pool that maps its chunks through @p iommu. Returns 0 or a negative errno. */
+/**
+ * Create a pool that maps its chunks through @p iommu (destroy the pool before the
+ * IOMMU context). No memory is mapped until the first allocation. @p cfg may be NULL.
+ * Returns 0 or a negative errno (-EINVAL, -ENOMEM).
+ */
 NVMU_API int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_config *cfg,
 				  struct nvmu_dma_pool **out);
 
@@ -149,7 +169,11 @@ NVMU_API void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool);
 NVMU_API int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align,
 			    struct nvmu_dma_buf *buf);
 
-/** Return a buffer to the pool (a zeroed @p buf is ignored). */
+/**
+ * Return a buffer to the pool and zero *@p buf, so freeing it twice is harmless (a zeroed
+ * @p buf is ignored). A buffer the pool did not hand out, or one already freed through a
+ * copy, is reported with a warning in the log and changes nothing.
+ */
 NVMU_API void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf);
 
 /** Pool statistics. */

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DMA buffer pool: a few large mapped chunks, carved into page-granular buffers.
+ *
+ * Policy: a request goes to the first shared chunk with a fitting aligned run of free
+ * pages; else a new chunk of chunk_size bytes is mapped (shrunk to what max_bytes still
+ * allows); a request that cannot fit a fresh chunk gets a dedicated chunk of its own.
+ * A chunk that becomes empty is released when it is dedicated or when another empty
+ * shared chunk is already kept: at most one idle chunk stays mapped, so a workload that
+ * hovers around a chunk boundary does not map and unmap on every call.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommu/dma_chunk.h"
+
+#define DEFAULT_CHUNK_SIZE (4ull << 20)
+#define HUGEPAGE_SIZE (2ull << 20)
+
+struct nvmu_dma_pool {
+	struct nvmu_iommu *iommu;
+	size_t page;       /**< buffer granule: max(host page, IOMMU page) */
+	size_t granule;    /**< chunk size granule: page, or 2 MiB with hugepages */
+	size_t chunk_size;
+	size_t max_bytes;
+	unsigned mem_flags;
+	struct dma_chunk *chunks; /**< sorted by vaddr */
+	size_t nchunks;
+	size_t cap;
+	size_t mapped_bytes;
+	size_t used_bytes;
+};
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static uint64_t pow2_floor(uint64_t v)
+{
+	return 1ull << (63 - __builtin_clzll(v));
+}
+
+int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_config *cfg,
+			 struct nvmu_dma_pool **out)
+{
+	static const struct nvmu_dma_pool_config defaults;
+	struct nvmu_dma_pool *pool;
+	uint64_t iommu_page;
+
+	if (!iommu || !out)
+		return nvmu_fail(EINVAL, "nvmu_dma_pool_create: NULL argument");
+	if (!cfg)
+		cfg = &defaults;
+	iommu_page = nvmu_iommu_page_size(iommu);
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return nvmu_fail(ENOMEM, "cannot allocate a DMA pool");
+	pool->iommu = iommu;
+	pool->page = nvmu_page_size() > iommu_page ? nvmu_page_size() : iommu_page;
+	pool->mem_flags = cfg->hugepages ? NVMU_MEM_HUGEPAGE : 0;
+	pool->granule = cfg->hugepages && pool->page < HUGEPAGE_SIZE ? HUGEPAGE_SIZE : pool->page;
+	pool->chunk_size = nvmu_align_up(cfg->chunk_size ? cfg->chunk_size : DEFAULT_CHUNK_SIZE,
+					 pool->granule);
+	pool->max_bytes = cfg->max_bytes;
+	*out = pool;
+	return 0;
+}
+
+void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool)
+{
+	if (!pool)
+		return;
+	for (size_t i = 0; i < pool->nchunks; i++)
+		dma_chunk_destroy(&pool->chunks[i], pool->iommu);
+	free(pool->chunks);
+	free(pool);
+}
+
+/* Index of the first chunk whose vaddr is above @p addr. */
+static size_t chunk_upper_bound(const struct nvmu_dma_pool *pool, uintptr_t addr)
+{
+	size_t lo = 0, hi = pool->nchunks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pool->chunks[mid].vaddr > addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* The chunk holding @p addr, or NULL. */
+static struct dma_chunk *chunk_of(const struct nvmu_dma_pool *pool, uintptr_t addr)
+{
+	size_t i = chunk_upper_bound(pool, addr);
+
+	if (i > 0 && dma_chunk_contains(&pool->chunks[i - 1], addr))
+		return &pool->chunks[i - 1];
+	return NULL;
+}
+
+/* Bytes a new chunk may have under max_bytes (SIZE_MAX when unlimited). */
+static size_t budget_left(const struct nvmu_dma_pool *pool)
+{
+	if (!pool->max_bytes)
+		return SIZE_MAX;
+	if (pool->mapped_bytes >= pool->max_bytes)
+		return 0;
+	return (pool->max_bytes - pool->mapped_bytes) / pool->granule * pool->granule;
+}
+
+/* Map a new chunk from @p spec and insert it in order; returns it through *out. */
+static int add_chunk(struct nvmu_dma_pool *pool, const struct dma_chunk_spec *spec,
+		     struct dma_chunk **out)
+{
+	struct dma_chunk c;
+	size_t i;
+	int rc;
+
+	if (spec->len > budget_left(pool))
+		return nvmu_fail(ENOMEM,
+				 "DMA pool limit of %zu bytes reached: %zu bytes mapped, %zu more needed "
+				 "(free buffers or raise max_bytes)",
+				 pool->max_bytes, pool->mapped_bytes, spec->len);
+	if (pool->nchunks == pool->cap) {
+		size_t cap = pool->cap ? pool->cap * 2 : 8;
+		struct dma_chunk *grown = realloc(pool->chunks, cap * sizeof(*grown));
+
+		if (!grown)
+			return nvmu_fail(ENOMEM, "cannot grow the DMA pool's chunk list");
+		pool->chunks = grown;
+		pool->cap = cap;
+	}
+	rc = dma_chunk_create(&c, pool->iommu, spec);
+	if (rc)
+		return nvmu_fail_context(-rc, "DMA pool: new chunk of %zu bytes", spec->len);
+	i = chunk_upper_bound(pool, c.vaddr);
+	memmove(&pool->chunks[i + 1], &pool->chunks[i], (pool->nchunks - i) * sizeof(c));
+	pool->chunks[i] = c;
+	pool->nchunks++;
+	pool->mapped_bytes += c.len;
+	*out = &pool->chunks[i];
+	return 0;
+}
+
+/* Virtual alignment nvmu_mem_alloc() gives a fresh shared chunk. */
+static size_t fresh_chunk_alignment(const struct nvmu_dma_pool *pool)
+{
+	return pool->mem_flags & NVMU_MEM_HUGEPAGE && pool->page < HUGEPAGE_SIZE ? HUGEPAGE_SIZE
+										 : pool->page;
+}
+
+/*
+ * A new chunk for @p bytes aligned to @p align: a shared one when the request is sure to
+ * fit a fresh chunk (shrunk to the budget if needed), else a dedicated one.
+ */
+static int new_chunk_for(struct nvmu_dma_pool *pool, size_t bytes, size_t align,
+			 struct dma_chunk **out)
+{
+	size_t base_align = fresh_chunk_alignment(pool);
+	size_t worst = bytes + (align > base_align ? align - base_align : 0);
+	size_t len = pool->chunk_size < budget_left(pool) ? pool->chunk_size : budget_left(pool);
+	struct dma_chunk_spec spec = {
+		.page = pool->page,
+		.mem_flags = pool->mem_flags,
+		.need_congruence = align,
+	};
+
+	if (worst <= len) {
+		spec.len = len;
+		spec.mem_align = pool->page;
+		spec.want_congruence = pow2_floor(len);
+	} else {
+		spec.len = nvmu_align_up(bytes, pool->granule);
+		spec.mem_align = align;
+		spec.want_congruence = align;
+		spec.dedicated = true;
+	}
+	return add_chunk(pool, &spec, out);
+}
+
+/* Place @p n pages in an existing shared chunk; returns the chunk or NULL. */
+static struct dma_chunk *find_in_chunks(struct nvmu_dma_pool *pool, size_t n, size_t align,
+					size_t *first)
+{
+	for (size_t i = 0; i < pool->nchunks; i++) {
+		struct dma_chunk *c = &pool->chunks[i];
+
+		if (c->dedicated || c->npages - c->used_pages < n || c->congruence < align)
+			continue;
+		if (dma_chunk_find(c, n, align, first))
+			return c;
+	}
+	return NULL;
+}
+
+int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align, struct nvmu_dma_buf *buf)
+{
+	struct dma_chunk *c;
+	bool fresh = false;
+	size_t n, first;
+	int rc;
+
+	if (!pool || !buf)
+		return nvmu_fail(EINVAL, "nvmu_dma_alloc: NULL argument");
+	if (len == 0 || len > SIZE_MAX - pool->granule)
+		return nvmu_fail(EINVAL, "nvmu_dma_alloc: cannot allocate %zu bytes", len);
+	if (align && (!is_pow2(align) || align > pool->chunk_size))
+		return nvmu_fail(EINVAL, "nvmu_dma_alloc: alignment %zu is not a power of two up to the "
+				 "chunk size %zu", align, pool->chunk_size);
+	if (align < pool->page)
+		align = pool->page;
+	n = nvmu_align_up(len, pool->page) / pool->page;
+	c = find_in_chunks(pool, n, align, &first);
+	if (!c) {
+		rc = new_chunk_for(pool, n * pool->page, align, &c);
+		if (rc)
+			return rc;
+		fresh = true;
+		if (!dma_chunk_find(c, n, align, &first))
+			return nvmu_fail(EFAULT, "DMA pool: internal error placing %zu pages", n);
+	}
+	dma_chunk_take(c, first, n);
+	pool->used_bytes += n * pool->page;
+	buf->vaddr = (void *)(c->vaddr + first * pool->page);
+	buf->iova = c->iova + first * pool->page;
+	buf->len = n * pool->page;
+	/* A fresh chunk is zero already; skipping it spares faulting in large buffers. */
+	if (!fresh)
+		memset(buf->vaddr, 0, buf->len);
+	return 0;
+}
+
+/* Another empty shared chunk than @p c exists. */
+static bool has_other_idle_chunk(const struct nvmu_dma_pool *pool, const struct dma_chunk *c)
+{
+	for (size_t i = 0; i < pool->nchunks; i++) {
+		const struct dma_chunk *o = &pool->chunks[i];
+
+		if (o != c && !o->dedicated && o->used_pages == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Unmap and drop an empty chunk. If the unmap fails its memory is abandoned, not freed
+ * (the device may still reach it); the IOMMU context keeps the mapping for its destroy.
+ */
+static void release_chunk(struct nvmu_dma_pool *pool, struct dma_chunk *c)
+{
+	size_t i = (size_t)(c - pool->chunks);
+
+	pool->mapped_bytes -= c->len;
+	dma_chunk_destroy(c, pool->iommu);
+	memmove(c, c + 1, (pool->nchunks - i - 1) * sizeof(*c));
+	pool->nchunks--;
+}
+
+void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf)
+{
+	struct dma_chunk *c;
+	uintptr_t va;
+	size_t off;
+
+	if (!buf || (!buf->vaddr && !buf->iova && !buf->len))
+		return;
+	va = (uintptr_t)buf->vaddr;
+	c = pool ? chunk_of(pool, va) : NULL;
+	if (!c) {
+		nvmu_log(NVMU_LOG_WARN, "DMA free of %p (+%zu bytes): not a buffer of this pool; ignored",
+			 buf->vaddr, buf->len);
+		return;
+	}
+	off = va - c->vaddr;
+	if (off % pool->page || buf->len % pool->page || buf->iova != c->iova + off ||
+	    !dma_chunk_is_buffer(c, off / pool->page, buf->len / pool->page)) {
+		nvmu_log(NVMU_LOG_WARN,
+			 "DMA free of %p (+%zu bytes, IOVA 0x%llx): not a live buffer (double free or "
+			 "damaged descriptor); ignored", buf->vaddr, buf->len,
+			 (unsigned long long)buf->iova);
+		return;
+	}
+	dma_chunk_give_back(c, off / pool->page, buf->len / pool->page);
+	pool->used_bytes -= buf->len;
+	memset(buf, 0, sizeof(*buf));
+	if (c->used_pages == 0 && (c->dedicated || has_other_idle_chunk(pool, c)))
+		release_chunk(pool, c);
+}
+
+void nvmu_dma_pool_stats(const struct nvmu_dma_pool *pool, struct nvmu_dma_pool_stats *st)
+{
+	if (!st)
+		return;
+	memset(st, 0, sizeof(*st));
+	if (!pool)
+		return;
+	st->chunks = pool->nchunks;
+	st->mapped_bytes = pool->mapped_bytes;
+	st->used_bytes = pool->used_bytes;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* A bit per page, searched a 64-bit word at a time. */
+#include "iommu/page_bitmap.h"
+
+/* Set (or clear) bits [from, from+n) a word at a time. */
+static void assign_range(uint64_t *bm, size_t from, size_t n, bool set)
+{
+	while (n) {
+		size_t bit = from % 64, take = 64 - bit < n ? 64 - bit : n;
+		uint64_t mask = (take == 64 ? ~0ull : ((1ull << take) - 1)) << bit;
+
+		if (set)
+			bm[from / 64] |= mask;
+		else
+			bm[from / 64] &= ~mask;
+		from += take;
+		n -= take;
+	}
+}
+
+void bitmap_set_range(uint64_t *bm, size_t from, size_t n)
+{
+	assign_range(bm, from, n, true);
+}
+
+void bitmap_clear_range(uint64_t *bm, size_t from, size_t n)
+{
+	assign_range(bm, from, n, false);
+}
+
+/* First bit equal to @p value at or after @p from; @p nbits if none. */
+static size_t next_with(const uint64_t *bm, size_t nbits, size_t from, bool value)
+{
+	size_t w = from / 64;
+
+	if (from >= nbits)
+		return nbits;
+	for (uint64_t word = (value ? bm[w] : ~bm[w]) & (~0ull << (from % 64));;) {
+		if (word) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(word);
+
+			return i < nbits ? i : nbits;
+		}
+		if (++w >= bitmap_words(nbits))
+			return nbits;
+		word = value ? bm[w] : ~bm[w];
+	}
+}
+
+size_t bitmap_next_set(const uint64_t *bm, size_t nbits, size_t from)
+{
+	return next_with(bm, nbits, from, true);
+}
+
+size_t bitmap_next_clear(const uint64_t *bm, size_t nbits, size_t from)
+{
+	return next_with(bm, nbits, from, false);
+}
