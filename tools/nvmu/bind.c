@@ -54,6 +54,9 @@ static int bind_one(const char *addr, unsigned flags)
 
 	if (nvmu_pci_get(addr, &before))
 		return -1;
+	if (before.class_code >> 8 != NVMU_PCI_CLASS_NVME)
+		return nvmu_fail(EINVAL, "%s is not an NVMe controller (class %06x); nvmu bind only takes NVMe "
+					 "devices (run 'nvmu list' to see them)", before.addr, before.class_code);
 	if (!strcmp(before.driver, "vfio-pci")) {
 		printf("%s: already bound to vfio-pci (IOMMU group %d, /dev/vfio/%d)\n", before.addr,
 		       before.iommu_group, before.iommu_group);
@@ -134,10 +137,11 @@ const struct nvmu_verb nvmu_verb_bind = {
 	.summary = "detach NVMe functions from their kernel driver and bind them to vfio-pci",
 	.usage = "Usage: nvmu bind [--force] ADDRESS...\n"
 		 "\n"
-		 "Bind each PCI function (DDDD:BB:SS.F or BB:SS.F) to vfio-pci so nvmu can drive it\n"
-		 "from user space. The driver it had is remembered in /run/nvmu so 'nvmu unbind'\n"
-		 "can give it back. Loads vfio-pci with modprobe if needed. The IOMMU must be on\n"
-		 "(intel_iommu=on or amd_iommu=on).\n"
+		 "Bind each NVMe PCI function (DDDD:BB:SS.F or BB:SS.F) to vfio-pci so nvmu can\n"
+		 "drive it from user space. The driver it had is remembered in /run/nvmu so\n"
+		 "'nvmu unbind' can give it back. Loads vfio-pci with modprobe if needed. The\n"
+		 "IOMMU must be on (intel_iommu=on or amd_iommu=on). Devices that are not NVMe\n"
+		 "controllers are refused.\n"
 		 "\n"
 		 "A device whose namespaces are mounted, used as swap, held by dm/md/LVM or hold\n"
 		 "the root filesystem is refused, naming each user.\n"
@@ -146,8 +150,9 @@ const struct nvmu_verb nvmu_verb_bind = {
 		 "  -f, --force  bind even if the namespaces are in use (their users lose the disk)\n"
 		 "  -h, --help   show this help\n"
 		 "\n"
-		 "Exit status: 0 if every device is on vfio-pci, 1 if binding one failed (the others\n"
-		 "are still tried), 2 on a usage error such as a malformed address (nothing is done).\n",
+		 "Exit status: 0 if every device is on vfio-pci, 1 if binding one failed (the\n"
+		 "others are still tried), 2 on a usage error such as a malformed address\n"
+		 "(then nothing is done).\n",
 	.run = run_bind,
 };
 

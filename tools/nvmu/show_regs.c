@@ -155,12 +155,8 @@ static int run_show_regs(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error(argv[0], "expected one device address");
-	if (nvmu_vfio_container_open(&c))
+	if (nvmu_vfio_open(argv[optind], NULL, &c, &dev))
 		return cli_fail(argv[0]);
-	if (nvmu_vfio_device_open(c, argv[optind], NULL, &dev)) {
-		nvmu_vfio_container_close(c);
-		return cli_fail(argv[0]);
-	}
 	ret = show(dev, format);
 	nvmu_vfio_device_close(dev);
 	nvmu_vfio_container_close(c);

@@ -25,7 +25,8 @@ struct nvmu_verb {
 #define NVMU_VERBS(X) \
 	X(list)       \
 	X(bind)       \
-	X(unbind)
+	X(unbind)     \
+	X(show_regs)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
 NVMU_VERBS(NVMU_DECLARE_VERB)
