@@ -58,6 +58,13 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		--ctrl serial=nvmu0 --ns size=16M tests/guest/suite-no-iommu.sh > "$results/guest-no-iommu.tap"
 	record "guest suite without IOMMU" $?
 	grep -E '^not ok' "$results/guest-no-iommu.tap" || true
+
+	step "guest suite for SR-IOV (VF token, PF/VF relations)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+		--ctrl serial=nvmu-pf,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=8,msix_qsize=8 \
+		--ns size=16M tests/guest/suite-sriov.sh > "$results/guest-sriov.tap"
+	record "guest suite for SR-IOV" $?
+	grep -E '^not ok' "$results/guest-sriov.tap" || true
 fi
 
 passed=$(cat "$results"/*.tap | grep -c '^ok')

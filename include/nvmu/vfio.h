@@ -62,6 +62,15 @@ NVMU_API int nvmu_vfio_device_open(struct nvmu_vfio_container *c, const char *ad
 				   const struct nvmu_vfio_device_opts *opts,
 				   struct nvmu_vfio_device **out);
 
+/**
+ * Open the device at @p addr in a container of its own: checks the device first (so a
+ * wrong address or driver is reported as such), then opens the container and the device.
+ * Close with nvmu_vfio_device_close() then nvmu_vfio_container_close().
+ * Returns 0 or a negative errno as nvmu_vfio_device_open() and nvmu_vfio_container_open().
+ */
+NVMU_API int nvmu_vfio_open(const char *addr, const struct nvmu_vfio_device_opts *opts,
+			    struct nvmu_vfio_container **container, struct nvmu_vfio_device **out);
+
 /** Disable interrupts, unmap BARs, close the device (and its group when unused). */
 NVMU_API void nvmu_vfio_device_close(struct nvmu_vfio_device *d);
 

@@ -115,6 +115,28 @@ fail:
 	return ret;
 }
 
+int nvmu_vfio_open(const char *addr, const struct nvmu_vfio_device_opts *opts,
+		   struct nvmu_vfio_container **container, struct nvmu_vfio_device **out)
+{
+	struct nvmu_pci_dev pci;
+	char norm[NVMU_PCI_ADDR_LEN];
+	int ret;
+
+	ret = nvmu_pci_parse_addr(addr, norm);
+	if (ret == 0)
+		ret = check_device(norm, &pci);
+	if (ret == 0)
+		ret = nvmu_vfio_container_open(container);
+	if (ret < 0)
+		return ret;
+	ret = nvmu_vfio_device_open(*container, norm, opts, out);
+	if (ret < 0) {
+		nvmu_vfio_container_close(*container);
+		*container = NULL;
+	}
+	return ret;
+}
+
 void nvmu_vfio_device_close(struct nvmu_vfio_device *d)
 {
 	if (!d)

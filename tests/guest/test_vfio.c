@@ -38,29 +38,14 @@ static struct nvmu_iommu *iommu;
 static struct nvmu_dma_pool *pool;
 static volatile uint8_t *bar0;
 
-static int open_in_new_container(const char *addr, struct nvmu_vfio_container **c,
-				 struct nvmu_vfio_device **d)
-{
-	int ret = nvmu_vfio_container_open(c);
-
-	if (ret < 0)
-		return ret;
-	ret = nvmu_vfio_device_open(*c, addr, NULL, d);
-	if (ret < 0) {
-		nvmu_vfio_container_close(*c);
-		*c = NULL;
-	}
-	return ret;
-}
-
 TEST(open_rejects_bad_address)
 {
 	struct nvmu_vfio_container *c;
 	struct nvmu_vfio_device *d;
 
-	CHECK_EQ(open_in_new_container("zz:1", &c, &d), -EINVAL);
+	CHECK_EQ(nvmu_vfio_open("zz:1", NULL, &c, &d), -EINVAL);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "'zz:1' is not a PCI address");
-	CHECK_EQ(open_in_new_container("0000:00:1e.0", &c, &d), -ENODEV);
+	CHECK_EQ(nvmu_vfio_open("0000:00:1e.0", NULL, &c, &d), -ENODEV);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "no PCI device 0000:00:1e.0");
 }
 
@@ -72,7 +57,7 @@ TEST(open_rejects_kernel_bound_device)
 
 	if (!kernel_addr)
 		return;
-	CHECK_EQ(open_in_new_container(kernel_addr, &c, &d), -EBUSY);
+	CHECK_EQ(nvmu_vfio_open(kernel_addr, NULL, &c, &d), -EBUSY);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "bound to the nvme driver, not vfio-pci");
 	snprintf(expect, sizeof(expect), "run 'nvmu bind %s'", kernel_addr);
 	CHECK_STR_CONTAINS(nvmu_last_error(), expect);
@@ -88,7 +73,7 @@ TEST(open_rejects_non_viable_group)
 
 	if (!non_viable_addr)
 		return;
-	CHECK_EQ(open_in_new_container(non_viable_addr, &c, &d), -EPERM);
+	CHECK_EQ(nvmu_vfio_open(non_viable_addr, NULL, &c, &d), -EPERM);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "is not viable");
 	/* Every other member on the nvme driver is named in the message. */
 	CHECK_EQ(nvmu_pci_get(non_viable_addr, &self), 0);
@@ -110,7 +95,7 @@ TEST(open_device)
 {
 	struct nvmu_pci_dev pci;
 
-	CHECK_EQ(open_in_new_container(dev_addr, &container, &dev), 0);
+	CHECK_EQ(nvmu_vfio_open(dev_addr, NULL, &container, &dev), 0);
 	if (!dev)
 		return;
 	CHECK_EQ(nvmu_pci_get(dev_addr, &pci), 0);
@@ -124,7 +109,7 @@ TEST(second_open_is_busy)
 	struct nvmu_vfio_container *c;
 	struct nvmu_vfio_device *d;
 
-	CHECK_EQ(open_in_new_container(dev_addr, &c, &d), -EBUSY);
+	CHECK_EQ(nvmu_vfio_open(dev_addr, NULL, &c, &d), -EBUSY);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "is in use");
 }
 
@@ -373,7 +358,7 @@ static int memlock_child(void)
 	data[0].effective &= ~(1u << CAP_IPC_LOCK);
 	if (syscall(SYS_capset, &hdr, data) < 0 || setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
 		return 11;
-	if (open_in_new_container(dev_addr, &c, &d) < 0 || nvmu_iommu_open_vfio(c, &io) < 0 ||
+	if (nvmu_vfio_open(dev_addr, NULL, &c, &d) < 0 || nvmu_iommu_open_vfio(c, &io) < 0 ||
 	    nvmu_mem_alloc(4u << 20, 0, &mem) < 0)
 		return 12;
 	ret = nvmu_iommu_map(io, mem, 4u << 20, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova);

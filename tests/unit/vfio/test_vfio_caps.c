@@ -5,12 +5,19 @@
 #include "check.h"
 #include "vfio/caps.h"
 
-/* A region info followed by an MSI-X-mappable cap and a sparse cap with two areas. */
+/* A region info followed by an MSI-X-mappable cap and a sparse cap with two areas
+ * (the sparse cap ends in a flexible array, so it is laid out by hand after the rest). */
+struct sparse_with_areas {
+	struct vfio_info_cap_header header;
+	uint32_t nr_areas;
+	uint32_t reserved;
+	struct vfio_region_sparse_mmap_area areas[2];
+};
+
 struct fake_region {
 	struct vfio_region_info info;
 	struct vfio_info_cap_header msix;
-	struct vfio_region_info_cap_sparse_mmap sparse;
-	struct vfio_region_sparse_mmap_area areas[2];
+	struct sparse_with_areas sparse;
 };
 
 static void make_region(struct fake_region *f)
@@ -25,10 +32,10 @@ static void make_region(struct fake_region *f)
 	f->sparse.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
 	f->sparse.header.version = 1;
 	f->sparse.nr_areas = 2;
-	f->areas[0].offset = 0;
-	f->areas[0].size = 0x2000;
-	f->areas[1].offset = 0x3000;
-	f->areas[1].size = 0x1000;
+	f->sparse.areas[0].offset = 0;
+	f->sparse.areas[0].size = 0x2000;
+	f->sparse.areas[1].offset = 0x3000;
+	f->sparse.areas[1].size = 0x1000;
 }
 
 TEST(sparse_areas_and_msix_mappable)
@@ -90,7 +97,7 @@ TEST(truncated_area_list_is_cut)
 	f.sparse.nr_areas = 1000; /* claims more areas than fit */
 	nvmu_vfio_parse_region_caps(&f.info, &r);
 	CHECK_EQ(r.nr_sparse, 2);
-	f.info.argsz = offsetof(struct fake_region, areas[1]);
+	f.info.argsz = offsetof(struct fake_region, sparse.areas[1]);
 	r.nr_sparse = 0;
 	nvmu_vfio_parse_region_caps(&f.info, &r);
 	CHECK_EQ(r.nr_sparse, 1);
