@@ -2,6 +2,7 @@
 /* nvmu bind / nvmu unbind: move NVMe functions to vfio-pci and back to their kernel driver. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,13 +27,16 @@ static int check_addresses(const char *verb, int argc, char **argv)
 	return 0;
 }
 
-/* Load vfio-pci with modprobe if it is not registered yet (the library never loads modules). */
+/*
+ * Load vfio-pci with modprobe if it is not registered yet (the library never loads
+ * modules). Not against a fake sysfs tree (NVMU_SYSFS_ROOT): modprobe acts on the real one.
+ */
 static void load_vfio_pci(void)
 {
 	pid_t pid;
 	int status;
 
-	if (nvmu_pci_driver_loaded("vfio-pci"))
+	if (nvmu_pci_driver_loaded("vfio-pci") || getenv("NVMU_SYSFS_ROOT"))
 		return;
 	pid = fork();
 	if (pid == 0) {
@@ -147,7 +151,7 @@ const struct nvmu_verb nvmu_verb_bind = {
 		 "the root filesystem is refused, naming each user.\n"
 		 "\n"
 		 "Options:\n"
-		 "  -f, --force  bind even if the namespaces are in use (their users lose the disk)\n"
+		 "  -f, --force  bind even if the namespaces are in use (their users lose them)\n"
 		 "  -h, --help   show this help\n"
 		 "\n"
 		 "Exit status: 0 if every device is on vfio-pci, 1 if binding one failed (the\n"
