@@ -45,7 +45,11 @@ done
 
 if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	step "guest suite (QEMU NVMe behind an emulated IOMMU)"
-	tests/rig/nvmu-rig --build build-gcc --timeout 900 \
+	sanitized=()
+	if [ -x build-clang-sanitize/tests/guest/test_vfio ]; then
+		sanitized=(--program build-clang-sanitize/tests/guest/test_vfio:/nvmu/sanitize/test_vfio)
+	fi
+	tests/rig/nvmu-rig --build build-gcc --timeout 900 "${sanitized[@]}" \
 		--ctrl serial=nvmu0 --ns size=64M --ctrl serial=nvmu1 --ns size=64M \
 		--bridge br0 --ctrl serial=nvmu2,bridge=br0 --ns size=16M \
 		--ctrl serial=nvmu3,bridge=br0 --ns size=16M \

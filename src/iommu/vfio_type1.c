@@ -2,6 +2,7 @@
 /* The VFIO type1 IOMMU backend: DMA map/unmap ioctls and the container's IOVA space. */
 #include <errno.h>
 #include <linux/vfio.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,26 +111,42 @@ fail:
 	return NULL;
 }
 
+/* The kernel may place capabilities at 4-byte offsets: copy fields out, never cast. */
 static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iova_range *ranges,
 		       size_t *nranges, uint64_t *avail)
 {
-	const struct vfio_iommu_type1_info_cap_iova_range *cap;
-	const struct vfio_iommu_type1_info_dma_avail *dma;
+	const char *cap;
 	uint32_t first = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
+	uint32_t nr;
 
-	cap = (const void *)nvmu_vfio_find_cap(info, info->argsz, first,
-					       VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, sizeof(*cap));
-	for (uint32_t i = 0; cap && i < cap->nr_iovas && *nranges < MAX_RANGES; i++) {
-		if ((size_t)((const char *)&cap->iova_ranges[i + 1] - (const char *)info) > info->argsz)
-			break;
-		ranges[*nranges].start = cap->iova_ranges[i].start;
-		ranges[*nranges].last = cap->iova_ranges[i].end;
-		(*nranges)++;
+	cap = (const char *)nvmu_vfio_find_cap(info, info->argsz, first,
+					       VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
+					       offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges));
+	if (cap) {
+		size_t room = info->argsz - (size_t)(cap - (const char *)info) -
+			      offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges);
+
+		memcpy(&nr, cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range, nr_iovas), sizeof(nr));
+		for (uint32_t i = 0; i < nr && *nranges < MAX_RANGES; i++) {
+			struct vfio_iova_range r;
+
+			if ((i + 1) * sizeof(r) > room)
+				break; /* the list runs past the structure */
+			memcpy(&r, cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges) +
+					    i * sizeof(r), sizeof(r));
+			ranges[*nranges].start = r.start;
+			ranges[*nranges].last = r.end;
+			(*nranges)++;
+		}
 	}
-	dma = (const void *)nvmu_vfio_find_cap(info, info->argsz, first,
-					       VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, sizeof(*dma));
-	if (dma)
-		*avail = dma->avail;
+	cap = (const char *)nvmu_vfio_find_cap(info, info->argsz, first, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL,
+					       sizeof(struct vfio_iommu_type1_info_dma_avail));
+	if (cap) {
+		uint32_t n;
+
+		memcpy(&n, cap + offsetof(struct vfio_iommu_type1_info_dma_avail, avail), sizeof(n));
+		*avail = n;
+	}
 }
 
 int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)

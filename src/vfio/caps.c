@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Walking VFIO capability chains (region info, IOMMU info) without trusting them. */
+#include <string.h>
+
 #include "vfio/caps.h"
 
 const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t argsz,
@@ -19,10 +21,13 @@ const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t
 	return NULL;
 }
 
+/* The kernel may place capabilities at 4-byte offsets: copy fields out, never cast. */
 void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info, struct nvmu_vfio_region *r)
 {
-	const struct vfio_region_info_cap_sparse_mmap *sp;
-	uint32_t first;
+	const size_t areas_at = offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
+	const char *sp;
+	uint32_t first, nr;
+	size_t room;
 
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return;
@@ -30,17 +35,20 @@ void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info, struct nvm
 	r->msix_mappable = nvmu_vfio_find_cap(info, info->argsz, first,
 					      VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
 					      sizeof(struct vfio_info_cap_header)) != NULL;
-	sp = (const void *)nvmu_vfio_find_cap(info, info->argsz, first,
-					      VFIO_REGION_INFO_CAP_SPARSE_MMAP, sizeof(*sp));
+	sp = (const char *)nvmu_vfio_find_cap(info, info->argsz, first,
+					      VFIO_REGION_INFO_CAP_SPARSE_MMAP, areas_at);
 	if (!sp)
 		return;
-	for (uint32_t i = 0; i < sp->nr_areas && r->nr_sparse < NVMU_VFIO_MAX_SPARSE; i++) {
-		size_t end = (size_t)((const char *)&sp->areas[i + 1] - (const char *)info);
+	memcpy(&nr, sp + offsetof(struct vfio_region_info_cap_sparse_mmap, nr_areas), sizeof(nr));
+	room = info->argsz - (size_t)(sp - (const char *)info) - areas_at;
+	for (uint32_t i = 0; i < nr && r->nr_sparse < NVMU_VFIO_MAX_SPARSE; i++) {
+		struct vfio_region_sparse_mmap_area area;
 
-		if (end > info->argsz)
+		if ((i + 1) * sizeof(area) > room)
 			break; /* the area list runs past the structure */
-		r->sparse[r->nr_sparse].offset = sp->areas[i].offset;
-		r->sparse[r->nr_sparse].size = sp->areas[i].size;
+		memcpy(&area, sp + areas_at + i * sizeof(area), sizeof(area));
+		r->sparse[r->nr_sparse].offset = area.offset;
+		r->sparse[r->nr_sparse].size = area.size;
 		r->nr_sparse++;
 	}
 }

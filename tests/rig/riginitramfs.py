@@ -109,9 +109,10 @@ def build(out_path, kernel, script, script_args, build_dir, programs, files, wor
     if build_dir:
         for prog in _build_programs(build_dir):
             _add_program(prog, root, "/nvmu/bin/" + os.path.basename(prog))
-    for prog in programs:
+    for spec in programs:
+        prog, _, dst = spec.partition(":")
         path = shutil.which(prog) or prog
-        _add_program(path, root, "/usr/bin/" + os.path.basename(path))
+        _add_program(path, root, dst or "/usr/bin/" + os.path.basename(path))
     _copy(os.path.join(REPO, "tests", "guest"), root, "/nvmu/tests/guest")
     for spec in files:
         src, _, dst = spec.partition(":")

@@ -115,6 +115,35 @@ TEST(find_cap_checks_minimum_size)
 	CHECK(nvmu_vfio_find_cap(&f, f.info.argsz, 0, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 8) == NULL);
 }
 
-RUN_TESTS(T(sparse_areas_and_msix_mappable), T(no_caps_flag_means_no_caps), T(looping_chain_ends),
+TEST(caps_at_4_byte_offsets)
+{
+	/* The kernel may put a cap at an offset that is only 4-byte aligned; the parser must
+	 * not read its 64-bit fields in place (UBSan catches that). */
+	uint64_t buf[32] = { 0 };
+	char *raw = (char *)buf;
+	struct vfio_region_info info = { 0 };
+	struct vfio_info_cap_header msix = { .id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, .version = 1 };
+	struct vfio_info_cap_header sparse = { .id = VFIO_REGION_INFO_CAP_SPARSE_MMAP, .version = 1 };
+	struct vfio_region_sparse_mmap_area area = { .offset = 0x1000, .size = 0x3000 };
+	uint32_t nr = 1, sparse_at = sizeof(info) + sizeof(msix) + 4;
+	struct nvmu_vfio_region r = { 0 };
+
+	info.argsz = sparse_at + 16 + sizeof(area);
+	info.flags = VFIO_REGION_INFO_FLAG_CAPS;
+	info.cap_offset = sizeof(info);
+	msix.next = sparse_at;
+	memcpy(raw, &info, sizeof(info));
+	memcpy(raw + sizeof(info), &msix, sizeof(msix));
+	memcpy(raw + sparse_at, &sparse, sizeof(sparse));
+	memcpy(raw + sparse_at + 8, &nr, sizeof(nr));
+	memcpy(raw + sparse_at + 16, &area, sizeof(area));
+	nvmu_vfio_parse_region_caps((const struct vfio_region_info *)buf, &r);
+	CHECK(r.msix_mappable);
+	CHECK_EQ(r.nr_sparse, 1);
+	CHECK_EQ(r.sparse[0].offset, 0x1000);
+	CHECK_EQ(r.sparse[0].size, 0x3000);
+}
+
+RUN_TESTS(T(caps_at_4_byte_offsets), T(sparse_areas_and_msix_mappable), T(no_caps_flag_means_no_caps), T(looping_chain_ends),
 	  T(chain_outside_the_structure_is_ignored), T(truncated_area_list_is_cut),
 	  T(find_cap_checks_minimum_size))
