@@ -82,35 +82,6 @@ static const struct nvmu_iommu_ops type1_ops = {
 	.unmap = type1_unmap,
 };
 
-/* Read VFIO_IOMMU_GET_INFO with its capability chain; returns malloc'd info or NULL. */
-static struct vfio_iommu_type1_info *get_info(int fd)
-{
-	struct vfio_iommu_type1_info *info = calloc(1, sizeof(*info));
-	uint32_t need;
-
-	if (!info)
-		return NULL;
-	info->argsz = sizeof(*info);
-	if (ioctl(fd, VFIO_IOMMU_GET_INFO, info) < 0)
-		goto fail;
-	need = info->argsz;
-	if (need > sizeof(*info)) {
-		struct vfio_iommu_type1_info *big = realloc(info, need);
-
-		if (!big)
-			goto fail;
-		info = big;
-		memset(info, 0, need);
-		info->argsz = need;
-		if (ioctl(fd, VFIO_IOMMU_GET_INFO, info) < 0)
-			goto fail;
-	}
-	return info;
-fail:
-	free(info);
-	return NULL;
-}
-
 /* The kernel may place capabilities at 4-byte offsets: copy fields out, never cast. */
 static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iova_range *ranges,
 		       size_t *nranges, uint64_t *avail)
@@ -159,7 +130,9 @@ int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)
 
 	if (!nvmu_vfio_container_ready(c))
 		return nvmu_fail(EINVAL, "the VFIO container has no IOMMU yet: open a device in it first");
-	info = get_info(fd);
+	struct vfio_iommu_type1_info query = { .argsz = sizeof(query) };
+
+	info = nvmu_vfio_query_info(fd, VFIO_IOMMU_GET_INFO, &query, sizeof(query));
 	if (!info)
 		return nvmu_fail(errno ? errno : ENOMEM, "VFIO_IOMMU_GET_INFO: %s",
 				 strerror(errno ? errno : ENOMEM));

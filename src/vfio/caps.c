@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Walking VFIO capability chains (region info, IOMMU info) without trusting them. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "vfio/caps.h"
 
@@ -18,6 +21,35 @@ const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t
 			break; /* a chain must move forward; never loop */
 		off = hdr->next;
 	}
+	return NULL;
+}
+
+void *nvmu_vfio_query_info(int fd, unsigned long request, const void *query, size_t size)
+{
+	uint32_t need;
+	void *info = malloc(size);
+
+	if (!info)
+		return NULL;
+	memcpy(info, query, size);
+	if (ioctl(fd, request, info) < 0)
+		goto fail;
+	memcpy(&need, info, sizeof(need)); /* every info structure starts with argsz */
+	if (need > size) {
+		void *big = realloc(info, need);
+
+		if (!big)
+			goto fail;
+		info = big;
+		memset(info, 0, need);
+		memcpy(info, query, size);
+		memcpy(info, &need, sizeof(need));
+		if (ioctl(fd, request, info) < 0)
+			goto fail;
+	}
+	return info;
+fail:
+	free(info);
 	return NULL;
 }
 

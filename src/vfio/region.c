@@ -14,37 +14,6 @@
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MASTER 0x4
 
-/* Fetch a region's info including its capability chain (second call sized by argsz). */
-static struct vfio_region_info *fetch_info(struct nvmu_vfio_device *d, uint32_t index)
-{
-	struct vfio_region_info *info = calloc(1, sizeof(*info));
-	uint32_t need;
-
-	if (!info)
-		return NULL;
-	info->argsz = sizeof(*info);
-	info->index = index;
-	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0)
-		goto fail;
-	need = info->argsz;
-	if (need > sizeof(*info)) {
-		struct vfio_region_info *big = realloc(info, need);
-
-		if (!big)
-			goto fail;
-		info = big;
-		memset(info, 0, need);
-		info->argsz = need;
-		info->index = index;
-		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info) < 0)
-			goto fail;
-	}
-	return info;
-fail:
-	free(info);
-	return NULL;
-}
-
 int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvmu_vfio_region *r)
 {
 	struct vfio_region_info *info;
@@ -52,7 +21,9 @@ int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvm
 	if (index >= d->num_regions)
 		return nvmu_fail(EINVAL, "%s has %u regions; there is no region %u", d->addr,
 				 d->num_regions, index);
-	info = fetch_info(d, index);
+	struct vfio_region_info query = { .argsz = sizeof(query), .index = index };
+
+	info = nvmu_vfio_query_info(d->fd, VFIO_DEVICE_GET_REGION_INFO, &query, sizeof(query));
 	if (!info)
 		return nvmu_fail(errno ? errno : ENOMEM, "VFIO_DEVICE_GET_REGION_INFO %s region %u: %s",
 				 d->addr, index, strerror(errno ? errno : ENOMEM));
@@ -181,38 +152,34 @@ static int region_offset(struct nvmu_vfio_device *d, uint32_t index, uint64_t of
 	return 0;
 }
 
-int nvmu_vfio_region_read(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, void *buf,
-			  size_t len)
+/* Move @p len bytes between @p buf and region @p index at @p off through the device fd. */
+static int region_io(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, void *buf,
+		     size_t len, bool write)
 {
-	uint64_t fd_off;
+	uint64_t fd_off = 0;
 	ssize_t n;
 	int ret = region_offset(d, index, off, len, &fd_off);
 
 	if (ret < 0)
 		return ret;
-	n = pread(d->fd, buf, len, (off_t)fd_off);
+	n = write ? pwrite(d->fd, buf, len, (off_t)fd_off) : pread(d->fd, buf, len, (off_t)fd_off);
 	if (n != (ssize_t)len)
-		return nvmu_fail(n < 0 ? errno : EIO, "read of %zu bytes at %#llx of %s region %u failed%s%s",
-				 len, (unsigned long long)off, d->addr, index, n < 0 ? ": " : "",
-				 n < 0 ? strerror(errno) : "");
+		return nvmu_fail(n < 0 ? errno : EIO, "%s of %zu bytes at %#llx of %s region %u failed%s%s",
+				 write ? "write" : "read", len, (unsigned long long)off, d->addr, index,
+				 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
 	return 0;
+}
+
+int nvmu_vfio_region_read(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, void *buf,
+			  size_t len)
+{
+	return region_io(d, index, off, buf, len, false);
 }
 
 int nvmu_vfio_region_write(struct nvmu_vfio_device *d, uint32_t index, uint64_t off,
 			   const void *buf, size_t len)
 {
-	uint64_t fd_off;
-	ssize_t n;
-	int ret = region_offset(d, index, off, len, &fd_off);
-
-	if (ret < 0)
-		return ret;
-	n = pwrite(d->fd, buf, len, (off_t)fd_off);
-	if (n != (ssize_t)len)
-		return nvmu_fail(n < 0 ? errno : EIO, "write of %zu bytes at %#llx of %s region %u failed%s%s",
-				 len, (unsigned long long)off, d->addr, index, n < 0 ? ": " : "",
-				 n < 0 ? strerror(errno) : "");
-	return 0;
+	return region_io(d, index, off, (void *)buf, len, true);
 }
 
 int nvmu_vfio_config_read16(struct nvmu_vfio_device *d, uint32_t off, uint16_t *val)
