@@ -43,6 +43,10 @@ PY
 	grep -h '^not ok' "$results/unit-$flavour.tap" || true
 done
 
+step "guest rig self-test"
+tests/rig/selftest/run.sh > "$results/rig-selftest.tap"
+grep '^not ok' "$results/rig-selftest.tap" || true
+
 if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	step "guest suite (QEMU NVMe behind an emulated IOMMU)"
 	sanitized=()
