@@ -7,13 +7,12 @@
 #include "iommu/dma_chunk.h"
 #include "iommu/iommu_internal.h"
 #include "iommu/page_bitmap.h"
-
-#define HUGEPAGE_SIZE (2ull << 20)
+#include "iommu/pow2.h"
 
 /* Alignment nvmu_mem_alloc() guarantees for @p flags. */
 static size_t mem_alignment(unsigned flags)
 {
-	return flags & NVMU_MEM_HUGEPAGE ? HUGEPAGE_SIZE : nvmu_page_size();
+	return flags & NVMU_MEM_HUGEPAGE ? DMA_HUGEPAGE_SIZE : nvmu_page_size();
 }
 
 /* Largest power of two that divides both vaddr and iova offsets alike. */
@@ -21,14 +20,15 @@ static uint64_t congruence_of(uintptr_t vaddr, uint64_t iova)
 {
 	uint64_t diff = (uint64_t)vaddr ^ iova;
 
-	return diff ? diff & -diff : 1ull << 63;
+	return diff ? lowest_bit(diff) : 1ull << 63;
 }
 
 /* Allocate the memory of @p c, over-allocating when the mapped start must be better aligned. */
 static int alloc_memory(struct dma_chunk *c, const struct dma_chunk_spec *spec)
 {
 	size_t given = mem_alignment(spec->mem_flags);
-	size_t extra = spec->mem_align > given ? spec->mem_align - given : 0;
+	size_t align = spec->mem_align > given ? spec->mem_align : given;
+	size_t extra = align - given;
 	int rc;
 
 	c->mem_flags = spec->mem_flags;
@@ -36,12 +36,13 @@ static int alloc_memory(struct dma_chunk *c, const struct dma_chunk_spec *spec)
 	rc = nvmu_mem_alloc(c->mem_len, c->mem_flags, &c->mem);
 	if (rc)
 		return rc;
-	c->vaddr = (uintptr_t)nvmu_align_up((uintptr_t)c->mem, spec->mem_align > given ? spec->mem_align : given);
+	c->vaddr = (uintptr_t)nvmu_align_up((uintptr_t)c->mem, align);
 	return 0;
 }
 
 /* Map the chunk, asking for the wanted congruence first and the needed one after. */
-static int map_memory(struct dma_chunk *c, struct nvmu_iommu *iommu, const struct dma_chunk_spec *spec)
+static int map_memory(struct dma_chunk *c, struct nvmu_iommu *iommu,
+		      const struct dma_chunk_spec *spec)
 {
 	int rc = iommu_map_congruent(iommu, (void *)c->vaddr, c->len, NVMU_DMA_RW, NVMU_MAP_FIXED,
 				     spec->want_congruence, &c->iova);
@@ -55,7 +56,8 @@ static int map_memory(struct dma_chunk *c, struct nvmu_iommu *iommu, const struc
 	return 0;
 }
 
-int dma_chunk_create(struct dma_chunk *c, struct nvmu_iommu *iommu, const struct dma_chunk_spec *spec)
+int dma_chunk_create(struct dma_chunk *c, struct nvmu_iommu *iommu,
+		     const struct dma_chunk_spec *spec)
 {
 	int rc;
 

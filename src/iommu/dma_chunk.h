@@ -13,6 +13,9 @@
 
 #include "nvmu/iommu.h"
 
+/** Size and alignment of the hugepages behind NVMU_MEM_HUGEPAGE memory. */
+#define DMA_HUGEPAGE_SIZE (2ull << 20)
+
 struct dma_chunk {
 	void *mem;           /**< from nvmu_mem_alloc() */
 	size_t mem_len;      /**< as given to nvmu_mem_alloc() */
@@ -44,7 +47,8 @@ struct dma_chunk_spec {
  * Allocate zeroed memory and map it. Returns 0 and fills *c, or a negative errno with a
  * message (nothing is left allocated or mapped).
  */
-int dma_chunk_create(struct dma_chunk *c, struct nvmu_iommu *iommu, const struct dma_chunk_spec *spec);
+int dma_chunk_create(struct dma_chunk *c, struct nvmu_iommu *iommu,
+		     const struct dma_chunk_spec *spec);
 
 /**
  * Unmap and free the chunk. Returns 0, or the unmap error: then the memory is deliberately

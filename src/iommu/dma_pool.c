@@ -14,14 +14,16 @@
 #include <string.h>
 
 #include "iommu/dma_chunk.h"
+#include "iommu/pow2.h"
 
 #define DEFAULT_CHUNK_SIZE (4ull << 20)
-#define HUGEPAGE_SIZE (2ull << 20)
+/* Bound on requests and chunk sizes, so sizes plus alignment padding never overflow. */
+#define MAX_REQUEST (SIZE_MAX / 4)
 
 struct nvmu_dma_pool {
 	struct nvmu_iommu *iommu;
 	size_t page;       /**< buffer granule: max(host page, IOMMU page) */
-	size_t granule;    /**< chunk size granule: page, or 2 MiB with hugepages */
+	size_t granule;    /**< chunk length unit and start alignment: page, or 2 MiB hugepage */
 	size_t chunk_size;
 	size_t max_bytes;
 	unsigned mem_flags;
@@ -31,16 +33,6 @@ struct nvmu_dma_pool {
 	size_t mapped_bytes;
 	size_t used_bytes;
 };
-
-static bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
-
-static uint64_t pow2_floor(uint64_t v)
-{
-	return 1ull << (63 - __builtin_clzll(v));
-}
 
 int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_config *cfg,
 			 struct nvmu_dma_pool **out)
@@ -53,6 +45,8 @@ int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_co
 		return nvmu_fail(EINVAL, "nvmu_dma_pool_create: NULL argument");
 	if (!cfg)
 		cfg = &defaults;
+	if (cfg->chunk_size > MAX_REQUEST)
+		return nvmu_fail(EINVAL, "DMA pool chunk size %zu is too large", cfg->chunk_size);
 	iommu_page = nvmu_iommu_page_size(iommu);
 	pool = calloc(1, sizeof(*pool));
 	if (!pool)
@@ -60,7 +54,9 @@ int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_co
 	pool->iommu = iommu;
 	pool->page = nvmu_page_size() > iommu_page ? nvmu_page_size() : iommu_page;
 	pool->mem_flags = cfg->hugepages ? NVMU_MEM_HUGEPAGE : 0;
-	pool->granule = cfg->hugepages && pool->page < HUGEPAGE_SIZE ? HUGEPAGE_SIZE : pool->page;
+	pool->granule = pool->page;
+	if (cfg->hugepages && pool->granule < DMA_HUGEPAGE_SIZE)
+		pool->granule = DMA_HUGEPAGE_SIZE;
 	pool->chunk_size = nvmu_align_up(cfg->chunk_size ? cfg->chunk_size : DEFAULT_CHUNK_SIZE,
 					 pool->granule);
 	pool->max_bytes = cfg->max_bytes;
@@ -148,13 +144,6 @@ static int add_chunk(struct nvmu_dma_pool *pool, const struct dma_chunk_spec *sp
 	return 0;
 }
 
-/* Virtual alignment nvmu_mem_alloc() gives a fresh shared chunk. */
-static size_t fresh_chunk_alignment(const struct nvmu_dma_pool *pool)
-{
-	return pool->mem_flags & NVMU_MEM_HUGEPAGE && pool->page < HUGEPAGE_SIZE ? HUGEPAGE_SIZE
-										 : pool->page;
-}
-
 /*
  * A new chunk for @p bytes aligned to @p align: a shared one when the request is sure to
  * fit a fresh chunk (shrunk to the budget if needed), else a dedicated one.
@@ -162,8 +151,8 @@ static size_t fresh_chunk_alignment(const struct nvmu_dma_pool *pool)
 static int new_chunk_for(struct nvmu_dma_pool *pool, size_t bytes, size_t align,
 			 struct dma_chunk **out)
 {
-	size_t base_align = fresh_chunk_alignment(pool);
-	size_t worst = bytes + (align > base_align ? align - base_align : 0);
+	/* A fresh shared chunk starts aligned to the granule; more alignment costs padding. */
+	size_t worst = bytes + (align > pool->granule ? align - pool->granule : 0);
 	size_t len = pool->chunk_size < budget_left(pool) ? pool->chunk_size : budget_left(pool);
 	struct dma_chunk_spec spec = {
 		.page = pool->page,
@@ -208,7 +197,7 @@ int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align, struct 
 
 	if (!pool || !buf)
 		return nvmu_fail(EINVAL, "nvmu_dma_alloc: NULL argument");
-	if (len == 0 || len > SIZE_MAX - pool->granule)
+	if (len == 0 || len > MAX_REQUEST)
 		return nvmu_fail(EINVAL, "nvmu_dma_alloc: cannot allocate %zu bytes", len);
 	if (align && (!is_pow2(align) || align > pool->chunk_size))
 		return nvmu_fail(EINVAL, "nvmu_dma_alloc: alignment %zu is not a power of two up to the "

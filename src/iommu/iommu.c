@@ -6,6 +6,7 @@
 #include "iommu/iommu_internal.h"
 #include "iommu/iova_alloc.h"
 #include "iommu/map_table.h"
+#include "iommu/pow2.h"
 
 #define SUPERPAGE_2M (2ull << 20)
 #define SUPERPAGE_1G (1ull << 30)
@@ -18,16 +19,6 @@ struct nvmu_iommu {
 	struct iova_alloc iova;
 	struct map_table maps;
 };
-
-static bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
-
-static uint64_t pow2_floor(uint64_t v)
-{
-	return 1ull << (63 - __builtin_clzll(v));
-}
 
 /*
  * Congruence we try to give a mapping of @p len bytes: the largest power of two not above
@@ -111,6 +102,13 @@ int nvmu_iommu_reserve(struct nvmu_iommu *iommu, uint64_t start, uint64_t last)
 	return iova_alloc_exclude(&iommu->iova, start, last);
 }
 
+/* Return an IOVA range; a refusal means the bookkeeping is broken, so say so loudly. */
+static void give_back_iova(struct nvmu_iommu *iommu, uint64_t iova, size_t len)
+{
+	if (iova_alloc_put(&iommu->iova, iova, len))
+		nvmu_log(NVMU_LOG_ERROR, "IOVA bookkeeping: %s", nvmu_last_error());
+}
+
 /* Check the arguments of a map request; returns 0 or -EINVAL with a message. */
 static int check_map_args(const struct nvmu_iommu *iommu, void *vaddr, size_t len, unsigned prot,
 			  enum nvmu_map_kind kind, const uint64_t *iova)
@@ -189,7 +187,7 @@ int iommu_map_congruent(struct nvmu_iommu *iommu, void *vaddr, size_t len, unsig
 	if (rc) {
 		int err = rc < 0 ? -rc : EIO;
 
-		iova_alloc_put(&iommu->iova, e.iova, len);
+		give_back_iova(iommu, e.iova, len);
 		return nvmu_fail_context(err, "DMA map of %p (+%zu bytes) at IOVA 0x%llx", vaddr, len,
 					 (unsigned long long)e.iova);
 	}
@@ -214,7 +212,7 @@ static int unmap_entry(struct nvmu_iommu *iommu, const struct map_entry *e)
 	if (rc)
 		return nvmu_fail_context(rc < 0 ? -rc : EIO, "DMA unmap of %p (+%zu bytes) at IOVA 0x%llx",
 					 (void *)e->vaddr, e->len, (unsigned long long)e->iova);
-	iova_alloc_put(&iommu->iova, e->iova, e->len);
+	give_back_iova(iommu, e->iova, e->len);
 	return 0;
 }
 
@@ -288,8 +286,7 @@ int nvmu_iommu_translate(const struct nvmu_iommu *iommu, const void *vaddr, size
 		return nvmu_fail(EINVAL, "DMA translate: NULL argument");
 	if (len == 0)
 		len = 1;
-	if (va + len < va)
-		return nvmu_fail(EFAULT, "DMA translate: %p (+%zu bytes) wraps around", vaddr, len);
+	/* A range that wraps cannot lie inside a mapping: lookup rejects it. */
 	e = map_table_lookup(&iommu->maps, va, len);
 	if (!e)
 		return nvmu_fail(EFAULT, "%p (+%zu bytes) is not inside one DMA mapping", vaddr, len);

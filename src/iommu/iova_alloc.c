@@ -6,11 +6,7 @@
 #include <string.h>
 
 #include "iommu/iova_alloc.h"
-
-static bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
+#include "iommu/pow2.h"
 
 /* Grow the interval array to hold at least @p need entries. */
 static int ensure_capacity(struct iova_alloc *a, size_t need)

@@ -31,19 +31,23 @@ void bitmap_clear_range(uint64_t *bm, size_t from, size_t n)
 /* First bit equal to @p value at or after @p from; @p nbits if none. */
 static size_t next_with(const uint64_t *bm, size_t nbits, size_t from, bool value)
 {
-	size_t w = from / 64;
+	size_t nwords = bitmap_words(nbits);
+	uint64_t flip = value ? 0 : ~0ull, word;
 
 	if (from >= nbits)
 		return nbits;
-	for (uint64_t word = (value ? bm[w] : ~bm[w]) & (~0ull << (from % 64));;) {
+	/* Ignore the bits below @p from in the first word. */
+	word = (bm[from / 64] ^ flip) & (~0ull << (from % 64));
+
+	for (size_t w = from / 64;;) {
 		if (word) {
 			size_t i = w * 64 + (size_t)__builtin_ctzll(word);
 
 			return i < nbits ? i : nbits;
 		}
-		if (++w >= bitmap_words(nbits))
+		if (++w >= nwords)
 			return nbits;
-		word = value ? bm[w] : ~bm[w];
+		word = bm[w] ^ flip;
 	}
 }
 

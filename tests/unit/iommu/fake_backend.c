@@ -105,17 +105,23 @@ const struct fake_map *fake_backend_live_at(const struct fake_backend *f, uint64
 struct nvmu_iommu *fake_iommu(struct fake_backend *f, const struct nvmu_iova_range *ranges,
 			      size_t nranges, uint64_t max_mappings)
 {
+	return fake_iommu_paged(f, ranges, nranges, max_mappings, 4096);
+}
+
+struct nvmu_iommu *fake_iommu_paged(struct fake_backend *f, const struct nvmu_iova_range *ranges,
+				    size_t nranges, uint64_t max_mappings, uint64_t page)
+{
 	struct nvmu_iommu_config cfg = {
 		.ops = &fake_backend_ops,
 		.ctx = f,
 		.ranges = ranges,
 		.nranges = nranges,
-		.page_size = 4096,
+		.page_size = page,
 		.max_mappings = max_mappings,
 	};
 	struct nvmu_iommu *iommu = NULL;
 
-	fake_backend_init(f, 4096);
+	fake_backend_init(f, page);
 	if (nvmu_iommu_create(&cfg, &iommu)) {
 		fprintf(stderr, "fake_iommu: %s\n", nvmu_last_error());
 		return NULL;

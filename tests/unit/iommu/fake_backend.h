@@ -50,8 +50,12 @@ void fake_backend_fini(struct fake_backend *f);
 /** The live map at exactly @p iova, or NULL. */
 const struct fake_map *fake_backend_live_at(const struct fake_backend *f, uint64_t iova);
 
-/** Create an IOMMU context over @p ranges on @p f (4 KiB pages); NULL on failure. */
+/** Create an IOMMU context over @p ranges on a fresh @p f (4 KiB pages); NULL on failure. */
 struct nvmu_iommu *fake_iommu(struct fake_backend *f, const struct nvmu_iova_range *ranges,
 			      size_t nranges, uint64_t max_mappings);
+
+/** fake_iommu() with IOMMU pages of @p page bytes. */
+struct nvmu_iommu *fake_iommu_paged(struct fake_backend *f, const struct nvmu_iova_range *ranges,
+				    size_t nranges, uint64_t max_mappings, uint64_t page);
 
 #endif

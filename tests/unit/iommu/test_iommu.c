@@ -36,6 +36,14 @@ static uint64_t map_ok(struct nvmu_iommu *iommu, uintptr_t va, size_t len, enum 
 	return iova;
 }
 
+/* Map read-write and return only the status. */
+static int map_rc(struct nvmu_iommu *iommu, uintptr_t va, size_t len, enum nvmu_map_kind kind)
+{
+	uint64_t iova;
+
+	return nvmu_iommu_map(iommu, VA(va), len, NVMU_DMA_RW, kind, &iova);
+}
+
 TEST(create_rejects_bad_configuration)
 {
 	struct fake_backend f;
@@ -72,11 +80,10 @@ TEST(ranges_exclude_page_zero)
 	struct fake_backend f;
 	struct nvmu_iova_range r = { 0, 3 * PG - 1 };
 	struct nvmu_iommu *iommu = fake_iommu(&f, &r, 1, 0);
-	uint64_t iova = 0;
 
 	CHECK_EQ(map_ok(iommu, 0x100000, PG, NVMU_MAP_FIXED), PG);
 	CHECK_EQ(map_ok(iommu, 0x200000, PG, NVMU_MAP_FIXED), 2 * PG);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x300000), PG, NVMU_DMA_RW, NVMU_MAP_TEMPORARY, &iova), -ENOSPC);
+	CHECK_EQ(map_rc(iommu, 0x300000, PG, NVMU_MAP_TEMPORARY), -ENOSPC);
 	for (size_t i = 0; i < f.nmaps; i++)
 		CHECK(f.maps[i].iova != 0);
 	finish(iommu, &f);
@@ -147,10 +154,10 @@ TEST(misaligned_or_invalid_requests_are_einval)
 	struct nvmu_iommu *iommu = fake_iommu(&f, &one_gib, 1, 0);
 	uint64_t iova;
 
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000800), PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EINVAL);
+	CHECK_EQ(map_rc(iommu, 0x10000800, PG, NVMU_MAP_FIXED), -EINVAL);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "multiples of the IOMMU page size 4096");
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), PG + 1, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EINVAL);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), 0, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EINVAL);
+	CHECK_EQ(map_rc(iommu, 0x10000000, PG + 1, NVMU_MAP_FIXED), -EINVAL);
+	CHECK_EQ(map_rc(iommu, 0x10000000, 0, NVMU_MAP_FIXED), -EINVAL);
 	CHECK_EQ(nvmu_iommu_map(iommu, NULL, PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EINVAL);
 	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), PG, NVMU_DMA_RW, NVMU_MAP_FIXED, NULL), -EINVAL);
 	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), PG, 0, NVMU_MAP_FIXED, &iova), -EINVAL);
@@ -174,14 +181,13 @@ TEST(overlapping_maps_are_eexist)
 {
 	struct fake_backend f;
 	struct nvmu_iommu *iommu = fake_iommu(&f, &one_gib, 1, 0);
-	uint64_t iova;
 
 	map_ok(iommu, 0x10004000, 4 * PG, NVMU_MAP_FIXED);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10004000), 4 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EEXIST);
+	CHECK_EQ(map_rc(iommu, 0x10004000, 4 * PG, NVMU_MAP_FIXED), -EEXIST);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "overlaps");
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10002000), 3 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EEXIST);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10007000), PG, NVMU_DMA_RW, NVMU_MAP_TEMPORARY, &iova), -EEXIST);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), 16 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -EEXIST);
+	CHECK_EQ(map_rc(iommu, 0x10002000, 3 * PG, NVMU_MAP_FIXED), -EEXIST);
+	CHECK_EQ(map_rc(iommu, 0x10007000, PG, NVMU_MAP_TEMPORARY), -EEXIST);
+	CHECK_EQ(map_rc(iommu, 0x10000000, 16 * PG, NVMU_MAP_FIXED), -EEXIST);
 	CHECK_EQ(f.map_calls, 1);
 	/* Touching neighbours are fine. */
 	map_ok(iommu, 0x10003000, PG, NVMU_MAP_FIXED);
@@ -298,11 +304,11 @@ TEST(exhaustion_is_enospc)
 	struct fake_backend f;
 	struct nvmu_iova_range r = { 0x10000, 0x10000 + 8 * PG - 1 };
 	struct nvmu_iommu *iommu = fake_iommu(&f, &r, 1, 0);
-	uint64_t iova;
 
 	for (int i = 0; i < 8; i++)
-		map_ok(iommu, 0x10000000 + (uintptr_t)i * 0x100000, PG, i % 2 ? NVMU_MAP_FIXED : NVMU_MAP_TEMPORARY);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -ENOSPC);
+		map_ok(iommu, 0x10000000 + (uintptr_t)i * 0x100000, PG,
+		       i % 2 ? NVMU_MAP_FIXED : NVMU_MAP_TEMPORARY);
+	CHECK_EQ(map_rc(iommu, 0x20000000, PG, NVMU_MAP_FIXED), -ENOSPC);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "0 bytes of IOVA free");
 	CHECK_EQ(f.map_calls, 8);
 	CHECK_EQ(nvmu_iommu_unmap(iommu, VA(0x10300000)), 0);
@@ -315,14 +321,13 @@ TEST(fragmentation_and_coalescing)
 	struct fake_backend f;
 	struct nvmu_iova_range r = { 0x100000, 0x100000 + 64 * PG - 1 };
 	struct nvmu_iommu *iommu = fake_iommu(&f, &r, 1, 0);
-	uint64_t iova;
 
 	for (uintptr_t i = 0; i < 64; i++)
 		CHECK_EQ(map_ok(iommu, 0x10000000 + i * 0x10000, PG, NVMU_MAP_FIXED), 0x100000 + i * PG);
 	for (uintptr_t i = 0; i < 64; i += 2)
 		CHECK_EQ(nvmu_iommu_unmap(iommu, VA(0x10000000 + i * 0x10000)), 0);
 	/* 32 pages free, no two adjacent. */
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), 2 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -ENOSPC);
+	CHECK_EQ(map_rc(iommu, 0x20000000, 2 * PG, NVMU_MAP_FIXED), -ENOSPC);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "131072 bytes of IOVA free");
 	CHECK_EQ(map_ok(iommu, 0x20000000, PG, NVMU_MAP_TEMPORARY), 0x100000 + 62 * PG);
 	CHECK_EQ(nvmu_iommu_unmap(iommu, VA(0x20000000)), 0);
@@ -384,7 +389,7 @@ TEST(reserved_windows_are_never_allocated)
 	for (uintptr_t i = 1; i < 64; i += 2)
 		nvmu_iommu_unmap(iommu, VA(0x10000000 + i * 0x10000));
 	CHECK_EQ(nvmu_iommu_mapping_count(iommu), 0);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), 41 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -ENOSPC);
+	CHECK_EQ(map_rc(iommu, 0x20000000, 41 * PG, NVMU_MAP_FIXED), -ENOSPC);
 	CHECK_EQ(map_ok(iommu, 0x20000000, 40 * PG, NVMU_MAP_FIXED), 20 * PG);
 	CHECK_EQ(map_ok(iommu, 0x30000000, 9 * PG, NVMU_MAP_FIXED), PG);
 	finish(iommu, &f);
@@ -485,11 +490,10 @@ TEST(mapping_limit_is_enospc_and_says_so)
 {
 	struct fake_backend f;
 	struct nvmu_iommu *iommu = fake_iommu(&f, &one_gib, 1, 4);
-	uint64_t iova;
 
 	for (uintptr_t i = 0; i < 4; i++)
 		map_ok(iommu, 0x10000000 + i * 0x10000, PG, NVMU_MAP_FIXED);
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), PG, NVMU_DMA_RW, NVMU_MAP_TEMPORARY, &iova), -ENOSPC);
+	CHECK_EQ(map_rc(iommu, 0x20000000, PG, NVMU_MAP_TEMPORARY), -ENOSPC);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "limit of 4 mappings");
 	CHECK_STR_CONTAINS(nvmu_last_error(), "dma_entry_limit");
 	CHECK_EQ(f.map_calls, 4);
@@ -508,7 +512,8 @@ TEST(backend_failure_rolls_back_the_iova)
 	first = map_ok(iommu, 0x10000000, PG, NVMU_MAP_FIXED);
 	f.fail_map_call = 2;
 	f.fail_map_err = -ENOMEM;
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), 8 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova), -ENOMEM);
+	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x20000000), 8 * PG, NVMU_DMA_RW, NVMU_MAP_FIXED,
+				&iova), -ENOMEM);
 	CHECK_EQ(iova, 0x77);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "fake backend refuses map call 2");
 	CHECK_STR_CONTAINS(nvmu_last_error(), "DMA map of");
@@ -525,13 +530,12 @@ TEST(backend_failure_without_a_message_gets_one)
 {
 	struct fake_backend f;
 	struct nvmu_iommu *iommu = fake_iommu(&f, &one_gib, 1, 0);
-	uint64_t iova;
 
 	nvmu_fail(EPERM, "an old unrelated failure");
 	f.fail_map_call = 1;
 	f.fail_map_err = -EFAULT;
 	f.fail_silently = true;
-	CHECK_EQ(nvmu_iommu_map(iommu, VA(0x10000000), PG, NVMU_DMA_RW, NVMU_MAP_TEMPORARY, &iova), -EFAULT);
+	CHECK_EQ(map_rc(iommu, 0x10000000, PG, NVMU_MAP_TEMPORARY), -EFAULT);
 	CHECK(strstr(nvmu_last_error(), "old unrelated") == NULL);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "Bad address");
 	CHECK_EQ(map_ok(iommu, 0x10000000, PG, NVMU_MAP_TEMPORARY), (1ull << 30) - PG);
