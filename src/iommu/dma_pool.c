@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommu/upper_bound.h"
 #include "iommu/dma_chunk.h"
 #include "iommu/pow2.h"
 
@@ -77,17 +78,7 @@ void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool)
 /* Index of the first chunk whose vaddr is above @p addr. */
 static size_t chunk_upper_bound(const struct nvmu_dma_pool *pool, uintptr_t addr)
 {
-	size_t lo = 0, hi = pool->nchunks;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (pool->chunks[mid].vaddr > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return UPPER_BOUND(pool->chunks, pool->nchunks, vaddr, addr);
 }
 
 /* The chunk holding @p addr, or NULL. */

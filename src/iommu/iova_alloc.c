@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommu/upper_bound.h"
 #include "iommu/iova_alloc.h"
 #include "iommu/pow2.h"
 
@@ -216,17 +217,7 @@ int iova_alloc_get(struct iova_alloc *a, uint64_t len, uint64_t modulus, uint64_
 /* Index of the first interval whose start is above @p addr. */
 static size_t upper_bound(const struct iova_alloc *a, uint64_t addr)
 {
-	size_t lo = 0, hi = a->nfree;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a->free[mid].start > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return UPPER_BOUND(a->free, a->nfree, start, addr);
 }
 
 int iova_alloc_put(struct iova_alloc *a, uint64_t start, uint64_t len)

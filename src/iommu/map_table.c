@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iommu/upper_bound.h"
 #include "iommu/map_table.h"
 
 void map_table_init(struct map_table *t)
@@ -36,17 +37,7 @@ int map_table_reserve_one(struct map_table *t)
 /* Index of the first entry whose vaddr is above @p vaddr. */
 static size_t upper_bound(const struct map_table *t, uintptr_t vaddr)
 {
-	size_t lo = 0, hi = t->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->v[mid].vaddr > vaddr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return UPPER_BOUND(t->v, t->n, vaddr, vaddr);
 }
 
 /* Bytes of entry @p e at or after @p vaddr (0 if it ends before). */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* Binary search over the sorted arrays of the IOMMU layer (free IOVA ranges, mappings,
+ * pool chunks), each sorted by a 64-bit key at a fixed offset of its elements. */
+#ifndef NVMU_SRC_IOMMU_UPPER_BOUND_H
+#define NVMU_SRC_IOMMU_UPPER_BOUND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/**
+ * Index of the first of @p n elements (@p stride bytes apart from @p base) whose 64-bit
+ * key at byte @p key_offset is above @p key; @p n if none is.
+ */
+static inline size_t upper_bound_u64(const void *base, size_t n, size_t stride, size_t key_offset,
+				     uint64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t v;
+
+		memcpy(&v, (const char *)base + mid * stride + key_offset, sizeof(v));
+		if (v > key)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* upper_bound_u64 over array @p arr of @p n elements keyed by 64-bit member @p field
+ * (a member of another size does not compile). */
+#define UPPER_BOUND(arr, n, field, key)                                                      \
+	((void)sizeof(char[sizeof((arr)[0].field) == sizeof(uint64_t) ? 1 : -1]),             \
+	 upper_bound_u64((arr), (n), sizeof((arr)[0]), offsetof(__typeof__((arr)[0]), field), \
+			 (uint64_t)(key)))
+
+#endif
