@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file nvme.h
+ * @brief NVMe core: controller bring-up and shutdown, admin commands, I/O queue pairs,
+ *        request trackers, PRP building, and the inline queue primitives of the hot path.
+ *
+ * The core reaches the device only through a transport (struct nvmu_transport): register
+ * access, a CPU-visible doorbell area, DMA memory and interrupt vectors. The PCIe/VFIO
+ * transport is in nvme_pcie.h.
+ *
+ * Data structures of the specification (identify data, register fields, status codes,
+ * opcodes) come from libnvme's <nvme/types.h>; the 64-byte command and the 16-byte
+ * completion of the hot path are nvmu's own (struct nvmu_sqe, struct nvmu_cqe).
+ *
+ * Errors: 0 or a negative errno with a message (nvmu_last_error()). A command that the
+ * device completed with an error status returns -EREMOTEIO; the full status is in the
+ * completion the caller passed, and the message spells it out (nvmu_status_text()).
+ *
+ * Threads: the admin queue is serialised inside (admin calls may come from any thread).
+ * An I/O queue pair belongs to one thread at a time and takes no lock.
+ */
+#ifndef NVMU_NVME_H
+#define NVMU_NVME_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nvme/types.h>
+
+#include "nvmu/iommu.h"
+#include "nvmu/mmio.h"
+#include "nvmu/support.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "nvmu's NVMe core assumes a little-endian host"
+#endif
+
+/* ---- commands and completions (ours: the hot path) ------------------------------- */
+
+/** A 64-byte submission queue entry. */
+struct nvmu_sqe {
+	uint8_t opcode;
+	uint8_t flags; /**< FUSE (bits 1:0), PSDT (bits 7:6; 0 = PRP) */
+	uint16_t cid;  /**< set by the core when submitted through a tracker */
+	uint32_t nsid;
+	uint32_t cdw2;
+	uint32_t cdw3;
+	uint64_t mptr;
+	uint64_t prp1;
+	uint64_t prp2;
+	uint32_t cdw10;
+	uint32_t cdw11;
+	uint32_t cdw12;
+	uint32_t cdw13;
+	uint32_t cdw14;
+	uint32_t cdw15;
+};
+
+/** A 16-byte completion queue entry. */
+struct nvmu_cqe {
+	uint32_t dw0;
+	uint32_t dw1;
+	uint16_t sqhd; /**< submission queue head the controller reached */
+	uint16_t sqid;
+	uint16_t cid;
+	uint16_t status; /**< bit 0: phase tag; bits 15:1: status field */
+};
+
+_Static_assert(sizeof(struct nvmu_sqe) == 64, "an NVMe command is 64 bytes");
+_Static_assert(sizeof(struct nvmu_cqe) == 16, "an NVMe completion is 16 bytes");
+
+/** The 15-bit status field of a completion (SC, SCT, CRD, More, DNR; no phase tag). */
+static inline uint16_t nvmu_cqe_status(const struct nvmu_cqe *cqe)
+{
+	return (uint16_t)(cqe->status >> 1);
+}
+
+/** Status Code Type of a status field (enum nvme_status_field: NVME_SCT_*). */
+static inline unsigned nvmu_status_sct(uint16_t status)
+{
+	return NVME_GET(status, SCT);
+}
+
+/** Status Code of a status field (NVME_SC_*). */
+static inline unsigned nvmu_status_sc(uint16_t status)
+{
+	return NVME_GET(status, SC);
+}
+
+/** True if the Do Not Retry bit is set. */
+static inline bool nvmu_status_dnr(uint16_t status)
+{
+	return (status & NVME_SC_DNR) != 0;
+}
+
+/** True if the More bit is set (the Error Information log page has more). */
+static inline bool nvmu_status_more(uint16_t status)
+{
+	return (status & NVME_SC_MORE) != 0;
+}
+
+/** Command Retry Delay index (0-3) of a status field. */
+static inline unsigned nvmu_status_crd(uint16_t status)
+{
+	return (status & NVME_SC_CRD) >> 11;
+}
+
+/**
+ * Name of a status (e.g. "INVALID_FIELD"), from its SCT and SC; "SUCCESS" for 0 and
+ * "UNKNOWN" for a code nvmu has no name for. Never NULL.
+ */
+NVMU_API const char *nvmu_status_name(uint16_t status);
+
+/**
+ * Write a status as text into @p buf, e.g. "INVALID_FIELD (sct 0 sc 0x2) dnr", with
+ * "more" and "crd N" when set. Returns @p buf (always NUL-terminated when @p len > 0).
+ */
+NVMU_API char *nvmu_status_text(uint16_t status, char *buf, size_t len);
+
+/** Buffer size that always holds nvmu_status_text()'s output. */
+#define NVMU_STATUS_TEXT_MAX 96
+
+/* ---- transports ------------------------------------------------------------------ */
+
+struct nvmu_transport;
+
+/**
+ * What a transport offers the core. Register offsets are NVME_REG_* (libnvme). Every
+ * function that can fail returns 0 or a negative errno with a message.
+ */
+struct nvmu_transport_ops {
+	/** Read a 32-bit controller register. */
+	uint32_t (*read32)(struct nvmu_transport *t, uint32_t off);
+	/** Read a 64-bit controller register (CAP, ASQ, ACQ). */
+	uint64_t (*read64)(struct nvmu_transport *t, uint32_t off);
+	/** Write a 32-bit controller register. */
+	void (*write32)(struct nvmu_transport *t, uint32_t off, uint32_t val);
+	/** Write a 64-bit controller register (ASQ, ACQ). */
+	void (*write64)(struct nvmu_transport *t, uint32_t off, uint64_t val);
+	/** Allocate zeroed, page-aligned DMA memory the device can read and write. */
+	int (*dma_alloc)(struct nvmu_transport *t, size_t len, struct nvmu_dma_buf *buf);
+	/** Free memory from dma_alloc (zeroes *buf; a zeroed buf is ignored). */
+	void (*dma_free)(struct nvmu_transport *t, struct nvmu_dma_buf *buf);
+	/** Number of interrupt vectors (0 = polled only). */
+	uint32_t (*irq_count)(struct nvmu_transport *t);
+	/** Connect interrupt vector @p vector to eventfd @p fd (-1 disconnects). */
+	int (*irq_connect)(struct nvmu_transport *t, uint32_t vector, int fd);
+};
+
+/** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */
+struct nvmu_transport {
+	const struct nvmu_transport_ops *ops;
+	volatile uint8_t *doorbells;
+	const char *name; /**< for messages, e.g. the PCI address */
+};
+
+/* ---- queue primitives (inline: no system calls, no locks) ------------------------ */
+
+/** A submission queue ring. */
+struct nvmu_sq {
+	struct nvmu_sqe *ring;
+	volatile uint32_t *doorbell;
+	uint16_t size;     /**< entries */
+	uint16_t tail;     /**< next slot to fill */
+	uint16_t head;     /**< last head the controller reported (CQE sqhd) */
+	uint16_t rung;     /**< tail last written to the doorbell */
+};
+
+/** A completion queue ring. */
+struct nvmu_cq {
+	volatile struct nvmu_cqe *ring;
+	volatile uint32_t *doorbell;
+	uint16_t size;
+	uint16_t head;  /**< next entry to look at */
+	uint8_t phase;  /**< phase tag that marks a new entry (starts at 1) */
+	bool consumed;  /**< entries consumed since the last head doorbell */
+};
+
+/** Number of entries that can still be posted (a queue of N entries holds N-1). */
+static inline uint16_t nvmu_sq_space(const struct nvmu_sq *sq)
+{
+	uint16_t used = (uint16_t)((sq->tail + sq->size - sq->head) % sq->size);
+
+	return (uint16_t)(sq->size - 1 - used);
+}
+
+/** Copy @p cmd into the next slot (no doorbell). Returns 0, or -EAGAIN if the queue is full. */
+static inline int nvmu_sq_post(struct nvmu_sq *sq, const struct nvmu_sqe *cmd)
+{
+	if (nvmu_sq_space(sq) == 0)
+		return -EAGAIN;
+	sq->ring[sq->tail] = *cmd;
+	sq->tail = (uint16_t)(sq->tail + 1 == sq->size ? 0 : sq->tail + 1);
+	return 0;
+}
+
+/** Ring the SQ tail doorbell if anything was posted since the last ring (once per batch). */
+static inline void nvmu_sq_ring(struct nvmu_sq *sq)
+{
+	if (sq->tail == sq->rung)
+		return;
+	nvmu_wmb();
+	nvmu_mmio_write32(sq->doorbell, sq->tail);
+	sq->rung = sq->tail;
+}
+
+/**
+ * Record the SQ head a completion reported. Returns false (and changes nothing) if the
+ * device reported a head outside the queue.
+ */
+static inline bool nvmu_sq_set_head(struct nvmu_sq *sq, uint16_t sqhd)
+{
+	if (sqhd >= sq->size)
+		return false;
+	sq->head = sqhd;
+	return true;
+}
+
+/** The next completion if the controller has posted it (phase tag matches), else NULL. */
+static inline const volatile struct nvmu_cqe *nvmu_cq_peek(const struct nvmu_cq *cq)
+{
+	const volatile struct nvmu_cqe *cqe = &cq->ring[cq->head];
+
+	if ((cqe->status & 1) != cq->phase)
+		return NULL;
+	nvmu_rmb(); /* read the body only after the phase tag */
+	return cqe;
+}
+
+/** Consume the current completion: advance the head, flipping the phase on wrap. */
+static inline void nvmu_cq_advance(struct nvmu_cq *cq)
+{
+	if (++cq->head == cq->size) {
+		cq->head = 0;
+		cq->phase ^= 1;
+	}
+	cq->consumed = true;
+}
+
+/**
+ * Ring the CQ head doorbell if completions were consumed since the last ring (once per
+ * reap; a full lap of the ring still rings, although the head is back where it was).
+ */
+static inline void nvmu_cq_ring(struct nvmu_cq *cq)
+{
+	if (!cq->consumed)
+		return;
+	nvmu_mmio_write32(cq->doorbell, cq->head);
+	cq->consumed = false;
+}
+
+/** Doorbell of SQ @p qid (CQ: @p cq true) in a doorbell area with stride 4 << @p dstrd. */
+static inline volatile uint32_t *nvmu_doorbell(volatile uint8_t *doorbells, uint16_t qid,
+					      bool cq, unsigned dstrd)
+{
+	return (volatile uint32_t *)(doorbells + ((2u * qid + (cq ? 1u : 0u)) << (2 + dstrd)));
+}
+
+/* ---- PRP building ---------------------------------------------------------------- */
+
+/** PRP list pages a tracker owns: @p npages contiguous pages, CPU and device address. */
+struct nvmu_prp_pages {
+	uint64_t *vaddr;
+	uint64_t iova;
+	uint32_t npages;
+};
+
+/**
+ * Fill @p prp1 and @p prp2 for a transfer of @p len bytes at device address @p iova with
+ * controller pages of @p page_size bytes: PRP1 alone, PRP1 + PRP2 (two pages), or PRP2
+ * pointing to a PRP list in @p list, whose pages are chained through their last entry
+ * when one page is not enough. @p iova must be 4-byte aligned. len 0 gives two zeros.
+ * Returns 0; -EINVAL (misaligned iova, bad page size), -E2BIG (longer than @p max_len
+ * when non-zero, or than the list pages can describe), with a message.
+ */
+NVMU_API int nvmu_prp_build(uint64_t iova, size_t len, uint32_t page_size, size_t max_len,
+			    const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+
+/** List pages needed for a transfer of @p len bytes starting @p offset into a page. */
+NVMU_API uint32_t nvmu_prp_list_pages(size_t offset, size_t len, uint32_t page_size);
+
+/* ---- controller ------------------------------------------------------------------ */
+
+struct nvmu_ctrl;
+struct nvmu_qpair;
+
+/** Options of nvmu_ctrl_open(); zero-initialised means defaults. */
+struct nvmu_ctrl_opts {
+	uint16_t admin_entries;    /**< admin queue size (default 32; 2..4096) */
+	uint32_t admin_timeout_ms; /**< default deadline of admin commands (default 60000) */
+	uint16_t io_queues;        /**< I/O queue pairs to ask for (default 64) */
+	size_t max_transfer;       /**< bytes per command (default 2 MiB; MDTS bounds it);
+				        sets how many PRP list pages each tracker owns */
+};
+
+/**
+ * Bring up the controller behind @p t: disable it (wait CSTS.RDY=0 within CAP.TO),
+ * program the admin queue (AQA/ASQ/ACQ) and CC (MPS = host page size, 64/16-byte
+ * entries, command set from CAP.CSS), enable it (wait RDY=1), Identify Controller and
+ * Set Features Number of Queues. The transport must outlive the controller.
+ * Returns 0 and sets *out; -ETIMEDOUT (not ready in time), -EIO (CSTS.CFS), -ENODEV
+ * (registers read all-ones: device gone), -ENOTSUP (page size or command set not
+ * supported), -EREMOTEIO (a command failed), -ENOMEM; with a message naming the state.
+ */
+NVMU_API int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
+			    struct nvmu_ctrl **out);
+
+/**
+ * Delete the I/O queue pairs still open, shut the controller down normally (CC.SHN,
+ * wait CSTS.SHST complete within CAP.TO), disable it and free everything.
+ * Returns 0, or the shutdown's error (-ETIMEDOUT, -EIO, -ENODEV): memory is freed anyway.
+ */
+NVMU_API int nvmu_ctrl_close(struct nvmu_ctrl *ctrl);
+
+/** The controller's CAP register as read at bring-up. */
+NVMU_API uint64_t nvmu_ctrl_cap(const struct nvmu_ctrl *ctrl);
+
+/** Read CSTS now (0xffffffff when the device is gone). */
+NVMU_API uint32_t nvmu_ctrl_csts(const struct nvmu_ctrl *ctrl);
+
+/** The Identify Controller data read at bring-up. */
+NVMU_API const struct nvme_id_ctrl *nvmu_ctrl_id(const struct nvmu_ctrl *ctrl);
+
+/** Controller memory page size chosen (CC.MPS) in bytes. */
+NVMU_API uint32_t nvmu_ctrl_page_size(const struct nvmu_ctrl *ctrl);
+
+/** Largest transfer of one command in bytes (from MDTS; bounded by nvmu's PRP pages). */
+NVMU_API size_t nvmu_ctrl_max_transfer(const struct nvmu_ctrl *ctrl);
+
+/** I/O queue pairs the controller granted (Set Features Number of Queues). */
+NVMU_API uint16_t nvmu_ctrl_io_queues(const struct nvmu_ctrl *ctrl);
+
+/** Largest I/O queue size (CAP.MQES + 1). */
+NVMU_API uint32_t nvmu_ctrl_max_queue_entries(const struct nvmu_ctrl *ctrl);
+
+/** Allocate DMA memory through the controller's transport (zeroed, page aligned). 0 or -errno. */
+NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len, struct nvmu_dma_buf *buf);
+
+/** Free memory from nvmu_ctrl_dma_alloc() and zero *buf. */
+NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *buf);
+
+/* ---- admin commands (synchronous, with a deadline) ------------------------------- */
+
+/**
+ * Submit admin command @p cmd (its CID is set by the core) with data at [iova, iova+len)
+ * (PRPs are built; len 0 = no data) and wait for its completion until @p timeout_ms
+ * (0 = the controller's default). *cpl (if not NULL) receives the completion.
+ * Returns 0; -EREMOTEIO if the device returned an error status (kept in *cpl and the
+ * message); -ETIMEDOUT (the command's tracker stays reserved until the device answers);
+ * -EIO (CSTS.CFS), -ENODEV (device gone); -E2BIG/-EINVAL from PRP building.
+ */
+NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
+			    size_t len, uint32_t timeout_ms, struct nvmu_cqe *cpl);
+
+/**
+ * Identify with @p cns / @p nsid into @p out (NVME_IDENTIFY_DATA_SIZE bytes), through
+ * the controller's own DMA page. Returns 0 or as nvmu_admin_cmd().
+ */
+NVMU_API int nvmu_admin_identify(struct nvmu_ctrl *ctrl, uint8_t cns, uint32_t nsid, void *out);
+
+/**
+ * Set Features Number of Queues asking for @p nsq/@p ncq I/O queues (1-based counts).
+ * *granted (if not NULL) gets the pairs granted (min of both). Returns 0 or as
+ * nvmu_admin_cmd().
+ */
+NVMU_API int nvmu_admin_set_num_queues(struct nvmu_ctrl *ctrl, uint16_t nsq, uint16_t ncq,
+				       uint16_t *granted);
+
+/**
+ * Active namespace IDs above @p after (0 = from the start) into @p nsids (up to
+ * @p max, at most NVME_ID_NS_LIST_MAX per call). Sets *n. Returns 0 or as nvmu_admin_cmd().
+ */
+NVMU_API int nvmu_admin_active_ns(struct nvmu_ctrl *ctrl, uint32_t after, uint32_t *nsids,
+				  size_t max, size_t *n);
+
+/** Facts about a namespace, decoded from Identify Namespace. */
+struct nvmu_ns_info {
+	uint32_t nsid;
+	uint64_t nsze, ncap, nuse; /**< in logical blocks */
+	uint32_t lba_size;         /**< bytes of data per logical block */
+	uint16_t ms;               /**< metadata bytes per logical block */
+	uint8_t lbaf;              /**< index of the LBA format in use */
+	bool meta_extended;        /**< metadata transferred at the end of each LBA */
+};
+
+/** Decode @p id into *info (nsid is set by the caller). Returns 0 or -EINVAL (bad format). */
+NVMU_API int nvmu_ns_info_decode(const struct nvme_id_ns *id, struct nvmu_ns_info *info);
+
+/**
+ * Identify Namespace @p nsid: *id (if not NULL) gets the raw data, *info (if not NULL)
+ * the decoded facts. Returns 0, -ENOENT for an inactive namespace (all zeroes), or as
+ * nvmu_admin_cmd().
+ */
+NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid, struct nvme_id_ns *id,
+				    struct nvmu_ns_info *info);
+
+/* ---- I/O queue pairs --------------------------------------------------------------- */
+
+/** Options of nvmu_qpair_create(); zero-initialised means defaults. */
+struct nvmu_qpair_opts {
+	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256) */
+	bool interrupts;    /**< give the CQ an MSI-X vector connected to an eventfd */
+};
+
+/** Called when a command completes; @p cqe holds the full completion. */
+typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cqe *cqe);
+
+/** Counters of a queue pair. */
+struct nvmu_qpair_stats {
+	uint64_t submitted, completed;
+	uint64_t bad_cids;  /**< completions whose CID was out of range, idle or stale */
+	uint64_t bad_sqhd;  /**< completions with an SQ head outside the queue */
+	uint64_t late;      /**< completions of commands abandoned after a timeout */
+};
+
+/**
+ * Create an I/O completion queue and submission queue (same QID) of @p opts->entries
+ * entries, with one tracker per slot, each owning pre-mapped PRP list pages.
+ * Returns 0 and sets *out; -EBUSY (no queue ID left), -EINVAL (size), -ENOSPC (no
+ * interrupt vector), -EREMOTEIO (create command failed), -ENOMEM.
+ */
+NVMU_API int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
+			       struct nvmu_qpair **out);
+
+/**
+ * Delete the SQ then the CQ, disconnect the interrupt and free the pair (also when the
+ * device refuses: the error is returned). Commands still outstanding are abandoned.
+ */
+NVMU_API int nvmu_qpair_delete(struct nvmu_qpair *qp);
+
+/**
+ * Post @p cmd with data at [iova, iova+len) (PRPs built into the tracker's list pages;
+ * len 0 = no data); @p cb(arg, cqe) runs from nvmu_qpair_poll(). No doorbell is rung:
+ * call nvmu_qpair_ring() after a batch. Returns 0; -EAGAIN when all trackers or slots
+ * are in use (the queue is full); -E2BIG/-EINVAL from PRP building.
+ */
+NVMU_API int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
+			       size_t len, nvmu_cmd_cb cb, void *arg);
+
+/** Ring the SQ doorbell for everything posted since the last ring. */
+NVMU_API void nvmu_qpair_ring(struct nvmu_qpair *qp);
+
+/**
+ * Reap up to @p max completions (0 = no limit), run their callbacks, ring the CQ head
+ * doorbell once. A completion with a bad CID or SQ head is counted and logged, never
+ * followed. Returns the number of completions consumed.
+ */
+NVMU_API unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max);
+
+/** The queue ID. */
+NVMU_API uint16_t nvmu_qpair_id(const struct nvmu_qpair *qp);
+
+/** Entries of the queue. */
+NVMU_API uint32_t nvmu_qpair_entries(const struct nvmu_qpair *qp);
+
+/** Commands submitted and not yet completed (abandoned ones included). */
+NVMU_API uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp);
+
+/** The eventfd signalled by the CQ's interrupt, or -1 for a polled pair. */
+NVMU_API int nvmu_qpair_eventfd(const struct nvmu_qpair *qp);
+
+/** The MSI-X vector of the CQ, or -1 for a polled pair. */
+NVMU_API int nvmu_qpair_vector(const struct nvmu_qpair *qp);
+
+/** Copy the pair's counters into *st. */
+NVMU_API void nvmu_qpair_stats(const struct nvmu_qpair *qp, struct nvmu_qpair_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/* Synchronous admin commands with deadlines; Identify, Number of Queues, namespaces. */
+#include <errno.h>
+#include <string.h>
+
+#include "nvme_internal.h"
+
+#define CSTS_CHECK_INTERVAL_MS 10
+#define BUSY_POLLS_BEFORE_SLEEP 100
+#define POLL_SLEEP_US 50
+
+struct sync_wait {
+	bool done;
+	struct nvmu_cqe cqe;
+};
+
+static void sync_done(void *arg, const struct nvmu_cqe *cqe)
+{
+	struct sync_wait *w = arg;
+
+	w->cqe = *cqe;
+	w->done = true;
+}
+
+/* Poll the admin queue until @w is done, the deadline passes or the controller fails. */
+static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_tracker *trk,
+		      const struct nvmu_sqe *cmd, uint32_t timeout_ms)
+{
+	uint64_t deadline = nvmu_deadline_ms(timeout_ms);
+	uint64_t next_check = nvmu_deadline_ms(CSTS_CHECK_INTERVAL_MS);
+	unsigned idle = 0;
+	int ret;
+
+	while (!w->done) {
+		if (nvmu_qpair_poll(ctrl->admin, 0))
+			continue;
+		if (++idle > BUSY_POLLS_BEFORE_SLEEP)
+			nvmu_sleep_us(POLL_SLEEP_US);
+		if (nvmu_deadline_passed(next_check)) {
+			uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
+
+			ret = ctrl_check_csts(ctrl, csts, true, "waiting for an admin command");
+			if (ret < 0) {
+				qpair_abandon(ctrl->admin, trk);
+				return ret;
+			}
+			next_check = nvmu_deadline_ms(CSTS_CHECK_INTERVAL_MS);
+		}
+		if (nvmu_deadline_passed(deadline) && !nvmu_qpair_poll(ctrl->admin, 0) && !w->done) {
+			qpair_abandon(ctrl->admin, trk);
+			return nvmu_fail(ETIMEDOUT, "%s: admin command opcode %#04x (CID %#x) got no "
+					 "completion within %u ms; CSTS=%#x", ctrl->t->name,
+					 cmd->opcode, cmd->cid, timeout_ms,
+					 ctrl_read32(ctrl, NVME_REG_CSTS));
+		}
+	}
+	return 0;
+}
+
+/* nvmu_admin_cmd() with the admin lock already held. */
+static int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
+			    size_t len, uint32_t timeout_ms, struct nvmu_cqe *cpl)
+{
+	struct sync_wait w = { 0 };
+	struct nvmu_tracker *trk = NULL;
+	char text[NVMU_STATUS_TEXT_MAX];
+	uint16_t status;
+	int ret;
+
+	if (timeout_ms == 0)
+		timeout_ms = ctrl->admin_timeout_ms;
+	ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
+			      "submitting an admin command");
+	if (ret == 0)
+		ret = qpair_post(ctrl->admin, cmd, iova, len, sync_done, &w, &trk);
+	if (ret == 0) {
+		nvmu_qpair_ring(ctrl->admin);
+		ret = wait_admin(ctrl, &w, trk, cmd, timeout_ms);
+	}
+	if (ret < 0)
+		return ret;
+	if (cpl)
+		*cpl = w.cqe;
+	status = nvmu_cqe_status(&w.cqe);
+	if (status)
+		return nvmu_fail(EREMOTEIO, "%s: admin command opcode %#04x failed: %s",
+				 ctrl->t->name, cmd->opcode, nvmu_status_text(status, text, sizeof(text)));
+	return 0;
+}
+
+int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
+		   uint32_t timeout_ms, struct nvmu_cqe *cpl)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	ret = admin_cmd_locked(ctrl, cmd, iova, len, timeout_ms, cpl);
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	return ret;
+}
+
+int nvmu_admin_identify(struct nvmu_ctrl *ctrl, uint8_t cns, uint32_t nsid, void *out)
+{
+	struct nvmu_sqe cmd = {
+		.opcode = nvme_admin_identify,
+		.nsid = nsid,
+		.cdw10 = cns,
+	};
+	int ret;
+
+	/* The scratch page is shared: hold the admin lock from clearing it to copying out. */
+	pthread_mutex_lock(&ctrl->admin_lock);
+	memset(ctrl->scratch.vaddr, 0, NVME_IDENTIFY_DATA_SIZE);
+	ret = admin_cmd_locked(ctrl, &cmd, ctrl->scratch.iova, NVME_IDENTIFY_DATA_SIZE, 0, NULL);
+	if (ret == 0)
+		memcpy(out, ctrl->scratch.vaddr, NVME_IDENTIFY_DATA_SIZE);
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	if (ret < 0)
+		return nvmu_fail_context(-ret, "identify (CNS %#x, NSID %u)", cns, nsid);
+	return 0;
+}
+
+int nvmu_admin_set_num_queues(struct nvmu_ctrl *ctrl, uint16_t nsq, uint16_t ncq,
+			      uint16_t *granted)
+{
+	struct nvmu_sqe cmd = {
+		.opcode = nvme_admin_set_features,
+		.cdw10 = NVME_FEAT_FID_NUM_QUEUES,
+		.cdw11 = NVME_SET(nsq - 1u, FEAT_NRQS_NSQR) | NVME_SET(ncq - 1u, FEAT_NRQS_NCQR),
+	};
+	struct nvmu_cqe cpl;
+	uint32_t sq, cq;
+	int ret;
+
+	if (nsq == 0 || ncq == 0 || nsq == UINT16_MAX || ncq == UINT16_MAX)
+		return nvmu_fail(EINVAL, "queue counts are 1..65534, not %u/%u", nsq, ncq);
+	ret = nvmu_admin_cmd(ctrl, &cmd, 0, 0, 0, &cpl);
+	if (ret < 0)
+		return nvmu_fail_context(-ret, "set features number of queues");
+	sq = NVME_GET(cpl.dw0, FEAT_NRQS_NSQR) + 1;
+	cq = NVME_GET(cpl.dw0, FEAT_NRQS_NCQR) + 1;
+	if (granted)
+		*granted = (uint16_t)(sq < cq ? sq : cq);
+	return 0;
+}
+
+int nvmu_admin_active_ns(struct nvmu_ctrl *ctrl, uint32_t after, uint32_t *nsids, size_t max,
+			 size_t *n)
+{
+	struct nvme_ns_list list;
+	int ret;
+
+	*n = 0;
+	ret = nvmu_admin_identify(ctrl, NVME_IDENTIFY_CNS_NS_ACTIVE_LIST, after, &list);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < NVME_ID_NS_LIST_MAX && *n < max && list.ns[i]; i++) {
+		if (list.ns[i] <= after || (i > 0 && list.ns[i] <= list.ns[i - 1])) {
+			nvmu_log(NVMU_LOG_WARN, "%s: active namespace list not ascending at entry %zu "
+				 "(NSID %u); truncated", ctrl->t->name, i, list.ns[i]);
+			break;
+		}
+		nsids[(*n)++] = list.ns[i];
+	}
+	return 0;
+}
+
+int nvmu_ns_info_decode(const struct nvme_id_ns *id, struct nvmu_ns_info *info)
+{
+	uint8_t nlbaf = id->nlbaf + 1u;
+	uint8_t fmt = (id->flbas & NVME_NS_FLBAS_LOWER_MASK) |
+		      (uint8_t)(nlbaf > 16 ? (id->flbas & NVME_NS_FLBAS_HIGHER_MASK) >> 1 : 0);
+	const struct nvme_lbaf *lbaf;
+
+	if (fmt >= nlbaf || fmt >= sizeof(id->lbaf) / sizeof(id->lbaf[0]))
+		return nvmu_fail(EINVAL, "namespace format index %u beyond its %u LBA formats", fmt,
+				 nlbaf);
+	lbaf = &id->lbaf[fmt];
+	if (lbaf->ds < 9 || lbaf->ds > 31)
+		return nvmu_fail(EINVAL, "LBA format %u has an invalid data size 2^%u", fmt, lbaf->ds);
+	info->nsze = id->nsze;
+	info->ncap = id->ncap;
+	info->nuse = id->nuse;
+	info->lba_size = 1u << lbaf->ds;
+	info->ms = lbaf->ms;
+	info->lbaf = fmt;
+	info->meta_extended = (id->flbas & NVME_NS_FLBAS_META_EXT) != 0;
+	return 0;
+}
+
+int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid, struct nvme_id_ns *id,
+			   struct nvmu_ns_info *info)
+{
+	struct nvme_id_ns data;
+	int ret = nvmu_admin_identify(ctrl, NVME_IDENTIFY_CNS_NS, nsid, &data);
+
+	if (ret < 0)
+		return ret;
+	if (id)
+		*id = data;
+	if (data.nsze == 0 && data.nlbaf == 0 && data.lbaf[0].ds == 0)
+		return nvmu_fail(ENOENT, "%s: namespace %u is not active", ctrl->t->name, nsid);
+	if (info) {
+		ret = nvmu_ns_info_decode(&data, info);
+		if (ret < 0)
+			return nvmu_fail_context(-ret, "%s: namespace %u", ctrl->t->name, nsid);
+		info->nsid = nsid;
+	}
+	return 0;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* I/O queue pairs: queue IDs, Create/Delete I/O CQ and SQ, MSI-X vectors and eventfds. */
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "nvme_internal.h"
+
+static int take_qid(struct nvmu_ctrl *ctrl, uint16_t *qid)
+{
+	for (uint32_t q = 1; q <= ctrl->io_queues; q++) {
+		if (!ctrl->qid_used[q]) {
+			ctrl->qid_used[q] = true;
+			*qid = (uint16_t)q;
+			return 0;
+		}
+	}
+	return nvmu_fail(EBUSY, "%s: all %u I/O queue pairs the controller granted are in use",
+			 ctrl->t->name, ctrl->io_queues);
+}
+
+static int pick_entries(const struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
+			uint32_t *entries)
+{
+	uint32_t max = nvmu_ctrl_max_queue_entries(ctrl);
+	uint32_t want = opts ? opts->entries : 0;
+
+	if (want == 0) {
+		*entries = NVMU_IO_ENTRIES_DEFAULT < max ? NVMU_IO_ENTRIES_DEFAULT : max;
+		return 0;
+	}
+	if (want < 2 || want > max)
+		return nvmu_fail(EINVAL, "%s: I/O queue size %u is outside 2..%u (CAP.MQES+1)",
+				 ctrl->t->name, want, max);
+	*entries = want;
+	return 0;
+}
+
+/* The CQ's vector is its QID (vector 0 belongs to the admin queue). */
+static int connect_irq(struct nvmu_qpair *qp)
+{
+	struct nvmu_transport *t = qp->ctrl->t;
+	uint32_t vectors = t->ops->irq_count(t);
+	int ret;
+
+	if (qp->qid >= vectors)
+		return nvmu_fail(ENOSPC, "%s: queue %u needs MSI-X vector %u; the device has %u",
+				 t->name, qp->qid, qp->qid, vectors);
+	qp->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (qp->efd < 0)
+		return nvmu_fail(errno, "eventfd for queue %u: %s", qp->qid, strerror(errno));
+	ret = t->ops->irq_connect(t, qp->qid, qp->efd);
+	if (ret < 0) {
+		close(qp->efd);
+		qp->efd = -1;
+		return ret;
+	}
+	qp->vector = qp->qid;
+	return 0;
+}
+
+static void disconnect_irq(struct nvmu_qpair *qp)
+{
+	struct nvmu_transport *t = qp->ctrl->t;
+
+	if (qp->vector >= 0)
+		t->ops->irq_connect(t, (uint32_t)qp->vector, -1);
+	if (qp->efd >= 0)
+		close(qp->efd);
+	qp->vector = -1;
+	qp->efd = -1;
+}
+
+static int create_cq(struct nvmu_qpair *qp)
+{
+	struct nvmu_sqe cmd = {
+		.opcode = nvme_admin_create_cq,
+		.prp1 = qp->cq_mem.iova,
+		.cdw10 = (uint32_t)(qp->cq.size - 1u) << 16 | qp->qid,
+		.cdw11 = NVMU_QUEUE_PHYS_CONTIG,
+	};
+
+	if (qp->vector >= 0)
+		cmd.cdw11 |= NVMU_CQ_IRQ_ENABLED | (uint32_t)qp->vector << 16;
+	return nvmu_admin_cmd(qp->ctrl, &cmd, 0, 0, 0, NULL);
+}
+
+static int create_sq(struct nvmu_qpair *qp)
+{
+	struct nvmu_sqe cmd = {
+		.opcode = nvme_admin_create_sq,
+		.prp1 = qp->sq_mem.iova,
+		.cdw10 = (uint32_t)(qp->sq.size - 1u) << 16 | qp->qid,
+		.cdw11 = (uint32_t)qp->qid << 16 | NVMU_QUEUE_PHYS_CONTIG,
+	};
+
+	return nvmu_admin_cmd(qp->ctrl, &cmd, 0, 0, 0, NULL);
+}
+
+static int delete_queue(struct nvmu_ctrl *ctrl, uint8_t opcode, uint16_t qid)
+{
+	struct nvmu_sqe cmd = { .opcode = opcode, .cdw10 = qid };
+
+	return nvmu_admin_cmd(ctrl, &cmd, 0, 0, 0, NULL);
+}
+
+static void unlink_qpair(struct nvmu_qpair *qp)
+{
+	struct nvmu_qpair **p = &qp->ctrl->qpairs;
+
+	while (*p && *p != qp)
+		p = &(*p)->next;
+	if (*p)
+		*p = qp->next;
+	qp->ctrl->qid_used[qp->qid] = false;
+}
+
+int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
+		      struct nvmu_qpair **out)
+{
+	struct nvmu_qpair *qp = NULL;
+	uint32_t entries = 0;
+	uint16_t qid = 0;
+	int ret;
+
+	ret = pick_entries(ctrl, opts, &entries);
+	if (ret < 0)
+		return ret;
+	ret = take_qid(ctrl, &qid);
+	if (ret < 0)
+		return ret;
+	ret = qpair_alloc(ctrl, qid, entries, ctrl->max_transfer, &qp);
+	if (ret == 0 && opts && opts->interrupts)
+		ret = connect_irq(qp);
+	if (ret == 0 && (ret = create_cq(qp)) < 0)
+		nvmu_fail_context(-ret, "create I/O CQ %u (%u entries)", qid, entries);
+	if (ret == 0 && (ret = create_sq(qp)) < 0) {
+		nvmu_fail_context(-ret, "create I/O SQ %u (%u entries)", qid, entries);
+		delete_queue(ctrl, nvme_admin_delete_cq, qid);
+	}
+	if (ret < 0) {
+		ctrl->qid_used[qid] = false;
+		if (qp)
+			disconnect_irq(qp);
+		qpair_free(qp);
+		return ret;
+	}
+	qp->next = ctrl->qpairs;
+	ctrl->qpairs = qp;
+	*out = qp;
+	return 0;
+}
+
+int nvmu_qpair_delete(struct nvmu_qpair *qp)
+{
+	struct nvmu_ctrl *ctrl;
+	int ret, ret_cq;
+
+	if (!qp)
+		return 0;
+	ctrl = qp->ctrl;
+	ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
+	if (ret < 0)
+		nvmu_fail_context(-ret, "delete I/O SQ %u", qp->qid);
+	ret_cq = delete_queue(ctrl, nvme_admin_delete_cq, qp->qid);
+	if (ret_cq < 0 && ret == 0)
+		ret = nvmu_fail_context(-ret_cq, "delete I/O CQ %u", qp->qid);
+	disconnect_irq(qp);
+	unlink_qpair(qp);
+	qpair_free(qp);
+	return ret;
+}
+
+void io_queues_delete_all(struct nvmu_ctrl *ctrl)
+{
+	while (ctrl->qpairs)
+		nvmu_qpair_delete(ctrl->qpairs);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* Request trackers: CID = index + generation; stale, idle and out-of-range CIDs. */
+#include "check.h"
+#include "nvme/tracker.h"
+
+TEST(cid_is_index_plus_generation)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *a, *b, *found = NULL;
+
+	CHECK_EQ(tracker_table_init(&tt, 31), 0); /* 5 index bits, 11 generation bits */
+	CHECK_EQ(tt.idx_bits, 5);
+	CHECK_EQ(tt.gen_mask, 0x7ff);
+	a = tracker_get(&tt);
+	b = tracker_get(&tt);
+	CHECK(a && b && a != b);
+	CHECK_EQ(tracker_cid(&tt, a), (uint16_t)(a - tt.t));
+	CHECK_EQ(tracker_lookup(&tt, tracker_cid(&tt, b), &found), CID_OK);
+	CHECK(found == b);
+	CHECK_EQ(tt.in_use, 2);
+	tracker_table_fini(&tt);
+}
+
+TEST(released_cid_becomes_idle_then_stale)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *a, *again, *found = NULL;
+	uint16_t old;
+
+	CHECK_EQ(tracker_table_init(&tt, 8), 0);
+	a = tracker_get(&tt);
+	old = tracker_cid(&tt, a);
+	tracker_put(&tt, a);
+	/* A duplicate completion of a finished command names an idle tracker. */
+	CHECK_EQ(tracker_lookup(&tt, old, &found), CID_IDLE);
+	/* The slot is reused (LIFO) under a new generation: the old CID is stale. */
+	again = tracker_get(&tt);
+	CHECK(again == a);
+	CHECK(tracker_cid(&tt, again) != old);
+	CHECK_EQ(tracker_cid(&tt, again) & 7, old & 7);
+	CHECK_EQ(tracker_lookup(&tt, old, &found), CID_STALE);
+	CHECK_EQ(tracker_lookup(&tt, tracker_cid(&tt, again), &found), CID_OK);
+	tracker_table_fini(&tt);
+}
+
+TEST(out_of_range_cids)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *found = NULL;
+
+	CHECK_EQ(tracker_table_init(&tt, 5), 0); /* 3 index bits: indexes 5..7 do not exist */
+	for (int i = 0; i < 5; i++)
+		tracker_get(&tt);
+	CHECK_EQ(tracker_lookup(&tt, 4, &found), CID_OK);
+	CHECK_EQ(tracker_lookup(&tt, 5, &found), CID_OUT_OF_RANGE);
+	CHECK_EQ(tracker_lookup(&tt, 7, &found), CID_OUT_OF_RANGE);
+	CHECK_EQ(tracker_lookup(&tt, 0xffff, &found), CID_OUT_OF_RANGE);
+	tracker_table_fini(&tt);
+}
+
+TEST(table_exhaustion_and_generation_wrap)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *t, *found = NULL;
+	uint16_t first;
+
+	CHECK_EQ(tracker_table_init(&tt, 3), 0); /* 2 index bits, 14 generation bits */
+	CHECK(tracker_get(&tt) && tracker_get(&tt) && tracker_get(&tt));
+	CHECK(tracker_get(&tt) == NULL);
+	CHECK_EQ(tt.in_use, 3);
+	t = &tt.t[1];
+	first = tracker_cid(&tt, t);
+	for (uint32_t i = 0; i <= tt.gen_mask; i++) {
+		tracker_put(&tt, t);
+		CHECK(tracker_get(&tt) == t);
+	}
+	/* After exactly 2^14 reuses the generation is back where it started. */
+	CHECK_EQ(tracker_cid(&tt, t), first);
+	CHECK_EQ(tracker_lookup(&tt, first, &found), CID_OK);
+	tracker_table_fini(&tt);
+}
+
+TEST(full_16_bit_index_has_no_generation)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *t, *found = NULL;
+
+	CHECK_EQ(tracker_table_init(&tt, 65535), 0);
+	CHECK_EQ(tt.idx_bits, 16);
+	CHECK_EQ(tt.gen_mask, 0);
+	t = tracker_get(&tt);
+	CHECK_EQ(tracker_cid(&tt, t), 0);
+	CHECK_EQ(tracker_lookup(&tt, 0, &found), CID_OK);
+	CHECK_EQ(tracker_lookup(&tt, 0xffff, &found), CID_OUT_OF_RANGE);
+	CHECK_EQ(tracker_lookup(&tt, 1, &found), CID_IDLE);
+	tracker_table_fini(&tt);
+	CHECK_EQ(tracker_table_init(&tt, 0), -EINVAL);
+	CHECK_EQ(tracker_table_init(&tt, 65536), -EINVAL);
+}
+
+RUN_TESTS(T(cid_is_index_plus_generation), T(released_cid_becomes_idle_then_stale),
+	  T(out_of_range_cids), T(table_exhaustion_and_generation_wrap),
+	  T(full_16_bit_index_has_no_generation))
