@@ -126,6 +126,14 @@ NVMU_API int nvmu_vfio_map_bar(struct nvmu_vfio_device *d, unsigned bar, void **
 NVMU_API bool nvmu_vfio_bar_range_mapped(const struct nvmu_vfio_device *d, unsigned bar,
 					 uint64_t off, uint64_t len);
 
+/**
+ * True once an access to one of the device's BAR mappings faulted (SIGBUS: the device was
+ * removed, its memory decoding turned off, or it is being reset). nvmu guards every BAR
+ * mapping from its creation: the dead range is replaced by memory that reads all-ones, so
+ * register reads return 0xffffffff and the process keeps running. Treat the device as gone.
+ */
+NVMU_API bool nvmu_vfio_device_mmio_lost(const struct nvmu_vfio_device *d);
+
 /** Unmap BAR @p bar (no-op if not mapped). */
 NVMU_API void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "vfio/caps.h"
+#include "vfio/mmio_guard.h"
 #include "vfio/vfio_internal.h"
 
 #define PCI_COMMAND 0x04
@@ -84,12 +85,15 @@ int nvmu_vfio_map_bar(struct nvmu_vfio_device *d, unsigned bar, void **base, siz
 	if (reserve == MAP_FAILED)
 		return nvmu_fail(errno, "cannot reserve %#llx bytes for %s BAR%u: %s",
 				 (unsigned long long)m->region.size, d->addr, bar, strerror(errno));
-	if (m->region.nr_sparse == 0)
+	/* Guarded from the first byte mapped: a dead BAR never kills the process. */
+	ret = nvmu_mmio_guard_add(reserve, m->region.size, &d->mmio_lost);
+	if (ret == 0 && m->region.nr_sparse == 0)
 		ret = map_area(d, &m->region, reserve, 0, m->region.size);
 	for (uint32_t i = 0; i < m->region.nr_sparse && ret == 0; i++)
 		ret = map_area(d, &m->region, reserve, m->region.sparse[i].offset,
 			       m->region.sparse[i].size);
 	if (ret < 0) {
+		nvmu_mmio_guard_remove(reserve);
 		munmap(reserve, m->region.size);
 		return ret;
 	}
@@ -119,6 +123,11 @@ bool nvmu_vfio_bar_range_mapped(const struct nvmu_vfio_device *d, unsigned bar, 
 	return false;
 }
 
+bool nvmu_vfio_device_mmio_lost(const struct nvmu_vfio_device *d)
+{
+	return d->mmio_lost;
+}
+
 void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar)
 {
 	struct nvmu_vfio_bar_map *m;
@@ -126,8 +135,10 @@ void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar)
 	if (bar >= NVMU_VFIO_NR_BARS)
 		return;
 	m = &d->bars[bar];
-	if (m->base)
+	if (m->base) {
+		nvmu_mmio_guard_remove(m->base);
 		munmap(m->base, m->size);
+	}
 	memset(m, 0, sizeof(*m));
 }
 

@@ -3,6 +3,8 @@
 #ifndef NVMU_VFIO_INTERNAL_H
 #define NVMU_VFIO_INTERNAL_H
 
+#include <signal.h>
+
 #include "nvmu/pci.h"
 #include "nvmu/vfio.h"
 
@@ -38,6 +40,7 @@ struct nvmu_vfio_device {
 	uint32_t num_irqs;
 	uint64_t config_offset;
 	uint32_t irqs_enabled; /* bit per IRQ index with vectors connected */
+	volatile sig_atomic_t mmio_lost; /* set by the MMIO guard when a BAR mapping died */
 	struct nvmu_vfio_bar_map bars[NVMU_VFIO_NR_BARS];
 };
 

@@ -323,6 +323,30 @@ TEST(function_level_reset)
 	CHECK_EQ(nvmu_mmio_read32(bar0 + NVME_REG_VS), 0x00010400);
 }
 
+TEST(mmio_guard_survives_a_dead_bar)
+{
+	uint16_t cmd = 0;
+	void *base = NULL;
+	size_t size = 0;
+
+	CHECK(!nvmu_vfio_device_mmio_lost(dev));
+	CHECK_EQ(nvmu_mmio_read32(bar0 + NVME_REG_VS), 0x00010400);
+	/* Turning memory decoding off makes VFIO revoke the BAR mapping: the next access
+	 * raises SIGBUS, which the guard turns into an all-ones read. */
+	CHECK_EQ(nvmu_vfio_config_read16(dev, 0x04, &cmd), 0);
+	CHECK_EQ(nvmu_vfio_config_write16(dev, 0x04, (uint16_t)(cmd & ~0x2)), 0);
+	CHECK_EQ(nvmu_mmio_read32(bar0 + NVME_REG_CSTS), 0xffffffff);
+	CHECK_EQ(nvmu_mmio_read32(bar0 + NVME_REG_VS), 0xffffffff);
+	CHECK(nvmu_vfio_device_mmio_lost(dev));
+	nvmu_mmio_write32(bar0 + 0x1000, 0); /* a doorbell write to a dead BAR is harmless */
+	/* Memory back on and the BAR mapped afresh: the registers are reachable again. */
+	CHECK_EQ(nvmu_vfio_config_write16(dev, 0x04, cmd), 0);
+	nvmu_vfio_unmap_bar(dev, 0);
+	CHECK_EQ(nvmu_vfio_map_bar(dev, 0, &base, &size), 0);
+	bar0 = base;
+	CHECK_EQ(nvmu_mmio_read32(bar0 + NVME_REG_VS), 0x00010400);
+}
+
 TEST(close_everything)
 {
 	struct nvmu_dma_pool_stats st;
@@ -400,7 +424,7 @@ int main(int argc, char **argv)
 		T(config_space_identity_and_bus_master), T(bar0_registers_and_sparse_mmap),
 		T(irq_info_and_vector_bounds), T(dma_map_translate_unmap),
 		T(msix_interrupt_through_eventfd), T(intx_interrupt_through_eventfd),
-		T(iommu_blocks_unmapped_dma), T(function_level_reset), T(close_everything),
+		T(iommu_blocks_unmapped_dma), T(function_level_reset), T(mmio_guard_survives_a_dead_bar), T(close_everything),
 		T(memlock_limit_is_explained),
 	};
 	int c;
