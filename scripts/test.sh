@@ -73,6 +73,12 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		--ns size=16M tests/guest/suite-sriov.sh > "$results/guest-sriov.tap"
 	record "guest suite for SR-IOV" $?
 	grep -E '^not ok' "$results/guest-sriov.tap" || true
+
+	step "guest suite for hot-remove (device request, release)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 --ctrl serial=nvmu-hp,hotplug=on --ns size=16M \
+		tests/guest/suite-hotplug.sh > "$results/guest-hotplug.tap"
+	record "guest suite for hot-remove" $?
+	grep -E '^not ok' "$results/guest-hotplug.tap" || true
 fi
 
 passed=$(cat "$results"/*.tap | grep -c '^ok')

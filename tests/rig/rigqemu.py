@@ -8,7 +8,7 @@ from rigkernel import RigError
 SIZE_SUFFIX = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 CTRL_KEYS = {"serial", "mdts", "max_ioqpairs", "msix_qsize", "cmb_size_mb", "sriov_max_vfs",
              "sriov_vq_flexible", "sriov_vi_flexible", "sriov_max_vi_per_vf",
-             "sriov_max_vq_per_vf", "ioeventfd", "addr", "bridge", "aerl", "vsl"}
+             "sriov_max_vq_per_vf", "ioeventfd", "addr", "bridge", "aerl", "vsl", "hotplug"}
 NS_KEYS = {"size", "lbs", "backend", "nsid", "ms", "mset", "pi", "mssrl", "mcl", "msrc"}
 FIRST_SLOT = 0x10
 
@@ -86,12 +86,14 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
                     "sriov_max_vi_per_vf", "sriov_max_vq_per_vf"):
             if key in c:
                 props.append(f"{key}={c[key]}")
-        if "sriov_max_vfs" in c:
-            # SR-IOV needs a subsystem and sits behind a root port (for ARI).
-            cmd += ["-device", f"nvme-subsys,id=subsys{ci},nqn=nqn.2026-11.io.nvmu:{c['serial']}"]
+        if "sriov_max_vfs" in c or c.get("hotplug") == "on":
+            # SR-IOV (ARI) and hot-unplug need a root port; SR-IOV also a subsystem.
             cmd += ["-device", f"pcie-root-port,id=rp{ci},chassis={ci + 1},bus=pcie.0,"
                                f"addr={FIRST_SLOT + ci:#x}"]
-            props += [f"subsys=subsys{ci}", f"bus=rp{ci}"]
+            props.append(f"bus=rp{ci}")
+            if "sriov_max_vfs" in c:
+                cmd += ["-device", f"nvme-subsys,id=subsys{ci},nqn=nqn.2026-11.io.nvmu:{c['serial']}"]
+                props.append(f"subsys=subsys{ci}")
         elif c.get("bridge"):
             behind[c["bridge"]] = behind.get(c["bridge"], 0) + 1
             props += [f"bus={c['bridge']}", f"addr={c.get('addr', hex(behind[c['bridge']]))}"]
