@@ -313,8 +313,10 @@ NVMU_API int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opt
 
 /**
  * Delete the I/O queue pairs still open, shut the controller down normally (CC.SHN,
- * wait CSTS.SHST complete within CAP.TO), disable it and free everything.
- * Returns 0, or the shutdown's error (-ETIMEDOUT, -EIO, -ENODEV): memory is freed anyway.
+ * wait CSTS.SHST complete within CAP.TO or RTD3E) and free everything. The controller is
+ * left shut down (the next nvmu_ctrl_open() resets it); if the shutdown fails it is
+ * disabled instead. Returns 0, or the shutdown's error (-ETIMEDOUT, -EIO, -ENODEV):
+ * memory is freed anyway.
  */
 NVMU_API int nvmu_ctrl_close(struct nvmu_ctrl *ctrl);
 
@@ -349,7 +351,7 @@ NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *bu
 
 /**
  * Submit admin command @p cmd (its CID is set by the core) with data at [iova, iova+len)
- * (PRPs are built; len 0 = no data) and wait for its completion until @p timeout_ms
+ * (PRPs are built; with len 0 the command's PRP1/PRP2 are kept, e.g. a queue's base) and wait for its completion until @p timeout_ms
  * (0 = the controller's default). *cpl (if not NULL) receives the completion.
  * Returns 0; -EREMOTEIO if the device returned an error status (kept in *cpl and the
  * message); -ETIMEDOUT (the command's tracker stays reserved until the device answers);
@@ -436,7 +438,7 @@ NVMU_API int nvmu_qpair_delete(struct nvmu_qpair *qp);
 
 /**
  * Post @p cmd with data at [iova, iova+len) (PRPs built into the tracker's list pages;
- * len 0 = no data); @p cb(arg, cqe) runs from nvmu_qpair_poll(). No doorbell is rung:
+ * with len 0 the command's own PRP1/PRP2 are sent unchanged); @p cb(arg, cqe) runs from nvmu_qpair_poll(). No doorbell is rung:
  * call nvmu_qpair_ring() after a batch. Returns 0; -EAGAIN when all trackers or slots
  * are in use (the queue is full); -E2BIG/-EINVAL from PRP building.
  */

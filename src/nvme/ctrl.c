@@ -134,22 +134,19 @@ static uint32_t shutdown_timeout_ms(const struct nvmu_ctrl *ctrl)
 
 int nvmu_ctrl_close(struct nvmu_ctrl *ctrl)
 {
-	uint32_t csts;
 	int ret;
 
 	if (!ctrl)
 		return 0;
 	io_queues_delete_all(ctrl);
-	csts = ctrl_read32(ctrl, NVME_REG_CSTS);
-	ret = ctrl_check_csts(ctrl, csts, true, "shutting it down");
+	ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true, "shutting it down");
 	if (ret == 0)
 		ret = ctrl_shutdown(ctrl, shutdown_timeout_ms(ctrl));
-	if (ret != -ENODEV) {
-		int off = disable_after(ctrl, ret);
-
-		if (ret == 0)
-			ret = off;
-	}
+	/* A controller that shut down stays so (CSTS.SHST complete, as the Linux driver
+	 * leaves it) until the next bring-up disables it. One that did not is disabled, so
+	 * it stops using the queue memory freed below. */
+	if (ret < 0 && ret != -ENODEV)
+		disable_after(ctrl, ret);
 	release(ctrl);
 	return ret;
 }

@@ -98,8 +98,9 @@ int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_
 	if (nvmu_sq_space(&qp->sq) == 0 || !(trk = tracker_get(&qp->trk)))
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
 				 qp->trk.in_use);
-	ret = nvmu_prp_build(iova, len, qp->ctrl->page_size, qp->max_transfer, &trk->prp,
-			     &cmd->prp1, &cmd->prp2);
+	/* Without data the command keeps its own PRP fields (queue bases, raw commands). */
+	ret = len == 0 ? 0 : nvmu_prp_build(iova, len, qp->ctrl->page_size, qp->max_transfer,
+					    &trk->prp, &cmd->prp1, &cmd->prp2);
 	if (ret < 0) {
 		tracker_put(&qp->trk, trk);
 		return ret;

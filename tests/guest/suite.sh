@@ -21,6 +21,7 @@ if [ -x /nvmu/sanitize/test_vfio ]; then
 		/nvmu/sanitize/test_vfio $vfio_args > /tmp/sanitized.out 2>&1 || rc=1
 	sed 's/^\(\(not \)\{0,1\}ok [0-9]* - \)/\1sanitized: /' /tmp/sanitized.out
 fi
+run test_nvme_core --dev 0000:00:10.0 --serial nvmu0
 # test_vfio aimed a DMA at an unmapped IOVA: the IOMMU must have faulted it.
 if dmesg | grep -q "DMAR: \[DMA Write.*\] Request device \[00:10.0\] fault addr 0x7ff0000000"; then
 	echo "ok - IOMMU faulted the DMA to an unmapped IOVA (DMAR fault logged)"

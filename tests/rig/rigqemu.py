@@ -1,4 +1,5 @@
 """QEMU command line, NVMe topology and QMP client for the guest rig."""
+import argparse
 import json
 import os
 import socket
@@ -33,28 +34,28 @@ def parse_kv(spec, allowed, what):
     return out
 
 
-def parse_topology(bridges, ctrl_specs, ns_specs_in_order):
-    """Pair each --ns with the --ctrl given before it (argparse keeps them apart, so the
-    order is recovered from sys.argv)."""
-    import sys
+class OrderedSpec(argparse.Action):
+    """Collect --ctrl and --ns values in command-line order as (option, spec) pairs."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        getattr(namespace, self.dest).append((option_string, values))
+
+
+def parse_topology(bridges, topology):
+    """Controllers with their namespaces, from (option, spec) pairs in command-line order."""
     ctrls = []
-    order = [a for a in sys.argv[1:] if a in ("--ctrl", "--ns") or a.startswith(("--ctrl=", "--ns="))]
-    ci = ni = 0
-    for opt in order:
-        if opt.startswith("--ctrl"):
-            c = parse_kv(ctrl_specs[ci], CTRL_KEYS, "--ctrl")
+    for opt, spec in topology:
+        if opt == "--ctrl":
+            c = parse_kv(spec, CTRL_KEYS, "--ctrl")
             c.setdefault("serial", f"nvmu{len(ctrls)}")
             c["namespaces"] = []
             if c.get("bridge") and c["bridge"] not in bridges:
                 raise RigError(f"--ctrl bridge={c['bridge']} names no --bridge")
             ctrls.append(c)
-            ci += 1
         else:
             if not ctrls:
                 raise RigError("--ns must follow the --ctrl it belongs to")
-            n = parse_kv(ns_specs_in_order[ni], NS_KEYS, "--ns")
-            ctrls[-1]["namespaces"].append(n)
-            ni += 1
+            ctrls[-1]["namespaces"].append(parse_kv(spec, NS_KEYS, "--ns"))
     if not ctrls:
         ctrls.append({"serial": "nvmu0", "namespaces": [{"size": "64M"}]})
     return ctrls

@@ -156,6 +156,14 @@ TEST(qpair_submit_builds_prps_and_cids)
 	ring = qp->sq.ring;
 	CHECK_EQ(qp->trk.n, 7);
 	CHECK_EQ(qp->prp_pages, 1);
+	/* Without data the command's own PRP fields go out unchanged (e.g. a queue base). */
+	cmd.prp1 = 0x345000;
+	CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0, 0, on_done, &log), 0);
+	CHECK_EQ(ring[0].prp1, 0x345000);
+	device_completes(qp, ring[0].cid, 1, 0);
+	CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
+	log.calls = 0;
+	ring += 1; /* the two commands below land in slots 1 and 2 */
 	CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0x200000, 512, on_done, &log), 0);
 	CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0x200100, 3 * 4096, on_done, &log), 0);
 	CHECK_EQ(ring[0].prp1, 0x200000);
@@ -167,21 +175,21 @@ TEST(qpair_submit_builds_prps_and_cids)
 	CHECK(ring[0].cid != ring[1].cid);
 	CHECK_EQ(ft.doorbells[2], 0); /* SQ 1 doorbell: not yet rung */
 	nvmu_qpair_ring(qp);
-	CHECK_EQ(ft.doorbells[2], 2);
+	CHECK_EQ(ft.doorbells[2], 3);
 	CHECK_EQ(nvmu_qpair_outstanding(qp), 2);
 	/* Out-of-order completion with an error status. */
-	device_completes(qp, ring[1].cid, 2, 0x4002);
-	device_completes(qp, ring[0].cid, 2, 0);
+	device_completes(qp, ring[1].cid, 3, 0x4002);
+	device_completes(qp, ring[0].cid, 3, 0);
 	CHECK_EQ(nvmu_qpair_poll(qp, 1), 1);
 	CHECK_EQ(log.last_cid, ring[1].cid);
 	CHECK_EQ(log.last_status, 0x4002);
-	CHECK_EQ(ft.doorbells[3], 1); /* CQ head doorbell after the reap */
+	CHECK_EQ(ft.doorbells[3], 2); /* CQ head doorbell after the reap */
 	CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
 	CHECK_EQ(log.calls, 2);
-	CHECK_EQ(ft.doorbells[3], 2);
+	CHECK_EQ(ft.doorbells[3], 3);
 	CHECK_EQ(nvmu_qpair_poll(qp, 0), 0);
 	CHECK_EQ(nvmu_qpair_outstanding(qp), 0);
-	CHECK_EQ(qp->sq.head, 2);
+	CHECK_EQ(qp->sq.head, 3);
 	qpair_free(qp);
 	CHECK_EQ(ft.live_allocs, 0);
 }
