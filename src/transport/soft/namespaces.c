@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* RAM-backed namespaces: storage (allocated lazily by the kernel), LBA formats, Format NVM. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "soft.h"
+
+#define NSID_ALL 0xffffffffu
+#define FORMAT_LBAF_MASK 0xfu
+#define FORMAT_PI_SHIFT 5
+#define FORMAT_PI_MASK 0x7u
+#define FORMAT_SES_SHIFT 9
+#define FORMAT_SES_MASK 0x7u
+#define FORMAT_SES_CRYPTO 2u
+
+int soft_ns_init(struct soft_ctrl *c)
+{
+	c->ns = calloc(c->o.nns, sizeof(*c->ns));
+	if (!c->ns)
+		return nvmu_fail(ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < c->o.nns; i++) {
+		void *mem = NULL;
+		int ret = nvmu_mem_alloc(c->o.ns_bytes, 0, &mem);
+
+		if (ret < 0)
+			return nvmu_fail_context(-ret, "soft: namespace %u of %llu bytes", i + 1,
+						 (unsigned long long)c->o.ns_bytes);
+		c->ns[i] = (struct soft_ns){ .data = mem, .bytes = c->o.ns_bytes,
+					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096 : SOFT_LBAF_512 };
+	}
+	return 0;
+}
+
+void soft_ns_fini(struct soft_ctrl *c)
+{
+	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
+		if (c->ns[i].data)
+			nvmu_mem_free(c->ns[i].data, c->ns[i].bytes, 0);
+	free(c->ns);
+	c->ns = NULL;
+}
+
+struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid)
+{
+	return nsid >= 1 && nsid <= c->o.nns ? &c->ns[nsid - 1] : NULL;
+}
+
+uint32_t soft_ns_lba_shift(const struct soft_ns *ns)
+{
+	return ns->lbaf == SOFT_LBAF_4096 ? 12 : 9;
+}
+
+uint64_t soft_ns_blocks(const struct soft_ns *ns)
+{
+	return ns->bytes >> soft_ns_lba_shift(ns);
+}
+
+/* Every block reads zeroes again; the kernel takes the pages back. */
+static void erase(struct soft_ns *ns)
+{
+	if (madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
+		memset(ns->data, 0, ns->bytes);
+}
+
+uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd)
+{
+	uint32_t cdw10 = cmd->sqe.cdw10, nsid = cmd->sqe.nsid;
+	uint8_t lbaf = cdw10 & FORMAT_LBAF_MASK;
+	struct soft_ns *ns = soft_ns_get(c, nsid);
+
+	if (!ns && nsid != NSID_ALL)
+		return SOFT_GENERIC(NVME_SC_INVALID_NS);
+	if (lbaf >= SOFT_NLBAF)
+		return SOFT_SPECIFIC(NVME_SC_INVALID_FORMAT);
+	if ((cdw10 >> FORMAT_PI_SHIFT & FORMAT_PI_MASK) != 0 ||
+	    (cdw10 >> FORMAT_SES_SHIFT & FORMAT_SES_MASK) > FORMAT_SES_CRYPTO)
+		return SOFT_GENERIC(NVME_SC_INVALID_FIELD);
+	for (uint32_t i = 0; i < c->o.nns; i++) {
+		if (ns && &c->ns[i] != ns)
+			continue;
+		c->ns[i].lbaf = lbaf;
+		erase(&c->ns[i]);
+	}
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* The option string of a software controller ("ns=2,size=64M,lbs=4096,..."). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soft.h"
+
+#define KNOWN_OPTIONS "ns, size, lbs, mdts, mqes, queues, sgl, dbbuf, mode, to, dstrd, " \
+		      "mpsmin, mpsmax, ready_delay"
+
+static void set_defaults(struct soft_opts *o)
+{
+	*o = (struct soft_opts){
+		.nns = 1,
+		.ns_bytes = 64ull << 20,
+		.lbs = 512,
+		.mdts = 5,
+		.mqes = 1023,
+		.queues = 16,
+		.dbbuf = true,
+		.to = 20,
+		.mpsmax = 4,
+	};
+}
+
+/* A number with an optional K/M/G/T suffix (binary units). */
+static int parse_size(const char *val, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (*val < '0' || *val > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+static int parse_range(const char *key, const char *val, uint64_t min, uint64_t max,
+		       uint64_t *out)
+{
+	if (parse_size(val, out) < 0 || *out < min || *out > max)
+		return nvmu_fail(EINVAL, "soft: option %s=%s: expected a number in %llu..%llu", key,
+				 val, (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+static int parse_mode(const char *val, struct soft_opts *o)
+{
+	if (strcmp(val, "thread") == 0)
+		o->stepped = false;
+	else if (strcmp(val, "step") == 0)
+		o->stepped = true;
+	else
+		return nvmu_fail(EINVAL, "soft: option mode=%s: expected thread or step", val);
+	return 0;
+}
+
+/* Apply one key=value pair. */
+static int apply(struct soft_opts *o, const char *key, const char *val)
+{
+	uint64_t v = 0;
+	int ret;
+
+	if (strcmp(key, "mode") == 0)
+		return parse_mode(val, o);
+	if (strcmp(key, "size") == 0) {
+		if (parse_size(val, &v) < 0 || v == 0)
+			return nvmu_fail(EINVAL, "soft: option size=%s: expected a byte count such "
+					 "as 64M or 1G", val);
+		o->ns_bytes = v;
+		return 0;
+	}
+	if (strcmp(key, "lbs") == 0) {
+		if (parse_size(val, &v) < 0 || (v != 512 && v != 4096))
+			return nvmu_fail(EINVAL, "soft: option lbs=%s: the LBA size is 512 or 4096",
+					 val);
+		o->lbs = (uint32_t)v;
+		return 0;
+	}
+#define RANGE(name, field, min, max)                                         \
+	if (strcmp(key, name) == 0) {                                        \
+		ret = parse_range(key, val, min, max, &v);                   \
+		if (ret == 0)                                                \
+			o->field = (__typeof__(o->field))v;                  \
+		return ret;                                                  \
+	}
+	RANGE("ns", nns, 1, SOFT_MAX_NS)
+	RANGE("mdts", mdts, 0, 20)
+	RANGE("mqes", mqes, 1, 65535)
+	RANGE("queues", queues, 1, SOFT_MAX_QUEUES)
+	RANGE("sgl", sgl, 0, 1)
+	RANGE("dbbuf", dbbuf, 0, 1)
+	RANGE("to", to, 1, 255)
+	RANGE("dstrd", dstrd, 0, 4)
+	RANGE("mpsmin", mpsmin, 0, 15)
+	RANGE("mpsmax", mpsmax, 0, 15)
+	RANGE("ready_delay", ready_delay_ms, 0, 600000)
+#undef RANGE
+	return nvmu_fail(EINVAL, "soft: unknown option '%s' (known: %s)", key, KNOWN_OPTIONS);
+}
+
+/* Checks between options. */
+static int check(const struct soft_opts *o)
+{
+	if (o->mpsmax < o->mpsmin)
+		return nvmu_fail(EINVAL, "soft: mpsmax=%u is below mpsmin=%u", o->mpsmax, o->mpsmin);
+	if (o->ns_bytes % o->lbs)
+		return nvmu_fail(EINVAL, "soft: size=%llu is not a multiple of lbs=%u",
+				 (unsigned long long)o->ns_bytes, o->lbs);
+	if (o->ns_bytes % 4096)
+		return nvmu_fail(EINVAL, "soft: size=%llu is not a multiple of 4096 (every LBA "
+				 "format must fit)", (unsigned long long)o->ns_bytes);
+	return 0;
+}
+
+int soft_opts_parse(const char *spec, struct soft_opts *o)
+{
+	char *copy, *save = NULL, *item;
+	int ret = 0;
+
+	set_defaults(o);
+	if (!spec || !*spec)
+		return 0;
+	copy = strdup(spec);
+	if (!copy)
+		return nvmu_fail(ENOMEM, "out of memory");
+	for (item = strtok_r(copy, ",", &save); item && ret == 0; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq || eq == item || !eq[1]) {
+			ret = nvmu_fail(EINVAL, "soft: option '%s' is not key=value (known: %s)", item,
+					KNOWN_OPTIONS);
+			break;
+		}
+		*eq = '\0';
+		ret = apply(o, item, eq + 1);
+	}
+	free(copy);
+	return ret < 0 ? ret : check(o);
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/* The software NVMe controller's state, shared by its source files (not a public interface).
+ * Every function here runs with the controller's lock held unless it says otherwise. */
+#ifndef NVMU_SRC_TRANSPORT_SOFT_SOFT_H
+#define NVMU_SRC_TRANSPORT_SOFT_SOFT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "nvmu/nvme_soft.h"
+
+#define SOFT_MAX_NS 1024
+#define SOFT_MAX_QUEUES 1024
+#define SOFT_MAX_RULES 64
+#define SOFT_MAX_EVENTS 16
+#define SOFT_AERL 3               /* Identify AERL: 4 requests outstanding at most */
+#define SOFT_ERROR_LOG_ENTRIES 16 /* Identify ELPE + 1 */
+#define SOFT_VIOLATION_LOG 16
+#define SOFT_VIOLATION_MSG 160
+#define SOFT_LBAF_512 0
+#define SOFT_LBAF_4096 1
+#define SOFT_NLBAF 2
+#define SOFT_COPY_MAX_RANGE_BLOCKS 256 /* Identify Namespace MSSRL */
+#define SOFT_COPY_MAX_BLOCKS 4096      /* MCL */
+#define SOFT_COPY_MAX_RANGES 16        /* MSRC + 1 */
+
+/* Status "hold the command" (an AER waits for an event): no completion now. */
+#define SOFT_HOLD 0xffffu
+
+/* Status field values (no phase bit). */
+#define SOFT_STATUS(sct, sc) ((uint16_t)(((sct) << NVME_SCT_SHIFT) | (sc)))
+#define SOFT_DNR(sct, sc) ((uint16_t)(SOFT_STATUS(sct, sc) | NVME_SC_DNR))
+#define SOFT_GENERIC(sc) SOFT_DNR(NVME_SCT_GENERIC, sc)
+#define SOFT_SPECIFIC(sc) SOFT_DNR(NVME_SCT_CMD_SPECIFIC, sc)
+
+/* Options from the spec string. */
+struct soft_opts {
+	uint32_t nns;
+	uint64_t ns_bytes;
+	uint32_t lbs;
+	uint8_t mdts;
+	uint16_t mqes;
+	uint16_t queues;
+	bool sgl, dbbuf, stepped;
+	uint8_t to, dstrd, mpsmin, mpsmax;
+	uint32_t ready_delay_ms;
+};
+
+/* One DMA buffer handed out: device address -> CPU address. */
+struct soft_mapping {
+	uint64_t iova;
+	uint64_t len;
+	uint8_t *vaddr;
+};
+
+struct soft_dma {
+	struct soft_mapping *map; /* sorted by iova */
+	size_t n, cap;
+	uint64_t next_iova;
+};
+
+struct soft_sq {
+	bool live;
+	uint64_t base;
+	uint16_t size, head, tail, cqid;
+	uint16_t last_cid; /* CID of the last command completed (for stale CID faults) */
+	bool completed_any;
+};
+
+struct soft_cq {
+	bool live;
+	uint64_t base;
+	uint16_t size, head, tail, vector;
+	uint8_t phase;
+	bool ien, signal;
+};
+
+struct soft_ns {
+	uint8_t *data;
+	uint64_t bytes; /* allocated (size option) */
+	uint8_t lbaf;   /* SOFT_LBAF_* */
+};
+
+/* A piece of host memory a command's data pointer resolved to. */
+struct soft_seg {
+	uint8_t *ptr;
+	size_t len;
+};
+
+/* A command being executed. */
+struct soft_cmd {
+	struct nvmu_sqe sqe;
+	uint16_t sqid;
+	uint32_t dw0;
+	uint64_t lba; /* for the error log */
+};
+
+enum soft_pending_kind { PENDING_AER, PENDING_NEVER, PENDING_LATE };
+
+/* A command fetched and not completed yet. */
+struct soft_pending {
+	struct soft_pending *next;
+	enum soft_pending_kind kind;
+	uint16_t sqid, cid;
+	uint32_t dw0;
+	uint16_t status;
+	uint64_t due_ns, due_step;
+};
+
+struct soft_rule {
+	struct nvmu_soft_fault r;
+	uint64_t seen, hits;
+	bool used;
+};
+
+struct soft_features {
+	uint32_t arbitration, power_mgmt, temp_over, temp_under, err_recovery;
+	uint32_t vwc, irq_coalesce, async_event, write_atomic;
+	uint16_t nsq, ncq; /* granted I/O queues (0-based, as in the feature) */
+	bool queues_set;
+};
+
+struct soft_ctrl {
+	struct nvmu_transport t; /* first: the core hands this back */
+	struct soft_opts o;
+	pthread_mutex_t lock;
+	char name[96];
+
+	/* registers */
+	uint64_t cap;
+	uint32_t cc, aqa, intms;
+	uint64_t asq, acq;
+	bool enabled, fatal, removed;
+	uint8_t shst;
+	uint64_t ready_at_ns;
+	uint32_t ready_delay_ms;
+	uint32_t page_size; /* CC.MPS at enable */
+
+	/* doorbells: the area the driver writes, the last value seen of each slot */
+	uint8_t *db_area;
+	size_t db_bytes;
+	uint32_t *db_seen;
+	uint64_t dbbuf_shadow, dbbuf_eventidx; /* 0 = off */
+
+	struct soft_sq *sq; /* [queues + 1] */
+	struct soft_cq *cq;
+	struct soft_dma dma;
+	struct soft_ns *ns; /* [nns] */
+	struct soft_features feat;
+	uint8_t *id_override[2]; /* CNS 0 (namespace) and 1 (controller) */
+
+	struct soft_pending *pending;
+	uint32_t npending, aers;
+	uint32_t events[SOFT_MAX_EVENTS];
+	uint32_t nevents;
+
+	struct nvme_error_log_page errlog[SOFT_ERROR_LOG_ENTRIES];
+	uint64_t error_count;
+	uint64_t units_read, units_written, host_reads, host_writes; /* SMART */
+	uint8_t critical_warning;
+
+	struct soft_rule rules[SOFT_MAX_RULES];
+	uint32_t nrules;
+
+	struct nvmu_soft_violations v;
+	char vlog[SOFT_VIOLATION_LOG][SOFT_VIOLATION_MSG];
+	uint64_t vlog_next;
+
+	int *irq_fd; /* [queues + 1], -1 = not connected */
+	uint32_t vectors;
+
+	struct soft_seg *segs; /* data pointer of the command being executed */
+	size_t nsegs, segs_cap;
+
+	struct nvmu_soft_stats stats;
+	uint64_t steps;
+
+	pthread_t thread;
+	bool thread_running;
+	atomic_bool stop;
+};
+
+static inline struct soft_ctrl *soft_of(struct nvmu_transport *t)
+{
+	return (struct soft_ctrl *)t;
+}
+
+/* ---- options.c ---- */
+/* Parse @spec into *o (defaults first). 0 or -EINVAL with a message naming the option. */
+int soft_opts_parse(const char *spec, struct soft_opts *o);
+
+/* ---- regs.c ---- */
+uint64_t soft_cap_initial(const struct soft_opts *o);
+uint32_t soft_reg_read32(struct soft_ctrl *c, uint32_t off);
+void soft_reg_write32(struct soft_ctrl *c, uint32_t off, uint32_t val);
+/* CSTS as a read returns it now (RDY once the ready delay passed). */
+uint32_t soft_csts(struct soft_ctrl *c);
+/* True when the controller processes commands (enabled, ready, no CFS, not removed,
+ * not shut down). */
+bool soft_running(struct soft_ctrl *c);
+/* Raise CSTS.CFS. */
+void soft_set_fatal(struct soft_ctrl *c, const char *why);
+
+/* ---- dma.c ---- */
+int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf);
+void soft_dma_free(struct soft_ctrl *c, struct nvmu_dma_buf *buf);
+void soft_dma_fini(struct soft_ctrl *c);
+/* CPU address of [iova, iova+len) if one mapping holds it all, else NULL. */
+void *soft_dma_lookup(struct soft_ctrl *c, uint64_t iova, uint64_t len);
+
+/* ---- dataptr.c: PRP and SGL into c->segs ---- */
+/* Resolve @cmd's data pointer for @len bytes. Returns 0 or a status (violations counted). */
+uint16_t soft_dptr_resolve(struct soft_ctrl *c, const struct soft_cmd *cmd, size_t len);
+/* Copy @len bytes from @src to the resolved host segments. */
+void soft_segs_to_host(struct soft_ctrl *c, const void *src, size_t len);
+/* Copy @len bytes from the resolved host segments to @dst. */
+void soft_segs_from_host(struct soft_ctrl *c, void *dst, size_t len);
+/* True if the host segments hold the same @len bytes as @ref. */
+bool soft_segs_equal(struct soft_ctrl *c, const void *ref, size_t len);
+/* Resolve and copy @len bytes of @src to the host: 0 or a status. */
+uint16_t soft_data_out(struct soft_ctrl *c, const struct soft_cmd *cmd, const void *src,
+		       size_t len);
+/* Resolve and copy @len bytes from the host into @dst: 0 or a status. */
+uint16_t soft_data_in(struct soft_ctrl *c, const struct soft_cmd *cmd, void *dst, size_t len);
+
+/* ---- queues.c ---- */
+/* Reset every queue (controller disable): I/O queues gone, admin queue from AQA/ASQ/ACQ. */
+void soft_queues_reset(struct soft_ctrl *c);
+/* Set up the admin queue from AQA/ASQ/ACQ. */
+void soft_queues_admin(struct soft_ctrl *c);
+/* Read the doorbells (or shadow doorbells) and update tails and heads. */
+void soft_doorbells_scan(struct soft_ctrl *c);
+/* Free CQ entries. */
+uint32_t soft_cq_space(const struct soft_cq *cq);
+/* Copy the SQE at @sq's head into *out and advance the head; false (CFS) if unmapped. */
+bool soft_sq_fetch(struct soft_ctrl *c, uint16_t sqid, struct nvmu_sqe *out);
+/* Post a completion for SQ @sqid. @phase_flip posts the wrong phase tag; @sqhd is the SQ
+ * head reported (-1: the real one). False if the CQ is full or unmapped (CFS). */
+bool soft_cq_post(struct soft_ctrl *c, uint16_t sqid, uint16_t cid, uint32_t dw0,
+		  uint16_t status, bool phase_flip, int sqhd);
+/* Signal the interrupts of CQs that got entries. */
+void soft_irqs_signal(struct soft_ctrl *c);
+/* Zero the doorbell of queue @qid (its CQ head when @is_cq, else its SQ tail). */
+void soft_doorbell_clear(struct soft_ctrl *c, uint16_t qid, bool is_cq);
+
+/* ---- queue_cmds.c: Create/Delete I/O SQ/CQ, Doorbell Buffer Config ---- */
+uint16_t soft_create_cq(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_create_sq(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_delete_cq(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_delete_sq(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_dbbuf_config(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- admin.c ---- */
+uint16_t soft_admin_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- identify.c ---- */
+uint16_t soft_identify(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- features.c ---- */
+void soft_features_reset(struct soft_ctrl *c);
+uint16_t soft_get_features(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_set_features(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- logs.c ---- */
+uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* Record a failed command in the Error Information log. */
+void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status);
+
+/* ---- namespaces.c ---- */
+int soft_ns_init(struct soft_ctrl *c);
+void soft_ns_fini(struct soft_ctrl *c);
+/* Namespace @nsid (1-based) or NULL. */
+struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
+uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
+uint64_t soft_ns_blocks(const struct soft_ns *ns);
+uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- io.c ---- */
+uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- pending.c: held commands, AERs, events ---- */
+void soft_pending_add(struct soft_ctrl *c, enum soft_pending_kind kind, const struct soft_cmd *cmd,
+		      uint16_t status, uint32_t delay_ms, uint32_t delay_steps);
+bool soft_pending_has_cid(struct soft_ctrl *c, uint16_t sqid, uint16_t cid);
+/* Complete commands that are due and AERs that have events; returns completions posted. */
+unsigned soft_pending_tick(struct soft_ctrl *c);
+/* Complete pending command @cid of SQ @sqid with @status; false if none. */
+bool soft_pending_abort(struct soft_ctrl *c, uint16_t sqid, uint16_t cid, uint16_t status);
+/* Complete every pending command of SQ @sqid with @status (SQ deletion). */
+void soft_pending_abort_sq(struct soft_ctrl *c, uint16_t sqid, uint16_t status);
+/* Drop every pending command (reset). */
+void soft_pending_drop(struct soft_ctrl *c);
+int soft_event_queue(struct soft_ctrl *c, uint32_t dw0);
+
+/* ---- faults.c ---- */
+/* The rule that fires for @cmd (counting matches), or NULL. */
+const struct nvmu_soft_fault *soft_fault_match(struct soft_ctrl *c, const struct soft_cmd *cmd);
+/* LBA range [*first, *last] an I/O command touches; false if it has none. */
+bool soft_cmd_lba_range(struct soft_ctrl *c, const struct soft_cmd *cmd, uint64_t *first,
+			uint64_t *last);
+
+/* ---- violations.c ---- */
+void soft_violation(struct soft_ctrl *c, enum nvmu_soft_violation v, const char *fmt, ...)
+	NVMU_PRINTF(3, 4);
+
+/* ---- exec.c ---- */
+/* One step: doorbells, commands (up to @max, 0 = all), delayed completions, interrupts. */
+unsigned soft_step_locked(struct soft_ctrl *c, unsigned max);
+
+/* ---- thread.c (called without the lock) ---- */
+int soft_thread_start(struct soft_ctrl *c);
+void soft_thread_stop(struct soft_ctrl *c);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* The controller's own thread: steps while there is work, then idles politely (a short
+ * spin, then sleeps that double up to a bound while nothing arrives). */
+#include <errno.h>
+#include <string.h>
+
+#include "soft.h"
+
+#define SPIN_STEPS 200     /* empty steps before the first sleep */
+#define SLEEP_MIN_US 20
+#define SLEEP_MAX_US 500
+
+static void *run(void *arg)
+{
+	struct soft_ctrl *c = arg;
+	unsigned idle = 0;
+	uint64_t sleep_us = SLEEP_MIN_US;
+
+	while (!atomic_load_explicit(&c->stop, memory_order_acquire)) {
+		unsigned n;
+
+		pthread_mutex_lock(&c->lock);
+		n = soft_step_locked(c, 0);
+		pthread_mutex_unlock(&c->lock);
+		if (n) {
+			idle = 0;
+			sleep_us = SLEEP_MIN_US;
+		} else if (++idle > SPIN_STEPS) {
+			nvmu_sleep_us(sleep_us);
+			sleep_us = sleep_us * 2 > SLEEP_MAX_US ? SLEEP_MAX_US : sleep_us * 2;
+		}
+	}
+	return NULL;
+}
+
+int soft_thread_start(struct soft_ctrl *c)
+{
+	int err;
+
+	atomic_store(&c->stop, false);
+	err = pthread_create(&c->thread, NULL, run, c);
+	if (err)
+		return nvmu_fail(err, "%s: cannot start the controller thread: %s", c->name,
+				 strerror(err));
+	c->thread_running = true;
+	return 0;
+}
+
+void soft_thread_stop(struct soft_ctrl *c)
+{
+	if (!c->thread_running)
+		return;
+	atomic_store_explicit(&c->stop, true, memory_order_release);
+	pthread_join(c->thread, NULL);
+	c->thread_running = false;
+}
