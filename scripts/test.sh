@@ -43,6 +43,15 @@ PY
 	grep -h '^not ok' "$results/unit-$flavour.tap" || true
 done
 
+# libFuzzer target of the software controller (clang build only): a bounded run, no crash.
+if [ -x build-clang-sanitize/tests/fuzz/fuzz_soft_device ]; then
+	step "fuzzing the NVMe core through the software controller (60 s)"
+	mkdir -p "$results/fuzz-corpus"
+	build-clang-sanitize/tests/fuzz/fuzz_soft_device -max_total_time=60 -timeout=30 \
+		"$results/fuzz-corpus" >"$results/fuzz-soft-device.log" 2>&1
+	record "fuzz_soft_device for 60 s without a finding" $?
+fi
+
 step "guest rig self-test"
 tests/rig/selftest/run.sh > "$results/rig-selftest.tap"
 grep '^not ok' "$results/rig-selftest.tap" || true
