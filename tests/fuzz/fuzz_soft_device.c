@@ -7,8 +7,8 @@
  * controller up, runs a few I/Os and closes it. Any crash, sanitizer report, command
  * completed twice or DMA memory left mapped is a finding.
  *
- * Build: clang with -Dfuzz... (tests/fuzz/meson.build builds it whenever the compiler
- * takes -fsanitize=fuzzer). Run: fuzz_soft_device -max_total_time=60 CORPUS_DIR
+ * Built by tests/fuzz/meson.build whenever the compiler takes -fsanitize=fuzzer (clang).
+ * Run: fuzz_soft_device -max_total_time=60 CORPUS_DIR
  */
 #include <stdio.h>
 #include <stdlib.h>
