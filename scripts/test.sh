@@ -58,10 +58,12 @@ grep '^not ok' "$results/rig-selftest.tap" || true
 
 if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	step "guest suite (QEMU NVMe behind an emulated IOMMU)"
-	sanitized=()
-	if [ -x build-clang-sanitize/tests/guest/test_vfio ]; then
-		sanitized=(--program build-clang-sanitize/tests/guest/test_vfio:/nvmu/sanitize/test_vfio)
-	fi
+	sanitized=()  # the guest tests built with clang + ASan/UBSan, run beside the gcc ones
+	for t in test_vfio test_nvme_core; do
+		if [ -x "build-clang-sanitize/tests/guest/$t" ]; then
+			sanitized+=(--program "build-clang-sanitize/tests/guest/$t:/nvmu/sanitize/$t")
+		fi
+	done
 	tests/rig/nvmu-rig --build build-gcc --timeout 900 "${sanitized[@]}" \
 		--ctrl serial=nvmu0 --ns size=64M --ctrl serial=nvmu1 --ns size=64M \
 		--bridge br0 --ctrl serial=nvmu2,bridge=br0 --ns size=16M \

@@ -12,5 +12,7 @@
 #include "nvmu/vfio.h"
 #include "nvmu/iommu.h"
 #include "nvmu/iommu_vfio.h"
+#include "nvmu/nvme.h"
+#include "nvmu/nvme_pcie.h"
 
 #endif

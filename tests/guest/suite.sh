@@ -9,19 +9,24 @@ run() {
 	echo "# $*"
 	"$@" || rc=1
 }
+# Run guest test $1 as built by gcc, then as built by clang with ASan/UBSan when the rig
+# was given that build (/nvmu/sanitize); the second run's TAP names say "sanitized".
+run_both() {
+	name=$1
+	shift
+	run "$name" "$@"
+	[ -x "/nvmu/sanitize/$name" ] || return 0
+	echo "# sanitized $name $*"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"/nvmu/sanitize/$name" "$@" > /tmp/sanitized.out 2>&1 || rc=1
+	sed 's/^\(\(not \)\{0,1\}ok [0-9]* - \)/\1sanitized: /' /tmp/sanitized.out
+}
 
 run sh /nvmu/tests/guest/test_bind.sh
 nvmu bind 0000:00:10.0 0000:01:01.0 >/dev/null || { echo "not ok - bind devices for test_vfio"; rc=1; }
 vfio_args="--dev 0000:00:10.0 --serial nvmu0 --kernel-bound 0000:00:11.0 --non-viable 0000:01:01.0"
-run test_vfio $vfio_args
-# The same test built with clang and ASan/UBSan, when the rig was given it.
-if [ -x /nvmu/sanitize/test_vfio ]; then
-	echo "# sanitized test_vfio $vfio_args"
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		/nvmu/sanitize/test_vfio $vfio_args > /tmp/sanitized.out 2>&1 || rc=1
-	sed 's/^\(\(not \)\{0,1\}ok [0-9]* - \)/\1sanitized: /' /tmp/sanitized.out
-fi
-run test_nvme_core --dev 0000:00:10.0 --serial nvmu0
+run_both test_vfio $vfio_args
+run_both test_nvme_core --dev 0000:00:10.0 --serial nvmu0
 # test_vfio aimed a DMA at an unmapped IOVA: the IOMMU must have faulted it.
 if dmesg | grep -q "DMAR: \[DMA Write.*\] Request device \[00:10.0\] fault addr 0x7ff0000000"; then
 	echo "ok - IOMMU faulted the DMA to an unmapped IOVA (DMAR fault logged)"
