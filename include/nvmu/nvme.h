@@ -169,7 +169,9 @@ struct nvmu_sq {
 	uint16_t size;     /**< entries */
 	uint16_t tail;     /**< next slot to fill */
 	uint16_t head;     /**< last head the controller reported (CQE sqhd) */
-	uint16_t rung;     /**< tail last written to the doorbell */
+	uint16_t rung;     /**< tail last written to the doorbell (or its shadow) */
+	volatile uint32_t *shadow;   /**< shadow doorbell (Doorbell Buffer Config), or NULL */
+	volatile uint32_t *eventidx; /**< its EventIdx entry, or NULL */
 };
 
 /** A completion queue ring. */
@@ -180,7 +182,34 @@ struct nvmu_cq {
 	uint16_t head;  /**< next entry to look at */
 	uint8_t phase;  /**< phase tag that marks a new entry (starts at 1) */
 	bool consumed;  /**< entries consumed since the last head doorbell */
+	uint16_t rung;  /**< head last written to the doorbell (or its shadow) */
+	volatile uint32_t *shadow;   /**< shadow doorbell (Doorbell Buffer Config), or NULL */
+	volatile uint32_t *eventidx; /**< its EventIdx entry, or NULL */
 };
+
+/**
+ * The event-index rule of shadow doorbells: after moving a doorbell value from @p old_idx
+ * to @p new_idx, the MMIO doorbell must be written only if the controller's EventIdx
+ * @p event_idx lies in [old_idx, new_idx) (modulo 2^16). Otherwise the controller reads
+ * the shadow value itself and the MMIO write (a trap in a VM) is saved.
+ */
+static inline bool nvmu_dbbuf_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old_idx);
+}
+
+/**
+ * Store @p value in a shadow doorbell and tell whether the MMIO doorbell must be written
+ * too (nvmu_dbbuf_need_event() against the current EventIdx, @p old the previous value).
+ */
+static inline bool nvmu_dbbuf_update(volatile uint32_t *shadow, const volatile uint32_t *eventidx,
+				     uint16_t value, uint16_t old)
+{
+	nvmu_wmb(); /* queue entries before the shadow value */
+	*shadow = value;
+	nvmu_mb(); /* the shadow value visible before the EventIdx is read */
+	return nvmu_dbbuf_need_event((uint16_t)*eventidx, value, old);
+}
 
 /** Number of entries that can still be posted (a queue of N entries holds N-1). */
 static inline uint16_t nvmu_sq_space(const struct nvmu_sq *sq)
@@ -200,11 +229,19 @@ static inline int nvmu_sq_post(struct nvmu_sq *sq, const struct nvmu_sqe *cmd)
 	return 0;
 }
 
-/** Ring the SQ tail doorbell if anything was posted since the last ring (once per batch). */
+/**
+ * Ring the SQ tail doorbell if anything was posted since the last ring (once per batch).
+ * With a shadow doorbell, the tail goes to the shadow and MMIO is written only when the
+ * event-index rule asks for it.
+ */
 static inline void nvmu_sq_ring(struct nvmu_sq *sq)
 {
 	if (sq->tail == sq->rung)
 		return;
+	if (sq->shadow && !nvmu_dbbuf_update(sq->shadow, sq->eventidx, sq->tail, sq->rung)) {
+		sq->rung = sq->tail;
+		return;
+	}
 	nvmu_wmb();
 	nvmu_mmio_write32(sq->doorbell, sq->tail);
 	sq->rung = sq->tail;
@@ -246,12 +283,20 @@ static inline void nvmu_cq_advance(struct nvmu_cq *cq)
 /**
  * Ring the CQ head doorbell if completions were consumed since the last ring (once per
  * reap; a full lap of the ring still rings, although the head is back where it was).
+ * With a shadow doorbell, as nvmu_sq_ring().
  */
 static inline void nvmu_cq_ring(struct nvmu_cq *cq)
 {
+	bool mmio = true;
+
 	if (!cq->consumed)
 		return;
-	nvmu_mmio_write32(cq->doorbell, cq->head);
+	if (cq->shadow)
+		mmio = nvmu_dbbuf_update(cq->shadow, cq->eventidx, cq->head, cq->rung) ||
+		       cq->head == cq->rung; /* a full lap: let the controller know */
+	if (mmio)
+		nvmu_mmio_write32(cq->doorbell, cq->head);
+	cq->rung = cq->head;
 	cq->consumed = false;
 }
 
@@ -285,6 +330,72 @@ NVMU_API int nvmu_prp_build(uint64_t iova, size_t len, uint32_t page_size, size_
 /** List pages needed for a transfer of @p len bytes starting @p offset into a page. */
 NVMU_API uint32_t nvmu_prp_list_pages(size_t offset, size_t len, uint32_t page_size);
 
+/**
+ * PRPs for bytes [@p skip, @p skip + @p len) of the scattered buffer @p iov (@p iovcnt
+ * pieces, each with its device address in .iova; .vaddr is not used). The range must be
+ * PRP-compatible: its first piece 4-byte aligned, every piece but the first starting on a
+ * page boundary and every piece but the last ending on one. Otherwise as nvmu_prp_build().
+ * Returns 0; -EINVAL (not PRP-compatible, the message names the piece; range beyond the
+ * iovec; bad page size), -E2BIG (as nvmu_prp_build()).
+ */
+NVMU_API int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
+				size_t len, uint32_t page_size, size_t max_len,
+				const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+
+/* ---- SGL building ---------------------------------------------------------------- */
+
+/** A 16-byte SGL descriptor (libnvme's types.h has none). */
+struct nvmu_sgl_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint8_t rsvd[3];
+	uint8_t type; /**< descriptor type in bits 7:4 (enum nvmu_sgl_type), sub type in 3:0 */
+};
+
+_Static_assert(sizeof(struct nvmu_sgl_desc) == 16, "an SGL descriptor is 16 bytes");
+
+/** SGL descriptor types (bits 7:4 of the type byte; sub type 0 = address). */
+enum nvmu_sgl_type {
+	NVMU_SGL_DATA_BLOCK = 0x0,
+	NVMU_SGL_SEGMENT = 0x2,
+	NVMU_SGL_LAST_SEGMENT = 0x3,
+};
+
+/** PSDT field of a command's flags byte: SGL for data, MPTR a contiguous buffer. */
+#define NVMU_SQE_PSDT_MASK 0xc0u
+#define NVMU_SQE_PSDT_SGL 0x40u
+
+/**
+ * Build the SGL of bytes [@p skip, @p skip + @p len) of @p iov into @p dptr (the 16 bytes
+ * of PRP1/PRP2): one piece is a Data Block descriptor in the command; more are Data Block
+ * descriptors in segment pages from @p list, pointed to by a Last Segment descriptor, or,
+ * when one page is not enough, by a chain of Segment descriptors (each page's last slot)
+ * ending with a Last Segment. Returns 0; -EINVAL (range beyond the iovec, a piece of 4 GiB
+ * or more), -E2BIG (more descriptors than the list pages hold), with a message.
+ */
+NVMU_API int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
+			    size_t len, uint32_t page_size, const struct nvmu_prp_pages *list,
+			    struct nvmu_sgl_desc *dptr);
+
+/** Data Block descriptors that @p npages segment pages of @p page_size bytes can hold. */
+NVMU_API size_t nvmu_sgl_capacity(uint32_t page_size, uint32_t npages);
+
+/** Pieces (descriptors) that bytes [@p skip, @p skip + @p len) of @p iov span. */
+NVMU_API size_t nvmu_iov_pieces(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
+				size_t len);
+
+/** Total bytes of @p iov. */
+NVMU_API size_t nvmu_iov_bytes(const struct nvmu_dma_buf *iov, unsigned iovcnt);
+
+/** A piece of @p buf: @p len bytes from @p off (CPU and device address both moved). */
+static inline struct nvmu_dma_buf nvmu_dma_slice(const struct nvmu_dma_buf *buf, size_t off,
+						 size_t len)
+{
+	struct nvmu_dma_buf s = { (uint8_t *)buf->vaddr + off, buf->iova + off, len };
+
+	return s;
+}
+
 /* ---- controller ------------------------------------------------------------------ */
 
 struct nvmu_ctrl;
@@ -297,6 +408,7 @@ struct nvmu_ctrl_opts {
 	uint16_t io_queues;        /**< I/O queue pairs to ask for (default 64) */
 	size_t max_transfer;       /**< bytes per command (default 2 MiB; MDTS bounds it);
 				        sets how many PRP list pages each tracker owns */
+	bool no_dbbuf;             /**< do not use shadow doorbells even if OACS offers them */
 };
 
 /**
@@ -341,6 +453,19 @@ NVMU_API uint16_t nvmu_ctrl_io_queues(const struct nvmu_ctrl *ctrl);
 /** Largest I/O queue size (CAP.MQES + 1). */
 NVMU_API uint32_t nvmu_ctrl_max_queue_entries(const struct nvmu_ctrl *ctrl);
 
+/** True if I/O queues can use SGLs (Identify Controller SGLS). */
+NVMU_API bool nvmu_ctrl_sgl_supported(const struct nvmu_ctrl *ctrl);
+
+/**
+ * True if shadow doorbells are in use: OACS offers Doorbell Buffer Config, the options did
+ * not turn it off, and the command succeeded at bring-up. The admin queue always uses MMIO
+ * doorbells; I/O queues write the shadow and MMIO only when the event-index rule says so.
+ */
+NVMU_API bool nvmu_ctrl_dbbuf_enabled(const struct nvmu_ctrl *ctrl);
+
+/** The transport the controller runs on. */
+NVMU_API struct nvmu_transport *nvmu_ctrl_transport(const struct nvmu_ctrl *ctrl);
+
 /** Allocate DMA memory through the controller's transport (zeroed, page aligned). 0 or -errno. */
 NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len, struct nvmu_dma_buf *buf);
 
@@ -359,6 +484,21 @@ NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *bu
  */
 NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
 			    size_t len, uint32_t timeout_ms, struct nvmu_cqe *cpl);
+
+/** Called when a command completes; @p cqe holds the full completion. */
+typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cqe *cqe);
+
+/**
+ * Post admin command @p cmd without waiting (e.g. Asynchronous Event Requests) and ring
+ * the doorbell. @p cb(arg, cqe) runs from nvmu_admin_poll() or from inside any synchronous
+ * admin command waiting at that moment, on that thread, with the admin queue's lock held:
+ * it must not issue admin commands itself. Returns 0 or as nvmu_qpair_submit().
+ */
+NVMU_API int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
+			       size_t len, nvmu_cmd_cb cb, void *arg);
+
+/** Reap admin completions (runs callbacks of nvmu_admin_submit()). Returns the number reaped. */
+NVMU_API unsigned nvmu_admin_poll(struct nvmu_ctrl *ctrl);
 
 /**
  * Identify with @p cns / @p nsid into @p out (NVME_IDENTIFY_DATA_SIZE bytes), through
@@ -408,10 +548,15 @@ NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid, struc
 struct nvmu_qpair_opts {
 	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256) */
 	bool interrupts;    /**< give the CQ an MSI-X vector connected to an eventfd */
+	bool sgl;           /**< describe data with SGLs by default (needs SGL support) */
 };
 
-/** Called when a command completes; @p cqe holds the full completion. */
-typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cqe *cqe);
+/** How a command's data is described (per command; DEFAULT = the queue's choice). */
+enum nvmu_dptr_kind {
+	NVMU_DPTR_DEFAULT = 0, /**< the queue pair's default (PRP unless created with .sgl) */
+	NVMU_DPTR_PRP,         /**< PRP entries / PRP lists */
+	NVMU_DPTR_SGL,         /**< SGL descriptors (I/O queues of a controller with SGLs) */
+};
 
 /** Counters of a queue pair. */
 struct nvmu_qpair_stats {
@@ -445,6 +590,35 @@ NVMU_API int nvmu_qpair_delete(struct nvmu_qpair *qp);
 NVMU_API int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			       size_t len, nvmu_cmd_cb cb, void *arg);
 
+/**
+ * Post @p cmd with data at bytes [@p skip, @p skip + @p len) of the scattered buffer
+ * @p iov, described as @p kind says (PRPs need a PRP-compatible range, see
+ * nvmu_prp_build_iov()). No doorbell is rung. Returns 0; -EAGAIN (queue full), -ENOTSUP
+ * (SGL asked on the admin queue or a controller without SGLs), -E2BIG (longer than the
+ * queue's maximum transfer, or more descriptors than a tracker's pages hold), -EINVAL.
+ */
+NVMU_API int nvmu_qpair_submit_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
+				   const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
+				   size_t len, enum nvmu_dptr_kind kind, nvmu_cmd_cb cb, void *arg);
+
+/**
+ * Post @p cmd with a small host-to-device payload (e.g. Dataset Management or Copy range
+ * lists): @p len bytes (at most one controller page) are copied from @p data into the
+ * tracker's own pre-mapped page, and PRP1 points to it. No doorbell is rung. Returns 0;
+ * -EAGAIN (queue full), -E2BIG (longer than a page).
+ */
+NVMU_API int nvmu_qpair_submit_payload(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
+				       const void *data, size_t len, nvmu_cmd_cb cb, void *arg);
+
+/** Largest transfer of one command on this pair in bytes. */
+NVMU_API size_t nvmu_qpair_max_transfer(const struct nvmu_qpair *qp);
+
+/** SGL Data Block descriptors one command of this pair can carry (0: no SGLs). */
+NVMU_API size_t nvmu_qpair_max_sgl_descriptors(const struct nvmu_qpair *qp);
+
+/** True if the pair describes data with SGLs by default. */
+NVMU_API bool nvmu_qpair_sgl(const struct nvmu_qpair *qp);
+
 /** Ring the SQ doorbell for everything posted since the last ring. */
 NVMU_API void nvmu_qpair_ring(struct nvmu_qpair *qp);
 
@@ -464,7 +638,12 @@ NVMU_API uint32_t nvmu_qpair_entries(const struct nvmu_qpair *qp);
 /** Commands submitted and not yet completed (abandoned ones included). */
 NVMU_API uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp);
 
-/** The eventfd signalled by the CQ's interrupt, or -1 for a polled pair. */
+/**
+ * The eventfd signalled by the CQ's interrupt, or -1 for a polled pair. For epoll: add it
+ * with EPOLLIN; when it is readable, read its 8-byte counter (it is non-blocking) and
+ * then call nvmu_qpair_poll() until it returns 0 - reading first means an interrupt that
+ * arrives while polling makes the fd readable again, so no completion is missed.
+ */
 NVMU_API int nvmu_qpair_eventfd(const struct nvmu_qpair *qp);
 
 /** The MSI-X vector of the CQ, or -1 for a polled pair. */

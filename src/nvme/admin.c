@@ -99,6 +99,29 @@ int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, 
 	return ret;
 }
 
+int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
+		      nvmu_cmd_cb cb, void *arg)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	ret = qpair_post(ctrl->admin, cmd, iova, len, cb, arg, NULL);
+	if (ret == 0)
+		nvmu_qpair_ring(ctrl->admin);
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	return ret;
+}
+
+unsigned nvmu_admin_poll(struct nvmu_ctrl *ctrl)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	n = nvmu_qpair_poll(ctrl->admin, 0);
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	return n;
+}
+
 int nvmu_admin_identify(struct nvmu_ctrl *ctrl, uint8_t cns, uint32_t nsid, void *out)
 {
 	struct nvmu_sqe cmd = {

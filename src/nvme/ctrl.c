@@ -6,8 +6,8 @@
 
 #include "nvme_internal.h"
 
-static void apply_opts(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *opts,
-		       uint16_t *admin_entries, uint16_t *io_queues)
+static struct nvmu_ctrl_opts apply_opts(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *opts,
+					uint16_t *admin_entries, uint16_t *io_queues)
 {
 	struct nvmu_ctrl_opts o = opts ? *opts : (struct nvmu_ctrl_opts){ 0 };
 
@@ -16,6 +16,7 @@ static void apply_opts(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *opts
 	ctrl->admin_timeout_ms = o.admin_timeout_ms ? o.admin_timeout_ms
 						    : NVMU_ADMIN_TIMEOUT_MS_DEFAULT;
 	ctrl->max_transfer = o.max_transfer ? o.max_transfer : NVMU_MAX_TRANSFER_DEFAULT;
+	return o;
 }
 
 /* Bound max_transfer by MDTS (in units of the minimum memory page size). */
@@ -93,6 +94,7 @@ static void release(struct nvmu_ctrl *ctrl)
 {
 	qpair_free(ctrl->admin);
 	ctrl->t->ops->dma_free(ctrl->t, &ctrl->scratch);
+	dbbuf_release(ctrl);
 	free(ctrl->qid_used);
 	pthread_mutex_destroy(&ctrl->admin_lock);
 	free(ctrl);
@@ -102,6 +104,7 @@ int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
 		   struct nvmu_ctrl **out)
 {
 	struct nvmu_ctrl *ctrl = calloc(1, sizeof(*ctrl));
+	struct nvmu_ctrl_opts o;
 	uint16_t admin_entries, io_queues;
 	int ret;
 
@@ -109,10 +112,12 @@ int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
 		return nvmu_fail(ENOMEM, "out of memory");
 	ctrl->t = t;
 	pthread_mutex_init(&ctrl->admin_lock, NULL);
-	apply_opts(ctrl, opts, &admin_entries, &io_queues);
+	o = apply_opts(ctrl, opts, &admin_entries, &io_queues);
 	ret = bring_up(ctrl, admin_entries);
 	if (ret == 0)
 		ret = discover(ctrl, io_queues);
+	if (ret == 0)
+		dbbuf_setup(ctrl, !o.no_dbbuf);
 	if (ret < 0) {
 		/* Stop the device before its queue memory goes away. */
 		if (ret != -ENODEV && ctrl->admin)
@@ -186,6 +191,16 @@ uint32_t nvmu_ctrl_max_queue_entries(const struct nvmu_ctrl *ctrl)
 	uint32_t n = (uint32_t)NVME_CAP_MQES(ctrl->cap) + 1;
 
 	return n > UINT16_MAX ? UINT16_MAX : n; /* ring indexes are 16 bits */
+}
+
+bool nvmu_ctrl_sgl_supported(const struct nvmu_ctrl *ctrl)
+{
+	return (ctrl->id.sgls & NVME_CTRL_SGLS_SUPPORTED) != 0;
+}
+
+struct nvmu_transport *nvmu_ctrl_transport(const struct nvmu_ctrl *ctrl)
+{
+	return ctrl->t;
 }
 
 int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len, struct nvmu_dma_buf *buf)

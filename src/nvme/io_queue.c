@@ -130,7 +130,16 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 	ret = take_qid(ctrl, &qid);
 	if (ret < 0)
 		return ret;
+	if (opts && opts->sgl && !nvmu_ctrl_sgl_supported(ctrl)) {
+		ctrl->qid_used[qid] = false;
+		return nvmu_fail(ENOTSUP, "%s: SGLs asked for, but Identify Controller SGLS says the "
+				 "controller has none", ctrl->t->name);
+	}
 	ret = qpair_alloc(ctrl, qid, entries, ctrl->max_transfer, &qp);
+	if (ret == 0) {
+		qp->sgl_ok = nvmu_ctrl_sgl_supported(ctrl);
+		qp->sgl = opts && opts->sgl;
+	}
 	if (ret == 0 && opts && opts->interrupts)
 		ret = connect_irq(qp);
 	if (ret == 0 && (ret = create_cq(qp)) < 0)

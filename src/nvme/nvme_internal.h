@@ -28,6 +28,8 @@ struct nvmu_qpair {
 	uint32_t prp_pages;  /* list pages per tracker */
 	size_t max_transfer; /* bytes one command may move */
 	uint16_t qid;
+	bool sgl;          /* SGLs by default */
+	bool sgl_ok;       /* the controller takes SGLs on this queue */
 	int vector; /* MSI-X vector, -1 when polled */
 	int efd;    /* its eventfd, -1 when polled */
 	struct nvmu_qpair_stats stats;
@@ -49,6 +51,7 @@ struct nvmu_ctrl {
 	struct nvmu_qpair *qpairs;
 	pthread_mutex_t admin_lock;
 	struct nvmu_dma_buf scratch; /* one page for identify data */
+	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx; /* shadow doorbells, when enabled */
 	struct nvme_id_ctrl id;
 };
 
@@ -92,6 +95,17 @@ void qpair_free(struct nvmu_qpair *qp);
 /* nvmu_qpair_submit() that also hands back the tracker (for synchronous waiters). */
 int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 	       nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **trk);
+
+/* ---- shadow doorbells (dbbuf.c) ---- */
+
+/* Doorbell Buffer Config when OACS offers it and @wanted; a failure only logs (MMIO stays). */
+void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted);
+
+/* Point I/O queue pair @qp at its shadow doorbell slots (zeroed) when shadows are on. */
+void dbbuf_attach(struct nvmu_qpair *qp);
+
+/* Free the shadow doorbell buffers (after the controller stopped using them). */
+void dbbuf_release(struct nvmu_ctrl *ctrl);
 
 /* Give up waiting on @trk: it stays reserved until its completion arrives (counted late). */
 void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk);

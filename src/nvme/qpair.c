@@ -2,6 +2,7 @@
 /* Queue pairs: rings, trackers with PRP pages, submission and completion (admin and I/O). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nvme_internal.h"
 
@@ -55,6 +56,8 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->efd = -1;
 	qp->max_transfer = max_transfer;
 	qp->prp_pages = nvmu_prp_list_pages(ctrl->page_size - 4, max_transfer, ctrl->page_size);
+	if (qp->prp_pages == 0)
+		qp->prp_pages = 1; /* a page for SGL segments and small payloads (range lists) */
 	ret = tracker_table_init(&qp->trk, entries - 1);
 	if (ret == 0)
 		ret = alloc_rings(qp, entries);
@@ -71,6 +74,8 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->cq.size = (uint16_t)entries;
 	qp->cq.phase = 1;
 	qp->cq.doorbell = nvmu_doorbell(ctrl->t->doorbells, qid, true, ctrl->dstrd);
+	if (qid > 0)
+		dbbuf_attach(qp);
 	*out = qp;
 	return 0;
 }
@@ -89,30 +94,119 @@ void qpair_free(struct nvmu_qpair *qp)
 	free(qp);
 }
 
-int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
-	       nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **out)
+/* PRP or SGL for [skip, skip+len) of @iov into @cmd's data pointer, in @trk's pages. */
+static int build_dptr(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
+		      const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
+		      enum nvmu_dptr_kind kind)
 {
-	struct nvmu_tracker *trk;
-	int ret;
+	bool sgl = kind == NVMU_DPTR_SGL || (kind == NVMU_DPTR_DEFAULT && qp->sgl);
+
+	/* Without data the command keeps its own PRP fields (queue bases, raw commands). */
+	if (len == 0)
+		return 0;
+	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
+	if (!sgl)
+		return nvmu_prp_build_iov(iov, iovcnt, skip, len, qp->ctrl->page_size,
+					  qp->max_transfer, &trk->prp, &cmd->prp1, &cmd->prp2);
+	if (!qp->sgl_ok)
+		return nvmu_fail(ENOTSUP, "%s: queue %u cannot take SGLs (%s)", qp->ctrl->t->name,
+				 qp->qid, qp->qid ? "Identify Controller SGLS says none"
+						  : "admin commands use PRPs");
+	if (len > qp->max_transfer)
+		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)", len,
+				 qp->max_transfer);
+	cmd->flags |= NVMU_SQE_PSDT_SGL;
+	return nvmu_sgl_build(iov, iovcnt, skip, len, qp->ctrl->page_size, &trk->prp,
+			      (struct nvmu_sgl_desc *)&cmd->prp1);
+}
+
+static struct nvmu_tracker *take_tracker(struct nvmu_qpair *qp)
+{
+	struct nvmu_tracker *trk = NULL;
 
 	if (nvmu_sq_space(&qp->sq) == 0 || !(trk = tracker_get(&qp->trk)))
-		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
-				 qp->trk.in_use);
-	/* Without data the command keeps its own PRP fields (queue bases, raw commands). */
-	ret = len == 0 ? 0 : nvmu_prp_build(iova, len, qp->ctrl->page_size, qp->max_transfer,
-					    &trk->prp, &cmd->prp1, &cmd->prp2);
-	if (ret < 0) {
-		tracker_put(&qp->trk, trk);
-		return ret;
-	}
+		nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
+			  qp->trk.in_use);
+	return trk;
+}
+
+static void post_with(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
+		      nvmu_cmd_cb cb, void *arg)
+{
 	trk->cb = cb;
 	trk->arg = arg;
 	cmd->cid = tracker_cid(&qp->trk, trk);
 	nvmu_sq_post(&qp->sq, cmd);
 	qp->stats.submitted++;
+}
+
+static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
+		    unsigned iovcnt, size_t skip, size_t len, enum nvmu_dptr_kind kind,
+		    nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **out)
+{
+	struct nvmu_tracker *trk = take_tracker(qp);
+	int ret;
+
+	if (!trk)
+		return -EAGAIN;
+	ret = build_dptr(qp, trk, cmd, iov, iovcnt, skip, len, kind);
+	if (ret < 0) {
+		tracker_put(&qp->trk, trk);
+		return ret;
+	}
+	post_with(qp, trk, cmd, cb, arg);
 	if (out)
 		*out = trk;
 	return 0;
+}
+
+int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
+	       nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **out)
+{
+	struct nvmu_dma_buf one = { NULL, iova, len };
+
+	return post_iov(qp, cmd, &one, 1, 0, len, NVMU_DPTR_DEFAULT, cb, arg, out);
+}
+
+int nvmu_qpair_submit_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
+			  const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
+			  enum nvmu_dptr_kind kind, nvmu_cmd_cb cb, void *arg)
+{
+	return post_iov(qp, cmd, iov, iovcnt, skip, len, kind, cb, arg, NULL);
+}
+
+int nvmu_qpair_submit_payload(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const void *data,
+			      size_t len, nvmu_cmd_cb cb, void *arg)
+{
+	struct nvmu_tracker *trk;
+
+	if (len > qp->ctrl->page_size)
+		return nvmu_fail(E2BIG, "a payload of %zu bytes exceeds one %u-byte page", len,
+				 qp->ctrl->page_size);
+	trk = take_tracker(qp);
+	if (!trk)
+		return -EAGAIN;
+	memcpy(trk->prp.vaddr, data, len);
+	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
+	cmd->prp1 = trk->prp.iova;
+	cmd->prp2 = 0;
+	post_with(qp, trk, cmd, cb, arg);
+	return 0;
+}
+
+size_t nvmu_qpair_max_transfer(const struct nvmu_qpair *qp)
+{
+	return qp->max_transfer;
+}
+
+size_t nvmu_qpair_max_sgl_descriptors(const struct nvmu_qpair *qp)
+{
+	return qp->sgl_ok ? nvmu_sgl_capacity(qp->ctrl->page_size, qp->prp_pages) : 0;
+}
+
+bool nvmu_qpair_sgl(const struct nvmu_qpair *qp)
+{
+	return qp->sgl;
 }
 
 void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
