@@ -14,5 +14,6 @@
 #include "nvmu/iommu_vfio.h"
 #include "nvmu/nvme.h"
 #include "nvmu/nvme_pcie.h"
+#include "nvmu/nvme_soft.h"
 
 #endif
