@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the verbs: option parsing, error reporting, output format. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -38,6 +41,50 @@ int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
 		cli_usage_error(verb, "unknown output format '%s' (expected json or normal)", text);
 		return -1;
 	}
+	return 0;
+}
+
+int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	/* strtoull() accepts a sign and leading blanks: a number starts with a digit here. */
+	if (!isdigit((unsigned char)text[0]))
+		goto bad;
+	v = strtoull(text, &end, 0);
+	if (errno || *end)
+		goto bad;
+	if (v > max) {
+		cli_usage_error(verb, "%s %s is out of range (at most %llu, %#llx)", opt, text,
+				(unsigned long long)max, (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	cli_usage_error(verb, "%s expects a number (decimal or 0x hex), not '%s'", opt, text);
+	return -1;
+}
+
+int cli_parse_u32(const char *verb, const char *opt, const char *text, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(verb, opt, text, max, &v))
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int cli_device_arg(int argc, char **argv, const char **dev)
+{
+	if (optind >= argc)
+		return cli_usage_error(argv[0], "expected a device (a PCI address or soft:OPTIONS)");
+	if (optind != argc - 1)
+		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
+	*dev = argv[optind];
 	return 0;
 }
 

@@ -136,6 +136,12 @@ void json_int(struct json *j, long long v)
 	fprintf(j->out, "%lld", v);
 }
 
+void json_uint(struct json *j, unsigned long long v)
+{
+	before_item(j);
+	fprintf(j->out, "%llu", v);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	before_item(j);

@@ -35,6 +35,7 @@ void json_key(struct json *j, const char *key);
 /* A string value, escaped as JSON requires; NULL writes null. */
 void json_string(struct json *j, const char *s);
 void json_int(struct json *j, long long v);
+void json_uint(struct json *j, unsigned long long v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 

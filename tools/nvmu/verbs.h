@@ -26,7 +26,19 @@ struct nvmu_verb {
 	X(list)       \
 	X(bind)       \
 	X(unbind)     \
-	X(show_regs)
+	X(show_regs)      \
+	X(id_ctrl)        \
+	X(id_ns)          \
+	X(list_ns)        \
+	X(smart_log)      \
+	X(error_log)      \
+	X(fw_log)         \
+	X(get_log)        \
+	X(get_feature)    \
+	X(set_feature)    \
+	X(admin_passthru) \
+	X(format)         \
+	X(reset)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
 NVMU_VERBS(NVMU_DECLARE_VERB)

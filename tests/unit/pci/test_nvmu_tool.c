@@ -159,8 +159,8 @@ TEST(help_and_version_go_to_stdout)
 	CHECK_EQ(nvmu("--version"), 0);
 	CHECK(strncmp(out, "nvmu ", 5) == 0);
 	CHECK_EQ(nvmu("help"), 0);
-	CHECK_STR_CONTAINS(out, "  list        list NVMe PCI functions");
-	CHECK_STR_CONTAINS(out, "  unbind      return NVMe functions");
+	CHECK_STR_CONTAINS(out, "  list            list NVMe PCI functions");
+	CHECK_STR_CONTAINS(out, "  unbind          return NVMe functions");
 	CHECK_EQ(nvmu("bind --help"), 0);
 	CHECK(strncmp(out, "Usage: nvmu bind [--force] ADDRESS...\n", 38) == 0);
 	CHECK_EQ(nvmu("help list"), 0);

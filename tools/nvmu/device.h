@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opening the <dev> of a verb: a PCI address of a controller bound to vfio-pci, or
+ * "soft:OPTIONS" (the in-process software controller). One place, so the tool can move
+ * to the host API's probe later without touching the verbs.
+ */
+#ifndef NVMU_TOOL_DEVICE_H
+#define NVMU_TOOL_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nvmu/nvme.h"
+
+/* Help text shared by the verbs that take a <dev>. */
+#define DEVICE_HELP                                                                        \
+	"<dev> is a PCI address (0000:00:10.0 or 00:10.0) of a controller bound to vfio-pci\n" \
+	"('nvmu bind' it first), or soft:OPTIONS for the in-process software controller.\n"
+#define DEVICE_OUTPUT_HELP                                            \
+	"  -o, --output-format FORMAT  normal (the default) or json\n" \
+	"  -h, --help                  show this help\n"
+#define DEVICE_EXIT_HELP                                                                  \
+	"\nExit status: 0 on success, 1 if the device cannot be opened or the command\n" \
+	"failed (its NVMe status is printed in words), 2 on a usage error.\n"
+
+struct tool_dev {
+	const char *name;         /* as typed */
+	struct nvmu_transport *t;
+	struct nvmu_ctrl *ctrl;   /* NULL until device_start() */
+	bool soft;
+};
+
+/*
+ * Open @p name's transport and bring the controller up (disable, enable, identify).
+ * Returns 0, or prints "nvmu <verb>: <why>" (unknown device, bound to the kernel driver,
+ * bad soft: option...) and returns EXIT_FAILED.
+ */
+int device_open(const char *verb, const char *name, struct tool_dev *d);
+
+/* Only the transport (the controller stays as it is); 0 or EXIT_FAILED with a message. */
+int device_open_transport(const char *verb, const char *name, struct tool_dev *d);
+
+/* Bring up the controller of a transport opened by device_open_transport(). */
+int device_start(const char *verb, struct tool_dev *d);
+
+/* Shut the controller down (if started) and close the transport. Returns 0 or -errno. */
+int device_close(struct tool_dev *d);
+
+/*
+ * Run admin command @p cmd with @p len bytes of data in @p data: sent to the controller
+ * when @p to_device, else received into @p data. The data goes through DMA memory of the
+ * controller's transport. @p timeout_ms 0 is the controller's default. *cpl gets the
+ * completion. Returns 0 or a negative errno with a message (-EREMOTEIO: error status).
+ */
+int device_admin(struct tool_dev *d, struct nvmu_sqe *cmd, void *data, size_t len, bool to_device,
+		 uint32_t timeout_ms, struct nvmu_cqe *cpl);
+
+/*
+ * Check that @p nsid is an active namespace. Returns 0, or prints "nvmu <verb>: namespace
+ * N does not exist on <dev> (active namespaces: 1, 2)" and returns EXIT_FAILED.
+ */
+int device_check_ns(const char *verb, struct tool_dev *d, uint32_t nsid);
+
+#endif

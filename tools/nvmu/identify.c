@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* nvmu id-ctrl, id-ns, list-ns: Identify data, human or as nvme-cli's JSON. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "device.h"
+#include "id_render.h"
+#include "verbs.h"
+
+/* Options shared by the identify verbs: -o FORMAT, -n NSID. */
+struct id_args {
+	enum cli_format format;
+	uint32_t nsid;
+	bool has_nsid;
+	const char *dev;
+};
+
+static int parse_args(int argc, char **argv, bool with_nsid, struct id_args *a)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-format", required_argument, NULL, 'o' },
+		{ "namespace-id", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	*a = (struct id_args){ .format = CLI_FORMAT_NORMAL };
+	while ((opt = cli_getopt(argc, argv, with_nsid ? "o:n:" : "o:", longopts)) != -1) {
+		if (opt == 'o' && !cli_parse_format(argv[0], optarg, &a->format))
+			continue;
+		if (opt == 'n' && with_nsid &&
+		    !cli_parse_u32(argv[0], "-n", optarg, UINT32_MAX - 1, &a->nsid)) {
+			a->has_nsid = true;
+			continue;
+		}
+		if (opt == 'n' && !with_nsid)
+			cli_usage_error(argv[0], "this command has no namespace option");
+		return EXIT_USAGE;
+	}
+	return cli_device_arg(argc, argv, &a->dev);
+}
+
+static int run_id_ctrl(int argc, char **argv)
+{
+	struct nvme_id_ctrl id;
+	struct tool_dev d;
+	struct id_args a;
+	struct json j;
+	int ret;
+
+	if ((ret = parse_args(argc, argv, false, &a)) || (ret = device_open(argv[0], a.dev, &d)))
+		return ret;
+	if (nvmu_admin_identify(d.ctrl, NVME_IDENTIFY_CNS_CTRL, 0, &id) < 0) {
+		ret = cli_fail(argv[0]);
+	} else if (a.format == CLI_FORMAT_JSON) {
+		json_init(&j, stdout);
+		id_ctrl_json(&j, &id);
+		json_finish(&j);
+	} else {
+		id_ctrl_print(stdout, &id);
+	}
+	device_close(&d);
+	return ret;
+}
+
+static int run_id_ns(int argc, char **argv)
+{
+	struct nvme_id_ns id;
+	struct tool_dev d;
+	struct id_args a;
+	struct json j;
+	int ret;
+
+	if ((ret = parse_args(argc, argv, true, &a)))
+		return ret;
+	if (!a.has_nsid || a.nsid == 0)
+		return cli_usage_error(argv[0], "give the namespace with -n NSID (1 or more)");
+	if ((ret = device_open(argv[0], a.dev, &d)))
+		return ret;
+	if ((ret = device_check_ns(argv[0], &d, a.nsid)) == 0 &&
+	    nvmu_admin_identify_ns(d.ctrl, a.nsid, &id, NULL) < 0)
+		ret = cli_fail(argv[0]);
+	if (ret == 0 && a.format == CLI_FORMAT_JSON) {
+		json_init(&j, stdout);
+		id_ns_json(&j, &id);
+		json_finish(&j);
+	} else if (ret == 0) {
+		id_ns_print(stdout, &id);
+	}
+	device_close(&d);
+	return ret;
+}
+
+/* Print the active namespace IDs, NVME_ID_NS_LIST_MAX at a time. */
+static int list_ns(struct tool_dev *d, enum cli_format format)
+{
+	uint32_t ids[NVME_ID_NS_LIST_MAX];
+	size_t n, total = 0;
+	uint32_t after = 0;
+	struct json j;
+
+	json_init(&j, stdout);
+	if (format == CLI_FORMAT_JSON) {
+		json_object_begin(&j);
+		json_key(&j, "nsid_list");
+		json_array_begin(&j);
+	}
+	do {
+		if (nvmu_admin_active_ns(d->ctrl, after, ids, NVME_ID_NS_LIST_MAX, &n) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++, total++) {
+			if (format == CLI_FORMAT_JSON) {
+				json_object_begin(&j);
+				json_key(&j, "nsid");
+				json_uint(&j, ids[i]);
+				json_object_end(&j);
+			} else {
+				printf("[%4zu]:%#x\n", total, ids[i]);
+			}
+		}
+		after = n ? ids[n - 1] : 0;
+	} while (n == NVME_ID_NS_LIST_MAX && after < NVME_NSID_ALL - 1);
+	if (format == CLI_FORMAT_JSON) {
+		json_array_end(&j);
+		json_object_end(&j);
+		json_finish(&j);
+	}
+	return 0;
+}
+
+static int run_list_ns(int argc, char **argv)
+{
+	struct tool_dev d;
+	struct id_args a;
+	int ret;
+
+	if ((ret = parse_args(argc, argv, false, &a)) || (ret = device_open(argv[0], a.dev, &d)))
+		return ret;
+	if (list_ns(&d, a.format) < 0)
+		ret = cli_fail(argv[0]);
+	device_close(&d);
+	return ret;
+}
+
+const struct nvmu_verb nvmu_verb_id_ctrl = {
+	.name = "id-ctrl",
+	.summary = "Identify Controller: the controller's identify data",
+	.usage = "Usage: nvmu id-ctrl <dev> [-o json|normal]\n"
+		 "\n"
+		 "Send Identify Controller (CNS 1) and print the data, one field per line, or as\n"
+		 "JSON with the keys nvme-cli 2.x uses (vid, ssvid, sn, mn, fr, ..., psds).\n"
+		 DEVICE_HELP
+		 "\n"
+		 "Options:\n"
+		 DEVICE_OUTPUT_HELP
+		 DEVICE_EXIT_HELP,
+	.run = run_id_ctrl,
+};
+
+const struct nvmu_verb nvmu_verb_id_ns = {
+	.name = "id-ns",
+	.summary = "Identify Namespace: a namespace's identify data",
+	.usage = "Usage: nvmu id-ns <dev> -n NSID [-o json|normal]\n"
+		 "\n"
+		 "Send Identify Namespace (CNS 0) for an active namespace and print the data, or\n"
+		 "JSON with nvme-cli 2.x's keys (nsze, ncap, nuse, ..., lbafs). A namespace that\n"
+		 "is not active is refused with the list of the active ones.\n"
+		 DEVICE_HELP
+		 "\n"
+		 "Options:\n"
+		 "  -n, --namespace-id NSID     the namespace (required)\n"
+		 DEVICE_OUTPUT_HELP
+		 DEVICE_EXIT_HELP,
+	.run = run_id_ns,
+};
+
+const struct nvmu_verb nvmu_verb_list_ns = {
+	.name = "list-ns",
+	.summary = "list the active namespace IDs",
+	.usage = "Usage: nvmu list-ns <dev> [-o json|normal]\n"
+		 "\n"
+		 "Send Identify Active Namespace ID list (CNS 2) until every active namespace is\n"
+		 "listed. Human output: \"[index]:0xNSID\" lines; JSON: {\"nsid_list\": [{\"nsid\": N}]}\n"
+		 "as nvme-cli.\n"
+		 DEVICE_HELP
+		 "\n"
+		 "Options:\n"
+		 DEVICE_OUTPUT_HELP
+		 DEVICE_EXIT_HELP,
+	.run = run_list_ns,
+};

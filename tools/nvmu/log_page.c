@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Get Log Page (opcode 0x02) split into transfers of at most the controller's maximum. */
+#include "log_page.h"
+
+int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,
+		  struct nvmu_cqe *cpl)
+{
+	size_t max = nvmu_ctrl_max_transfer(d->ctrl) & ~(size_t)3;
+	struct nvmu_cqe local;
+	size_t done = 0;
+
+	if (!cpl)
+		cpl = &local;
+	while (done < len) {
+		size_t n = len - done < max ? len - done : max;
+		uint32_t numd = (uint32_t)(n / 4 - 1);
+		uint64_t lpo = req->lpo + done;
+		struct nvmu_sqe cmd = {
+			.opcode = nvme_admin_get_log_page,
+			.nsid = req->nsid,
+			.cdw10 = req->lid | (uint32_t)(req->lsp & 0x7f) << 8 |
+				 (req->rae ? 1u << 15 : 0) | (numd & 0xffff) << 16,
+			.cdw11 = numd >> 16 | (uint32_t)req->lsi << 16,
+			.cdw12 = (uint32_t)lpo,
+			.cdw13 = (uint32_t)(lpo >> 32),
+		};
+		int ret = device_admin(d, &cmd, (uint8_t *)buf + done, n, false, 0, cpl);
+
+		if (ret < 0)
+			return ret;
+		done += n;
+	}
+	return 0;
+}
