@@ -90,6 +90,12 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		tests/guest/suite-hotplug.sh > "$results/guest-hotplug.tap"
 	record "guest suite for hot-remove" $?
 	grep -E '^not ok' "$results/guest-hotplug.tap" || true
+
+	step "guest suite for the nvmu tool's admin verbs (against nvme-cli on the same device)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program nvme \
+		--ctrl serial=nvmu0 --ns size=64M tests/guest/test_tool_admin.sh > "$results/guest-tool.tap"
+	record "guest suite for the nvmu tool's admin verbs" $?
+	grep -E '^not ok' "$results/guest-tool.tap" || true
 fi
 
 passed=$(cat "$results"/*.tap | grep -c '^ok')

@@ -1,0 +1,178 @@
+# Guest test of nvmu's admin verbs against nvme-cli on QEMU's NVMe controller (runs inside
+# tests/rig/nvmu-rig, which must be given nvme-cli with --program nvme):
+#   tests/rig/nvmu-rig --build BUILD --program nvme --ctrl serial=nvmu0 --ns size=64M \
+#       tests/guest/test_tool_admin.sh
+# 1. With 0000:00:10.0 on the kernel nvme driver, nvme-cli's JSON is captured (id-ctrl,
+#    id-ns, smart-log, error-log, fw-log, list-ns) and one feature's value.
+# 2. nvmu binds the device to vfio-pci and prints the same data; json_common checks that
+#    every value nvme-cli printed is in nvmu's JSON under the same key with the same value.
+#    Excluded, and why: none for identify data, list-ns, error-log and fw-log. In the SMART
+#    log only the counters that the kernel's own commands and the bind itself move between
+#    the two snapshots (see SMART_VOLATILE below).
+# 3. Every bad input (unknown device, kernel-bound device, nonexistent namespace, bad
+#    option, unreadable input file, data size mismatch, failed command) gives a one-line
+#    message and the documented exit status; the other verbs run once each.
+# Prints TAP lines; exits non-zero if anything failed. The device ends on vfio-pci.
+DEV=0000:00:10.0
+T=/tmp/test_tool_admin
+OUT=$T/out
+ERR=$T/err
+rc=0
+mkdir -p $T
+
+pass() { echo "ok - $1"; }
+fail() { # name, details...
+	echo "not ok - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+	[ -s "$OUT" ] && head -n 20 "$OUT" | sed 's/^/#   stdout: /'
+	[ -s "$ERR" ] && sed 's/^/#   stderr: /' "$ERR"
+	rc=1
+}
+run() { # command...: stdout, stderr and status kept
+	"$@" >"$OUT" 2>"$ERR"
+	status=$?
+}
+# expect NAME STATUS TEXT command...: the exit status is STATUS and stderr's first line
+# holds TEXT, with nothing after it but, for a usage error (2), the hint to run --help
+# (or, with STATUS 0, stdout holds TEXT and stderr is empty).
+expect() {
+	name=$1 want=$2 text=$3
+	shift 3
+	run "$@"
+	lines=1
+	[ "$want" -eq 2 ] && grep -q "^Run 'nvmu .* --help' for usage.$" "$ERR" && lines=2
+	if [ "$status" -ne "$want" ]; then
+		fail "$name" "exit status $status, expected $want: $*"
+	elif [ "$want" -ne 0 ] && { [ "$(wc -l <"$ERR")" -ne $lines ] || ! head -n 1 "$ERR" | grep -qF -- "$text"; }; then
+		fail "$name" "expected one stderr line with: $text"
+	elif [ "$want" -eq 0 ] && { [ -s "$ERR" ] || ! grep -qF -- "$text" "$OUT"; }; then
+		fail "$name" "expected stdout with: $text and no stderr"
+	else
+		pass "$name"
+	fi
+}
+# compare NAME NVME_JSON NVMU_JSON [json_common options...]
+compare() {
+	name=$1 ref=$2 got=$3
+	shift 3
+	if json_common "$@" "$ref" "$got" >"$T/cmp" 2>&1; then
+		pass "$name: $(tail -n 1 "$T/cmp" | sed 's/^# //')"
+	else
+		fail "$name" "$(cat "$T/cmp")"
+	fi
+	grep '^# only in' "$T/cmp"
+}
+
+# ---- 1. nvme-cli under the kernel driver ----------------------------------------------
+i=0
+while [ $i -lt 120 ] && ! ls /sys/bus/pci/devices/$DEV/nvme/ 2>/dev/null | grep -q nvme; do
+	usleep 500000
+	i=$((i + 1))
+done
+CTRL=/dev/$(ls /sys/bus/pci/devices/$DEV/nvme/ | head -n 1)
+i=0
+while [ $i -lt 120 ] && [ ! -c "$CTRL" ]; do usleep 500000; i=$((i + 1)); done
+if [ ! -c "$CTRL" ] || ! command -v nvme >/dev/null; then
+	echo "not ok - nvme-cli and the kernel's $CTRL for $DEV are there"
+	exit 1
+fi
+for v in id-ctrl smart-log fw-log list-ns; do
+	nvme $v "$CTRL" -o json >"$T/nvme-$v.json" || fail "nvme $v $CTRL -o json"
+done
+nvme id-ns "$CTRL" -n 1 -o json >"$T/nvme-id-ns.json" || fail "nvme id-ns $CTRL -n 1"
+nvme error-log "$CTRL" -e 1 -o json >"$T/nvme-error-log.json" || fail "nvme error-log $CTRL"
+nvme get-feature "$CTRL" -f 4 >"$T/nvme-feature4.txt" || fail "nvme get-feature $CTRL -f 4"
+nvme get-feature "$CTRL" -f 4 -s 1 >"$T/nvme-feature4-default.txt" || fail "nvme get-feature -s 1"
+
+# ---- the device on the kernel driver: nvmu says how to take it -------------------------
+expect "a kernel-bound device is refused with how to bind it" 1 \
+	"$DEV is bound to the nvme driver, not vfio-pci: run 'nvmu bind $DEV' first" \
+	nvmu id-ctrl $DEV -o json
+
+# ---- 2. the same data through nvmu ------------------------------------------------------
+run nvmu bind $DEV
+[ "$status" -eq 0 ] && pass "nvmu bind $DEV" || { fail "nvmu bind $DEV"; exit 1; }
+
+run nvmu id-ctrl $DEV -o json
+cp "$OUT" "$T/nvmu-id-ctrl.json"
+compare "id-ctrl JSON: every nvme-cli value agrees" "$T/nvme-id-ctrl.json" "$T/nvmu-id-ctrl.json"
+run nvmu id-ns $DEV -n 1 -o json
+cp "$OUT" "$T/nvmu-id-ns.json"
+compare "id-ns JSON: every nvme-cli value agrees" "$T/nvme-id-ns.json" "$T/nvmu-id-ns.json"
+run nvmu list-ns $DEV -o json
+cp "$OUT" "$T/nvmu-list-ns.json"
+compare "list-ns JSON: every nvme-cli value agrees" "$T/nvme-list-ns.json" "$T/nvmu-list-ns.json"
+run nvmu error-log $DEV -e 1 -o json
+cp "$OUT" "$T/nvmu-error-log.json"
+compare "error-log JSON: every nvme-cli value agrees" "$T/nvme-error-log.json" "$T/nvmu-error-log.json"
+run nvmu fw-log $DEV -o json
+cp "$OUT" "$T/nvmu-fw-log.json"
+compare "fw-log JSON: every nvme-cli value agrees (top key: the device name)" \
+	"$T/nvme-fw-log.json" "$T/nvmu-fw-log.json" --map "${CTRL#/dev/}=$DEV"
+# SMART counters that legitimately move between the two snapshots: the kernel's I/O
+# (partition scan) and nvme-cli's own commands before the first, nvmu's bring-up and
+# QEMU's clock between them. Everything else (temperature, spare, warnings, thermal
+# times, sensors) must agree.
+SMART_VOLATILE="data_units_read data_units_written host_read_commands host_write_commands
+controller_busy_time power_on_hours power_cycles unsafe_shutdowns"
+excl=
+for k in $SMART_VOLATILE; do excl="$excl --exclude $k"; done
+run nvmu smart-log $DEV -o json
+cp "$OUT" "$T/nvmu-smart-log.json"
+# shellcheck disable=SC2086
+compare "smart-log JSON: every nvme-cli value agrees (excluded: $(echo $SMART_VOLATILE))" \
+	"$T/nvme-smart-log.json" "$T/nvmu-smart-log.json" $excl
+expect "get-feature prints the value nvme-cli prints" 0 "$(cat "$T/nvme-feature4.txt")" \
+	nvmu get-feature $DEV -f 4
+expect "get-feature -s 1 (default value) as nvme-cli" 0 "$(cat "$T/nvme-feature4-default.txt")" \
+	nvmu get-feature $DEV -f 4 -s 1
+expect "id-ctrl human output, short address form" 0 "sn        : nvmu0" nvmu id-ctrl 00:10.0
+expect "id-ns human output marks the format in use" 0 "(in use)" nvmu id-ns $DEV -n 1
+expect "smart-log human output" 0 "temperature" nvmu smart-log $DEV
+
+# ---- 3. the other verbs ------------------------------------------------------------------
+expect "get-log SMART page as a hex dump" 0 "Device:$DEV log-id:2 namespace-id:0xffffffff" \
+	nvmu get-log $DEV --log-id=2 --log-len=512
+run nvmu get-log $DEV --log-id=2 --log-len=512 --raw-binary
+[ "$status" -eq 0 ] && [ "$(wc -c <"$OUT")" -eq 512 ] && pass "get-log --raw-binary: 512 bytes" ||
+	fail "get-log --raw-binary: 512 bytes"
+expect "admin-passthru Identify: full completion and the data" 0 "status : SUCCESS (sct 0 sc 0x0)" \
+	nvmu admin-passthru $DEV --opcode=6 --cdw10=1 --data-len=4096 --read
+grep -q '"....nvmu0' "$OUT" && pass "admin-passthru Identify data holds the serial" ||
+	fail "admin-passthru Identify data holds the serial"
+expect "admin-passthru with less data than the command moves does not crash" 0 "SUCCESS" \
+	nvmu admin-passthru $DEV --opcode=6 --cdw10=1 --data-len=16 --read
+expect "set-feature Temperature Threshold" 0 "set-feature:0x04 (Temperature Threshold), value:0x00000150" \
+	nvmu set-feature $DEV -f 4 -v 0x150
+expect "controller reset" 0 "controller reset (CC.EN 1 -> 0 -> 1) done" nvmu reset $DEV
+expect "function level reset" 0 "function level reset done" nvmu reset $DEV --flr
+expect "format namespace 1 (--force)" 0 "Success formatting namespace:1" \
+	nvmu format $DEV -n 1 -l 0 --force
+
+# ---- bad input: one line, the right exit status -------------------------------------------
+expect "unknown device" 1 "no PCI device 0000:00:1e.7" nvmu id-ctrl 0000:00:1e.7
+expect "not a PCI address" 1 "'nvme0' is not a PCI address" nvmu smart-log nvme0
+expect "namespace that does not exist names the active ones" 1 \
+	"namespace 5 does not exist on $DEV (active namespaces: 1)" nvmu id-ns $DEV -n 5
+expect "bad option" 2 "unknown option '--bogus'" nvmu id-ctrl $DEV --bogus
+expect "bad output format" 2 "unknown output format 'xml'" nvmu smart-log $DEV -o xml
+expect "bad number" 2 "--feature-id expects a number" nvmu get-feature $DEV -f seven
+expect "unreadable input file" 1 "cannot open input file '/nonexistent': No such file or directory" \
+	nvmu admin-passthru $DEV --opcode=9 --data-len=8 --write --input-file=/nonexistent
+printf 123456789012 >$T/data12
+expect "data size mismatch" 1 "data size mismatch: input file '$T/data12' has 12 bytes, the command transfers 16" \
+	nvmu admin-passthru $DEV --opcode=9 --data-len=16 --write --input-file=$T/data12
+expect "format refuses without --force when stdin is not a terminal" 2 "pass --force" \
+	nvmu format $DEV -n 1 -l 0 </dev/null
+expect "format of an LBA format that does not exist" 1 "LBA format 40 does not exist on namespace 1" \
+	nvmu format $DEV -n 1 -l 40 --force
+expect "a reserved opcode fails with its status in words" 1 "INVALID_OPCODE (sct 0 sc 0x1) dnr" \
+	nvmu admin-passthru $DEV --opcode=0xff
+grep -q "status word : 0x8003 (status field 0x4001, phase 1)" "$OUT" &&
+	pass "a failed command shows the full completion" || fail "a failed command shows the full completion"
+expect "Set Features of a feature QEMU does not have fails with its status" 1 \
+	"INVALID_FIELD (sct 0 sc 0x2) dnr" nvmu set-feature $DEV -f 0x7e -v 1
+expect "a log page QEMU does not have fails with its status" 1 "INVALID_FIELD (sct 0 sc 0x2) dnr" \
+	nvmu get-log $DEV --log-id=0x7f --log-len=4
+exit $rc
