@@ -342,6 +342,14 @@ NVMU_API int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt,
 				size_t len, uint32_t page_size, size_t max_len,
 				const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
 
+/**
+ * Check that bytes [@p skip, @p skip + @p len) of @p iov are PRP-compatible (see
+ * nvmu_prp_build_iov()) and count the controller pages they touch into *pages.
+ * Returns 0, or -EINVAL with a message naming the piece that breaks the rule.
+ */
+NVMU_API int nvmu_prp_iov_pages(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
+				size_t len, uint32_t page_size, uint64_t *pages);
+
 /* ---- SGL building ---------------------------------------------------------------- */
 
 /** A 16-byte SGL descriptor (libnvme's types.h has none). */

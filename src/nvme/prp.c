@@ -68,9 +68,8 @@ static void prp_put(struct prp_writer *w, uint64_t addr)
 	w->written++;
 }
 
-/* Check PRP compatibility and count the pages the range touches. */
-static int prp_count(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
-		     uint32_t page_size, uint64_t *pages)
+int nvmu_prp_iov_pages(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
+		       uint32_t page_size, uint64_t *pages)
 {
 	uint64_t mask = page_size - 1, iova;
 	struct piece_walk w;
@@ -120,7 +119,7 @@ int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t s
 	if (max_len && len > max_len)
 		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)", len,
 				 max_len);
-	ret = prp_count(iov, iovcnt, skip, len, page_size, &pages);
+	ret = nvmu_prp_iov_pages(iov, iovcnt, skip, len, page_size, &pages);
 	if (ret < 0)
 		return ret;
 	pw.entries = pages - 1;

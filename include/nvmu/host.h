@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file host.h
+ * @brief Host API: attach controllers, see their namespaces, and run asynchronous
+ *        namespace commands with completion callbacks on per-thread queue pairs.
+ *
+ * A typical program:
+ *
+ *     nvmu_host_attach("0000:01:00.0", NULL, &h);          // or "soft:ns=2,lbs=4096"
+ *     ns = nvmu_host_ns(h, 0);                             // first active namespace
+ *     nvmu_host_qpair_create(h, NULL, &qp);                // one per thread
+ *     nvmu_host_dma_alloc(h, 4096, &buf);                  // carries its IOVA
+ *     nvmu_ns_write(qp, ns, lba, &buf, 1, 0, done, ctx);   // asynchronous
+ *     while (!finished) nvmu_host_process_completions(qp, 0);
+ *
+ * Data buffers are arrays of struct nvmu_dma_buf pieces ({vaddr, iova, len}). A buffer
+ * from nvmu_host_dma_alloc() (or any piece of it, nvmu_dma_slice()) carries its device
+ * address, so nothing is looked up. A piece with iova 0 is "foreign": its address is
+ * translated through the IOMMU context (nvmu_iommu_translate(), O(log n)) if the memory was
+ * mapped with nvmu_host_dma_map(); otherwise the command fails with -EFAULT, or, with
+ * NVMU_IO_BOUNCE, goes through a bounce buffer the host allocates (and copies) for it.
+ *
+ * Requests: each queue pair owns a fixed set of request objects allocated at creation;
+ * nothing is allocated per command. When the submission queue or its trackers are full,
+ * requests wait in order in software and are submitted as completions free slots: a full
+ * queue never produces an error. A command larger than one NVMe command can carry (MDTS,
+ * the tracker's PRP list/SGL pages, 65536 blocks, the Verify/Write Zeroes size limits) is
+ * split into child commands and completed once, with the first error status.
+ *
+ * Errors returned by submission functions (and nothing else):
+ * - -EINVAL: a bad argument; the message says which (no data, a length that is not a
+ *   non-zero multiple of the LBA size, a misaligned or not PRP-compatible buffer on a
+ *   controller without SGLs, too many foreign pieces to translate, a bad range count).
+ * - -ERANGE: the LBA range goes beyond the namespace (NSZE).
+ * - -ENOTSUP: the controller does not support the command (ONCS) or SGLs.
+ * - -EFAULT: a foreign buffer (iova 0) is not mapped for DMA (and no NVMU_IO_BOUNCE).
+ * - -ENOBUFS: every request object of the queue pair is in use (waiting or in flight):
+ *   process completions, or create the pair with more requests (opts.requests).
+ * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
+ * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
+ * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
+ *   nvmu_host_qpair_free()).
+ * When a submission function returns an error its callback is never called; when it
+ * returns 0 the callback is called exactly once.
+ *
+ * Completion (struct nvmu_host_cpl .err):
+ * - 0: success (.dw0/.dw1 from the last completion).
+ * - -EREMOTEIO: the device returned an error status; .status has SCT, SC, CRD, More, DNR
+ *   (nvmu_status_sct() ..., nvmu_status_text()); .dw0/.dw1 of that completion.
+ * - -ECANCELED: the queue pair was freed before the command completed.
+ * - -EIO: a child command of a split request could not be built (message logged).
+ *
+ * Threads: a queue pair belongs to one thread at a time and takes no lock; every
+ * callback runs on the thread that processes its completions. Admin functions, DMA
+ * helpers and nvmu_host_admin_poll() may be called from any thread.
+ */
+#ifndef NVMU_HOST_H
+#define NVMU_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <nvme/types.h>
+
+#include "nvmu/nvme.h"
+#include "nvmu/pci.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct nvmu_host_ctrl;
+struct nvmu_host_qpair;
+struct nvmu_ns;
+
+/* ---- controllers ------------------------------------------------------------------ */
+
+/** An Asynchronous Event, as the controller reported it (Asynchronous Event Request dw0). */
+struct nvmu_host_event {
+	uint8_t type;     /**< enum nvme_async_event_type (0 error, 1 SMART/health, 2 notice...) */
+	uint8_t info;     /**< event information (e.g. NVME_AER_SMART_*) */
+	uint8_t log_page; /**< log page to read to clear the event (e.g. NVME_LOG_LID_SMART) */
+	uint32_t dw0;     /**< the whole dword 0 */
+};
+
+/** Called from nvmu_host_admin_poll() for each asynchronous event. */
+typedef void (*nvmu_host_event_cb)(void *arg, const struct nvmu_host_event *ev);
+
+/** Options of nvmu_host_attach(); zero-initialised (or NULL) means defaults. */
+struct nvmu_host_opts {
+	struct nvmu_ctrl_opts ctrl;  /**< core options (admin queue, timeouts, no_dbbuf...) */
+	const char *vf_token;        /**< PCIe: VF token of an SR-IOV VF */
+	bool no_aer;                 /**< do not keep Asynchronous Event Requests armed */
+	nvmu_host_event_cb event_cb; /**< asynchronous events (may be NULL: events are counted) */
+	void *event_arg;
+};
+
+/**
+ * Attach the controller named by @p dev: a PCI address ("0000:01:00.0", bound to
+ * vfio-pci) opens the PCIe transport; "soft:OPTIONS" opens an in-process software
+ * controller (nvme_soft.h). Brings the controller up, reads Identify Controller and every
+ * active namespace, enables SMART and namespace-notice events and arms Asynchronous Event
+ * Requests. Returns 0 and sets *out; -EINVAL (malformed device string), or the error of
+ * the transport or of bring-up (nvmu_ctrl_open()), with a message.
+ */
+NVMU_API int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
+			      struct nvmu_host_ctrl **out);
+
+/**
+ * Detach: free the queue pairs still open (their requests complete with -ECANCELED),
+ * shut the controller down normally (CC.SHN, wait for SHST) and close the transport.
+ * Returns 0 or the shutdown's error (everything is freed anyway).
+ */
+NVMU_API int nvmu_host_detach(struct nvmu_host_ctrl *h);
+
+/**
+ * List the NVMe functions bound to vfio-pci (the ones nvmu_host_attach() can open):
+ * up to @p max addresses into @p addrs, *n set to how many there are. Returns 0 or the
+ * error of nvmu_pci_list_nvme().
+ */
+NVMU_API int nvmu_host_probe(char (*addrs)[NVMU_PCI_ADDR_LEN], size_t max, size_t *n);
+
+/** The core controller (registers, queue primitives, raw admin). */
+NVMU_API struct nvmu_ctrl *nvmu_host_core(const struct nvmu_host_ctrl *h);
+
+/** Identify Controller data. */
+NVMU_API const struct nvme_id_ctrl *nvmu_host_id(const struct nvmu_host_ctrl *h);
+
+/** The device string the controller was attached with. */
+NVMU_API const char *nvmu_host_name(const struct nvmu_host_ctrl *h);
+
+/** Number of active namespaces. */
+NVMU_API unsigned nvmu_host_ns_count(const struct nvmu_host_ctrl *h);
+
+/** The @p index-th active namespace (in NSID order), or NULL. */
+NVMU_API struct nvmu_ns *nvmu_host_ns(const struct nvmu_host_ctrl *h, unsigned index);
+
+/** The namespace with ID @p nsid, or NULL if it is not active. */
+NVMU_API struct nvmu_ns *nvmu_host_ns_by_id(const struct nvmu_host_ctrl *h, uint32_t nsid);
+
+/** Commands the host API knows (nvmu_host_supports()). */
+enum nvmu_host_cmd {
+	NVMU_HOST_CMD_COMPARE,
+	NVMU_HOST_CMD_DSM,
+	NVMU_HOST_CMD_WRITE_ZEROES,
+	NVMU_HOST_CMD_VERIFY,
+	NVMU_HOST_CMD_COPY,
+	NVMU_HOST_CMD_FLUSH,
+};
+
+/** True if the controller supports @p cmd (ONCS; Flush: always, VWC or not). */
+NVMU_API bool nvmu_host_supports(const struct nvmu_host_ctrl *h, enum nvmu_host_cmd cmd);
+
+/* ---- namespaces ------------------------------------------------------------------- */
+
+/** The namespace's ID. */
+NVMU_API uint32_t nvmu_ns_id(const struct nvmu_ns *ns);
+
+/** Decoded facts: NSZE/NCAP/NUSE, LBA size, metadata size, format. */
+NVMU_API const struct nvmu_ns_info *nvmu_ns_info(const struct nvmu_ns *ns);
+
+/** Identify Namespace data as read at attach (features: id->nsfeat, limits...). */
+NVMU_API const struct nvme_id_ns *nvmu_ns_identify(const struct nvmu_ns *ns);
+
+/** Bytes per logical block. */
+NVMU_API uint32_t nvmu_ns_lba_size(const struct nvmu_ns *ns);
+
+/** Logical blocks in the namespace (NSZE). */
+NVMU_API uint64_t nvmu_ns_blocks(const struct nvmu_ns *ns);
+
+/** Capacity in bytes (NSZE x LBA size). */
+NVMU_API uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns);
+
+/* ---- DMA buffers ---------------------------------------------------------------- */
+
+/**
+ * Allocate @p len bytes (rounded up to pages) of zeroed DMA memory that carries its IOVA.
+ * Any thread. Returns 0 and fills *buf; -ENOMEM or the pool's error.
+ */
+NVMU_API int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len, struct nvmu_dma_buf *buf);
+
+/** Free a buffer from nvmu_host_dma_alloc() (zeroes *buf; a zeroed one is ignored). */
+NVMU_API void nvmu_host_dma_free(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf);
+
+/**
+ * Map application memory [vaddr, vaddr+len) (page aligned) for DMA, so foreign pieces
+ * inside it are translated. Returns 0; -ENOTSUP (the transport has no IOMMU context, as
+ * the software controller), or nvmu_iommu_map()'s error.
+ */
+NVMU_API int nvmu_host_dma_map(struct nvmu_host_ctrl *h, void *vaddr, size_t len);
+
+/** Undo nvmu_host_dma_map(). Returns 0 or nvmu_iommu_unmap()'s error. */
+NVMU_API int nvmu_host_dma_unmap(struct nvmu_host_ctrl *h, void *vaddr);
+
+/* ---- queue pairs ------------------------------------------------------------------ */
+
+/** Options of nvmu_host_qpair_create(); zero-initialised (or NULL) means defaults. */
+struct nvmu_host_qpair_opts {
+	uint32_t entries;     /**< queue size (default 256, bounded by CAP.MQES+1) */
+	uint32_t requests;    /**< request objects (default 4 x entries, at least 64) */
+	bool interrupts;      /**< completion interrupts through an eventfd (see below) */
+	bool sgl;             /**< describe data with SGLs (needs SGL support) */
+	bool defer_doorbell;  /**< submissions only post; the SQ doorbell rings in
+				   nvmu_host_process_completions() or nvmu_host_qpair_kick() */
+};
+
+/**
+ * Create an I/O queue pair for the calling thread, with its request objects. Returns 0
+ * and sets *out; the errors of nvmu_qpair_create() (-EBUSY no queue left, -EINVAL size,
+ * -ENOSPC no interrupt vector, -ENOTSUP no SGLs, -EREMOTEIO), -ENOMEM.
+ */
+NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpair_opts *opts,
+				    struct nvmu_host_qpair **out);
+
+/**
+ * Delete the queue pair. Requests still waiting or in flight complete with -ECANCELED
+ * (their callbacks run inside this call). Returns 0 or the queue deletion's error.
+ */
+NVMU_API int nvmu_host_qpair_free(struct nvmu_host_qpair *qp);
+
+/**
+ * Reap up to @p max completions (0 = all there are), run callbacks of finished requests,
+ * submit waiting requests into the slots that freed up, ring each doorbell once.
+ * Returns the number of NVMe completions reaped. No system call, no lock.
+ */
+NVMU_API unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max);
+
+/** Ring the SQ doorbell for requests posted with defer_doorbell. */
+NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
+
+/**
+ * The eventfd of an interrupt-driven pair (-1 when polled). Add it to epoll with
+ * EPOLLIN; when readable, call nvmu_host_qpair_ack_irq() and then
+ * nvmu_host_process_completions() until it returns 0.
+ */
+NVMU_API int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp);
+
+/** Reset the eventfd's counter (one read system call). Returns the interrupts counted. */
+NVMU_API uint64_t nvmu_host_qpair_ack_irq(struct nvmu_host_qpair *qp);
+
+/** Requests accepted and not yet completed (waiting + in flight). */
+NVMU_API uint32_t nvmu_host_qpair_pending(const struct nvmu_host_qpair *qp);
+
+/** Requests waiting in software for a queue slot. */
+NVMU_API uint32_t nvmu_host_qpair_waiting(const struct nvmu_host_qpair *qp);
+
+/** The core queue pair (stats, raw primitives). */
+NVMU_API struct nvmu_qpair *nvmu_host_qpair_core(const struct nvmu_host_qpair *qp);
+
+/* ---- asynchronous namespace commands ---------------------------------------------- */
+
+/** How a command completed (see the file comment for .err). */
+struct nvmu_host_cpl {
+	int err;         /**< 0, -EREMOTEIO (device status), -ECANCELED, -EIO */
+	uint16_t status; /**< NVMe status field (no phase): SCT, SC, CRD, More, DNR */
+	uint32_t dw0, dw1;
+};
+
+/** Completion callback: runs once per accepted command. */
+typedef void (*nvmu_host_cb)(void *arg, const struct nvmu_host_cpl *cpl);
+
+/** Flags of namespace commands. */
+enum nvmu_io_flags {
+	NVMU_IO_FUA = 1u << 0,    /**< Force Unit Access (write, read, compare, verify) */
+	NVMU_IO_SGL = 1u << 1,    /**< describe the data with an SGL */
+	NVMU_IO_PRP = 1u << 2,    /**< describe the data with PRPs */
+	NVMU_IO_BOUNCE = 1u << 3, /**< copy foreign unmapped buffers through a DMA buffer */
+	NVMU_IO_DEALLOCATE = 1u << 4, /**< Write Zeroes: deallocate the blocks too */
+};
+
+/**
+ * Read into @p iov (@p iovcnt pieces) starting at @p lba; the transfer is the iovec's
+ * total length, a non-zero multiple of the LBA size. Data is described with the queue's
+ * default (PRP, or SGL when created with .sgl) unless NVMU_IO_SGL/PRP say otherwise; an
+ * iovec that is not PRP-compatible uses an SGL when the controller has them.
+ * An iovec of up to 8 pieces is copied at submission; a longer array must stay valid
+ * until the callback. The memory itself must stay valid until the callback.
+ */
+NVMU_API int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			  nvmu_host_cb cb, void *arg);
+
+/** Write @p iov at @p lba (as nvmu_ns_read(); NVMU_IO_FUA for Force Unit Access). */
+NVMU_API int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			   const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			   nvmu_host_cb cb, void *arg);
+
+/** Compare @p iov with the blocks at @p lba (Compare Failure status if they differ). */
+NVMU_API int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			     const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			     nvmu_host_cb cb, void *arg);
+
+/** Verify @p nlb blocks at @p lba (no data transfer). */
+NVMU_API int nvmu_ns_verify(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			    uint64_t nlb, unsigned flags, nvmu_host_cb cb, void *arg);
+
+/** Write Zeroes to @p nlb blocks at @p lba (NVMU_IO_DEALLOCATE: deallocate them too). */
+NVMU_API int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+				  uint64_t nlb, unsigned flags, nvmu_host_cb cb, void *arg);
+
+/** Flush the namespace's volatile write cache. */
+NVMU_API int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb,
+			   void *arg);
+
+/** A range of logical blocks. */
+struct nvmu_lba_range {
+	uint64_t slba;
+	uint32_t nlb; /**< blocks (1..2^32-1) */
+};
+
+/**
+ * Dataset Management, Deallocate (attribute AD) of @p nranges ranges (1..256). The array
+ * must stay valid until the callback.
+ */
+NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				const struct nvmu_lba_range *ranges, unsigned nranges,
+				nvmu_host_cb cb, void *arg);
+
+/**
+ * Copy @p nranges source ranges (1..min(MSRC+1, 128), each up to MSSRL blocks, 65536
+ * at most) of the namespace to @p dst_lba (source format 0). The array must stay valid
+ * until the callback. -ENOTSUP when ONCS has no Copy.
+ */
+NVMU_API int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
+			  const struct nvmu_lba_range *ranges, unsigned nranges,
+			  nvmu_host_cb cb, void *arg);
+
+/**
+ * Submit a raw I/O command @p cmd (CID and data pointer are set by nvmu) with data
+ * @p iov (NULL/0: no data; the command's PRP1/PRP2 are kept). Never split, never
+ * validated: for verification engineers.
+ */
+NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe *cmd,
+			      const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			      nvmu_host_cb cb, void *arg);
+
+/* ---- synchronous helpers ---------------------------------------------------------- */
+
+/**
+ * A completion to wait for: pass nvmu_host_sync_cb and a waiter to any command above,
+ * then nvmu_host_wait(). The waiter may go out of scope once nvmu_host_wait() returned,
+ * also after a timeout (the request forgets it).
+ */
+struct nvmu_host_waiter {
+	bool done;
+	struct nvmu_host_cpl cpl;
+	void *req; /**< private */
+};
+
+/** The callback that fills a struct nvmu_host_waiter. */
+NVMU_API void nvmu_host_sync_cb(void *arg, const struct nvmu_host_cpl *cpl);
+
+/**
+ * Process completions of @p qp until @p w is done or @p timeout_ms passes (0 = 30 s).
+ * Returns @p w's completion error (0, -EREMOTEIO with w->cpl.status, -ECANCELED), or
+ * -ETIMEDOUT (the request stays in flight; its completion is dropped when it arrives).
+ */
+NVMU_API int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
+			    uint32_t timeout_ms);
+
+/** Read synchronously: nvmu_ns_read() + nvmu_host_wait(). *cpl (if not NULL) gets the status. */
+NVMU_API int nvmu_ns_read_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			       const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			       uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+
+/** Write synchronously: nvmu_ns_write() + nvmu_host_wait(). */
+NVMU_API int nvmu_ns_write_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+				const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+				uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+
+/** Flush synchronously: nvmu_ns_flush() + nvmu_host_wait(). */
+NVMU_API int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+
+/* ---- admin ------------------------------------------------------------------------ */
+
+/**
+ * Run raw admin command @p cmd with data @p buf (NULL: none; a DMA buffer carrying its
+ * IOVA) and wait up to @p timeout_ms (0 = the controller's default). Any thread.
+ * Returns as nvmu_admin_cmd(); *cpl (if not NULL) gets the completion.
+ */
+NVMU_API int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd,
+			     const struct nvmu_dma_buf *buf, uint32_t timeout_ms,
+			     struct nvmu_cqe *cpl);
+
+/**
+ * Get Log Page @p lid for @p nsid (0xffffffff: controller-wide) into @p out (@p len
+ * bytes, up to 1 MiB) through a temporary DMA buffer; reading the page clears the event
+ * that named it (RAE=0). Returns 0 or as nvmu_admin_cmd().
+ */
+NVMU_API int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid, void *out,
+			       size_t len);
+
+/**
+ * Reap admin completions, deliver asynchronous events to the event callback (on this
+ * thread) and re-arm their requests. Call it from one thread every so often (e.g. from an
+ * event loop tick); events wait in the controller until then. Returns events delivered.
+ */
+NVMU_API unsigned nvmu_host_admin_poll(struct nvmu_host_ctrl *h);
+
+/** Asynchronous events received since attach. */
+NVMU_API uint64_t nvmu_host_events_seen(const struct nvmu_host_ctrl *h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* Controllers of the host API: device strings to transports, attach, detach, probe. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_internal.h"
+#include "nvmu/nvme_pcie.h"
+#include "nvmu/nvme_soft.h"
+
+#define SOFT_PREFIX "soft:"
+
+static int open_transport(struct nvmu_host_ctrl *h, const char *dev,
+			  const struct nvmu_host_opts *opts)
+{
+	struct nvmu_pcie_opts po = { .vf_token = opts ? opts->vf_token : NULL };
+	char addr[NVMU_PCI_ADDR_LEN];
+	int ret;
+
+	if (strncmp(dev, SOFT_PREFIX, strlen(SOFT_PREFIX)) == 0) {
+		h->soft = true;
+		return nvmu_soft_open(dev + strlen(SOFT_PREFIX), &h->t);
+	}
+	if (nvmu_pci_parse_addr(dev, addr) < 0)
+		return nvmu_fail(EINVAL, "device \"%s\" is neither a PCI address (0000:01:00.0) nor "
+				 "\"soft:OPTIONS\"", dev);
+	ret = nvmu_pcie_open(addr, &po, &h->t);
+	if (ret == 0)
+		h->iommu = nvmu_pcie_iommu(h->t);
+	return ret;
+}
+
+static void close_transport(struct nvmu_host_ctrl *h)
+{
+	if (!h->t)
+		return;
+	if (h->soft)
+		nvmu_soft_close(h->t);
+	else
+		nvmu_pcie_close(h->t);
+	h->t = NULL;
+}
+
+static void host_free(struct nvmu_host_ctrl *h)
+{
+	close_transport(h);
+	pthread_mutex_destroy(&h->lock);
+	pthread_mutex_destroy(&h->ev_lock);
+	free(h->ns);
+	free(h->name);
+	free(h);
+}
+
+int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
+		     struct nvmu_host_ctrl **out)
+{
+	struct nvmu_host_ctrl *h = calloc(1, sizeof(*h));
+	int ret;
+
+	if (!h || !(h->name = strdup(dev))) {
+		free(h);
+		return nvmu_fail(ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_init(&h->ev_lock, NULL);
+	if (opts) {
+		h->event_cb = opts->event_cb;
+		h->event_arg = opts->event_arg;
+	}
+	ret = open_transport(h, dev, opts);
+	if (ret == 0)
+		ret = nvmu_ctrl_open(h->t, opts ? &opts->ctrl : NULL, &h->ctrl);
+	if (ret == 0)
+		ret = ns_discover(h);
+	if (ret < 0) {
+		nvmu_fail_context(-ret, "attach %s", dev);
+		if (h->ctrl)
+			nvmu_ctrl_close(h->ctrl);
+		host_free(h);
+		return ret;
+	}
+	ns_read_limits(h);
+	if (!opts || !opts->no_aer)
+		events_start(h);
+	*out = h;
+	return 0;
+}
+
+int nvmu_host_detach(struct nvmu_host_ctrl *h)
+{
+	int ret;
+
+	if (!h)
+		return 0;
+	while (h->qpairs)
+		nvmu_host_qpair_free(h->qpairs);
+	ret = nvmu_ctrl_close(h->ctrl);
+	host_free(h);
+	return ret;
+}
+
+int nvmu_host_probe(char (*addrs)[NVMU_PCI_ADDR_LEN], size_t max, size_t *n)
+{
+	struct nvmu_pci_dev *devs = NULL;
+	size_t count = 0;
+	int ret = nvmu_pci_list_nvme(&devs, &count);
+
+	*n = 0;
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(devs[i].driver, "vfio-pci") != 0)
+			continue;
+		if (*n < max)
+			memcpy(addrs[*n], devs[i].addr, NVMU_PCI_ADDR_LEN);
+		(*n)++;
+	}
+	nvmu_pci_free_list(devs);
+	return 0;
+}
+
+struct nvmu_ctrl *nvmu_host_core(const struct nvmu_host_ctrl *h)
+{
+	return h->ctrl;
+}
+
+const struct nvme_id_ctrl *nvmu_host_id(const struct nvmu_host_ctrl *h)
+{
+	return nvmu_ctrl_id(h->ctrl);
+}
+
+const char *nvmu_host_name(const struct nvmu_host_ctrl *h)
+{
+	return h->name;
+}
+
+bool nvmu_host_supports(const struct nvmu_host_ctrl *h, enum nvmu_host_cmd cmd)
+{
+	uint16_t oncs = nvmu_ctrl_id(h->ctrl)->oncs;
+
+	switch (cmd) {
+	case NVMU_HOST_CMD_COMPARE: return oncs & NVME_CTRL_ONCS_COMPARE;
+	case NVMU_HOST_CMD_DSM: return oncs & NVME_CTRL_ONCS_DSM;
+	case NVMU_HOST_CMD_WRITE_ZEROES: return oncs & NVME_CTRL_ONCS_WRITE_ZEROES;
+	case NVMU_HOST_CMD_VERIFY: return oncs & NVME_CTRL_ONCS_VERIFY;
+	case NVMU_HOST_CMD_COPY: return oncs & NVME_CTRL_ONCS_COPY;
+	case NVMU_HOST_CMD_FLUSH: return true;
+	}
+	return false;
+}
+
+int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len, struct nvmu_dma_buf *buf)
+{
+	int ret;
+
+	pthread_mutex_lock(&h->lock);
+	ret = nvmu_ctrl_dma_alloc(h->ctrl, len, buf);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
+void nvmu_host_dma_free(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf)
+{
+	pthread_mutex_lock(&h->lock);
+	nvmu_ctrl_dma_free(h->ctrl, buf);
+	pthread_mutex_unlock(&h->lock);
+}
+
+int nvmu_host_dma_map(struct nvmu_host_ctrl *h, void *vaddr, size_t len)
+{
+	uint64_t iova;
+	int ret;
+
+	if (!h->iommu)
+		return nvmu_fail(ENOTSUP, "%s has no IOMMU context to map application memory into",
+				 h->name);
+	pthread_mutex_lock(&h->lock);
+	ret = nvmu_iommu_map(h->iommu, vaddr, len, NVMU_DMA_RW, NVMU_MAP_FIXED, &iova);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
+int nvmu_host_dma_unmap(struct nvmu_host_ctrl *h, void *vaddr)
+{
+	int ret;
+
+	if (!h->iommu)
+		return nvmu_fail(ENOTSUP, "%s has no IOMMU context", h->name);
+	pthread_mutex_lock(&h->lock);
+	ret = nvmu_iommu_unmap(h->iommu, vaddr);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}

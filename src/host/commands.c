@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/* Namespace commands: validation with precise errors, then a request in the wait queue. */
+#include <errno.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+#define DSM_MAX_RANGES 256u
+#define COPY_MAX_RANGES 128u /* format 0 descriptors in one 4 KiB page */
+
+static int check_ns(const struct nvmu_host_qpair *qp, const struct nvmu_ns *ns)
+{
+	if (!ns || ns->h != qp->h)
+		return nvmu_fail(EINVAL, "namespace %u does not belong to controller %s",
+				 ns ? ns->info.nsid : 0, qp->h->name);
+	if (ns->info.ms)
+		return nvmu_fail(ENOTSUP, "namespace %u has %u bytes of metadata per block; the host "
+				 "API moves data only (use nvmu_host_raw_io())", ns->info.nsid,
+				 ns->info.ms);
+	return 0;
+}
+
+static int check_range(const struct nvmu_ns *ns, uint64_t lba, uint64_t nlb)
+{
+	if (nlb == 0)
+		return nvmu_fail(EINVAL, "a command on namespace %u needs at least one block",
+				 ns->info.nsid);
+	if (lba >= ns->info.nsze || nlb > ns->info.nsze - lba)
+		return nvmu_fail(ERANGE, "blocks [%llu, %llu) go beyond namespace %u, which has %llu",
+				 (unsigned long long)lba, (unsigned long long)(lba + nlb),
+				 ns->info.nsid, (unsigned long long)ns->info.nsze);
+	return 0;
+}
+
+static int check_supported(const struct nvmu_host_qpair *qp, enum nvmu_host_cmd cmd,
+			   const char *name)
+{
+	if (!nvmu_host_supports(qp->h, cmd))
+		return nvmu_fail(ENOTSUP, "%s does not support %s (Identify Controller ONCS)",
+				 qp->h->name, name);
+	return 0;
+}
+
+/* Pick PRP or SGL for @iov; an iovec PRPs cannot express goes to SGLs when there are. */
+static int choose_dptr(const struct nvmu_host_qpair *qp, const struct nvmu_dma_buf *iov,
+		       unsigned iovcnt, size_t len, unsigned flags, enum nvmu_dptr_kind *kind)
+{
+	uint32_t ps = nvmu_ctrl_page_size(qp->h->ctrl);
+	bool sgl_ok = qp->max_desc > 0;
+	uint64_t pages;
+
+	if (flags & NVMU_IO_SGL) {
+		if (!sgl_ok)
+			return nvmu_fail(ENOTSUP, "%s: SGLs asked for, but the controller has none",
+					 qp->h->name);
+		*kind = NVMU_DPTR_SGL;
+		return 0;
+	}
+	if (!(flags & NVMU_IO_PRP) && nvmu_qpair_sgl(qp->core)) {
+		*kind = NVMU_DPTR_SGL;
+		return 0;
+	}
+	*kind = NVMU_DPTR_PRP;
+	if (nvmu_prp_iov_pages(iov, iovcnt, 0, len, ps, &pages) == 0)
+		return 0;
+	if (sgl_ok && !(flags & NVMU_IO_PRP)) {
+		nvmu_clear_error();
+		*kind = NVMU_DPTR_SGL;
+		return 0;
+	}
+	return -EINVAL; /* the message says which piece */
+}
+
+/* Queue @r (filled by the caller) with its callback. */
+static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
+{
+	r->cb = cb;
+	r->arg = arg;
+	if (cb == nvmu_host_sync_cb) {
+		r->waiter = arg;
+		r->waiter->req = r;
+	}
+	return req_enqueue(r);
+}
+
+/* A read, write or compare: data in @iov decides the block count. */
+static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
+		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt,
+		       unsigned flags, bool to_device, nvmu_host_cb cb, void *arg)
+{
+	uint32_t lbs;
+	size_t len, max_bytes;
+	struct host_req *r;
+	enum nvmu_dptr_kind kind = NVMU_DPTR_PRP;
+	int ret = check_ns(qp, ns);
+
+	if (ret < 0)
+		return ret;
+	lbs = ns->info.lba_size;
+	len = iov ? nvmu_iov_bytes(iov, iovcnt) : 0;
+	if (len == 0)
+		return nvmu_fail(EINVAL, "no data buffer (iovec of %u pieces, %zu bytes)", iovcnt, len);
+	if (len % lbs)
+		return nvmu_fail(EINVAL, "buffer length %zu is not a multiple of namespace %u's "
+				 "%u-byte LBA size", len, ns->info.nsid, lbs);
+	if ((ret = check_range(ns, lba, len / lbs)) < 0)
+		return ret;
+	if ((ret = choose_dptr(qp, iov, iovcnt, len, flags, &kind)) < 0)
+		return ret;
+	max_bytes = nvmu_qpair_max_transfer(qp->core);
+	if (max_bytes > (size_t)HOST_MAX_NLB * lbs)
+		max_bytes = (size_t)HOST_MAX_NLB * lbs;
+	max_bytes = max_bytes / lbs * lbs;
+	if (kind == NVMU_DPTR_SGL && iovcnt > qp->max_desc &&
+	    !split_fits(iov, iovcnt, len, max_bytes, qp->max_desc, lbs))
+		return nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more than the %zu SGL "
+				 "descriptors one command carries", iovcnt, qp->max_desc);
+	if (!(r = req_get(qp)))
+		return -ENOBUFS;
+	if ((ret = buf_resolve(r, iov, iovcnt, flags, to_device)) < 0) {
+		req_put(r);
+		return ret;
+	}
+	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid,
+				    .cdw12 = flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0 };
+	r->kind = REQ_LBA;
+	r->dptr = kind;
+	r->lba_size = lbs;
+	r->lba = lba;
+	r->left = len / lbs;
+	r->max_bytes = max_bytes;
+	return enqueue(r, cb, arg);
+}
+
+int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
+		 void *arg)
+{
+	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
+}
+
+int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
+		  void *arg)
+{
+	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
+}
+
+int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+		    const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+		    nvmu_host_cb cb, void *arg)
+{
+	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
+
+	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
+					   true, cb, arg);
+}
+
+/* Verify or Write Zeroes: a block count, no data; @limit bytes per command (0: none). */
+static int submit_blocks(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
+			 uint64_t lba, uint64_t nlb, uint32_t cdw12_flags, size_t limit,
+			 nvmu_host_cb cb, void *arg)
+{
+	uint64_t max_blocks = HOST_MAX_NLB;
+	struct host_req *r;
+	int ret = check_ns(qp, ns);
+
+	if (ret < 0 || (ret = check_range(ns, lba, nlb)) < 0)
+		return ret;
+	if (limit && limit / ns->info.lba_size < max_blocks)
+		max_blocks = limit / ns->info.lba_size ? limit / ns->info.lba_size : 1;
+	if (!(r = req_get(qp)))
+		return -ENOBUFS;
+	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid, .cdw12 = cdw12_flags };
+	r->kind = REQ_LBA;
+	r->lba_size = ns->info.lba_size;
+	r->lba = lba;
+	r->left = nlb;
+	r->max_blocks = (uint32_t)max_blocks;
+	return enqueue(r, cb, arg);
+}
+
+int nvmu_ns_verify(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba, uint64_t nlb,
+		   unsigned flags, nvmu_host_cb cb, void *arg)
+{
+	int ret = check_supported(qp, NVMU_HOST_CMD_VERIFY, "Verify");
+
+	return ret < 0 ? ret : submit_blocks(qp, ns, nvme_cmd_verify, lba, nlb,
+					     flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0,
+					     qp->h->verify_limit, cb, arg);
+}
+
+int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			 uint64_t nlb, unsigned flags, nvmu_host_cb cb, void *arg)
+{
+	int ret = check_supported(qp, NVMU_HOST_CMD_WRITE_ZEROES, "Write Zeroes");
+
+	return ret < 0 ? ret : submit_blocks(qp, ns, nvme_cmd_write_zeroes, lba, nlb,
+					     flags & NVMU_IO_DEALLOCATE ? (uint32_t)NVME_IO_DEAC << 16 : 0,
+					     qp->h->wz_limit, cb, arg);
+}
+
+int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb, void *arg)
+{
+	struct host_req *r;
+	int ret = check_ns(qp, ns);
+
+	if (ret < 0)
+		return ret;
+	if (!(r = req_get(qp)))
+		return -ENOBUFS;
+	r->cmd = (struct nvmu_sqe){ .opcode = nvme_cmd_flush, .nsid = ns->info.nsid };
+	r->kind = REQ_SINGLE;
+	r->left = 1;
+	return enqueue(r, cb, arg);
+}
+
+static int check_ranges(const struct nvmu_ns *ns, const struct nvmu_lba_range *ranges,
+			unsigned n, unsigned max, const char *what)
+{
+	int ret;
+
+	if (!ranges || n == 0 || n > max)
+		return nvmu_fail(EINVAL, "%s takes 1..%u ranges, not %u", what, max, n);
+	for (unsigned i = 0; i < n; i++)
+		if ((ret = check_range(ns, ranges[i].slba, ranges[i].nlb)) < 0)
+			return nvmu_fail_context(-ret, "%s range %u", what, i);
+	return 0;
+}
+
+static int submit_ranges(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, enum req_kind kind,
+			 struct nvmu_sqe cmd, const struct nvmu_lba_range *ranges,
+			 unsigned nranges, nvmu_host_cb cb, void *arg)
+{
+	struct host_req *r = req_get(qp);
+
+	if (!r)
+		return -ENOBUFS;
+	cmd.nsid = ns->info.nsid;
+	r->cmd = cmd;
+	r->kind = kind;
+	r->ranges = ranges;
+	r->nranges = nranges;
+	r->left = 1;
+	return enqueue(r, cb, arg);
+}
+
+int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+		       const struct nvmu_lba_range *ranges, unsigned nranges, nvmu_host_cb cb,
+		       void *arg)
+{
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_dsm, .cdw10 = nranges - 1, .cdw11 = NVME_DSMGMT_AD };
+	int ret = check_supported(qp, NVMU_HOST_CMD_DSM, "Dataset Management");
+
+	if (ret < 0 || (ret = check_ns(qp, ns)) < 0 ||
+	    (ret = check_ranges(ns, ranges, nranges, DSM_MAX_RANGES, "Deallocate")) < 0)
+		return ret;
+	return submit_ranges(qp, ns, REQ_DSM, cmd, ranges, nranges, cb, arg);
+}
+
+/* Copy limits of the namespace: source ranges, blocks per range, blocks in all. */
+static int check_copy_limits(const struct nvmu_ns *ns, const struct nvmu_lba_range *ranges,
+			     unsigned n)
+{
+	unsigned max_ranges = ns->id.msrc + 1u < COPY_MAX_RANGES ? ns->id.msrc + 1u : COPY_MAX_RANGES;
+	uint64_t total = 0;
+	int ret = check_ranges(ns, ranges, n, max_ranges, "Copy");
+
+	if (ret < 0)
+		return ret;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t mssrl = ns->id.mssrl ? ns->id.mssrl : HOST_MAX_NLB;
+
+		if (ranges[i].nlb > mssrl || ranges[i].nlb > HOST_MAX_NLB)
+			return nvmu_fail(EINVAL, "Copy range %u has %u blocks; namespace %u allows %u "
+					 "per range (MSSRL)", i, ranges[i].nlb, ns->info.nsid, mssrl);
+		total += ranges[i].nlb;
+	}
+	if (ns->id.mcl && total > ns->id.mcl)
+		return nvmu_fail(EINVAL, "Copy of %llu blocks exceeds namespace %u's limit of %u (MCL)",
+				 (unsigned long long)total, ns->info.nsid, ns->id.mcl);
+	return 0;
+}
+
+int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
+		 const struct nvmu_lba_range *ranges, unsigned nranges, nvmu_host_cb cb, void *arg)
+{
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_copy, .cdw10 = (uint32_t)dst_lba,
+				.cdw11 = (uint32_t)(dst_lba >> 32), .cdw12 = nranges - 1 };
+	uint64_t total = 0;
+	int ret = check_supported(qp, NVMU_HOST_CMD_COPY, "Copy");
+
+	if (ret < 0 || (ret = check_ns(qp, ns)) < 0 || (ret = check_copy_limits(ns, ranges, nranges)) < 0)
+		return ret;
+	for (unsigned i = 0; i < nranges; i++)
+		total += ranges[i].nlb;
+	if ((ret = check_range(ns, dst_lba, total)) < 0)
+		return nvmu_fail_context(-ret, "Copy destination");
+	return submit_ranges(qp, ns, REQ_COPY, cmd, ranges, nranges, cb, arg);
+}
+
+int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe *cmd,
+		     const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+		     nvmu_host_cb cb, void *arg)
+{
+	struct host_req *r = req_get(qp);
+	int ret;
+
+	if (!r)
+		return -ENOBUFS;
+	/* Opcode bits 1:0 give the direction: 01b host to controller, 10b the reverse. */
+	if (iov && iovcnt && (ret = buf_resolve(r, iov, iovcnt, flags, cmd->opcode & 1)) < 0) {
+		req_put(r);
+		return ret;
+	}
+	if (!iov)
+		r->iovcnt = 0;
+	r->cmd = *cmd;
+	r->kind = REQ_SINGLE;
+	r->bytes = iov ? nvmu_iov_bytes(iov, iovcnt) : 0;
+	r->dptr = flags & NVMU_IO_SGL ? NVMU_DPTR_SGL : flags & NVMU_IO_PRP ? NVMU_DPTR_PRP
+									    : NVMU_DPTR_DEFAULT;
+	r->left = 1;
+	return enqueue(r, cb, arg);
+}

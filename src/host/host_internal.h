@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* The host API's objects, shared by its source files (not a public interface). */
+#ifndef NVMU_SRC_HOST_HOST_INTERNAL_H
+#define NVMU_SRC_HOST_HOST_INTERNAL_H
+
+#include <pthread.h>
+
+#include "nvmu/host.h"
+
+#define HOST_INLINE_IOV 8        /* foreign pieces translated into the request itself */
+#define HOST_MAX_AERS 4          /* Asynchronous Event Requests kept armed (at most) */
+#define HOST_EVENT_RING 32       /* events kept until nvmu_host_admin_poll() */
+#define HOST_MAX_NLB 65536u      /* NLB is a 16-bit 0-based field */
+#define HOST_WAIT_DEFAULT_MS 30000
+
+struct nvmu_ns {
+	struct nvmu_host_ctrl *h;
+	struct nvmu_ns_info info;
+	struct nvme_id_ns id;
+};
+
+struct nvmu_host_ctrl {
+	char *name;
+	struct nvmu_transport *t;
+	bool soft;
+	struct nvmu_ctrl *ctrl;
+	struct nvmu_iommu *iommu;    /* NULL when the transport has none to translate with */
+	pthread_mutex_t lock;        /* DMA memory, IOMMU, the list of queue pairs */
+	struct nvmu_ns *ns;
+	unsigned nns;
+	size_t verify_limit, wz_limit; /* bytes per command (0 = none), Identify CNS 06h */
+	struct nvmu_host_qpair *qpairs;
+	/* asynchronous events: filled under ev_lock by the AER callback (admin lock held) */
+	pthread_mutex_t ev_lock;
+	nvmu_host_event_cb event_cb;
+	void *event_arg;
+	struct nvmu_host_event events[HOST_EVENT_RING];
+	unsigned ev_head, ev_count;
+	unsigned to_arm;
+	uint64_t events_seen;
+};
+
+enum req_kind {
+	REQ_LBA,     /* LBA range command, with or without data: split as needed */
+	REQ_SINGLE,  /* one command as given (flush, raw) */
+	REQ_DSM,     /* range list payload */
+	REQ_COPY,    /* range list payload */
+};
+
+struct host_req {
+	struct host_req *next; /* free list or wait queue */
+	struct nvmu_host_qpair *qp;
+	nvmu_host_cb cb;
+	void *arg;
+	struct nvmu_host_waiter *waiter;
+	struct nvmu_sqe cmd;   /* template: opcode, nsid, flags in CDW12... */
+	enum req_kind kind;
+	enum nvmu_dptr_kind dptr;
+	const struct nvmu_dma_buf *iov; /* data as the device sees it */
+	unsigned iovcnt;
+	size_t off;            /* data bytes submitted so far */
+	size_t bytes;          /* data bytes in all (raw commands) */
+	uint32_t lba_size;
+	uint64_t lba;          /* next LBA to submit */
+	uint64_t left;         /* blocks (REQ_LBA) or commands (others) not yet submitted */
+	uint32_t max_blocks;   /* per child, commands without data */
+	size_t max_bytes;      /* per child, commands with data */
+	uint32_t inflight;
+	bool in_use;
+	const struct nvmu_lba_range *ranges;
+	unsigned nranges;
+	struct nvmu_host_cpl cpl; /* the first error, or the last success */
+	struct nvmu_dma_buf bounce;
+	const struct nvmu_dma_buf *user_iov; /* bounced reads copy back here */
+	unsigned user_iovcnt;
+	bool copy_back;
+	struct nvmu_dma_buf inline_iov[HOST_INLINE_IOV];
+};
+
+struct nvmu_host_qpair {
+	struct nvmu_host_ctrl *h;
+	struct nvmu_qpair *core;
+	struct host_req *reqs;
+	uint32_t nreqs;
+	struct host_req *free;
+	struct host_req *wait_head, *wait_tail;
+	uint32_t waiting, pending;
+	bool defer, draining, closing;
+	size_t max_desc; /* SGL descriptors per command (0: no SGLs) */
+	struct nvmu_host_qpair *next;
+};
+
+/* ---- requests and the wait queue (requests.c) ---- */
+
+/* A free request, zeroed but for its queue pair, or NULL with -ENOBUFS's message. */
+struct host_req *req_get(struct nvmu_host_qpair *qp);
+
+/* Give back a request that was never queued. */
+void req_put(struct host_req *r);
+
+/* Queue @r behind the waiting requests, submit what fits, ring unless deferred. Returns 0. */
+int req_enqueue(struct host_req *r);
+
+/* Submit waiting requests in order while the queue has room. */
+void req_drain(struct nvmu_host_qpair *qp);
+
+/* Complete every request in use with @err (queue pair going away). */
+void req_cancel_all(struct nvmu_host_qpair *qp, int err);
+
+/* ---- data buffers (buffers.c) ---- */
+
+/* Make @r's data @iov usable by the device: as given, translated, or bounced (@flags);
+ * @to_device: the data goes to the device (write, compare). 0 or -EFAULT/-EINVAL/-ENOMEM. */
+int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iovcnt,
+		unsigned flags, bool to_device);
+
+/* Copy a bounced read back and free the bounce buffer. */
+void buf_release(struct host_req *r);
+
+/* ---- splitting (split.c) ---- */
+
+/* Bytes of the next child command: at most @left and @max_bytes, at most @max_desc pieces
+ * of @iov from @off (0 = no limit), rounded down to whole @lba_size blocks. 0 when a single
+ * block needs more than @max_desc pieces. */
+size_t split_child_bytes(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t off,
+			 size_t left, size_t max_bytes, size_t max_desc, uint32_t lba_size);
+
+/* True if every child of a split of [0, total) fits @max_desc descriptors. */
+bool split_fits(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t total, size_t max_bytes,
+		size_t max_desc, uint32_t lba_size);
+
+/* ---- namespaces (namespaces.c) ---- */
+
+/* Read the active namespace list and Identify Namespace of each. */
+int ns_discover(struct nvmu_host_ctrl *h);
+
+/* Command size limits from Identify Controller (NVM command set), when it has them. */
+void ns_read_limits(struct nvmu_host_ctrl *h);
+
+/* ---- events (events.c) ---- */
+
+/* Enable SMART and notice events and arm the Asynchronous Event Requests. */
+void events_start(struct nvmu_host_ctrl *h);
+
+#endif

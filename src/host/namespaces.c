@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* Namespaces of an attached controller: active list, Identify Namespace, accessors. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "host_internal.h"
+
+#define NS_BATCH 64
+
+static int add_ns(struct nvmu_host_ctrl *h, uint32_t nsid)
+{
+	struct nvmu_ns *grown = realloc(h->ns, (h->nns + 1) * sizeof(*h->ns));
+	struct nvmu_ns *ns;
+	int ret;
+
+	if (!grown)
+		return nvmu_fail(ENOMEM, "out of memory");
+	h->ns = grown;
+	ns = &h->ns[h->nns];
+	ns->h = h;
+	ret = nvmu_admin_identify_ns(h->ctrl, nsid, &ns->id, &ns->info);
+	if (ret == -ENOENT)
+		return 0; /* went inactive in between */
+	if (ret < 0)
+		return ret;
+	h->nns++;
+	return 0;
+}
+
+int ns_discover(struct nvmu_host_ctrl *h)
+{
+	uint32_t nsids[NS_BATCH], after = 0;
+	size_t n;
+	int ret;
+
+	do {
+		ret = nvmu_admin_active_ns(h->ctrl, after, nsids, NS_BATCH, &n);
+		for (size_t i = 0; ret == 0 && i < n; i++)
+			ret = add_ns(h, nsids[i]);
+		if (n)
+			after = nsids[n - 1];
+	} while (ret == 0 && n == NS_BATCH);
+	return ret;
+}
+
+/* A size limit of 2^@exp units of the minimum memory page size (0: none). */
+static size_t limit_bytes(const struct nvmu_host_ctrl *h, uint8_t exp)
+{
+	uint64_t mps_min = 4096ull << NVME_CAP_MPSMIN(nvmu_ctrl_cap(h->ctrl));
+
+	if (exp == 0 || exp > 40)
+		return 0;
+	return (size_t)(mps_min << exp);
+}
+
+void ns_read_limits(struct nvmu_host_ctrl *h)
+{
+	struct nvme_id_ctrl_nvm nvm;
+
+	/* Optional (NVMe 2.0); a controller without it has no such limits to report. */
+	if (nvmu_admin_identify(h->ctrl, NVME_IDENTIFY_CNS_CSI_CTRL, 0, &nvm) < 0) {
+		nvmu_clear_error();
+		return;
+	}
+	h->verify_limit = limit_bytes(h, nvm.vsl);
+	h->wz_limit = limit_bytes(h, nvm.wzsl);
+}
+
+unsigned nvmu_host_ns_count(const struct nvmu_host_ctrl *h)
+{
+	return h->nns;
+}
+
+struct nvmu_ns *nvmu_host_ns(const struct nvmu_host_ctrl *h, unsigned index)
+{
+	return index < h->nns ? &h->ns[index] : NULL;
+}
+
+struct nvmu_ns *nvmu_host_ns_by_id(const struct nvmu_host_ctrl *h, uint32_t nsid)
+{
+	unsigned lo = 0, hi = h->nns;
+
+	while (lo < hi) { /* the list is in ascending NSID order */
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (h->ns[mid].info.nsid == nsid)
+			return &h->ns[mid];
+		if (h->ns[mid].info.nsid < nsid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+uint32_t nvmu_ns_id(const struct nvmu_ns *ns)
+{
+	return ns->info.nsid;
+}
+
+const struct nvmu_ns_info *nvmu_ns_info(const struct nvmu_ns *ns)
+{
+	return &ns->info;
+}
+
+const struct nvme_id_ns *nvmu_ns_identify(const struct nvmu_ns *ns)
+{
+	return &ns->id;
+}
+
+uint32_t nvmu_ns_lba_size(const struct nvmu_ns *ns)
+{
+	return ns->info.lba_size;
+}
+
+uint64_t nvmu_ns_blocks(const struct nvmu_ns *ns)
+{
+	return ns->info.nsze;
+}
+
+uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns)
+{
+	return ns->info.nsze * ns->info.lba_size;
+}

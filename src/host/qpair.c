@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Queue pairs of the host API: a core queue pair plus its pre-allocated requests. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "host_internal.h"
+
+#define REQUESTS_PER_ENTRY 4
+#define REQUESTS_MIN 64
+
+static int alloc_requests(struct nvmu_host_qpair *qp, uint32_t n)
+{
+	qp->reqs = calloc(n, sizeof(*qp->reqs));
+	if (!qp->reqs)
+		return nvmu_fail(ENOMEM, "out of memory for %u requests", n);
+	qp->nreqs = n;
+	for (uint32_t i = n; i-- > 0;) {
+		qp->reqs[i].qp = qp;
+		qp->reqs[i].next = qp->free;
+		qp->free = &qp->reqs[i];
+	}
+	return 0;
+}
+
+int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpair_opts *opts,
+			   struct nvmu_host_qpair **out)
+{
+	struct nvmu_host_qpair_opts o = opts ? *opts : (struct nvmu_host_qpair_opts){ 0 };
+	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts, .sgl = o.sgl };
+	struct nvmu_host_qpair *qp = calloc(1, sizeof(*qp));
+	uint32_t nreqs;
+	int ret;
+
+	if (!qp)
+		return nvmu_fail(ENOMEM, "out of memory");
+	qp->h = h;
+	qp->defer = o.defer_doorbell;
+	pthread_mutex_lock(&h->lock); /* queue memory comes from the shared DMA pool */
+	ret = nvmu_qpair_create(h->ctrl, &co, &qp->core);
+	pthread_mutex_unlock(&h->lock);
+	if (ret == 0) {
+		nreqs = o.requests ? o.requests : nvmu_qpair_entries(qp->core) * REQUESTS_PER_ENTRY;
+		ret = alloc_requests(qp, nreqs < REQUESTS_MIN && !o.requests ? REQUESTS_MIN : nreqs);
+	}
+	if (ret < 0) {
+		if (qp->core)
+			nvmu_qpair_delete(qp->core);
+		free(qp);
+		return ret;
+	}
+	qp->max_desc = nvmu_qpair_max_sgl_descriptors(qp->core);
+	pthread_mutex_lock(&h->lock);
+	qp->next = h->qpairs;
+	h->qpairs = qp;
+	pthread_mutex_unlock(&h->lock);
+	*out = qp;
+	return 0;
+}
+
+static void unlink_qpair(struct nvmu_host_qpair *qp)
+{
+	struct nvmu_host_qpair **p;
+
+	pthread_mutex_lock(&qp->h->lock);
+	for (p = &qp->h->qpairs; *p && *p != qp; p = &(*p)->next)
+		;
+	if (*p)
+		*p = qp->next;
+	pthread_mutex_unlock(&qp->h->lock);
+}
+
+int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
+{
+	int ret;
+
+	if (!qp)
+		return 0;
+	unlink_qpair(qp);
+	qp->closing = true;
+	pthread_mutex_lock(&qp->h->lock);
+	ret = nvmu_qpair_delete(qp->core);
+	pthread_mutex_unlock(&qp->h->lock);
+	req_cancel_all(qp, -ECANCELED);
+	free(qp->reqs);
+	free(qp);
+	return ret;
+}
+
+unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
+{
+	unsigned n = nvmu_qpair_poll(qp->core, max);
+
+	if (qp->wait_head)
+		req_drain(qp);
+	nvmu_qpair_ring(qp->core);
+	return n;
+}
+
+void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp)
+{
+	nvmu_qpair_ring(qp->core);
+}
+
+int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp)
+{
+	return nvmu_qpair_eventfd(qp->core);
+}
+
+uint64_t nvmu_host_qpair_ack_irq(struct nvmu_host_qpair *qp)
+{
+	uint64_t count = 0;
+	int fd = nvmu_qpair_eventfd(qp->core);
+
+	if (fd >= 0 && read(fd, &count, sizeof(count)) != sizeof(count))
+		count = 0; /* EAGAIN: nothing signalled */
+	return count;
+}
+
+uint32_t nvmu_host_qpair_pending(const struct nvmu_host_qpair *qp)
+{
+	return qp->pending;
+}
+
+uint32_t nvmu_host_qpair_waiting(const struct nvmu_host_qpair *qp)
+{
+	return qp->waiting;
+}
+
+struct nvmu_qpair *nvmu_host_qpair_core(const struct nvmu_host_qpair *qp)
+{
+	return qp->core;
+}

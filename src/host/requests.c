@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Requests of a queue pair: a fixed pool, a FIFO of requests waiting for queue slots,
+ * child commands of split requests, and completion to the caller once, with the first
+ * error. A request stays at the head of the FIFO until its last child is posted, so
+ * requests reach the device in the order they were submitted.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "host_internal.h"
+
+struct host_req *req_get(struct nvmu_host_qpair *qp)
+{
+	struct host_req *r = qp->free;
+
+	if (qp->closing) {
+		nvmu_fail(ESHUTDOWN, "queue pair %u is being freed", nvmu_qpair_id(qp->core));
+		return NULL;
+	}
+	if (!r) {
+		nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u waiting for a "
+			  "queue slot): process completions, or create the pair with more requests",
+			  qp->nreqs, nvmu_qpair_id(qp->core), qp->waiting);
+		return NULL;
+	}
+	qp->free = r->next;
+	memset(r, 0, offsetof(struct host_req, inline_iov));
+	r->qp = qp;
+	r->in_use = true;
+	qp->pending++;
+	return r;
+}
+
+void req_put(struct host_req *r)
+{
+	struct nvmu_host_qpair *qp = r->qp;
+
+	if (r->waiter)
+		r->waiter->req = NULL;
+	r->in_use = false;
+	r->next = qp->free;
+	qp->free = r;
+	qp->pending--;
+}
+
+/* Hand the result to the caller (after the request went back to the pool: the callback
+ * may submit again). */
+static void req_finish(struct host_req *r)
+{
+	nvmu_host_cb cb = r->cb;
+	void *arg = r->arg;
+	struct nvmu_host_cpl cpl = r->cpl;
+
+	buf_release(r);
+	req_put(r);
+	if (cb)
+		cb(arg, &cpl);
+}
+
+static void child_done(void *arg, const struct nvmu_cqe *cqe)
+{
+	struct host_req *r = arg;
+	uint16_t status = nvmu_cqe_status(cqe);
+
+	r->inflight--;
+	if (status && r->cpl.err == 0) {
+		r->cpl.err = -EREMOTEIO;
+		r->cpl.status = status;
+		r->cpl.dw0 = cqe->dw0;
+		r->cpl.dw1 = cqe->dw1;
+	} else if (r->cpl.err == 0) {
+		r->cpl.dw0 = cqe->dw0;
+		r->cpl.dw1 = cqe->dw1;
+	}
+	if (r->inflight == 0 && r->left == 0)
+		req_finish(r);
+}
+
+/* The next child of an LBA command: as many blocks as one command may carry. */
+static int post_lba_child(struct nvmu_host_qpair *qp, struct host_req *r)
+{
+	struct nvmu_sqe cmd = r->cmd;
+	size_t bytes = 0;
+	uint64_t blocks;
+	int ret;
+
+	if (r->iovcnt) {
+		bool sgl = r->dptr == NVMU_DPTR_SGL;
+
+		bytes = split_child_bytes(r->iov, r->iovcnt, r->off, r->left * r->lba_size,
+					  r->max_bytes, sgl ? qp->max_desc : 0, r->lba_size);
+		if (bytes == 0)
+			return nvmu_fail(E2BIG, "one block of the buffer needs more than %zu SGL "
+					 "descriptors", qp->max_desc);
+		blocks = bytes / r->lba_size;
+	} else {
+		blocks = r->left < r->max_blocks ? r->left : r->max_blocks;
+	}
+	cmd.cdw10 = (uint32_t)r->lba;
+	cmd.cdw11 = (uint32_t)(r->lba >> 32);
+	cmd.cdw12 = (cmd.cdw12 & 0xffff0000u) | (uint32_t)(blocks - 1);
+	ret = nvmu_qpair_submit_iov(qp->core, &cmd, r->iov, r->iovcnt, r->off, bytes, r->dptr,
+				    child_done, r);
+	if (ret < 0)
+		return ret;
+	r->off += bytes;
+	r->lba += blocks;
+	r->left -= blocks;
+	r->inflight++;
+	return 0;
+}
+
+/* A range list (Dataset Management or Copy format 0) in the tracker's own page. */
+static size_t format_ranges(const struct host_req *r, uint8_t *page)
+{
+	if (r->kind == REQ_DSM) {
+		struct nvme_dsm_range *d = (struct nvme_dsm_range *)page;
+
+		for (unsigned i = 0; i < r->nranges; i++)
+			d[i] = (struct nvme_dsm_range){ .nlb = r->ranges[i].nlb,
+							.slba = r->ranges[i].slba };
+		return r->nranges * sizeof(*d);
+	} else {
+		struct nvme_copy_range *c = (struct nvme_copy_range *)page;
+
+		for (unsigned i = 0; i < r->nranges; i++)
+			c[i] = (struct nvme_copy_range){ .slba = r->ranges[i].slba,
+							 .nlb = (uint16_t)(r->ranges[i].nlb - 1) };
+		return r->nranges * sizeof(*c);
+	}
+}
+
+static int post_single(struct nvmu_host_qpair *qp, struct host_req *r)
+{
+	struct nvmu_sqe cmd = r->cmd;
+	int ret;
+
+	if (r->kind == REQ_DSM || r->kind == REQ_COPY) {
+		uint8_t page[4096];
+
+		ret = nvmu_qpair_submit_payload(qp->core, &cmd, page, format_ranges(r, page),
+						child_done, r);
+	} else {
+		ret = nvmu_qpair_submit_iov(qp->core, &cmd, r->iov, r->iovcnt, 0, r->bytes, r->dptr,
+					    child_done, r);
+	}
+	if (ret == 0) {
+		r->left = 0;
+		r->inflight++;
+	}
+	return ret;
+}
+
+static int post_next(struct nvmu_host_qpair *qp, struct host_req *r)
+{
+	return r->kind == REQ_LBA ? post_lba_child(qp, r) : post_single(qp, r);
+}
+
+void req_drain(struct nvmu_host_qpair *qp)
+{
+	struct host_req *r;
+
+	if (qp->draining)
+		return; /* a callback submitted from inside: the outer loop continues */
+	qp->draining = true;
+	while ((r = qp->wait_head) != NULL) {
+		if (r->cpl.err)
+			r->left = 0; /* a child failed: submit no more of this request */
+		while (r->left) {
+			int ret = post_next(qp, r);
+
+			if (ret == -EAGAIN)
+				goto out;
+			if (ret < 0) {
+				nvmu_log(NVMU_LOG_WARN, "%s: request not submitted: %s",
+					 nvmu_host_name(qp->h), nvmu_last_error());
+				r->cpl.err = -EIO;
+				r->left = 0;
+			}
+		}
+		qp->wait_head = r->next;
+		if (!qp->wait_head)
+			qp->wait_tail = NULL;
+		qp->waiting--;
+		if (r->inflight == 0)
+			req_finish(r);
+	}
+out:
+	qp->draining = false;
+}
+
+int req_enqueue(struct host_req *r)
+{
+	struct nvmu_host_qpair *qp = r->qp;
+
+	r->next = NULL;
+	if (qp->wait_tail)
+		qp->wait_tail->next = r;
+	else
+		qp->wait_head = r;
+	qp->wait_tail = r;
+	qp->waiting++;
+	req_drain(qp);
+	if (!qp->defer)
+		nvmu_qpair_ring(qp->core);
+	return 0;
+}
+
+void req_cancel_all(struct nvmu_host_qpair *qp, int err)
+{
+	qp->wait_head = qp->wait_tail = NULL;
+	qp->waiting = 0;
+	for (uint32_t i = 0; i < qp->nreqs; i++) {
+		struct host_req *r = &qp->reqs[i];
+
+		if (!r->in_use)
+			continue;
+		if (r->cpl.err == 0)
+			r->cpl.err = err;
+		req_finish(r);
+	}
+}
