@@ -61,6 +61,8 @@ extern "C" {
  * | mpsmin      | CAP.MPSMIN (0..15)                                       | 0       |
  * | mpsmax      | CAP.MPSMAX (mpsmin..15)                                  | 4       |
  * | ready_delay | milliseconds from CC.EN=1 to CSTS.RDY=1                  | 0       |
+ * | file        | store the namespaces in this file (created, grown, kept:  | RAM     |
+ * |             | namespace i at byte i x size), so data outlives the run  |         |
  *
  * Returns 0 and sets *out; -EINVAL for a bad option (the message names it and what is
  * allowed); -ENOMEM; or the error of starting the thread.

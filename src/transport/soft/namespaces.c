@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* RAM-backed namespaces: storage (allocated lazily by the kernel), LBA formats, Format NVM. */
+/*
+ * Namespaces: storage in RAM (allocated lazily by the kernel) or, with file=PATH, in a
+ * shared mapping of a file (namespace i at byte i x size), LBA formats, Format NVM.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "soft.h"
 
@@ -15,28 +21,63 @@
 #define FORMAT_SES_MASK 0x7u
 #define FORMAT_SES_CRYPTO 2u
 
+/* Map namespace @p i of the file @p fd (grown to hold it; sparse). */
+static int map_file_ns(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
+{
+	off_t end = (off_t)((i + 1) * c->o.ns_bytes);
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || (st.st_size < end && ftruncate(fd, end) != 0))
+		return -errno;
+	*mem = mmap(NULL, c->o.ns_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    (off_t)(i * c->o.ns_bytes));
+	return *mem == MAP_FAILED ? -errno : 0;
+}
+
+/* Storage of namespace @p i: RAM, or the file's part. */
+static int ns_storage(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
+{
+	int ret = fd >= 0 ? map_file_ns(c, fd, i, mem) : nvmu_mem_alloc(c->o.ns_bytes, 0, mem);
+
+	if (ret < 0 && fd >= 0)
+		return nvmu_fail(-ret, "soft: file=%s: namespace %u: %s", c->o.file, i + 1,
+				 strerror(-ret));
+	return ret;
+}
+
 int soft_ns_init(struct soft_ctrl *c)
 {
+	int fd = -1;
+
 	c->ns = calloc(c->o.nns, sizeof(*c->ns));
 	if (!c->ns)
 		return nvmu_fail(ENOMEM, "out of memory");
+	if (c->o.file[0] && (fd = open(c->o.file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return nvmu_fail(errno, "soft: file=%s: %s", c->o.file, strerror(errno));
 	for (uint32_t i = 0; i < c->o.nns; i++) {
 		void *mem = NULL;
-		int ret = nvmu_mem_alloc(c->o.ns_bytes, 0, &mem);
+		int ret = ns_storage(c, fd, i, &mem);
 
-		if (ret < 0)
+		if (ret < 0) {
+			if (fd >= 0)
+				close(fd);
 			return nvmu_fail_context(-ret, "soft: namespace %u of %llu bytes", i + 1,
 						 (unsigned long long)c->o.ns_bytes);
+		}
 		c->ns[i] = (struct soft_ns){ .data = mem, .bytes = c->o.ns_bytes,
 					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096 : SOFT_LBAF_512 };
 	}
+	if (fd >= 0)
+		close(fd); /* the mappings keep the file */
 	return 0;
 }
 
 void soft_ns_fini(struct soft_ctrl *c)
 {
 	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
-		if (c->ns[i].data)
+		if (c->ns[i].data && c->o.file[0])
+			munmap(c->ns[i].data, c->ns[i].bytes);
+		else if (c->ns[i].data)
 			nvmu_mem_free(c->ns[i].data, c->ns[i].bytes, 0);
 	free(c->ns);
 	c->ns = NULL;
@@ -57,10 +98,10 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
-/* Every block reads zeroes again; the kernel takes the pages back. */
-static void erase(struct soft_ns *ns)
+/* Every block reads zeroes again; the kernel takes RAM pages back (a file is rewritten). */
+static void erase(const struct soft_ctrl *c, struct soft_ns *ns)
 {
-	if (madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
+	if (c->o.file[0] || madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
 		memset(ns->data, 0, ns->bytes);
 }
 
@@ -81,7 +122,7 @@ uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd)
 		if (ns && &c->ns[i] != ns)
 			continue;
 		c->ns[i].lbaf = lbaf;
-		erase(&c->ns[i]);
+		erase(c, &c->ns[i]);
 	}
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include "soft.h"
 
 #define KNOWN_OPTIONS "ns, size, lbs, mdts, mqes, queues, sgl, dbbuf, mode, to, dstrd, " \
-		      "mpsmin, mpsmax, ready_delay"
+		      "mpsmin, mpsmax, ready_delay, file"
 
 static void set_defaults(struct soft_opts *o)
 {
@@ -78,6 +78,13 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 
 	if (strcmp(key, "mode") == 0)
 		return parse_mode(val, o);
+	if (strcmp(key, "file") == 0) {
+		if (!*val || strlen(val) >= sizeof(o->file))
+			return nvmu_fail(EINVAL, "soft: option file=%s: expected a path of 1 to %zu "
+					 "characters", val, sizeof(o->file) - 1);
+		strcpy(o->file, val);
+		return 0;
+	}
 	if (strcmp(key, "size") == 0) {
 		if (parse_size(val, &v) < 0 || v == 0)
 			return nvmu_fail(EINVAL, "soft: option size=%s: expected a byte count such "

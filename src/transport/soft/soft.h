@@ -44,6 +44,7 @@ struct soft_opts {
 	bool sgl, dbbuf, stepped;
 	uint8_t to, dstrd, mpsmin, mpsmax;
 	uint32_t ready_delay_ms;
+	char file[256]; /* file=PATH: namespaces stored in this file (kept between runs) */
 };
 
 /* One DMA buffer handed out: device address -> CPU address. */
