@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The tool's device opener: PCI address (vfio-pci) or soft:OPTIONS; admin data through DMA. */
+/*
+ * The tool's device opener: PCI address (vfio-pci) or soft:OPTIONS attached with the host
+ * API; admin data through DMA; namespace checks.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,13 +14,48 @@
 
 #define SOFT_PREFIX "soft:"
 
+/* "soft" alone is the software controller with its defaults. */
+static bool is_soft(const char *name)
+{
+	return !strcmp(name, "soft") || !strncmp(name, SOFT_PREFIX, strlen(SOFT_PREFIX));
+}
+
+/* The attach error without the host API's "attach <dev>: " prefix (the tool names it). */
+static int attach_fail(const char *verb, const char *dev)
+{
+	const char *msg = nvmu_last_error();
+	size_t len = strlen(dev);
+
+	if (!strncmp(msg, "attach ", 7) && !strncmp(msg + 7, dev, len) && !strncmp(msg + 7 + len, ": ", 2))
+		msg += 7 + len + 2;
+	fprintf(stderr, "nvmu %s: %s\n", verb, msg);
+	return EXIT_FAILED;
+}
+
+int device_open(const char *verb, const char *name, struct tool_dev *d)
+{
+	/* One-shot commands: no Asynchronous Event Requests held by the controller. */
+	const struct nvmu_host_opts opts = { .no_aer = true };
+	const char *dev = strcmp(name, "soft") ? name : SOFT_PREFIX;
+
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->soft = is_soft(name);
+	if (nvmu_host_attach(dev, &opts, &d->host) < 0) {
+		d->host = NULL;
+		return attach_fail(verb, dev);
+	}
+	d->ctrl = nvmu_host_core(d->host);
+	return 0;
+}
+
 int device_open_transport(const char *verb, const char *name, struct tool_dev *d)
 {
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->name = name;
-	if (!strcmp(name, "soft") || !strncmp(name, SOFT_PREFIX, strlen(SOFT_PREFIX))) {
+	if (is_soft(name)) {
 		d->soft = true;
 		ret = nvmu_soft_open(name[4] ? name + strlen(SOFT_PREFIX) : "", &d->t);
 	} else {
@@ -39,20 +77,13 @@ int device_start(const char *verb, struct tool_dev *d)
 	return 0;
 }
 
-int device_open(const char *verb, const char *name, struct tool_dev *d)
-{
-	int ret = device_open_transport(verb, name, d);
-
-	if (ret == 0 && (ret = device_start(verb, d)) != 0)
-		device_close(d);
-	return ret;
-}
-
 int device_close(struct tool_dev *d)
 {
 	int ret = 0;
 
-	if (d->ctrl)
+	if (d->host)
+		ret = nvmu_host_detach(d->host);
+	else if (d->ctrl)
 		ret = nvmu_ctrl_close(d->ctrl);
 	if (d->t) {
 		if (d->soft)
@@ -60,6 +91,7 @@ int device_close(struct tool_dev *d)
 		else
 			nvmu_pcie_close(d->t);
 	}
+	d->host = NULL;
 	d->ctrl = NULL;
 	d->t = NULL;
 	return ret;
@@ -89,22 +121,28 @@ int device_admin(struct tool_dev *d, struct nvmu_sqe *cmd, void *data, size_t le
 	return ret;
 }
 
-int device_check_ns(const char *verb, struct tool_dev *d, uint32_t nsid)
+int device_ns(const char *verb, struct tool_dev *d, uint32_t nsid, struct nvmu_ns **ns)
 {
-	uint32_t ids[NVME_ID_NS_LIST_MAX];
+	unsigned n = nvmu_host_ns_count(d->host);
 	char list[256] = "";
-	size_t n = 0, len = 0;
+	size_t len = 0;
 
-	if (nvmu_admin_active_ns(d->ctrl, 0, ids, NVME_ID_NS_LIST_MAX, &n) < 0)
-		return cli_fail(verb);
-	for (size_t i = 0; i < n; i++)
-		if (ids[i] == nsid)
-			return 0;
-	for (size_t i = 0; i < n && len < sizeof(list) - 16; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? ", " : "", ids[i]);
+	*ns = nvmu_host_ns_by_id(d->host, nsid);
+	if (*ns)
+		return 0;
+	for (unsigned i = 0; i < n && len < sizeof(list) - 16; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? ", " : "",
+					nvmu_ns_id(nvmu_host_ns(d->host, i)));
 	if (n > 0 && len >= sizeof(list) - 16)
 		snprintf(list + len, sizeof(list) - len, ", ...");
 	fprintf(stderr, "nvmu %s: namespace %u does not exist on %s (active namespaces: %s)\n", verb,
 		nsid, d->name, n ? list : "none");
 	return EXIT_FAILED;
+}
+
+int device_check_ns(const char *verb, struct tool_dev *d, uint32_t nsid)
+{
+	struct nvmu_ns *ns;
+
+	return device_ns(verb, d, nsid, &ns);
 }

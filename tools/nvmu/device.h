@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Opening the <dev> of a verb: a PCI address of a controller bound to vfio-pci, or
- * "soft:OPTIONS" (the in-process software controller). One place, so the tool can move
- * to the host API's probe later without touching the verbs.
+ * "soft:OPTIONS" (the in-process software controller), attached through the host API
+ * (nvmu_host_attach()). Only `reset` opens the bare transport, to reset the PCI function
+ * before the controller is brought up.
  */
 #ifndef NVMU_TOOL_DEVICE_H
 #define NVMU_TOOL_DEVICE_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nvmu/host.h"
 #include "nvmu/nvme.h"
 
 /* Help text shared by the verbs that take a <dev>. */
@@ -25,26 +27,30 @@
 	"failed (its NVMe status is printed in words), 2 on a usage error.\n"
 
 struct tool_dev {
-	const char *name;         /* as typed */
-	struct nvmu_transport *t;
-	struct nvmu_ctrl *ctrl;   /* NULL until device_start() */
+	const char *name;            /* as typed */
+	struct nvmu_host_ctrl *host; /* set by device_open() */
+	struct nvmu_transport *t;    /* set by device_open_transport() only */
+	struct nvmu_ctrl *ctrl;      /* the core controller; NULL until opened/started */
 	bool soft;
 };
 
 /*
- * Open @p name's transport and bring the controller up (disable, enable, identify).
- * Returns 0, or prints "nvmu <verb>: <why>" (unknown device, bound to the kernel driver,
- * bad soft: option...) and returns EXIT_FAILED.
+ * Attach @p name with the host API (bring-up, Identify, namespaces; no asynchronous
+ * events armed). Returns 0, or prints "nvmu <verb>: <why>" (unknown device, bound to the
+ * kernel driver, bad soft: option...) and returns EXIT_FAILED.
  */
 int device_open(const char *verb, const char *name, struct tool_dev *d);
 
-/* Only the transport (the controller stays as it is); 0 or EXIT_FAILED with a message. */
+/*
+ * Only the transport (the controller stays as it is), for `reset --flr`; 0 or
+ * EXIT_FAILED with a message.
+ */
 int device_open_transport(const char *verb, const char *name, struct tool_dev *d);
 
 /* Bring up the controller of a transport opened by device_open_transport(). */
 int device_start(const char *verb, struct tool_dev *d);
 
-/* Shut the controller down (if started) and close the transport. Returns 0 or -errno. */
+/* Detach, or shut the controller down (if started) and close the transport. 0 or -errno. */
 int device_close(struct tool_dev *d);
 
 /*
@@ -57,9 +63,13 @@ int device_admin(struct tool_dev *d, struct nvmu_sqe *cmd, void *data, size_t le
 		 uint32_t timeout_ms, struct nvmu_cqe *cpl);
 
 /*
- * Check that @p nsid is an active namespace. Returns 0, or prints "nvmu <verb>: namespace
- * N does not exist on <dev> (active namespaces: 1, 2)" and returns EXIT_FAILED.
+ * Check that @p nsid is an active namespace of a device opened by device_open(). Returns
+ * 0, or prints "nvmu <verb>: namespace N does not exist on <dev> (active namespaces: 1,
+ * 2)" and returns EXIT_FAILED.
  */
 int device_check_ns(const char *verb, struct tool_dev *d, uint32_t nsid);
+
+/* device_check_ns(), and *ns set to the namespace. */
+int device_ns(const char *verb, struct tool_dev *d, uint32_t nsid, struct nvmu_ns **ns);
 
 #endif

@@ -9,6 +9,12 @@
 
 int input_file_read(const char *verb, const char *path, void *buf, size_t len)
 {
+	return input_file_read_opt(verb, path, buf, len, "--data-len");
+}
+
+int input_file_read_opt(const char *verb, const char *path, void *buf, size_t len,
+			const char *opt)
+{
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	size_t got;
 	int extra;
@@ -24,8 +30,8 @@ int input_file_read(const char *verb, const char *path, void *buf, size_t len)
 		got = (size_t)-1;
 	} else if (got != len || extra != EOF) {
 		fprintf(stderr, "nvmu %s: data size mismatch: input file '%s' has %s%zu bytes, the "
-			"command transfers %zu (--data-len)\n", verb, path, got == len ? "more than " : "",
-			got, len);
+			"command transfers %zu (%s)\n", verb, path, got == len ? "more than " : "",
+			got, len, opt);
 		got = (size_t)-1;
 	}
 	if (f != stdin)

@@ -12,4 +12,8 @@
  */
 int input_file_read(const char *verb, const char *path, void *buf, size_t len);
 
+/* input_file_read() whose size message names option @p opt (e.g. "--data-size") instead. */
+int input_file_read_opt(const char *verb, const char *path, void *buf, size_t len,
+			const char *opt);
+
 #endif

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* nvmu list: every NVMe function with its driver, IOMMU group, NUMA node and SR-IOV relation. */
+/*
+ * nvmu list: every NVMe function with its driver, IOMMU group, NUMA node and SR-IOV
+ * relation, and for those on vfio-pci that nvmu can open, serial, model, firmware,
+ * namespaces and capacity.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "json.h"
+#include "list_ctrl.h"
 #include "nvmu/pci.h"
 #include "table.h"
 #include "verbs.h"
@@ -40,9 +45,20 @@ static void number_text(int v, char *buf, size_t len)
 		snprintf(buf, len, "%d", v);
 }
 
-static int print_table(const struct nvmu_pci_dev *devs, size_t n)
+/* The controller's columns: serial, model, firmware, namespaces, capacity ("-" each if not opened). */
+static void ctrl_texts(const struct list_ctrl *c, char *nns, size_t nns_len, char *cap, size_t cap_len)
 {
-	static const char *const header[] = { "ADDRESS", "VENDOR:DEVICE", "DRIVER", "IOMMU GROUP", "NUMA", "SR-IOV" };
+	snprintf(nns, nns_len, c->opened ? "%u" : "-", c->namespaces);
+	if (c->opened)
+		list_size_text(c->capacity, cap, cap_len);
+	else
+		snprintf(cap, cap_len, "-");
+}
+
+static int print_table(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls, size_t n)
+{
+	static const char *const header[] = { "ADDRESS", "VENDOR:DEVICE", "DRIVER", "IOMMU GROUP", "NUMA", "SR-IOV",
+					      "SERIAL", "MODEL", "FIRMWARE", "NS", "CAPACITY" };
 	struct table t;
 	int ret = 0;
 
@@ -50,16 +66,20 @@ static int print_table(const struct nvmu_pci_dev *devs, size_t n)
 		printf("no NVMe devices found\n");
 		return EXIT_OK;
 	}
-	table_init(&t, 6, header);
+	table_init(&t, 11, header);
 	for (size_t i = 0; i < n && !ret; i++) {
 		char id[16], driver[2 * NVMU_PCI_NAME_LEN + 4], group[16], numa[16], sriov[NVMU_PCI_ADDR_LEN + 8];
-		const char *row[] = { devs[i].addr, id, driver, group, numa, sriov };
+		char nns[16], cap[32];
+		const struct list_ctrl *c = &ctrls[i];
+		const char *row[] = { devs[i].addr, id, driver, group, numa, sriov, c->opened ? c->sn : "-",
+				      c->opened ? c->mn : "-", c->opened ? c->fr : "-", nns, cap };
 
 		snprintf(id, sizeof(id), "%04x:%04x", devs[i].vendor, devs[i].device);
 		driver_text(&devs[i], driver, sizeof(driver));
 		number_text(devs[i].iommu_group, group, sizeof(group));
 		number_text(devs[i].numa_node, numa, sizeof(numa));
 		sriov_text(&devs[i], sriov, sizeof(sriov));
+		ctrl_texts(c, nns, sizeof(nns), cap, sizeof(cap));
 		ret = table_add(&t, row);
 	}
 	if (!ret)
@@ -97,7 +117,25 @@ static void json_optional_string(struct json *j, const char *key, const char *s)
 	json_string(j, s[0] ? s : NULL);
 }
 
-static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d)
+/* nvme-cli's keys of `nvme list -o json` where they exist; null when not opened. */
+static void print_json_ctrl(struct json *j, const struct list_ctrl *c)
+{
+	json_optional_string(j, "SerialNumber", c->opened ? c->sn : "");
+	json_optional_string(j, "ModelNumber", c->opened ? c->mn : "");
+	json_optional_string(j, "Firmware", c->opened ? c->fr : "");
+	json_key(j, "Namespaces");
+	if (c->opened)
+		json_int(j, c->namespaces);
+	else
+		json_null(j);
+	json_key(j, "PhysicalSize");
+	if (c->opened)
+		json_uint(j, c->capacity);
+	else
+		json_null(j);
+}
+
+static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d, const struct list_ctrl *c)
 {
 	json_object_begin(j);
 	json_key(j, "Address");
@@ -119,10 +157,11 @@ static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d)
 	json_int(j, d->sriov_totalvfs);
 	json_key(j, "NumVFs");
 	json_int(j, d->sriov_numvfs);
+	print_json_ctrl(j, c);
 	json_object_end(j);
 }
 
-static int print_json(const struct nvmu_pci_dev *devs, size_t n)
+static int print_json(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls, size_t n)
 {
 	struct json j;
 
@@ -131,7 +170,7 @@ static int print_json(const struct nvmu_pci_dev *devs, size_t n)
 	json_key(&j, "Devices");
 	json_array_begin(&j);
 	for (size_t i = 0; i < n; i++)
-		print_json_dev(&j, &devs[i]);
+		print_json_dev(&j, &devs[i], &ctrls[i]);
 	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
@@ -146,6 +185,7 @@ static int run_list(int argc, char **argv)
 	};
 	enum cli_format format = CLI_FORMAT_NORMAL;
 	struct nvmu_pci_dev *devs;
+	struct list_ctrl *ctrls;
 	size_t n;
 	int c, status;
 
@@ -157,24 +197,38 @@ static int run_list(int argc, char **argv)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (nvmu_pci_list_nvme(&devs, &n))
 		return cli_fail(argv[0]);
-	status = format == CLI_FORMAT_JSON ? print_json(devs, n) : print_table(devs, n);
+	if (!(ctrls = calloc(n ? n : 1, sizeof(*ctrls)))) {
+		nvmu_pci_free_list(devs);
+		fprintf(stderr, "nvmu list: out of memory\n");
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < n; i++)
+		list_ctrl_read(&devs[i], &ctrls[i]);
+	status = format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n) : print_table(devs, ctrls, n);
+	free(ctrls);
 	nvmu_pci_free_list(devs);
 	return status;
 }
 
 const struct nvmu_verb nvmu_verb_list = {
 	.name = "list",
-	.summary = "list NVMe PCI functions with their driver, IOMMU group, NUMA node and SR-IOV relation",
+	.summary = "list NVMe PCI functions: driver, IOMMU group, NUMA, SR-IOV; serial, model... on vfio-pci",
 	.usage = "Usage: nvmu list [-o json|normal]\n"
 		 "\n"
 		 "List every NVMe PCI function (class 01:08) in the system: PCI address,\n"
 		 "vendor:device ID, kernel driver (with the nvme controller name on the kernel\n"
 		 "nvme driver), IOMMU group, NUMA node, and SR-IOV relation (\"vf of <PF>\" for\n"
 		 "a virtual function, \"<enabled>/<total> VFs\" for a physical function).\n"
+		 "For a function on vfio-pci, nvmu attaches it briefly and adds its serial\n"
+		 "number, model, firmware revision, active namespaces and their total capacity\n"
+		 "(decimal units, as nvme-cli); \"-\" (JSON null) where it cannot open it (on\n"
+		 "a kernel driver, or in use by another process).\n"
 		 "\n"
 		 "Options:\n"
 		 "  -o, --output FORMAT  normal (an aligned table, the default) or json\n"
-		 "                       ({\"Devices\": [{\"Address\": ..., ...}]})\n"
+		 "                       ({\"Devices\": [{\"Address\": ..., ...}]}; nvme-cli's keys\n"
+		 "                       SerialNumber, ModelNumber, Firmware, PhysicalSize (bytes),\n"
+		 "                       and Namespaces)\n"
 		 "  -h, --help           show this help\n"
 		 "\n"
 		 "Exit status: 0 on success, 1 if sysfs cannot be read, 2 on a usage error.\n",

@@ -38,7 +38,15 @@ struct nvmu_verb {
 	X(set_feature)    \
 	X(admin_passthru) \
 	X(format)         \
-	X(reset)
+	X(reset)          \
+	X(read)           \
+	X(write)          \
+	X(compare)        \
+	X(flush)          \
+	X(dsm)            \
+	X(write_zeroes)   \
+	X(verify)         \
+	X(io_passthru)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
 NVMU_VERBS(NVMU_DECLARE_VERB)

@@ -59,10 +59,11 @@ TEST(list_prints_an_aligned_table)
 	setup();
 	CHECK_EQ(nvmu("list"), 0);
 	check_text("nvmu list", out,
-		   "ADDRESS       VENDOR:DEVICE  DRIVER        IOMMU GROUP  NUMA  SR-IOV\n"
-		   "0000:00:10.0  1b36:0010      nvme (nvme0)  3            -     -\n"
-		   "0000:00:11.0  1b36:0010      vfio-pci      12           -     1/4 VFs\n"
-		   "0000:00:11.1  1b36:0010      -             13           0     vf of 0000:00:11.0\n");
+		   "ADDRESS       VENDOR:DEVICE  DRIVER        IOMMU GROUP  NUMA  SR-IOV              SERIAL  MODEL  FIRMWARE  NS  CAPACITY\n"
+		   "0000:00:10.0  1b36:0010      nvme (nvme0)  3            -     -                   -       -      -         -   -\n"
+		   /* on vfio-pci, but the fake tree has no /dev/vfio: nvmu cannot open it */
+		   "0000:00:11.0  1b36:0010      vfio-pci      12           -     1/4 VFs             -       -      -         -   -\n"
+		   "0000:00:11.1  1b36:0010      -             13           0     vf of 0000:00:11.0  -       -      -         -   -\n");
 	CHECK(err[0] == '\0');
 	fake_cleanup(&f);
 }
@@ -76,10 +77,12 @@ TEST(list_json_has_clear_keys)
 	CHECK_STR_CONTAINS(out, "\"ClassCode\": \"0x010802\",");
 	CHECK_STR_CONTAINS(out, "\"Driver\": \"nvme\",\n      \"Controller\": \"nvme0\",\n      \"IommuGroup\": 3,\n"
 				"      \"NumaNode\": null,\n      \"IsVF\": false,\n      \"PhysicalFunction\": null,\n"
-				"      \"TotalVFs\": 0,\n      \"NumVFs\": 0\n    },");
+				"      \"TotalVFs\": 0,\n      \"NumVFs\": 0,\n      \"SerialNumber\": null,\n"
+				"      \"ModelNumber\": null,\n      \"Firmware\": null,\n      \"Namespaces\": null,\n"
+				"      \"PhysicalSize\": null\n    },");
 	CHECK_STR_CONTAINS(out, "\"Driver\": null,");
 	CHECK_STR_CONTAINS(out, "\"IsVF\": true,\n      \"PhysicalFunction\": \"0000:00:11.0\",");
-	CHECK_STR_CONTAINS(out, "\"TotalVFs\": 4,\n      \"NumVFs\": 1\n");
+	CHECK_STR_CONTAINS(out, "\"TotalVFs\": 4,\n      \"NumVFs\": 1,\n");
 	CHECK(strstr(out, "0000:00:1f.0") == NULL);
 	CHECK(strcmp(out + strlen(out) - 6, "  ]\n}\n") == 0);
 	CHECK_EQ(nvmu("list --output=normal"), 0);

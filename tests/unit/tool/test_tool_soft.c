@@ -5,59 +5,8 @@
  * 1 failed, 2 usage). PCI addresses are tried against a fake sysfs tree (a device on the
  * kernel driver, one that does not exist). The tool is found through $NVMU_EXE.
  */
-#include <stdarg.h>
-#include <sys/wait.h>
-
-#include "../pci/fake_sysfs.h"
 #include "check.h"
-
-static struct fake f;
-static char out[65536], err[4096];
-static size_t out_len;
-
-/* Run "nvmu <args...>" (stdin /dev/null); returns its exit status, fills out/err. */
-static int nvmu(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int nvmu(const char *fmt, ...)
-{
-	char args[1024], cmd[PATH_MAX * 6 + 2048];
-	const char *exe = getenv("NVMU_EXE");
-	FILE *o;
-	va_list ap;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "NVMU_SYSFS_ROOT='%s/sys' NVMU_STATE_DIR='%s/state' '%s' %s "
-		 "</dev/null >'%s/out' 2>'%s/err'", f.root, f.root, exe ? exe : "nvmu", args, f.root,
-		 f.root);
-	status = system(cmd);
-	snprintf(cmd, sizeof(cmd), "%s/out", f.root);
-	memset(out, 0, sizeof(out));
-	o = fopen(cmd, "rb");
-	out_len = o ? fread(out, 1, sizeof(out) - 1, o) : 0;
-	if (o)
-		fclose(o);
-	snprintf(err, sizeof(err), "%s", fake_read(&f, "err"));
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Number of lines of err (a one-line message has exactly one). */
-static int err_lines(void)
-{
-	int n = 0;
-
-	for (const char *p = err; *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
-static void setup(void)
-{
-	fake_init(&f);
-	fake_add_driver(&f, "vfio-pci");
-	fake_add_dev(&f, "0000:00:10.0", 0x1b36, 0x0010, 0x010802, "nvme", 3);
-}
+#include "tool_run.h"
 
 TEST(id_ctrl)
 {
@@ -250,7 +199,7 @@ TEST(devices_that_cannot_be_opened)
 	CHECK_STR_CONTAINS(err, "no PCI device 0000:00:1f.7");
 	CHECK_EQ(err_lines(), 1);
 	CHECK_EQ(nvmu("id-ctrl nonsense"), 1);
-	CHECK_STR_CONTAINS(err, "'nonsense' is not a PCI address");
+	CHECK_STR_CONTAINS(err, "device \"nonsense\" is neither a PCI address");
 	CHECK_EQ(nvmu("id-ctrl soft:bogus=1"), 1);
 	CHECK_STR_CONTAINS(err, "unknown option 'bogus'");
 	CHECK_EQ(err_lines(), 1);
@@ -266,7 +215,9 @@ TEST(every_verb_has_help)
 {
 	static const char *const verbs[] = { "id-ctrl", "id-ns", "list-ns", "smart-log", "error-log",
 					     "fw-log", "get-log", "get-feature", "set-feature",
-					     "admin-passthru", "format", "reset" };
+					     "admin-passthru", "format", "reset", "read", "write",
+					     "compare", "flush", "dsm", "write-zeroes", "verify",
+					     "io-passthru" };
 
 	setup();
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
