@@ -142,6 +142,16 @@ void json_uint(struct json *j, unsigned long long v)
 	fprintf(j->out, "%llu", v);
 }
 
+void json_double(struct json *j, double v, int decimals)
+{
+	if (v != v || v > 1e300 || v < -1e300) {
+		json_null(j);
+		return;
+	}
+	before_item(j);
+	fprintf(j->out, "%.*f", decimals, v);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	before_item(j);

@@ -37,6 +37,8 @@ void json_string(struct json *j, const char *s);
 void json_int(struct json *j, long long v);
 void json_uint(struct json *j, unsigned long long v);
 void json_bool(struct json *j, bool v);
+/* A number with up to @decimals digits after the point (JSON has no NaN/inf: null). */
+void json_double(struct json *j, double v, int decimals);
 void json_null(struct json *j);
 
 /* Write @p s as a quoted, escaped JSON string (no separators or indentation). */

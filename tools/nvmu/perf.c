@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmu perf: the verb. Parses the options, attaches the devices and builds the jobs
+ * (perf_setup.c), runs one pinned thread per job (perf_run.c), prints a progress line
+ * every second on a terminal, then the summary (perf_report.c).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "perf.h"
+#include "verbs.h"
+
+static volatile bool stop_requested;
+static unsigned running; /* job threads still running (atomic) */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = true;
+}
+
+static void *job_thread(void *arg)
+{
+	perf_job_run(arg);
+	__atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Start job @j's thread, pinned to its CPU. Returns 0 or EXIT_FAILED. */
+static int start_job(struct perf_job *j)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int ret;
+
+	pthread_attr_init(&attr);
+	if (j->cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(j->cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	ret = pthread_create(&j->thread, &attr, job_thread, j);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		fprintf(stderr, "nvmu perf: cannot start a thread: %s\n", strerror(ret));
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+/* Until the jobs end: a progress line each second on a terminal (stderr). */
+static void watch(const struct perf_opts *o, struct perf_job *jobs, unsigned njobs)
+{
+	bool tty = isatty(STDERR_FILENO), printed = false;
+	uint64_t last = 0, t0 = perf_mono_ns(), prev = t0;
+	struct timespec tick = { 0, 100000000 };
+
+	while (__atomic_load_n(&running, __ATOMIC_ACQUIRE)) {
+		uint64_t now, sum = 0;
+
+		nanosleep(&tick, NULL);
+		now = perf_mono_ns();
+		if (!tty || now - prev < 1000000000u)
+			continue;
+		for (unsigned k = 0; k < njobs; k++)
+			sum += __atomic_load_n(&jobs[k].progress, __ATOMIC_RELAXED);
+		fprintf(stderr, "\r[%4llu/%u s] %12.0f IOPS %10.1f MiB/s ",
+			(unsigned long long)((now - t0) / 1000000000u), o->warmup_s + o->runtime_s,
+			(double)(sum - last) * 1e9 / (double)(now - prev),
+			(double)(sum - last) * perf_bs(o, jobs[0].dev) * 1e9 /
+				(double)(now - prev) / (1024.0 * 1024.0));
+		last = sum;
+		prev = now;
+		printed = true;
+	}
+	if (printed)
+		fputc('\n', stderr);
+}
+
+/* The jobs' errors and mismatches, on stderr; true if the run failed. */
+static bool report_failures(const struct perf_opts *o, const struct perf_job *jobs)
+{
+	bool failed = false;
+
+	for (unsigned k = 0; k < o->ndevs * o->threads; k++) {
+		const struct perf_job *j = &jobs[k];
+
+		if (j->err || j->st.errors) {
+			fprintf(stderr, "nvmu perf: %s thread %u: %llu I/O errors; %s\n", j->dev->name,
+				j->index, (unsigned long long)j->st.errors, j->errmsg);
+			failed = true;
+		}
+		if (j->st.mismatches) {
+			fprintf(stderr, "nvmu perf: %s thread %u: %llu verify mismatches\n",
+				j->dev->name, j->index, (unsigned long long)j->st.mismatches);
+			failed = true;
+		}
+	}
+	return failed;
+}
+
+static int run_perf(int argc, char **argv)
+{
+	struct perf_opts o;
+	struct perf_clock clock;
+	static struct perf_dev devs[PERF_MAX_DEVS];
+	struct perf_job *jobs = NULL;
+	unsigned njobs, started = 0;
+	int ret;
+
+	if ((ret = perf_parse_opts(argc, argv, &o)))
+		return ret;
+	njobs = o.ndevs * o.threads;
+	jobs = calloc(njobs, sizeof(*jobs));
+	if (!jobs) {
+		fprintf(stderr, "nvmu perf: out of memory\n");
+		return EXIT_FAILED;
+	}
+	perf_clock_init(&clock, o.clock);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	ret = perf_setup(&o, &clock, devs, jobs, &stop_requested);
+	__atomic_store_n(&running, njobs, __ATOMIC_RELEASE);
+	for (; ret == 0 && started < njobs; started++)
+		ret = start_job(&jobs[started]);
+	if (ret) {
+		stop_requested = true;
+		__atomic_sub_fetch(&running, njobs - started, __ATOMIC_RELEASE);
+	}
+	watch(&o, jobs, njobs);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(jobs[k].thread, NULL);
+	perf_clock_recalibrate(&clock);
+	if (ret == 0) {
+		perf_report(&o, &clock, devs, jobs);
+		fflush(stdout);
+		ret = report_failures(&o, jobs) ? EXIT_FAILED : EXIT_OK;
+	}
+	perf_teardown(&o, devs, jobs);
+	free(jobs);
+	return ret;
+}
+
+const struct nvmu_verb nvmu_verb_perf = {
+	.name = "perf",
+	.summary = "measure I/O performance (IOPS, latency percentiles), optionally verifying data",
+	.usage =
+	"Usage: nvmu perf [options] <dev>...\n"
+	"\n"
+	"Keeps -q I/Os in flight on each device from each thread (its own queue pair, pinned\n"
+	"to a CPU, round-robin over the CPUs the process may use) for -t seconds after -a\n"
+	"seconds of warm-up, then prints IOPS, MiB/s, mean/min/max latency and percentiles\n"
+	"(p50, p90, p99, p99.9, p99.99) per thread, per device and in total.\n"
+	"\n"
+	DEVICE_HELP
+	"\n"
+	"Options:\n"
+	"  -w, --workload W        read, write, randread (default), randwrite, rw, randrw\n"
+	"  -M, --rwmixread PCT     reads in percent for rw/randrw (default 50)\n"
+	"  -b, --block-size N      bytes per I/O, a multiple of the LBA size (4096, 4k, 1m;\n"
+	"                          default 4096, or the LBA size if larger); larger than MDTS\n"
+	"                          is split by the host API\n"
+	"  -q, --queue-depth N     I/Os in flight per thread (default 32)\n"
+	"  -t, --time S            measured seconds (default 10)\n"
+	"  -a, --warmup S          seconds of warm-up, not measured (default 0)\n"
+	"  -n, --namespace-id ID   namespace (default: the first active one)\n"
+	"      --threads N         threads per device, each with its own queue pair (default 1)\n"
+	"      --irq               wait for completion interrupts (eventfd + poll) instead of\n"
+	"                          polling\n"
+	"      --no-dbbuf          do not use shadow doorbells (Doorbell Buffer Config)\n"
+	"      --sgl               describe data with SGLs instead of PRPs\n"
+	"      --verify            tag every written block with its LBA, a generation and a\n"
+	"                          checksum, and check every block read back against the\n"
+	"                          generation last written there; a mismatch is printed with\n"
+	"                          its LBA and fails the run (needs a device that stores data)\n"
+	"      --clock C           latency clock: tsc (default on x86: rdtsc, calibrated against\n"
+	"                          CLOCK_MONOTONIC; never a system call) or monotonic\n"
+	"                          (clock_gettime: a vDSO call only while the kernel's clocksource\n"
+	"                          is the TSC; in a QEMU TCG guest it is often a system call)\n"
+	DEVICE_OUTPUT_HELP
+	"\n"
+	"The I/O loop makes no system call in polled mode: completions are reaped, the clock is\n"
+	"read once per batch, finished slots are resubmitted and the doorbell rung once.\n"
+	"JSON (-o json) has \"total\": {\"iops\", \"mean_latency_us\", ...}, \"devices\" and\n"
+	"\"jobs\" with the same numbers, and \"clock\".\n"
+	"\n"
+	"Exit status: 0 on success, 1 if a device cannot be used, an I/O failed or --verify\n"
+	"found a mismatch, 2 on a usage error.\n",
+	.run = run_perf,
+};

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmu perf: objects shared by its files. perf_opts.c parses the command line,
+ * perf_setup.c attaches devices and prepares one job (thread + queue pair) per device
+ * and thread, perf_run.c is a job's I/O loop, perf_report.c prints the results, perf.c
+ * is the verb (threads, progress line).
+ */
+#ifndef NVMU_TOOL_PERF_H
+#define NVMU_TOOL_PERF_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "nvmu/host.h"
+#include "perf_clock.h"
+#include "perf_hist.h"
+#include "perf_workload.h"
+
+#define PERF_MAX_DEVS 16
+#define PERF_MAX_THREADS 256
+#define PERF_MAX_QD 4096
+#define PERF_VERIFY_MAX_UNITS (1ull << 24) /* generation table entries per device */
+#define PERF_MAX_REPORTED_MISMATCHES 10    /* per job; the count covers all */
+#define PERF_DRAIN_S 10                    /* after the run: wait this long for I/Os in flight */
+
+/* The command line. */
+struct perf_opts {
+	const char *devs[PERF_MAX_DEVS];
+	unsigned ndevs;
+	const char *workload; /* as typed */
+	bool random;
+	unsigned read_pct;    /* 0..100 */
+	uint32_t bs;          /* bytes per I/O (0: 4096, or the LBA size if larger) */
+	uint32_t qd;
+	uint32_t runtime_s, warmup_s;
+	uint32_t nsid;        /* 0: the first active namespace */
+	unsigned threads;     /* per device */
+	bool irq, no_dbbuf, sgl, verify;
+	enum perf_clock_kind clock;
+	enum cli_format format;
+};
+
+/* Parse argv (argv[0] = "perf"). Returns 0, or EXIT_USAGE after a message. */
+int perf_parse_opts(int argc, char **argv, struct perf_opts *o);
+
+/* Results of a job (also of a device and of the whole run, merged). */
+struct perf_stats {
+	uint64_t ios, reads, writes, bytes;
+	uint64_t errors, mismatches;
+	uint64_t ticks; /* measured window */
+	struct perf_hist hist;
+};
+
+struct perf_dev {
+	const char *name;
+	struct nvmu_host_ctrl *h;
+	struct nvmu_ns *ns;
+	uint32_t lba_size;
+	uint64_t units;    /* I/O units of -b bytes in the namespace */
+	uint32_t *gens;    /* --verify: generation of each unit (of the first
+			      PERF_VERIFY_MAX_UNITS); high bit: an I/O is in flight */
+	uint64_t gen_units;
+	struct nvmu_transport *step; /* soft:...mode=step: the jobs step the controller */
+};
+
+struct perf_job;
+
+/* One I/O slot of a job: its buffer and the I/O it is doing. */
+struct perf_io {
+	struct perf_job *job;
+	struct nvmu_dma_buf mem; /* as allocated (whole pages) */
+	struct nvmu_dma_buf buf; /* the -b bytes the I/O moves */
+	uint64_t unit;
+	uint64_t start; /* clock ticks at submission */
+	uint32_t gen;   /* --verify: written or expected generation */
+	bool write;
+};
+
+struct perf_job {
+	const struct perf_opts *o;
+	const struct perf_clock *clock;
+	struct perf_dev *dev;
+	unsigned index;  /* thread number within its device */
+	int cpu;         /* pinned to, -1 if not */
+	uint32_t seed;
+	struct nvmu_host_qpair *qp;
+	struct perf_io *ios;
+	uint32_t *done;  /* indexes of slots whose I/O completed, to account and reuse */
+	uint32_t ndone;
+	struct perf_wl wl;
+	uint32_t blocks; /* LBAs per I/O */
+	struct perf_stats st;
+	uint64_t progress;      /* completions so far (read by the progress line) */
+	const volatile bool *stop; /* set by the main thread (signal) */
+	int err;                /* a setup or submission error, with errmsg */
+	char errmsg[256];
+	pthread_t thread;
+};
+
+/* Bytes per I/O on @d: -b, or 4096 (the LBA size if it is larger). */
+uint32_t perf_bs(const struct perf_opts *o, const struct perf_dev *d);
+
+/* Attach every device, check the options against them, build the jobs (queue pairs,
+ * buffers, generation tables). Returns 0 or EXIT_FAILED/EXIT_USAGE after a message. */
+int perf_setup(const struct perf_opts *o, const struct perf_clock *clock, struct perf_dev *devs,
+	       struct perf_job *jobs, const volatile bool *stop);
+
+/* Free what perf_setup() built (also after a failed setup). */
+void perf_teardown(const struct perf_opts *o, struct perf_dev *devs, struct perf_job *jobs);
+
+/* A job's thread: warm-up, measured run, drain. */
+void *perf_job_run(void *arg);
+
+/* Print the summary (text or JSON) to stdout. */
+void perf_report(const struct perf_opts *o, const struct perf_clock *clock,
+		 const struct perf_dev *devs, const struct perf_job *jobs);
+
+/* Merge @src into @dst (window: the longest of the two). */
+void perf_stats_merge(struct perf_stats *dst, const struct perf_stats *src);
+
+#endif

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* nvmu perf: the command line (perf.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perf.h"
+#include "verbs.h"
+
+#define PERF_MAX_BS (64u << 20)
+
+enum {
+	OPT_THREADS = 0x100,
+	OPT_IRQ,
+	OPT_NO_DBBUF,
+	OPT_SGL,
+	OPT_VERIFY,
+	OPT_CLOCK,
+};
+
+/* -w: sets the pattern and, for the pure workloads, the read percentage. */
+static int parse_workload(const char *verb, const char *text, struct perf_opts *o, bool *mixed)
+{
+	static const struct {
+		const char *name;
+		bool random;
+		int read_pct; /* -1: mixed, -M decides */
+	} w[] = {
+		{ "read", false, 100 },   { "write", false, 0 }, { "randread", true, 100 },
+		{ "randwrite", true, 0 }, { "rw", false, -1 },   { "randrw", true, -1 },
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (strcmp(text, w[i].name))
+			continue;
+		o->workload = w[i].name;
+		o->random = w[i].random;
+		*mixed = w[i].read_pct < 0;
+		if (!*mixed)
+			o->read_pct = (unsigned)w[i].read_pct;
+		return 0;
+	}
+	return cli_usage_error(verb, "-w %s: expected read, write, randread, randwrite, rw or randrw",
+			       text);
+}
+
+/* -b: bytes, with an optional k or m suffix (binary). */
+static int parse_bs(const char *verb, const char *text, uint32_t *out)
+{
+	char num[32];
+	size_t len = strlen(text);
+	uint64_t v, mult = 1;
+
+	if (len == 0 || len >= sizeof(num))
+		return cli_usage_error(verb, "-b expects a size such as 4096 or 4k, not '%s'", text);
+	memcpy(num, text, len + 1);
+	if (strchr("kK", num[len - 1]))
+		mult = 1024;
+	else if (strchr("mM", num[len - 1]))
+		mult = 1024 * 1024;
+	if (mult > 1)
+		num[len - 1] = '\0';
+	if (cli_parse_u64(verb, "-b", num, PERF_MAX_BS / mult, &v) < 0)
+		return EXIT_USAGE;
+	if (v == 0)
+		return cli_usage_error(verb, "-b must not be 0");
+	*out = (uint32_t)(v * mult);
+	return 0;
+}
+
+int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "workload", required_argument, NULL, 'w' },
+		{ "rwmixread", required_argument, NULL, 'M' },
+		{ "block-size", required_argument, NULL, 'b' },
+		{ "queue-depth", required_argument, NULL, 'q' },
+		{ "time", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'a' },
+		{ "namespace-id", required_argument, NULL, 'n' },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "irq", no_argument, NULL, OPT_IRQ },
+		{ "no-dbbuf", no_argument, NULL, OPT_NO_DBBUF },
+		{ "sgl", no_argument, NULL, OPT_SGL },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "clock", required_argument, NULL, OPT_CLOCK },
+		{ "output-format", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *verb = argv[0];
+	bool mixed = false, mix_given = false;
+	uint32_t v;
+	int opt;
+
+	*o = (struct perf_opts){ .workload = "randread", .random = true, .read_pct = 100, .qd = 32,
+				 .runtime_s = 10, .threads = 1,
+				 .clock = PERF_HAVE_TSC ? PERF_CLOCK_TSC : PERF_CLOCK_MONOTONIC };
+	while ((opt = cli_getopt(argc, argv, "w:M:b:q:t:a:n:o:", longopts)) != -1) {
+		int bad = 0;
+
+		switch (opt) {
+		case 'w': bad = parse_workload(verb, optarg, o, &mixed); break;
+		case 'M':
+			bad = cli_parse_u32(verb, "-M", optarg, 100, &v);
+			o->read_pct = v;
+			mix_given = true;
+			break;
+		case 'b': bad = parse_bs(verb, optarg, &o->bs); break;
+		case 'q': bad = cli_parse_u32(verb, "-q", optarg, PERF_MAX_QD, &o->qd); break;
+		case 't': bad = cli_parse_u32(verb, "-t", optarg, 86400, &o->runtime_s); break;
+		case 'a': bad = cli_parse_u32(verb, "-a", optarg, 3600, &o->warmup_s); break;
+		case 'n': bad = cli_parse_u32(verb, "-n", optarg, UINT32_MAX - 1, &o->nsid); break;
+		case OPT_THREADS:
+			bad = cli_parse_u32(verb, "--threads", optarg, PERF_MAX_THREADS, &v);
+			o->threads = v;
+			break;
+		case OPT_IRQ: o->irq = true; break;
+		case OPT_NO_DBBUF: o->no_dbbuf = true; break;
+		case OPT_SGL: o->sgl = true; break;
+		case OPT_VERIFY: o->verify = true; break;
+		case OPT_CLOCK:
+			if (!perf_clock_parse(optarg, &o->clock))
+				return cli_usage_error(verb, "--clock %s: expected tsc or monotonic", optarg);
+			if (o->clock == PERF_CLOCK_TSC && !PERF_HAVE_TSC)
+				return cli_usage_error(verb, "--clock tsc: this CPU has no TSC");
+			break;
+		case 'o': bad = cli_parse_format(verb, optarg, &o->format); break;
+		default: return EXIT_USAGE;
+		}
+		if (bad)
+			return EXIT_USAGE;
+	}
+	if (mixed && !mix_given)
+		o->read_pct = 50;
+	if (!mixed && mix_given)
+		return cli_usage_error(verb, "-M needs a mixed workload (-w rw or randrw)");
+	if (o->qd == 0)
+		return cli_usage_error(verb, "-q must be at least 1");
+	if (o->runtime_s == 0)
+		return cli_usage_error(verb, "-t must be at least 1 second");
+	if (o->threads == 0)
+		return cli_usage_error(verb, "--threads must be at least 1");
+	for (int i = optind; i < argc; i++) {
+		if (o->ndevs == PERF_MAX_DEVS)
+			return cli_usage_error(verb, "at most %d devices", PERF_MAX_DEVS);
+		o->devs[o->ndevs++] = argv[i];
+	}
+	if (o->ndevs == 0)
+		return cli_usage_error(verb, "no <dev> given");
+	if (o->ndevs * o->threads > PERF_MAX_THREADS)
+		return cli_usage_error(verb, "%u devices x %u threads: at most %d jobs", o->ndevs,
+				       o->threads, PERF_MAX_THREADS);
+	return 0;
+}

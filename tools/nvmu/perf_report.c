@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nvmu perf: the summary — a row per job, per device (with several threads) and the
+ * total: IOPS, MiB/s, mean/min/max latency and percentiles; as a table or JSON with
+ * "total": {"iops", "mean_latency_us", ...} (the contract of docs/bench.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "perf.h"
+
+static const double pcts[] = { 50, 90, 99, 99.9, 99.99 };
+static const char *const pct_keys[] = { "p50_us", "p90_us", "p99_us", "p99.9_us", "p99.99_us" };
+#define NPCTS (sizeof(pcts) / sizeof(pcts[0]))
+
+/* Numbers of one row. */
+struct row {
+	struct perf_stats st;
+	double iops, mib_s; /* sums of the jobs' own rates */
+};
+
+void perf_stats_merge(struct perf_stats *dst, const struct perf_stats *src)
+{
+	dst->ios += src->ios;
+	dst->reads += src->reads;
+	dst->writes += src->writes;
+	dst->bytes += src->bytes;
+	dst->errors += src->errors;
+	dst->mismatches += src->mismatches;
+	if (src->ticks > dst->ticks)
+		dst->ticks = src->ticks;
+	perf_hist_merge(&dst->hist, &src->hist);
+}
+
+/* Add job @j to row @r. */
+static void row_add(struct row *r, const struct perf_clock *c, const struct perf_job *j)
+{
+	double s = perf_clock_ns(c, j->st.ticks) / 1e9;
+
+	perf_stats_merge(&r->st, &j->st);
+	if (s > 0) {
+		r->iops += (double)j->st.ios / s;
+		r->mib_s += (double)j->st.bytes / s / (1024.0 * 1024.0);
+	}
+}
+
+static void row_init(struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	perf_hist_reset(&r->st.hist);
+}
+
+static double us(const struct perf_clock *c, uint64_t ticks)
+{
+	return perf_clock_ns(c, ticks) / 1000.0;
+}
+
+static double mean_us(const struct perf_clock *c, const struct perf_stats *st)
+{
+	return st->hist.count ? us(c, st->hist.sum) / (double)st->hist.count : 0.0;
+}
+
+static void text_row(const struct perf_clock *c, const char *dev, const char *thr, const char *cpu,
+		     const struct row *r)
+{
+	const struct perf_hist *h = &r->st.hist;
+
+	printf("%-20s %3s %3s %11.0f %9.1f %8.1f %8.1f %8.1f", dev, thr, cpu, r->iops, r->mib_s,
+	       mean_us(c, &r->st), h->count ? us(c, h->min) : 0.0, us(c, h->max));
+	for (size_t i = 0; i < NPCTS; i++)
+		printf(" %8.1f", us(c, perf_hist_percentile(h, pcts[i])));
+	putchar('\n');
+}
+
+static void json_stats(struct json *js, const struct perf_clock *c, const struct row *r)
+{
+	const struct perf_hist *h = &r->st.hist;
+
+	json_key(js, "ios");
+	json_uint(js, r->st.ios);
+	json_key(js, "reads");
+	json_uint(js, r->st.reads);
+	json_key(js, "writes");
+	json_uint(js, r->st.writes);
+	json_key(js, "seconds");
+	json_double(js, perf_clock_ns(c, r->st.ticks) / 1e9, 3);
+	json_key(js, "iops");
+	json_double(js, r->iops, 1);
+	json_key(js, "mib_s");
+	json_double(js, r->mib_s, 2);
+	json_key(js, "mean_latency_us");
+	json_double(js, mean_us(c, &r->st), 3);
+	json_key(js, "min_latency_us");
+	json_double(js, h->count ? us(c, h->min) : 0.0, 3);
+	json_key(js, "max_latency_us");
+	json_double(js, us(c, h->max), 3);
+	for (size_t i = 0; i < NPCTS; i++) {
+		json_key(js, pct_keys[i]);
+		json_double(js, us(c, perf_hist_percentile(h, pcts[i])), 3);
+	}
+	json_key(js, "errors");
+	json_uint(js, r->st.errors);
+	json_key(js, "mismatches");
+	json_uint(js, r->st.mismatches);
+}
+
+static void report_json(const struct perf_opts *o, const struct perf_clock *c,
+			const struct perf_dev *devs, const struct perf_job *jobs)
+{
+	unsigned njobs = o->ndevs * o->threads;
+	struct json js;
+	static struct row r, dev, total;
+
+	json_init(&js, stdout);
+	json_object_begin(&js);
+	json_key(&js, "workload");
+	json_string(&js, o->workload);
+	json_key(&js, "read_pct");
+	json_uint(&js, o->read_pct);
+	json_key(&js, "block_size");
+	json_uint(&js, perf_bs(o, &devs[0]));
+	json_key(&js, "queue_depth");
+	json_uint(&js, o->qd);
+	json_key(&js, "threads");
+	json_uint(&js, o->threads);
+	json_key(&js, "runtime_s");
+	json_uint(&js, o->runtime_s);
+	json_key(&js, "warmup_s");
+	json_uint(&js, o->warmup_s);
+	json_key(&js, "completion");
+	json_string(&js, o->irq ? "interrupts" : "polled");
+	json_key(&js, "clock");
+	json_string(&js, perf_clock_name(c->kind));
+	json_key(&js, "clock_ticks_per_ns");
+	json_double(&js, c->ticks_per_ns, 4);
+	json_key(&js, "verify");
+	json_bool(&js, o->verify);
+	json_key(&js, "jobs");
+	json_array_begin(&js);
+	for (unsigned k = 0; k < njobs; k++) {
+		row_init(&r);
+		row_add(&r, c, &jobs[k]);
+		json_object_begin(&js);
+		json_key(&js, "device");
+		json_string(&js, jobs[k].dev->name);
+		json_key(&js, "thread");
+		json_uint(&js, jobs[k].index);
+		json_key(&js, "cpu");
+		json_int(&js, jobs[k].cpu);
+		json_stats(&js, c, &r);
+		json_object_end(&js);
+	}
+	json_array_end(&js);
+	json_key(&js, "devices");
+	json_array_begin(&js);
+	row_init(&total);
+	for (unsigned i = 0; i < o->ndevs; i++) {
+		row_init(&dev);
+		for (unsigned t = 0; t < o->threads; t++)
+			row_add(&dev, c, &jobs[i * o->threads + t]);
+		for (unsigned t = 0; t < o->threads; t++)
+			row_add(&total, c, &jobs[i * o->threads + t]);
+		json_object_begin(&js);
+		json_key(&js, "device");
+		json_string(&js, devs[i].name);
+		json_stats(&js, c, &dev);
+		json_object_end(&js);
+	}
+	json_array_end(&js);
+	json_key(&js, "total");
+	json_object_begin(&js);
+	json_stats(&js, c, &total);
+	json_object_end(&js);
+	json_object_end(&js);
+	json_finish(&js);
+}
+
+static void report_text(const struct perf_opts *o, const struct perf_clock *c,
+			const struct perf_dev *devs, const struct perf_job *jobs)
+{
+	static struct row r, dev, total;
+	char thr[16], cpu[16];
+
+	printf("nvmu perf: %s", o->workload);
+	if (o->read_pct != 0 && o->read_pct != 100)
+		printf(" (%u%% reads)", o->read_pct);
+	printf(", %u-byte I/Os, QD %u, %u thread(s) x %u device(s), %u s after %u s warm-up, %s, "
+	       "clock %s (%.3f GHz)\n", perf_bs(o, &devs[0]), o->qd, o->threads,
+	       o->ndevs, o->runtime_s, o->warmup_s, o->irq ? "interrupts" : "polled",
+	       perf_clock_name(c->kind), c->ticks_per_ns);
+	printf("%-20s %3s %3s %11s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "device", "thr", "cpu",
+	       "IOPS", "MiB/s", "avg us", "min us", "max us", "p50", "p90", "p99", "p99.9", "p99.99");
+	row_init(&total);
+	for (unsigned i = 0; i < o->ndevs; i++) {
+		row_init(&dev);
+		for (unsigned t = 0; t < o->threads; t++) {
+			const struct perf_job *j = &jobs[i * o->threads + t];
+
+			row_init(&r);
+			row_add(&r, c, j);
+			row_add(&dev, c, j);
+			row_add(&total, c, j);
+			snprintf(thr, sizeof(thr), "%u", t);
+			snprintf(cpu, sizeof(cpu), "%d", j->cpu);
+			text_row(c, devs[i].name, thr, cpu, &r);
+		}
+		if (o->threads > 1)
+			text_row(c, devs[i].name, "all", "", &dev);
+	}
+	text_row(c, "total", "", "", &total);
+	if (o->verify)
+		printf("verify: %llu reads and %llu writes measured, %llu mismatches\n",
+		       (unsigned long long)total.st.reads, (unsigned long long)total.st.writes,
+		       (unsigned long long)total.st.mismatches);
+	if (total.st.errors)
+		printf("errors: %llu I/Os failed\n", (unsigned long long)total.st.errors);
+}
+
+void perf_report(const struct perf_opts *o, const struct perf_clock *clock,
+		 const struct perf_dev *devs, const struct perf_job *jobs)
+{
+	if (o->format == CLI_FORMAT_JSON)
+		report_json(o, clock, devs, jobs);
+	else
+		report_text(o, clock, devs, jobs);
+}
