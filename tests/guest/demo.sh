@@ -1,8 +1,9 @@
-# What scripts/demo.sh shows inside the guest.
+# What scripts/demo.sh shows inside the guest: the controller on the kernel driver, given
+# to vfio-pci, listed and identified through nvmu, and given back.
 set -e
 say() { echo; echo "\$ $*"; "$@"; }
 say nvmu list
 say nvmu bind 0000:00:10.0
 say nvmu list
-say nvmu show-regs 0000:00:10.0
+say nvmu id-ctrl 0000:00:10.0
 say nvmu unbind 0000:00:10.0
