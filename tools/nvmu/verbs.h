@@ -46,7 +46,8 @@ struct nvmu_verb {
 	X(dsm)            \
 	X(write_zeroes)   \
 	X(verify)         \
-	X(io_passthru)
+	X(io_passthru)     \
+	X(perf)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
 NVMU_VERBS(NVMU_DECLARE_VERB)
