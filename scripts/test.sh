@@ -96,6 +96,12 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		--ctrl serial=nvmu0 --ns size=64M tests/guest/test_tool_admin.sh > "$results/guest-tool.tap"
 	record "guest suite for the nvmu tool's admin verbs" $?
 	grep -E '^not ok' "$results/guest-tool.tap" || true
+
+	step "guest check of nvmu perf: randrw QD 32 --verify on a file backend, -o json"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+		--ctrl serial=nvmu0 --ns size=1G tests/guest/test_perf.sh > "$results/guest-perf.tap"
+	record "guest check of nvmu perf" $?
+	grep -E '^not ok' "$results/guest-perf.tap" || true
 fi
 
 passed=$(cat "$results"/*.tap | grep -c '^ok')

@@ -6,4 +6,5 @@ say nvmu list
 say nvmu bind 0000:00:10.0
 say nvmu list
 say nvmu id-ctrl 0000:00:10.0
+say nvmu perf 0000:00:10.0 -w randread -q 32 -t 3
 say nvmu unbind 0000:00:10.0
