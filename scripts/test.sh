@@ -102,6 +102,34 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		--ctrl serial=nvmu0 --ns size=1G tests/guest/test_perf.sh > "$results/guest-perf.tap"
 	record "guest check of nvmu perf" $?
 	grep -E '^not ok' "$results/guest-perf.tap" || true
+
+	# Host API across controller configurations: test_host_io in the variants named after
+	# the script (see tests/guest/suite-host.sh); the first variant also runs sanitized.
+	host_sanitized=()
+	if [ -x build-clang-sanitize/tests/guest/test_host_io ]; then
+		host_sanitized=(--program build-clang-sanitize/tests/guest/test_host_io:/nvmu/sanitize/test_host_io)
+	fi
+	step "guest suite for the host API: 512 B LBAs, MDTS 7, PRP/SGL, queues of 256 and 2048, AER"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 "${host_sanitized[@]}" \
+		--ctrl serial=nvmu0 --ns size=64M tests/guest/suite-host.sh \
+		"ios=2000,aer,lbs=512" "sgl,irq,qsize=2048,ios=1000" > "$results/guest-host-512.tap"
+	record "guest suite for the host API (512 B LBAs)" $?
+	grep -E '^not ok' "$results/guest-host-512.tap" || true
+
+	step "guest suite for the host API: 4 KiB LBAs, MDTS 2 (splitting), two namespaces, queue of 2, no shadow doorbells"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
+		--ctrl serial=nvmu0,mdts=2 --ns size=64M,lbs=4096 --ns size=32M tests/guest/suite-host.sh \
+		"qsize=2,no-dbbuf,ios=400,lbs=4096,ns=2,mdts=2" "sgl,irq,ios=1000,lbs=4096" \
+		> "$results/guest-host-4k.tap"
+	record "guest suite for the host API (4 KiB LBAs, MDTS 2)" $?
+	grep -E '^not ok' "$results/guest-host-4k.tap" || true
+
+	step "guest suite for the host API: MDTS 0 (no limit), interrupts, SGL on a queue of 2"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
+		--ctrl serial=nvmu0,mdts=0 --ns size=64M tests/guest/suite-host.sh \
+		"irq,ios=1000,mdts=0" "sgl,qsize=2,no-dbbuf,ios=200" > "$results/guest-host-mdts0.tap"
+	record "guest suite for the host API (MDTS 0)" $?
+	grep -E '^not ok' "$results/guest-host-mdts0.tap" || true
 fi
 
 passed=$(cat "$results"/*.tap | grep -c '^ok')

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "iov_check.h"
 #include "nvmu/host.h"
 #include "nvmu/nvme_soft.h"
 
@@ -164,14 +165,7 @@ static void fill(struct slot *s, uint8_t *model, uint32_t lbs)
 
 static bool matches(const struct slot *s, const uint8_t *model, uint32_t lbs)
 {
-	size_t pos = 0;
-
-	for (unsigned i = 0; i < s->iovcnt; i++) {
-		if (memcmp(s->iov[i].vaddr, model + s->lba * lbs + pos, s->iov[i].len) != 0)
-			return false;
-		pos += s->iov[i].len;
-	}
-	return true;
+	return iov_equals(s->iov, s->iovcnt, model + s->lba * lbs);
 }
 
 /* Rounds of 8 I/Os in flight at once on distinct LBA ranges, verified against a model. */
