@@ -610,6 +610,16 @@ NVMU_API int nvmu_qpair_submit_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
 				   size_t len, enum nvmu_dptr_kind kind, nvmu_cmd_cb cb, void *arg);
 
 /**
+ * Fast path of nvmu_qpair_submit_iov() for one contiguous piece described by PRPs: post
+ * @p cmd with @p len bytes at @p iova (PRP1/PRP2, or a PRP list in the tracker's page)
+ * when it fits as is. No doorbell is rung. Returns 0 when posted, or 1 with nothing done
+ * and no error set (queue full, longer than the maximum transfer, an address PRPs cannot
+ * take, or a list that needs more than one page): use nvmu_qpair_submit_iov() instead.
+ */
+NVMU_API int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
+				       uint64_t iova, size_t len, nvmu_cmd_cb cb, void *arg);
+
+/**
  * Post @p cmd with a small host-to-device payload (e.g. Dataset Management or Copy range
  * lists): @p len bytes (at most one controller page) are copied from @p data into the
  * tracker's own pre-mapped page, and PRP1 points to it. No doorbell is rung. Returns 0;

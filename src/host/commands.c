@@ -83,6 +83,62 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 	return req_enqueue(r);
 }
 
+/* Completion of a fast-path command: the status goes straight to the caller. */
+static void fast_done(void *arg, const struct nvmu_cqe *cqe)
+{
+	struct host_req *r = arg;
+	uint16_t status = nvmu_cqe_status(cqe);
+	nvmu_host_cb cb = r->cb;
+	void *cb_arg = r->arg;
+	struct nvmu_host_cpl cpl = { .err = status ? -EREMOTEIO : 0, .status = status,
+				     .dw0 = cqe->dw0, .dw1 = cqe->dw1 };
+
+	req_put(r); /* before the callback, which may submit again */
+	if (cb)
+		cb(cb_arg, &cpl);
+}
+
+/*
+ * The common case in one step: one piece with its IOVA, one command, PRPs, a free request
+ * and nothing waiting (so order is kept). Returns 0 when posted, 1 to take the general path.
+ */
+static int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns, uint8_t opcode,
+		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned flags,
+		       nvmu_host_cb cb, void *arg)
+{
+	uint32_t lbs = ns->info.lba_size;
+	size_t len = iov->len;
+	uint64_t nlb = len / lbs;
+	struct host_req *r = qp->free;
+	struct nvmu_sqe cmd;
+
+	if (!r || qp->wait_head || qp->closing || iov->iova == 0 || len == 0 || len % lbs ||
+	    nlb > HOST_MAX_NLB || lba >= ns->info.nsze || nlb > ns->info.nsze - lba ||
+	    (flags & NVMU_IO_SGL) || (!(flags & NVMU_IO_PRP) && nvmu_qpair_sgl(qp->core)))
+		return 1;
+	cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid, .cdw10 = (uint32_t)lba,
+				 .cdw11 = (uint32_t)(lba >> 32),
+				 .cdw12 = (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) |
+					  (uint32_t)(nlb - 1) };
+	if (nvmu_qpair_try_submit_prp(qp->core, &cmd, iov->iova, len, fast_done, r) != 0)
+		return 1;
+	qp->free = r->next;
+	r->in_use = true;
+	r->cb = cb;
+	r->arg = arg;
+	r->waiter = NULL;
+	r->cpl = (struct nvmu_host_cpl){ 0 };
+	r->bounce.vaddr = NULL;
+	qp->pending++;
+	if (cb == nvmu_host_sync_cb) {
+		r->waiter = arg;
+		r->waiter->req = r;
+	}
+	if (!qp->defer)
+		nvmu_qpair_ring(qp->core);
+	return 0;
+}
+
 /* A read, write or compare: data in @iov decides the block count. */
 static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
 		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt,
@@ -96,6 +152,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 
 	if (ret < 0)
 		return ret;
+	if (iovcnt == 1 && iov && submit_fast(qp, ns, opcode, lba, iov, flags, cb, arg) == 0)
+		return 0;
 	lbs = ns->info.lba_size;
 	len = iov ? nvmu_iov_bytes(iov, iovcnt) : 0;
 	if (len == 0)
