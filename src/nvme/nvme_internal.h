@@ -99,6 +99,14 @@ int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_
 /* ---- shadow doorbells (dbbuf.c) ---- */
 
 /* Doorbell Buffer Config when OACS offers it and @wanted; a failure only logs (MMIO stays). */
+/*
+ * Fill PRP1/PRP2 for one contiguous range that needs at most one PRP list page (written
+ * to @p list). Returns false, changing nothing, when it cannot (length 0, misaligned
+ * address, a chained list or no list page): the general builder handles those cases.
+ */
+bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
+			 const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+
 void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted);
 
 /* Point I/O queue pair @qp at its shadow doorbell slots (zeroed) when shadows are on. */

@@ -163,38 +163,15 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	uint64_t ps = qp->ctrl->page_size, mask = ps - 1;
-	uint64_t end = (iova & mask) + len; /* bytes from the first page's start */
 	struct nvmu_tracker *trk;
 
-	if (len == 0 || len > qp->max_transfer || (iova & 3) || nvmu_sq_space(&qp->sq) == 0)
+	if (len > qp->max_transfer || nvmu_sq_space(&qp->sq) == 0 || !(trk = tracker_get(&qp->trk)))
 		return 1;
-	if (end > 2 * ps && (end + mask) / ps - 1 > ps / 8)
-		return 1; /* the list would need chaining: the general path builds it */
-	if (!(trk = tracker_get(&qp->trk)))
+	if (!prp_fill_contiguous(iova, len, qp->ctrl->page_size, &trk->prp, &cmd->prp1, &cmd->prp2)) {
+		tracker_put(&qp->trk, trk);
 		return 1;
-	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
-	cmd->prp1 = iova;
-	if (end <= ps) {
-		cmd->prp2 = 0;
-	} else {
-		uint64_t page = (iova & ~mask) + ps;
-
-		if (end <= 2 * ps) {
-			cmd->prp2 = page;
-		} else {
-			uint64_t *list = trk->prp.vaddr, last = iova + len;
-			size_t i = 0;
-
-			if (!list) {
-				tracker_put(&qp->trk, trk);
-				return 1;
-			}
-			for (; page < last; page += ps)
-				list[i++] = page;
-			cmd->prp2 = trk->prp.iova;
-		}
 	}
+	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
 	post_with(qp, trk, cmd, cb, arg);
 	return 0;
 }
