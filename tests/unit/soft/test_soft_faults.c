@@ -379,14 +379,20 @@ TEST(surprise_removal_during_io)
 {
 	struct rig r;
 	struct io_wait w;
-	uint64_t t0;
-	int ret;
+	uint64_t t0, deadline;
+	int ret, id;
 
 	if (!rig_open(&r, ""))
 		goto out;
-	fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO,
-					    .action = NVMU_SOFT_FAULT_REMOVE });
+	id = fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO,
+						 .action = NVMU_SOFT_FAULT_REMOVE });
 	submit_read(&r, 0, &w);
+	/* The controller's thread removes itself when it reaches the read: wait for that
+	 * (bounded) rather than for a fixed time, which a loaded machine may not honour. */
+	deadline = nvmu_deadline_ms(10000);
+	while (nvmu_soft_fault_hits(r.e.t, id) == 0 && !nvmu_deadline_passed(deadline))
+		nvmu_sleep_us(1000);
+	CHECK_EQ(nvmu_soft_fault_hits(r.e.t, id), 1);
 	CHECK(!env_reap(&r.e, r.qp, &w.done, 1, 50));
 	CHECK_EQ(nvmu_ctrl_csts(r.e.ctrl), 0xffffffff);
 	nvmu_ctrl_dma_free(r.e.ctrl, &r.buf);
