@@ -14,9 +14,9 @@
 #define TIMEOUT_MS 10000
 
 /* Completion callback of the asynchronous read below. */
-static void read_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void read_done(void *arg, const struct nvmu_cpl *cpl)
 {
-	struct nvmu_host_cpl *result = arg;
+	struct nvmu_cpl *result = arg;
 
 	*result = *cpl;
 }
@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 	struct nvmu_host_ctrl *h;
 	struct nvmu_host_qpair *qp;
 	struct nvmu_dma_buf out_buf, in_buf, out, in;
-	struct nvmu_host_cpl cpl = { .err = 1 }; /* 1: not completed yet */
+	struct nvmu_cpl cpl = { .err = 1 }; /* 1: not completed yet */
 	struct nvmu_ns *ns;
 	uint32_t lbs;
 	int ret;

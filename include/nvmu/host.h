@@ -43,12 +43,27 @@
  * When a submission function returns an error its callback is never called; when it
  * returns 0 the callback is called exactly once.
  *
- * Completion (struct nvmu_host_cpl .err):
+ * - -ENODEV: the device was removed; -EIO: the controller failed (a reset did not bring it
+ *   back). While a reset is pending or running, submissions wait in the queue pair.
+ *
+ * Completion (struct nvmu_cpl .err):
  * - 0: success (.dw0/.dw1 from the last completion).
  * - -EREMOTEIO: the device returned an error status; .status has SCT, SC, CRD, More, DNR
  *   (nvmu_status_sct() ..., nvmu_status_text()); .dw0/.dw1 of that completion.
- * - -ECANCELED: the queue pair was freed before the command completed.
+ * - -ETIMEDOUT: no completion within the command's timeout (it was aborted, or ended by
+ *   the reset that followed).
+ * - -ECANCELED: the queue pair was freed, or a controller reset ended the command (and
+ *   the pair allows no repost, or it had used its reposts).
+ * - -ENODEV: the device was removed before it answered.
  * - -EIO: a child command of a split request could not be built (message logged).
+ *
+ * Recovery: a command past its deadline is aborted; when the Abort fails or does not end
+ * it in time, or the controller reports a fatal status (CSTS.CFS), the controller is
+ * reset from the next nvmu_host_process_completions() or nvmu_host_admin_poll() (unless
+ * opts.no_auto_reset): every queue pair is paused, the controller is re-enabled behind
+ * the same handles, commands in flight end or are reposted, and events are re-armed. A
+ * removed device (the system's hot-remove request, or registers reading all-ones) ends
+ * every command with -ENODEV; detach it to let the system finish the removal.
  *
  * Threads: a queue pair belongs to one thread at a time and takes no lock; every
  * callback runs on the thread that processes its completions. Admin functions, DMA
@@ -92,6 +107,8 @@ struct nvmu_host_opts {
 	struct nvmu_ctrl_opts ctrl;  /**< core options (admin queue, timeouts, no_dbbuf...) */
 	const char *vf_token;        /**< PCIe: VF token of an SR-IOV VF */
 	bool no_aer;                 /**< do not keep Asynchronous Event Requests armed */
+	bool no_auto_reset;          /**< never reset on its own: the application calls
+					  nvmu_host_reset() when nvmu_host_state() asks for it */
 	nvmu_host_event_cb event_cb; /**< asynchronous events (may be NULL: events are counted) */
 	void *event_arg;
 };
@@ -203,6 +220,10 @@ struct nvmu_host_qpair_opts {
 	bool sgl;             /**< describe data with SGLs (needs SGL support) */
 	bool defer_doorbell;  /**< submissions only post; the SQ doorbell rings in
 				   nvmu_host_process_completions() or nvmu_host_qpair_kick() */
+	uint32_t timeout_ms;  /**< deadline of each command (default: the controller's I/O
+				   timeout, 30 s); 0 keeps the default */
+	uint8_t reset_retries; /**< repost a command a reset interrupted up to this many
+				    times instead of ending it with -ECANCELED */
 };
 
 /**
@@ -225,6 +246,12 @@ NVMU_API int nvmu_host_qpair_free(struct nvmu_host_qpair *qp);
  * Returns the number of NVMe completions reaped. No system call, no lock.
  */
 NVMU_API unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max);
+
+/**
+ * Deadline of commands submitted on @p qp from now on (0: none; else 100..3600000 ms).
+ * Set it around one submission for a per-command deadline. Returns 0 or -EINVAL.
+ */
+NVMU_API int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms);
 
 /** Ring the SQ doorbell for requests posted with defer_doorbell. */
 NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
@@ -250,15 +277,8 @@ NVMU_API struct nvmu_qpair *nvmu_host_qpair_core(const struct nvmu_host_qpair *q
 
 /* ---- asynchronous namespace commands ---------------------------------------------- */
 
-/** How a command completed (see the file comment for .err). */
-struct nvmu_host_cpl {
-	int err;         /**< 0, -EREMOTEIO (device status), -ECANCELED, -EIO */
-	uint16_t status; /**< NVMe status field (no phase): SCT, SC, CRD, More, DNR */
-	uint32_t dw0, dw1;
-};
-
-/** Completion callback: runs once per accepted command. */
-typedef void (*nvmu_host_cb)(void *arg, const struct nvmu_host_cpl *cpl);
+/** Completion callback: runs once per accepted command (struct nvmu_cpl: see nvme.h). */
+typedef nvmu_cmd_cb nvmu_host_cb;
 
 /** Flags of namespace commands. */
 enum nvmu_io_flags {
@@ -344,12 +364,12 @@ NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe 
  */
 struct nvmu_host_waiter {
 	bool done;
-	struct nvmu_host_cpl cpl;
+	struct nvmu_cpl cpl;
 	void *req; /**< private */
 };
 
 /** The callback that fills a struct nvmu_host_waiter. */
-NVMU_API void nvmu_host_sync_cb(void *arg, const struct nvmu_host_cpl *cpl);
+NVMU_API void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl);
 
 /**
  * Process completions of @p qp until @p w is done or @p timeout_ms passes (0 = 30 s).
@@ -362,16 +382,16 @@ NVMU_API int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter 
 /** Read synchronously: nvmu_ns_read() + nvmu_host_wait(). *cpl (if not NULL) gets the status. */
 NVMU_API int nvmu_ns_read_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			       const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-			       uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+			       uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
 /** Write synchronously: nvmu_ns_write() + nvmu_host_wait(). */
 NVMU_API int nvmu_ns_write_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 				const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-				uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+				uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
 /** Flush synchronously: nvmu_ns_flush() + nvmu_host_wait(). */
 NVMU_API int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
-				uint32_t timeout_ms, struct nvmu_host_cpl *cpl);
+				uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
 /* ---- admin ------------------------------------------------------------------------ */
 
@@ -382,7 +402,7 @@ NVMU_API int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
  */
 NVMU_API int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd,
 			     const struct nvmu_dma_buf *buf, uint32_t timeout_ms,
-			     struct nvmu_cqe *cpl);
+			     struct nvmu_cpl *cpl);
 
 /**
  * Get Log Page @p lid for @p nsid (0xffffffff: controller-wide) into @p out (@p len
@@ -398,6 +418,18 @@ NVMU_API int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t n
  * event loop tick); events wait in the controller until then. Returns events delivered.
  */
 NVMU_API unsigned nvmu_host_admin_poll(struct nvmu_host_ctrl *h);
+
+/** The controller's state (live, needs reset, resetting, failed, removed). Any thread. */
+NVMU_API enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h);
+
+/**
+ * Reset the controller now (see "Recovery" above): pause every queue pair - a pair used
+ * by another thread pauses at its next nvmu_host_process_completions(), which must come
+ * within 10 s - then nvmu_ctrl_reset(), re-enable events, and resume. Any thread.
+ * Returns 0; -EBUSY (a pair did not pause: nothing was done), or nvmu_ctrl_reset()'s
+ * error (-ENODEV removed; -ETIMEDOUT/-EIO/-EREMOTEIO: the controller failed).
+ */
+NVMU_API int nvmu_host_reset(struct nvmu_host_ctrl *h);
 
 /** Asynchronous events received since attach. */
 NVMU_API uint64_t nvmu_host_events_seen(const struct nvmu_host_ctrl *h);

@@ -112,6 +112,26 @@ static inline unsigned nvmu_status_crd(uint16_t status)
 }
 
 /**
+ * A command's outcome, as completion callbacks and synchronous calls receive it.
+ * .err is 0, or:
+ * - -EREMOTEIO: the device returned an error status (.status says which);
+ * - -ETIMEDOUT: no completion within the command's timeout; it was aborted, or ended by
+ *   the controller reset that followed;
+ * - -ECANCELED: ended by a controller reset or by the deletion of its queue pair;
+ * - -ENODEV: the device was removed (or failed for good) before it answered.
+ * Completions the driver makes itself carry a Path Related status: Command Aborted By
+ * Host (SCT 3h, SC 71h), or Host Pathing Error (70h) for a removed device.
+ */
+struct nvmu_cpl {
+	int err;
+	uint16_t status; /**< NVMe status field (no phase): SCT, SC, CRD, More, DNR */
+	uint32_t dw0, dw1;
+};
+
+/** Status field of a completion the driver made: Path Related, @p sc (70h or 71h). */
+#define NVMU_STATUS_HOST(sc) ((uint16_t)(NVME_SCT_PATH << NVME_SCT_SHIFT | (sc)))
+
+/**
  * Name of a status (e.g. "INVALID_FIELD"), from its SCT and SC; "SUCCESS" for 0 and
  * "UNKNOWN" for a code nvmu has no name for. Never NULL.
  */
@@ -151,6 +171,8 @@ struct nvmu_transport_ops {
 	uint32_t (*irq_count)(struct nvmu_transport *t);
 	/** Connect interrupt vector @p vector to eventfd @p fd (-1 disconnects). */
 	int (*irq_connect)(struct nvmu_transport *t, uint32_t vector, int fd);
+	/** True once the device is gone or the system asked for it back (may be NULL). */
+	bool (*gone)(struct nvmu_transport *t);
 };
 
 /** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */
@@ -413,6 +435,7 @@ struct nvmu_qpair;
 struct nvmu_ctrl_opts {
 	uint16_t admin_entries;    /**< admin queue size (default 32; 2..4096) */
 	uint32_t admin_timeout_ms; /**< default deadline of admin commands (default 60000) */
+	uint32_t io_timeout_ms;    /**< default deadline of I/O commands (default 30000) */
 	uint16_t io_queues;        /**< I/O queue pairs to ask for (default 64) */
 	size_t max_transfer;       /**< bytes per command (default 2 MiB; MDTS bounds it);
 				        sets how many PRP list pages each tracker owns */
@@ -491,10 +514,10 @@ NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *bu
  * -EIO (CSTS.CFS), -ENODEV (device gone); -E2BIG/-EINVAL from PRP building.
  */
 NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
-			    size_t len, uint32_t timeout_ms, struct nvmu_cqe *cpl);
+			    size_t len, uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
-/** Called when a command completes; @p cqe holds the full completion. */
-typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cqe *cqe);
+/** Called once when a command ends (completed by the device or by the driver). */
+typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cpl *cpl);
 
 /**
  * Post admin command @p cmd without waiting (e.g. Asynchronous Event Requests) and ring
@@ -557,6 +580,10 @@ struct nvmu_qpair_opts {
 	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256) */
 	bool interrupts;    /**< give the CQ an MSI-X vector connected to an eventfd */
 	bool sgl;           /**< describe data with SGLs by default (needs SGL support) */
+	uint32_t timeout_ms; /**< deadline of each command (default: the controller's I/O
+				  timeout); see nvmu_qpair_set_timeout() */
+	uint8_t reset_retries; /**< repost a command a reset interrupted, up to this many
+				    times (0: it ends with -ECANCELED) */
 };
 
 /** How a command's data is described (per command; DEFAULT = the queue's choice). */
@@ -572,6 +599,9 @@ struct nvmu_qpair_stats {
 	uint64_t bad_cids;  /**< completions whose CID was out of range, idle or stale */
 	uint64_t bad_sqhd;  /**< completions with an SQ head outside the queue */
 	uint64_t late;      /**< completions of commands abandoned after a timeout */
+	uint64_t timeouts;  /**< commands whose deadline passed */
+	uint64_t ended;     /**< commands the driver ended (reset, removal, deletion) */
+	uint64_t reposted;  /**< commands reposted after a reset */
 };
 
 /**
@@ -669,6 +699,77 @@ NVMU_API int nvmu_qpair_vector(const struct nvmu_qpair *qp);
 
 /** Copy the pair's counters into *st. */
 NVMU_API void nvmu_qpair_stats(const struct nvmu_qpair *qp, struct nvmu_qpair_stats *st);
+
+/**
+ * Deadline of the commands submitted on @p qp from now on, in milliseconds (0: never
+ * time out), 100..3600000 otherwise; commands already submitted keep theirs. Set it
+ * around one submission for a per-command deadline. Deadlines are checked with 100 ms
+ * granularity from nvmu_qpair_poll(). Returns 0 or -EINVAL.
+ */
+NVMU_API int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms);
+
+/* ---- recovery -------------------------------------------------------------------- */
+
+/** What the controller is doing. */
+enum nvmu_ctrl_state {
+	NVMU_CTRL_LIVE = 0,    /**< running */
+	NVMU_CTRL_NEEDS_RESET, /**< a fatal status, a failed abort or a stuck command asked for
+				    a reset (nvmu_ctrl_reset_reason() says which); commands
+				    wait */
+	NVMU_CTRL_RESETTING,   /**< nvmu_ctrl_reset() is running */
+	NVMU_CTRL_FAILED,      /**< the last reset failed; nvmu_ctrl_reset() may be tried again */
+	NVMU_CTRL_REMOVED,     /**< the device is gone: every command ends with -ENODEV */
+};
+
+/** The controller's state (any thread). */
+NVMU_API enum nvmu_ctrl_state nvmu_ctrl_state(const struct nvmu_ctrl *ctrl);
+
+/** Name of a state ("live", "needs reset", "resetting", "failed", "removed"). */
+NVMU_API const char *nvmu_ctrl_state_name(enum nvmu_ctrl_state st);
+
+/** Why the controller last asked for a reset, failed or was marked removed ("" if never). */
+NVMU_API const char *nvmu_ctrl_reason(const struct nvmu_ctrl *ctrl);
+
+/**
+ * Look at the controller now: CSTS all-ones or a transport that reports its device gone
+ * marks it REMOVED; CSTS.CFS asks for a reset. The periodic check of nvmu_qpair_poll()
+ * and nvmu_admin_poll() does this every 100 ms. Returns the state.
+ */
+NVMU_API enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl);
+
+/**
+ * Mark the controller removed (e.g. the OS asked for the device back): every command in
+ * flight ends with -ENODEV from its pair's next poll, and new ones fail at once. Final.
+ */
+NVMU_API void nvmu_ctrl_set_removed(struct nvmu_ctrl *ctrl, const char *why);
+
+/**
+ * Reset the controller: disable it, re-enable it, and recreate the admin queue and every
+ * I/O queue pair behind the same handles (same queue IDs, memory and interrupt vectors),
+ * restoring Number of Queues and shadow doorbells. Commands in flight end - a timed-out
+ * one with -ETIMEDOUT, the others with -ECANCELED unless their pair allows a repost and
+ * they have one left - with callbacks run from each pair's next poll, on its own thread;
+ * admin ones (e.g. Asynchronous Event Requests) end inside this call. None completes
+ * twice. The caller must have the controller to itself: no other thread may use its
+ * queue pairs during the call (the host API arranges this).
+ * Returns 0 (state LIVE); -ENODEV (removed); -ETIMEDOUT, -EIO or -EREMOTEIO (state
+ * FAILED), with a message naming the step.
+ */
+NVMU_API int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl);
+
+/** Counters of recovery. */
+struct nvmu_ctrl_recovery_stats {
+	uint64_t timeouts;      /**< commands (admin and I/O) whose deadline passed */
+	uint64_t aborts_sent;   /**< Abort commands sent for them */
+	uint64_t aborts_done;   /**< Aborts the controller carried out */
+	uint64_t resets;        /**< resets completed */
+	uint64_t resets_failed; /**< resets that failed */
+	uint64_t last_reset_us; /**< duration of the last reset */
+};
+
+/** Copy the controller's recovery counters into *st. */
+NVMU_API void nvmu_ctrl_recovery_stats(const struct nvmu_ctrl *ctrl,
+				       struct nvmu_ctrl_recovery_stats *st);
 
 #ifdef __cplusplus
 }

@@ -79,6 +79,20 @@ NVMU_API uint64_t nvmu_deadline_ms(uint64_t ms);
 /** True once nvmu_now_ns() has reached @p deadline. */
 NVMU_API bool nvmu_deadline_passed(uint64_t deadline);
 
+/**
+ * A cheap, monotonic tick count for hot paths: the CPU's time-stamp counter on x86
+ * (rdtsc: one instruction, never a system call), nanoseconds of CLOCK_MONOTONIC
+ * elsewhere. Its rate is not fixed: calibrate it against nvmu_now_ns().
+ */
+static inline uint64_t nvmu_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	return nvmu_now_ns();
+#endif
+}
+
 /** Sleep for @p us microseconds (not for hot paths). */
 NVMU_API void nvmu_sleep_us(uint64_t us);
 

@@ -8,7 +8,7 @@
 #define LOG_MAX_BYTES (1u << 20)
 
 int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *buf,
-		    uint32_t timeout_ms, struct nvmu_cqe *cpl)
+		    uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	return nvmu_admin_cmd(h->ctrl, cmd, buf ? buf->iova : 0, buf ? buf->len : 0, timeout_ms, cpl);
 }

@@ -46,6 +46,7 @@ static void host_free(struct nvmu_host_ctrl *h)
 	close_transport(h);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->ev_lock);
+	pthread_mutex_destroy(&h->reset_lock);
 	free(h->ns);
 	free(h->name);
 	free(h);
@@ -63,6 +64,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_mutex_init(&h->ev_lock, NULL);
+	pthread_mutex_init(&h->reset_lock, NULL);
+	h->auto_reset = !opts || !opts->no_auto_reset;
+	h->no_aer = opts && opts->no_aer;
 	if (opts) {
 		h->event_cb = opts->event_cb;
 		h->event_arg = opts->event_arg;
@@ -80,7 +84,7 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 		return ret;
 	}
 	ns_read_limits(h);
-	if (!opts || !opts->no_aer)
+	if (!h->no_aer)
 		events_start(h);
 	*out = h;
 	return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "host_internal.h"
+#include "nvme/qpair_fast.h"
 
 #define DSM_MAX_RANGES 256u
 #define COPY_MAX_RANGES 128u /* format 0 descriptors in one 4 KiB page */
@@ -83,63 +84,35 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 	return req_enqueue(r);
 }
 
-/* Completion of a fast-path command: the status goes straight to the caller. */
-static void fast_done(void *arg, const struct nvmu_cqe *cqe)
-{
-	struct host_req *r = arg;
-	uint16_t status = nvmu_cqe_status(cqe);
-	nvmu_host_cb cb = r->cb;
-	void *cb_arg = r->arg;
-	struct nvmu_host_cpl cpl = { .err = status ? -EREMOTEIO : 0, .status = status,
-				     .dw0 = cqe->dw0, .dw1 = cqe->dw1 };
-
-	req_put(r); /* before the callback, which may submit again */
-	if (cb)
-		cb(cb_arg, &cpl);
-}
-
 /*
- * The common case in one step: one piece with its IOVA, one command, PRPs, a free request
- * and nothing waiting (so order is kept). Returns 0 when posted, 1 to take the general path.
+ * The common case in one step: one piece with its IOVA, one command, PRPs, nothing
+ * waiting (so order is kept) and no pause. The command goes to the core with the
+ * caller's own callback: no request object, nothing of the host API at completion.
+ * Returns 0 when posted, 1 to take the general path.
  */
-static int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns, uint8_t opcode,
-		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned flags,
-		       nvmu_host_cb cb, void *arg)
+static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
+			      uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
+			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
 {
-	uint32_t lbs = ns->info.lba_size;
 	size_t len = iov->len;
-	uint64_t nlb = len / lbs;
-	struct host_req *r = qp->free;
-	struct nvmu_sqe cmd;
+	uint64_t nlb = len >> ns->lba_shift;
 
-	if (!r || qp->wait_head || qp->closing || iov->iova == 0 || len == 0 || len % lbs ||
-	    nlb > HOST_MAX_NLB || lba >= ns->info.nsze || nlb > ns->info.nsze - lba ||
-	    (flags & NVMU_IO_SGL) || (!(flags & NVMU_IO_PRP) && nvmu_qpair_sgl(qp->core)))
+	if (iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->wait_head || *qp->stop ||
+	    (flags & ns->fast_flags_mask) || iov->iova == 0 ||
+	    len == 0 || (len & ns->lba_mask) || nlb > HOST_MAX_NLB || lba >= ns->info.nsze ||
+	    nlb > ns->info.nsze - lba || cb == nvmu_host_sync_cb || qp->sgl_default)
 		return 1;
-	cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid, .cdw10 = (uint32_t)lba,
-				 .cdw11 = (uint32_t)(lba >> 32),
-				 .cdw12 = (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) |
-					  (uint32_t)(nlb - 1) };
-	if (nvmu_qpair_try_submit_prp(qp->core, &cmd, iov->iova, len, fast_done, r) != 0)
+	if (qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
+			  (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)(nlb - 1),
+			  iov->iova, len, cb, arg) != 0)
 		return 1;
-	qp->free = r->next;
-	r->in_use = true;
-	r->cb = cb;
-	r->arg = arg;
-	r->waiter = NULL;
-	r->cpl = (struct nvmu_host_cpl){ 0 };
-	r->bounce.vaddr = NULL;
-	qp->pending++;
-	if (cb == nvmu_host_sync_cb) {
-		r->waiter = arg;
-		r->waiter->req = r;
-	}
 	if (!qp->defer)
 		nvmu_qpair_ring(qp->core);
 	return 0;
 }
 
 /* A read, write or compare: data in @iov decides the block count. */
+__attribute__((noinline)) /* keep the fast path's frame small */
 static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
 		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt,
 		       unsigned flags, bool to_device, nvmu_host_cb cb, void *arg)
@@ -152,8 +125,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 
 	if (ret < 0)
 		return ret;
-	if (iovcnt == 1 && iov && submit_fast(qp, ns, opcode, lba, iov, flags, cb, arg) == 0)
-		return 0;
+	if ((ret = host_state_error(qp->h)) < 0)
+		return ret;
 	lbs = ns->info.lba_size;
 	len = iov ? nvmu_iov_bytes(iov, iovcnt) : 0;
 	if (len == 0)
@@ -173,8 +146,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	    !split_fits(iov, iovcnt, len, max_bytes, qp->max_desc, lbs))
 		return nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more than the %zu SGL "
 				 "descriptors one command carries", iovcnt, qp->max_desc);
-	if (!(r = req_get(qp)))
-		return -ENOBUFS;
+	if ((ret = req_get(qp, &r)) < 0)
+		return ret;
 	if ((ret = buf_resolve(r, iov, iovcnt, flags, to_device)) < 0) {
 		req_put(r);
 		return ret;
@@ -190,18 +163,40 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	return enqueue(r, cb, arg);
 }
 
+/* The general paths of read and write, with their signature: the fast path leaves to
+ * them with a jump, so it needs no stack frame of its own. */
+__attribute__((noinline))
+static int read_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			nvmu_host_cb cb, void *arg)
+{
+	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
+}
+
+__attribute__((noinline))
+static int write_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+			 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+			 nvmu_host_cb cb, void *arg)
+{
+	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
+}
+
 int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		 void *arg)
 {
-	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
+	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
+		return 0;
+	return read_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
 
 int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		  void *arg)
 {
-	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
+	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
+		return 0;
+	return write_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
 
 int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
@@ -210,6 +205,8 @@ int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba
 {
 	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
 
+	if (ret == 0 && submit_fast(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
+		return 0;
 	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
 					   true, cb, arg);
 }
@@ -227,8 +224,8 @@ static int submit_blocks(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t
 		return ret;
 	if (limit && limit / ns->info.lba_size < max_blocks)
 		max_blocks = limit / ns->info.lba_size ? limit / ns->info.lba_size : 1;
-	if (!(r = req_get(qp)))
-		return -ENOBUFS;
+	if ((ret = req_get(qp, &r)) < 0)
+		return ret;
 	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid, .cdw12 = cdw12_flags };
 	r->kind = REQ_LBA;
 	r->lba_size = ns->info.lba_size;
@@ -265,8 +262,8 @@ int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb c
 
 	if (ret < 0)
 		return ret;
-	if (!(r = req_get(qp)))
-		return -ENOBUFS;
+	if ((ret = req_get(qp, &r)) < 0)
+		return ret;
 	r->cmd = (struct nvmu_sqe){ .opcode = nvme_cmd_flush, .nsid = ns->info.nsid };
 	r->kind = REQ_SINGLE;
 	r->left = 1;
@@ -290,10 +287,11 @@ static int submit_ranges(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, enum re
 			 struct nvmu_sqe cmd, const struct nvmu_lba_range *ranges,
 			 unsigned nranges, nvmu_host_cb cb, void *arg)
 {
-	struct host_req *r = req_get(qp);
+	struct host_req *r = NULL;
+	int ret = req_get(qp, &r);
 
-	if (!r)
-		return -ENOBUFS;
+	if (ret < 0)
+		return ret;
 	cmd.nsid = ns->info.nsid;
 	r->cmd = cmd;
 	r->kind = kind;
@@ -361,11 +359,11 @@ int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe *cmd,
 		     const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 		     nvmu_host_cb cb, void *arg)
 {
-	struct host_req *r = req_get(qp);
-	int ret;
+	struct host_req *r = NULL;
+	int ret = req_get(qp, &r);
 
-	if (!r)
-		return -ENOBUFS;
+	if (ret < 0)
+		return ret;
 	/* Opcode bits 1:0 give the direction: 01b host to controller, 10b the reverse. */
 	if (iov && iovcnt && (ret = buf_resolve(r, iov, iovcnt, flags, cmd->opcode & 1)) < 0) {
 		req_put(r);

@@ -11,13 +11,12 @@
 
 #define AEC_SMART_ALL 0xffu /* every SMART / health critical warning */
 
-static void aer_done(void *arg, const struct nvmu_cqe *cqe)
+static void aer_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct nvmu_host_ctrl *h = arg;
-	uint16_t status = nvmu_cqe_status(cqe);
 
 	pthread_mutex_lock(&h->ev_lock);
-	if (status == 0) {
+	if (cpl->err == 0) {
 		struct nvmu_host_event *ev;
 
 		if (h->ev_count == HOST_EVENT_RING) { /* drop the oldest */
@@ -25,18 +24,19 @@ static void aer_done(void *arg, const struct nvmu_cqe *cqe)
 			h->ev_count--;
 		}
 		ev = &h->events[(h->ev_head + h->ev_count++) % HOST_EVENT_RING];
-		ev->dw0 = cqe->dw0;
-		ev->type = (uint8_t)(cqe->dw0 & 0x7);
-		ev->info = (uint8_t)(cqe->dw0 >> 8);
-		ev->log_page = (uint8_t)(cqe->dw0 >> 16);
+		ev->dw0 = cpl->dw0;
+		ev->type = (uint8_t)(cpl->dw0 & 0x7);
+		ev->info = (uint8_t)(cpl->dw0 >> 8);
+		ev->log_page = (uint8_t)(cpl->dw0 >> 16);
 		h->events_seen++;
 		h->to_arm++;
 	} else {
 		char text[NVMU_STATUS_TEXT_MAX];
 
-		/* Aborted at shutdown, or the limit was exceeded: not re-armed. */
+		/* Ended by a reset or shutdown, or the limit was exceeded: not re-armed here
+		 * (a reset arms a new set). */
 		nvmu_log(NVMU_LOG_INFO, "%s: asynchronous event request ended with %s", h->name,
-			 nvmu_status_text(status, text, sizeof(text)));
+			 nvmu_status_text(cpl->status, text, sizeof(text)));
 	}
 	pthread_mutex_unlock(&h->ev_lock);
 }
@@ -76,6 +76,7 @@ unsigned nvmu_host_admin_poll(struct nvmu_host_ctrl *h)
 	unsigned n = 0, arm;
 
 	nvmu_admin_poll(h->ctrl);
+	recover_if_needed(h);
 	pthread_mutex_lock(&h->ev_lock);
 	while (h->ev_count) {
 		evs[n++] = h->events[h->ev_head];

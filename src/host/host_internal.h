@@ -15,6 +15,9 @@
 
 struct nvmu_ns {
 	struct nvmu_host_ctrl *h;
+	uint32_t lba_shift;   /* log2 of the LBA size */
+	uint64_t lba_mask;    /* LBA size - 1; all ones when the fast path cannot serve it */
+	unsigned fast_flags_mask; /* flags that send a command down the general path */
 	struct nvmu_ns_info info;
 	struct nvme_id_ns id;
 };
@@ -38,6 +41,11 @@ struct nvmu_host_ctrl {
 	unsigned ev_head, ev_count;
 	unsigned to_arm;
 	uint64_t events_seen;
+	bool no_aer, auto_reset;
+	/* recovery: a pause of every queue pair around a reset */
+	pthread_mutex_t reset_lock;
+	volatile uint32_t stop;  /* 0, or the number of the pause in progress */
+	uint32_t stop_seq;
 };
 
 enum req_kind {
@@ -69,7 +77,7 @@ struct host_req {
 	bool in_use;
 	const struct nvmu_lba_range *ranges;
 	unsigned nranges;
-	struct nvmu_host_cpl cpl; /* the first error, or the last success */
+	struct nvmu_cpl cpl; /* the first error, or the last success */
 	struct nvmu_dma_buf bounce;
 	const struct nvmu_dma_buf *user_iov; /* bounced reads copy back here */
 	unsigned user_iovcnt;
@@ -85,15 +93,21 @@ struct nvmu_host_qpair {
 	struct host_req *free;
 	struct host_req *wait_head, *wait_tail;
 	uint32_t waiting, pending;
+	uint32_t children;      /* core commands of requests in flight (the rest are fast) */
+	const volatile uint32_t *stop; /* the controller's pause word (h->stop) */
+	volatile uint32_t parked;      /* the pause this pair acknowledged */
+	pthread_t owner;        /* the thread that last processed its completions */
 	bool defer, draining, closing;
 	size_t max_desc; /* SGL descriptors per command (0: no SGLs) */
+	bool sgl_default; /* the core pair describes data with SGLs by default */
 	struct nvmu_host_qpair *next;
 };
 
 /* ---- requests and the wait queue (requests.c) ---- */
 
-/* A free request, zeroed but for its queue pair, or NULL with -ENOBUFS's message. */
-struct host_req *req_get(struct nvmu_host_qpair *qp);
+/* A free request, zeroed but for its queue pair: 0, or -ESHUTDOWN (pair being freed),
+ * -ENODEV/-EIO (controller removed or failed), -ENOBUFS (none free), with a message. */
+int req_get(struct nvmu_host_qpair *qp, struct host_req **out);
 
 /* Give back a request that was never queued. */
 void req_put(struct host_req *r);
@@ -106,6 +120,25 @@ void req_drain(struct nvmu_host_qpair *qp);
 
 /* Complete every request in use with @err (queue pair going away). */
 void req_cancel_all(struct nvmu_host_qpair *qp, int err);
+
+/* End the requests waiting for a slot with @err (the controller is gone or failed). */
+void req_fail_waiting(struct nvmu_host_qpair *qp, int err);
+
+/* True if @qp may post to the device now (no pause, controller live). */
+static inline bool host_can_post(const struct nvmu_host_qpair *qp)
+{
+	return *qp->stop == 0 && nvmu_ctrl_state(qp->h->ctrl) == NVMU_CTRL_LIVE;
+}
+
+/* ---- recovery (recovery.c) ---- */
+
+/* Reset when the controller asks for it and automatic resets are on; fail waiting
+ * requests of @qp (may be NULL) when the controller is removed or failed. */
+void recover_if_needed(struct nvmu_host_ctrl *h);
+
+/* What the submission path returns when the controller cannot take commands: 0 (wait
+ * for the reset), -ENODEV (removed) or -EIO (failed), with a message. */
+int host_state_error(const struct nvmu_host_ctrl *h);
 
 /* ---- data buffers (buffers.c) ---- */
 

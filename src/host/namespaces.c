@@ -23,6 +23,10 @@ static int add_ns(struct nvmu_host_ctrl *h, uint32_t nsid)
 		return 0; /* went inactive in between */
 	if (ret < 0)
 		return ret;
+	ns->lba_shift = (uint32_t)__builtin_ctz(ns->info.lba_size);
+	/* Metadata namespaces never take the fast path (the mask refuses every length). */
+	ns->lba_mask = ns->info.ms ? ~0ull : ns->info.lba_size - 1u;
+	ns->fast_flags_mask = NVMU_IO_SGL;
 	h->nns++;
 	return 0;
 }

@@ -27,7 +27,8 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 			   struct nvmu_host_qpair **out)
 {
 	struct nvmu_host_qpair_opts o = opts ? *opts : (struct nvmu_host_qpair_opts){ 0 };
-	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts, .sgl = o.sgl };
+	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts, .sgl = o.sgl,
+				      .timeout_ms = o.timeout_ms, .reset_retries = o.reset_retries };
 	struct nvmu_host_qpair *qp = calloc(1, sizeof(*qp));
 	uint32_t nreqs;
 	int ret;
@@ -36,6 +37,8 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 		return nvmu_fail(ENOMEM, "out of memory");
 	qp->h = h;
 	qp->defer = o.defer_doorbell;
+	qp->stop = &h->stop;
+	qp->owner = pthread_self();
 	pthread_mutex_lock(&h->lock); /* queue memory comes from the shared DMA pool */
 	ret = nvmu_qpair_create(h->ctrl, &co, &qp->core);
 	pthread_mutex_unlock(&h->lock);
@@ -50,6 +53,7 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 		return ret;
 	}
 	qp->max_desc = nvmu_qpair_max_sgl_descriptors(qp->core);
+	qp->sgl_default = nvmu_qpair_sgl(qp->core);
 	pthread_mutex_lock(&h->lock);
 	qp->next = h->qpairs;
 	h->qpairs = qp;
@@ -87,19 +91,48 @@ int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
 	return ret;
 }
 
+/* Not the common case: a pause for a reset, or a controller that is not live. */
+static unsigned attention(struct nvmu_host_qpair *qp)
+{
+	uint32_t stop = *qp->stop;
+	int err;
+
+	if (stop) { /* paused: touch nothing of the core until the reset is over */
+		__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
+		return 0;
+	}
+	recover_if_needed(qp->h);
+	err = host_state_error(qp->h);
+	if (err < 0)
+		req_fail_waiting(qp, err);
+	return 0;
+}
+
 unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 {
-	unsigned n = nvmu_qpair_poll(qp->core, max);
+	unsigned n;
 
+	if (*qp->stop)
+		return attention(qp);
+	qp->owner = pthread_self();
+	n = nvmu_qpair_poll(qp->core, max);
+	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
+		attention(qp);
 	if (qp->wait_head)
 		req_drain(qp);
 	nvmu_qpair_ring(qp->core);
 	return n;
 }
 
+int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms)
+{
+	return nvmu_qpair_set_timeout(qp->core, ms);
+}
+
 void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp)
 {
-	nvmu_qpair_ring(qp->core);
+	if (!*qp->stop)
+		nvmu_qpair_ring(qp->core);
 }
 
 int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp)
@@ -119,7 +152,8 @@ uint64_t nvmu_host_qpair_ack_irq(struct nvmu_host_qpair *qp)
 
 uint32_t nvmu_host_qpair_pending(const struct nvmu_host_qpair *qp)
 {
-	return qp->pending;
+	/* requests, plus fast-path commands (core commands that are no request's child) */
+	return qp->pending + (nvmu_qpair_outstanding(qp->core) - qp->children);
 }
 
 uint32_t nvmu_host_qpair_waiting(const struct nvmu_host_qpair *qp)

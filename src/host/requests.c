@@ -10,26 +10,26 @@
 
 #include "host_internal.h"
 
-struct host_req *req_get(struct nvmu_host_qpair *qp)
+int req_get(struct nvmu_host_qpair *qp, struct host_req **out)
 {
 	struct host_req *r = qp->free;
+	int ret;
 
-	if (qp->closing) {
-		nvmu_fail(ESHUTDOWN, "queue pair %u is being freed", nvmu_qpair_id(qp->core));
-		return NULL;
-	}
-	if (!r) {
-		nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u waiting for a "
-			  "queue slot): process completions, or create the pair with more requests",
-			  qp->nreqs, nvmu_qpair_id(qp->core), qp->waiting);
-		return NULL;
-	}
+	if (qp->closing)
+		return nvmu_fail(ESHUTDOWN, "queue pair %u is being freed", nvmu_qpair_id(qp->core));
+	if ((ret = host_state_error(qp->h)) < 0)
+		return ret;
+	if (!r)
+		return nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u waiting "
+				 "for a queue slot): process completions, or create the pair with "
+				 "more requests", qp->nreqs, nvmu_qpair_id(qp->core), qp->waiting);
 	qp->free = r->next;
 	memset(r, 0, offsetof(struct host_req, inline_iov));
 	r->qp = qp;
 	r->in_use = true;
 	qp->pending++;
-	return r;
+	*out = r;
+	return 0;
 }
 
 void req_put(struct host_req *r)
@@ -50,7 +50,7 @@ static void req_finish(struct host_req *r)
 {
 	nvmu_host_cb cb = r->cb;
 	void *arg = r->arg;
-	struct nvmu_host_cpl cpl = r->cpl;
+	struct nvmu_cpl cpl = r->cpl;
 
 	buf_release(r);
 	req_put(r);
@@ -58,20 +58,17 @@ static void req_finish(struct host_req *r)
 		cb(arg, &cpl);
 }
 
-static void child_done(void *arg, const struct nvmu_cqe *cqe)
+static void child_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct host_req *r = arg;
-	uint16_t status = nvmu_cqe_status(cqe);
 
 	r->inflight--;
-	if (status && r->cpl.err == 0) {
-		r->cpl.err = -EREMOTEIO;
-		r->cpl.status = status;
-		r->cpl.dw0 = cqe->dw0;
-		r->cpl.dw1 = cqe->dw1;
-	} else if (r->cpl.err == 0) {
-		r->cpl.dw0 = cqe->dw0;
-		r->cpl.dw1 = cqe->dw1;
+	r->qp->children--;
+	if (cpl->err && r->cpl.err == 0)
+		r->cpl = *cpl; /* the first error */
+	else if (r->cpl.err == 0) {
+		r->cpl.dw0 = cpl->dw0;
+		r->cpl.dw1 = cpl->dw1;
 	}
 	if (r->inflight == 0 && r->left == 0)
 		req_finish(r);
@@ -108,6 +105,7 @@ static int post_lba_child(struct nvmu_host_qpair *qp, struct host_req *r)
 	r->lba += blocks;
 	r->left -= blocks;
 	r->inflight++;
+	qp->children++;
 	return 0;
 }
 
@@ -148,6 +146,7 @@ static int post_single(struct nvmu_host_qpair *qp, struct host_req *r)
 	if (ret == 0) {
 		r->left = 0;
 		r->inflight++;
+		qp->children++;
 	}
 	return ret;
 }
@@ -161,8 +160,9 @@ void req_drain(struct nvmu_host_qpair *qp)
 {
 	struct host_req *r;
 
-	if (qp->draining)
-		return; /* a callback submitted from inside: the outer loop continues */
+	if (qp->draining || !host_can_post(qp))
+		return; /* a callback submitted from inside (the outer loop continues), or
+			   the controller is paused for a reset */
 	qp->draining = true;
 	while ((r = qp->wait_head) != NULL) {
 		if (r->cpl.err)
@@ -171,7 +171,7 @@ void req_drain(struct nvmu_host_qpair *qp)
 			int ret = post_next(qp, r);
 
 			if (ret == -EAGAIN)
-				goto out;
+				goto out; /* full, or a reset is pending: drained later */
 			if (ret < 0) {
 				nvmu_log(NVMU_LOG_WARN, "%s: request not submitted: %s",
 					 nvmu_host_name(qp->h), nvmu_last_error());
@@ -205,6 +205,23 @@ int req_enqueue(struct host_req *r)
 	if (!qp->defer)
 		nvmu_qpair_ring(qp->core);
 	return 0;
+}
+
+void req_fail_waiting(struct nvmu_host_qpair *qp, int err)
+{
+	struct host_req *r;
+
+	while ((r = qp->wait_head) != NULL) {
+		qp->wait_head = r->next;
+		if (!qp->wait_head)
+			qp->wait_tail = NULL;
+		qp->waiting--;
+		r->left = 0;
+		if (r->cpl.err == 0)
+			r->cpl.err = err;
+		if (r->inflight == 0)
+			req_finish(r);
+	}
 }
 
 void req_cancel_all(struct nvmu_host_qpair *qp, int err)

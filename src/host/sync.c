@@ -4,7 +4,7 @@
 
 #include "host_internal.h"
 
-void nvmu_host_sync_cb(void *arg, const struct nvmu_host_cpl *cpl)
+void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct nvmu_host_waiter *w = arg;
 
@@ -44,7 +44,7 @@ int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint3
 
 /* Wait for a command just submitted (@ret its submission result) and report its status. */
 static int finish_sync(struct nvmu_host_qpair *qp, int ret, struct nvmu_host_waiter *w,
-		       uint32_t timeout_ms, struct nvmu_host_cpl *cpl)
+		       uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	if (ret == 0)
 		ret = nvmu_host_wait(qp, w, timeout_ms);
@@ -59,7 +59,7 @@ typedef int (*data_cmd_fn)(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint6
 
 static int data_sync(data_cmd_fn submit, struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 		     uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-		     uint32_t timeout_ms, struct nvmu_host_cpl *cpl)
+		     uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	struct nvmu_host_waiter w = { 0 };
 
@@ -69,20 +69,20 @@ static int data_sync(data_cmd_fn submit, struct nvmu_host_qpair *qp, struct nvmu
 
 int nvmu_ns_read_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		      const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-		      uint32_t timeout_ms, struct nvmu_host_cpl *cpl)
+		      uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	return data_sync(nvmu_ns_read, qp, ns, lba, iov, iovcnt, flags, timeout_ms, cpl);
 }
 
 int nvmu_ns_write_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		       const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-		       uint32_t timeout_ms, struct nvmu_host_cpl *cpl)
+		       uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	return data_sync(nvmu_ns_write, qp, ns, lba, iov, iovcnt, flags, timeout_ms, cpl);
 }
 
 int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint32_t timeout_ms,
-		       struct nvmu_host_cpl *cpl)
+		       struct nvmu_cpl *cpl)
 {
 	struct nvmu_host_waiter w = { 0 };
 

@@ -11,15 +11,33 @@
 
 struct sync_wait {
 	bool done;
-	struct nvmu_cqe cqe;
+	struct nvmu_cpl cpl;
 };
 
-static void sync_done(void *arg, const struct nvmu_cqe *cqe)
+static void sync_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct sync_wait *w = arg;
 
-	w->cqe = *cqe;
+	w->cpl = *cpl;
 	w->done = true;
+}
+
+/* Give up on @trk: it stays reserved until the device answers; a command that should
+ * have been answered (not an Asynchronous Event Request) makes the controller ask for a
+ * reset. */
+static int give_up(struct nvmu_ctrl *ctrl, struct nvmu_tracker *trk, const struct nvmu_sqe *cmd,
+		   uint32_t timeout_ms)
+{
+	uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
+
+	qpair_abandon(ctrl->admin, trk);
+	ctrl->rec.timeouts++;
+	if (cmd->opcode != nvme_admin_async_event)
+		ctrl_request_reset(ctrl, "admin command opcode %#04x got no completion within %u ms",
+				   cmd->opcode, timeout_ms);
+	return nvmu_fail(ETIMEDOUT, "%s: admin command opcode %#04x (CID %#x) got no completion "
+			 "within %u ms; CSTS=%#x", ctrl->t->name, cmd->opcode, cmd->cid, timeout_ms,
+			 csts);
 }
 
 /* Poll the admin queue until @w is done, the deadline passes or the controller fails. */
@@ -42,54 +60,73 @@ static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_t
 			ret = ctrl_check_csts(ctrl, csts, true, "waiting for an admin command");
 			if (ret < 0) {
 				qpair_abandon(ctrl->admin, trk);
+				nvmu_ctrl_check(ctrl);
 				return ret;
 			}
 			next_check = nvmu_deadline_ms(CSTS_CHECK_INTERVAL_MS);
 		}
-		if (nvmu_deadline_passed(deadline) && !nvmu_qpair_poll(ctrl->admin, 0) && !w->done) {
-			qpair_abandon(ctrl->admin, trk);
-			return nvmu_fail(ETIMEDOUT, "%s: admin command opcode %#04x (CID %#x) got no "
-					 "completion within %u ms; CSTS=%#x", ctrl->t->name,
-					 cmd->opcode, cmd->cid, timeout_ms,
-					 ctrl_read32(ctrl, NVME_REG_CSTS));
-		}
+		if (nvmu_deadline_passed(deadline) && !nvmu_qpair_poll(ctrl->admin, 0) && !w->done)
+			return give_up(ctrl, trk, cmd, timeout_ms);
 	}
 	return 0;
 }
 
-/* nvmu_admin_cmd() with the admin lock already held. */
-static int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
-			    size_t len, uint32_t timeout_ms, struct nvmu_cqe *cpl)
+/* Why an admin command cannot be sent now (0 if it can): removed, failed, needs reset. */
+static int admin_refused(struct nvmu_ctrl *ctrl)
+{
+	switch ((enum nvmu_ctrl_state)ctrl->state) {
+	case NVMU_CTRL_REMOVED:
+		return nvmu_fail(ENODEV, "%s: the device was removed (%s)", ctrl->t->name,
+				 ctrl->reason);
+	case NVMU_CTRL_NEEDS_RESET:
+	case NVMU_CTRL_FAILED:
+		return nvmu_fail(EIO, "%s: the controller %s (%s)", ctrl->t->name,
+				 ctrl->state == NVMU_CTRL_FAILED ? "failed" : "needs a reset",
+				 ctrl->reason);
+	default:
+		return 0; /* live, or resetting (only the reset itself holds the admin lock) */
+	}
+}
+
+int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
+		     uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	struct sync_wait w = { 0 };
 	struct nvmu_tracker *trk = NULL;
 	char text[NVMU_STATUS_TEXT_MAX];
-	uint16_t status;
 	int ret;
 
 	if (timeout_ms == 0)
 		timeout_ms = ctrl->admin_timeout_ms;
-	ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
-			      "submitting an admin command");
+	ret = admin_refused(ctrl);
+	if (ret == 0)
+		ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
+				      "submitting an admin command");
 	if (ret == 0)
 		ret = qpair_post(ctrl->admin, cmd, iova, len, sync_done, &w, &trk);
 	if (ret == 0) {
+		trk->flags |= TRK_NO_TIMEOUT; /* the wait below has the deadline */
 		nvmu_qpair_ring(ctrl->admin);
 		ret = wait_admin(ctrl, &w, trk, cmd, timeout_ms);
 	}
 	if (ret < 0)
 		return ret;
 	if (cpl)
-		*cpl = w.cqe;
-	status = nvmu_cqe_status(&w.cqe);
-	if (status)
+		*cpl = w.cpl;
+	if (w.cpl.err == -EREMOTEIO)
 		return nvmu_fail(EREMOTEIO, "%s: admin command opcode %#04x failed: %s",
-				 ctrl->t->name, cmd->opcode, nvmu_status_text(status, text, sizeof(text)));
+				 ctrl->t->name, cmd->opcode,
+				 nvmu_status_text(w.cpl.status, text, sizeof(text)));
+	if (w.cpl.err < 0)
+		return nvmu_fail(-w.cpl.err, "%s: admin command opcode %#04x %s (%s)", ctrl->t->name,
+				 cmd->opcode, w.cpl.err == -ENODEV ? "ended: device removed"
+							     : "ended by a controller reset",
+				 ctrl->reason);
 	return 0;
 }
 
 int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
-		   uint32_t timeout_ms, struct nvmu_cqe *cpl)
+		   uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	int ret;
 
@@ -102,12 +139,18 @@ int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, 
 int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		      nvmu_cmd_cb cb, void *arg)
 {
+	struct nvmu_tracker *trk = NULL;
 	int ret;
 
 	pthread_mutex_lock(&ctrl->admin_lock);
-	ret = qpair_post(ctrl->admin, cmd, iova, len, cb, arg, NULL);
+	ret = admin_refused(ctrl);
 	if (ret == 0)
+		ret = qpair_post(ctrl->admin, cmd, iova, len, cb, arg, &trk);
+	if (ret == 0) {
+		if (cmd->opcode == nvme_admin_async_event)
+			trk->flags |= TRK_NO_TIMEOUT; /* answered only when an event happens */
 		nvmu_qpair_ring(ctrl->admin);
+	}
 	pthread_mutex_unlock(&ctrl->admin_lock);
 	return ret;
 }
@@ -151,7 +194,7 @@ int nvmu_admin_set_num_queues(struct nvmu_ctrl *ctrl, uint16_t nsq, uint16_t ncq
 		.cdw10 = NVME_FEAT_FID_NUM_QUEUES,
 		.cdw11 = NVME_SET(nsq - 1u, FEAT_NRQS_NSQR) | NVME_SET(ncq - 1u, FEAT_NRQS_NCQR),
 	};
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	uint32_t sq, cq;
 	int ret;
 

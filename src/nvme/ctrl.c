@@ -15,6 +15,7 @@ static struct nvmu_ctrl_opts apply_opts(struct nvmu_ctrl *ctrl, const struct nvm
 	*io_queues = o.io_queues ? o.io_queues : NVMU_IO_QUEUES_DEFAULT;
 	ctrl->admin_timeout_ms = o.admin_timeout_ms ? o.admin_timeout_ms
 						    : NVMU_ADMIN_TIMEOUT_MS_DEFAULT;
+	ctrl->io_timeout_ms = o.io_timeout_ms ? o.io_timeout_ms : NVMU_IO_TIMEOUT_MS_DEFAULT;
 	ctrl->max_transfer = o.max_transfer ? o.max_transfer : NVMU_MAX_TRANSFER_DEFAULT;
 	return o;
 }
@@ -90,6 +91,28 @@ static int disable_after(struct nvmu_ctrl *ctrl, int err)
 	return ret;
 }
 
+static int check_timeouts(const struct nvmu_ctrl *ctrl)
+{
+	uint32_t t[2] = { ctrl->admin_timeout_ms, ctrl->io_timeout_ms };
+
+	for (int i = 0; i < 2; i++)
+		if (t[i] < NVMU_TIMEOUT_MIN_MS || t[i] > NVMU_TIMEOUT_MAX_MS)
+			return nvmu_fail(EINVAL, "%s timeout of %u ms is outside %u..%u ms",
+					 i ? "the I/O" : "the admin", t[i], NVMU_TIMEOUT_MIN_MS,
+					 NVMU_TIMEOUT_MAX_MS);
+	return 0;
+}
+
+/* The rate of nvmu_ticks() over the bring-up, so periodic checks start about right. */
+static void learn_tick_rate(struct nvmu_ctrl *ctrl, uint64_t ticks0)
+{
+	uint64_t ns = nvmu_now_ns() - ctrl->t0_ns, ticks = nvmu_ticks() - ticks0;
+
+	if (ns > 0 && ticks > 0)
+		ctrl->ticks_per_ns = (double)ticks / (double)ns;
+	ctrl->admin->next_check = nvmu_ticks() + check_interval_ticks(ctrl);
+}
+
 static void release(struct nvmu_ctrl *ctrl)
 {
 	qpair_free(ctrl->admin);
@@ -97,6 +120,7 @@ static void release(struct nvmu_ctrl *ctrl)
 	dbbuf_release(ctrl);
 	free(ctrl->qid_used);
 	pthread_mutex_destroy(&ctrl->admin_lock);
+	pthread_mutex_destroy(&ctrl->state_lock);
 	free(ctrl);
 }
 
@@ -108,12 +132,19 @@ int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
 	uint16_t admin_entries, io_queues;
 	int ret;
 
+	uint64_t ticks0 = nvmu_ticks();
+
 	if (!ctrl)
 		return nvmu_fail(ENOMEM, "out of memory");
 	ctrl->t = t;
+	ctrl->t0_ns = nvmu_now_ns();
+	ctrl->ticks_per_ns = 1.0; /* learnt below and by every periodic check */
 	pthread_mutex_init(&ctrl->admin_lock, NULL);
+	pthread_mutex_init(&ctrl->state_lock, NULL);
 	o = apply_opts(ctrl, opts, &admin_entries, &io_queues);
-	ret = bring_up(ctrl, admin_entries);
+	ret = check_timeouts(ctrl);
+	if (ret == 0)
+		ret = bring_up(ctrl, admin_entries);
 	if (ret == 0)
 		ret = discover(ctrl, io_queues);
 	if (ret == 0)
@@ -125,6 +156,7 @@ int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
 		release(ctrl);
 		return ret;
 	}
+	learn_tick_rate(ctrl, ticks0);
 	*out = ctrl;
 	return 0;
 }
@@ -144,14 +176,26 @@ int nvmu_ctrl_close(struct nvmu_ctrl *ctrl)
 	if (!ctrl)
 		return 0;
 	io_queues_delete_all(ctrl);
-	ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true, "shutting it down");
-	if (ret == 0)
-		ret = ctrl_shutdown(ctrl, shutdown_timeout_ms(ctrl));
-	/* A controller that shut down stays so (CSTS.SHST complete, as the Linux driver
-	 * leaves it) until the next bring-up disables it. One that did not is disabled, so
-	 * it stops using the queue memory freed below. */
-	if (ret < 0 && ret != -ENODEV)
-		disable_after(ctrl, ret);
+	if (ctrl->state == NVMU_CTRL_REMOVED) {
+		ret = nvmu_fail(ENODEV, "%s: not shut down: the device was removed", ctrl->t->name);
+	} else {
+		ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
+				      "shutting it down");
+		if (ret == 0)
+			ret = ctrl_shutdown(ctrl, shutdown_timeout_ms(ctrl));
+		/* A controller that shut down stays so (CSTS.SHST complete, as the Linux driver
+		 * leaves it) until the next bring-up disables it. One that did not is disabled,
+		 * so it stops using the queue memory freed below. */
+		if (ret < 0 && ret != -ENODEV)
+			disable_after(ctrl, ret);
+	}
+	/* Commands still on the admin queue (event requests) end before their memory goes. */
+	pthread_mutex_lock(&ctrl->admin_lock);
+	qpair_end_all(ctrl->admin, ctrl->state == NVMU_CTRL_REMOVED
+					   ? NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR)
+					   : NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
+	qpair_complete_ended(ctrl->admin);
+	pthread_mutex_unlock(&ctrl->admin_lock);
 	release(ctrl);
 	return ret;
 }

@@ -7,6 +7,7 @@
  * The admin queue keeps its MMIO doorbells.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "nvme_internal.h"
 
@@ -42,6 +43,27 @@ void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted)
 			 t->name, nvmu_last_error());
 		dbbuf_release(ctrl);
 	}
+}
+
+void dbbuf_restore(struct nvmu_ctrl *ctrl)
+{
+	struct nvmu_sqe cmd = { .opcode = nvme_admin_dbbuf };
+
+	if (!ctrl->dbbuf_shadow.vaddr)
+		return;
+	memset(ctrl->dbbuf_shadow.vaddr, 0, dbbuf_bytes(ctrl));
+	memset(ctrl->dbbuf_eventidx.vaddr, 0, dbbuf_bytes(ctrl));
+	cmd.prp1 = ctrl->dbbuf_shadow.iova;
+	cmd.prp2 = ctrl->dbbuf_eventidx.iova;
+	if (admin_cmd_locked(ctrl, &cmd, 0, 0, 0, NULL) == 0)
+		return;
+	nvmu_log(NVMU_LOG_WARN, "%s: shadow doorbells not restored after the reset (%s); "
+		 "doorbells go back to MMIO", ctrl->t->name, nvmu_last_error());
+	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next) {
+		qp->sq.shadow = qp->sq.eventidx = NULL;
+		qp->cq.shadow = qp->cq.eventidx = NULL;
+	}
+	dbbuf_release(ctrl);
 }
 
 static volatile uint32_t *slot(const struct nvmu_dma_buf *b, const struct nvmu_ctrl *ctrl,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* I/O queue pairs: queue IDs, Create/Delete I/O CQ and SQ, MSI-X vectors and eventfds. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -72,6 +73,14 @@ static void disconnect_irq(struct nvmu_qpair *qp)
 	qp->efd = -1;
 }
 
+/* A queue command: during a reset the resetting thread already holds the admin lock. */
+static int queue_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd)
+{
+	if (ctrl->state == NVMU_CTRL_RESETTING)
+		return admin_cmd_locked(ctrl, cmd, 0, 0, 0, NULL);
+	return nvmu_admin_cmd(ctrl, cmd, 0, 0, 0, NULL);
+}
+
 static int create_cq(struct nvmu_qpair *qp)
 {
 	struct nvmu_sqe cmd = {
@@ -83,7 +92,7 @@ static int create_cq(struct nvmu_qpair *qp)
 
 	if (qp->vector >= 0)
 		cmd.cdw11 |= NVMU_CQ_IRQ_ENABLED | (uint32_t)qp->vector << 16;
-	return nvmu_admin_cmd(qp->ctrl, &cmd, 0, 0, 0, NULL);
+	return queue_cmd(qp->ctrl, &cmd);
 }
 
 static int create_sq(struct nvmu_qpair *qp)
@@ -95,25 +104,59 @@ static int create_sq(struct nvmu_qpair *qp)
 		.cdw11 = (uint32_t)qp->qid << 16 | NVMU_QUEUE_PHYS_CONTIG,
 	};
 
-	return nvmu_admin_cmd(qp->ctrl, &cmd, 0, 0, 0, NULL);
+	return queue_cmd(qp->ctrl, &cmd);
+}
+
+static int delete_queue(struct nvmu_ctrl *ctrl, uint8_t opcode, uint16_t qid);
+
+int io_queue_create_on_device(struct nvmu_qpair *qp)
+{
+	int ret = create_cq(qp);
+
+	if (ret < 0)
+		return nvmu_fail_context(-ret, "create I/O CQ %u (%u entries)", qp->qid, qp->cq.size);
+	ret = create_sq(qp);
+	if (ret < 0) {
+		nvmu_fail_context(-ret, "create I/O SQ %u (%u entries)", qp->qid, qp->sq.size);
+		delete_queue(qp->ctrl, nvme_admin_delete_cq, qp->qid);
+	}
+	return ret;
 }
 
 static int delete_queue(struct nvmu_ctrl *ctrl, uint8_t opcode, uint16_t qid)
 {
 	struct nvmu_sqe cmd = { .opcode = opcode, .cdw10 = qid };
 
-	return nvmu_admin_cmd(ctrl, &cmd, 0, 0, 0, NULL);
+	return queue_cmd(ctrl, &cmd);
 }
 
 static void unlink_qpair(struct nvmu_qpair *qp)
 {
 	struct nvmu_qpair **p = &qp->ctrl->qpairs;
 
+	pthread_mutex_lock(&qp->ctrl->state_lock);
 	while (*p && *p != qp)
 		p = &(*p)->next;
 	if (*p)
 		*p = qp->next;
 	qp->ctrl->qid_used[qp->qid] = false;
+	pthread_mutex_unlock(&qp->ctrl->state_lock);
+}
+
+/* Deadline and reposts of @qp from @opts; a pair that may repost keeps each command. */
+static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_opts *opts)
+{
+	int ret = 0;
+
+	if (opts && opts->timeout_ms)
+		ret = nvmu_qpair_set_timeout(qp, opts->timeout_ms);
+	if (ret == 0 && opts && opts->reset_retries) {
+		qp->reset_retries = opts->reset_retries;
+		qp->saved = calloc(qp->trk.n, sizeof(*qp->saved));
+		if (!qp->saved)
+			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u", qp->qid);
+	}
+	return ret;
 }
 
 int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
@@ -140,14 +183,12 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		qp->sgl_ok = nvmu_ctrl_sgl_supported(ctrl);
 		qp->sgl = opts && opts->sgl;
 	}
+	if (ret == 0)
+		ret = apply_recovery_opts(qp, opts);
 	if (ret == 0 && opts && opts->interrupts)
 		ret = connect_irq(qp);
-	if (ret == 0 && (ret = create_cq(qp)) < 0)
-		nvmu_fail_context(-ret, "create I/O CQ %u (%u entries)", qid, entries);
-	if (ret == 0 && (ret = create_sq(qp)) < 0) {
-		nvmu_fail_context(-ret, "create I/O SQ %u (%u entries)", qid, entries);
-		delete_queue(ctrl, nvme_admin_delete_cq, qid);
-	}
+	if (ret == 0)
+		ret = io_queue_create_on_device(qp);
 	if (ret < 0) {
 		ctrl->qid_used[qid] = false;
 		if (qp)
@@ -155,8 +196,11 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		qpair_free(qp);
 		return ret;
 	}
+	pthread_mutex_lock(&ctrl->state_lock);
+	qp->halted = ctrl->state != NVMU_CTRL_LIVE;
 	qp->next = ctrl->qpairs;
 	ctrl->qpairs = qp;
+	pthread_mutex_unlock(&ctrl->state_lock);
 	*out = qp;
 	return 0;
 }
@@ -169,12 +213,20 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 	if (!qp)
 		return 0;
 	ctrl = qp->ctrl;
-	ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
-	if (ret < 0)
-		nvmu_fail_context(-ret, "delete I/O SQ %u", qp->qid);
-	ret_cq = delete_queue(ctrl, nvme_admin_delete_cq, qp->qid);
-	if (ret_cq < 0 && ret == 0)
-		ret = nvmu_fail_context(-ret_cq, "delete I/O CQ %u", qp->qid);
+	ret = ret_cq = 0;
+	if (ctrl->state != NVMU_CTRL_REMOVED) {
+		ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
+		if (ret < 0)
+			nvmu_fail_context(-ret, "delete I/O SQ %u", qp->qid);
+		ret_cq = delete_queue(ctrl, nvme_admin_delete_cq, qp->qid);
+		if (ret_cq < 0 && ret == 0)
+			ret = nvmu_fail_context(-ret_cq, "delete I/O CQ %u", qp->qid);
+	}
+	/* Whatever is still in flight ends now, once: the queue is gone. */
+	qpair_end_all(qp, ctrl->state == NVMU_CTRL_REMOVED
+				  ? NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR)
+				  : NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
+	qpair_complete_ended(qp);
 	disconnect_irq(qp);
 	unlink_qpair(qp);
 	qpair_free(qp);

@@ -18,12 +18,26 @@
 #define NVMU_IO_QUEUES_DEFAULT 64
 #define NVMU_IO_ENTRIES_DEFAULT 256
 #define NVMU_MAX_TRANSFER_DEFAULT (2u << 20)
+#define NVMU_IO_TIMEOUT_MS_DEFAULT 30000
+#define NVMU_TIMEOUT_MIN_MS 100
+#define NVMU_TIMEOUT_MAX_MS 3600000
+#define NVMU_CHECK_INTERVAL_MS 100
 
 struct nvmu_qpair {
-	struct nvmu_ctrl *ctrl;
+	/* hot: submission and completion */
 	struct nvmu_sq sq;
 	struct nvmu_cq cq;
 	struct tracker_table trk;
+	volatile bool halted; /* the controller is not live: nothing is posted */
+	uint8_t trk_flags;    /* flags of new trackers (TRK_NO_TIMEOUT when timeout_ms is 0) */
+	uint32_t now_ms;      /* coarse clock of deadlines (see check.c) */
+	uint32_t timeout_ms;  /* deadline of new commands */
+	uint32_t ended;       /* trackers with TRK_ENDED still to complete */
+	uint64_t next_check;  /* nvmu_ticks() of the next periodic check */
+	uint32_t page_size;   /* the controller's memory page size */
+	struct nvmu_sqe *saved; /* per tracker: its command, to repost after a reset (or NULL) */
+	/* cold */
+	struct nvmu_ctrl *ctrl;
 	struct nvmu_dma_buf sq_mem, cq_mem, prp_mem;
 	uint32_t prp_pages;  /* list pages per tracker */
 	size_t max_transfer; /* bytes one command may move */
@@ -33,6 +47,8 @@ struct nvmu_qpair {
 	int vector; /* MSI-X vector, -1 when polled */
 	int efd;    /* its eventfd, -1 when polled */
 	struct nvmu_qpair_stats stats;
+	uint8_t reset_retries;   /* reposts allowed after resets */
+	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */
 	struct nvmu_qpair *next; /* the controller's list of I/O pairs */
 };
 
@@ -44,6 +60,14 @@ struct nvmu_ctrl {
 	unsigned dstrd;
 	uint32_t ready_timeout_ms; /* from CAP.TO */
 	uint32_t admin_timeout_ms;
+	uint32_t io_timeout_ms;
+	uint64_t t0_ns;            /* nvmu_now_ns() at open: origin of the coarse clocks */
+	double ticks_per_ns;       /* nvmu_ticks() rate, learnt by the periodic checks */
+	volatile int state;        /* enum nvmu_ctrl_state */
+	char reason[256];          /* why it needs a reset, failed or was removed */
+	pthread_mutex_t state_lock; /* state changes and reason */
+	struct nvmu_ctrl_recovery_stats rec;
+	bool no_dbbuf;
 	size_t max_transfer;
 	uint16_t io_queues; /* granted */
 	bool *qid_used;     /* [0..io_queues] */
@@ -96,18 +120,44 @@ void qpair_free(struct nvmu_qpair *qp);
 int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 	       nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **trk);
 
+/* ---- admin commands (admin.c) ---- */
+
+/* nvmu_admin_cmd() with the admin lock already held. */
+int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
+		     uint32_t timeout_ms, struct nvmu_cpl *cpl);
+
 /* ---- shadow doorbells (dbbuf.c) ---- */
 
 /* Doorbell Buffer Config when OACS offers it and @wanted; a failure only logs (MMIO stays). */
+/* prp_fill_contiguous() for a range that needs a PRP list (more than two pages). */
+bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
+		   const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+
 /*
  * Fill PRP1/PRP2 for one contiguous range that needs at most one PRP list page (written
  * to @p list). Returns false, changing nothing, when it cannot (length 0, misaligned
  * address, a chained list or no list page): the general builder handles those cases.
  */
-bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
-			 const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
+				       const struct nvmu_prp_pages *list, uint64_t *prp1,
+				       uint64_t *prp2)
+{
+	uint64_t end = (iova & (page_size - 1)) + len; /* from the first page's start */
+
+	if (len == 0 || (iova & 3))
+		return false;
+	if (end > 2 * page_size)
+		return prp_fill_list(iova, len, page_size, list, prp1, prp2);
+	*prp1 = iova;
+	*prp2 = end <= page_size ? 0 : (iova & ~(page_size - 1)) + page_size;
+	return true;
+}
 
 void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted);
+
+/* Doorbell Buffer Config again after a reset (admin lock held); on failure the I/O
+ * queues go back to MMIO doorbells. */
+void dbbuf_restore(struct nvmu_ctrl *ctrl);
 
 /* Point I/O queue pair @qp at its shadow doorbell slots (zeroed) when shadows are on. */
 void dbbuf_attach(struct nvmu_qpair *qp);
@@ -118,9 +168,38 @@ void dbbuf_release(struct nvmu_ctrl *ctrl);
 /* Give up waiting on @trk: it stays reserved until its completion arrives (counted late). */
 void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk);
 
+/* ---- periodic checks: deadlines, Abort, fatal status (check.c) ---- */
+
+/* Ticks between periodic checks (100 ms at the learnt rate). */
+uint64_t check_interval_ticks(const struct nvmu_ctrl *ctrl);
+
+/* The periodic check of @qp: controller status, then deadlines of its commands (an Abort
+ * for each newly timed-out one; a reset asked when one cannot be aborted in time). */
+void qpair_check(struct nvmu_qpair *qp);
+
+/* Milliseconds since the controller opened (the coarse clock's source). */
+uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl);
+
+/* ---- recovery (recovery.c) ---- */
+
+/* Ask for a reset (state NEEDS_RESET unless removed or resetting), with the reason. */
+void ctrl_request_reset(struct nvmu_ctrl *ctrl, const char *fmt, ...) NVMU_PRINTF(2, 3);
+
+/* End every busy tracker of @qp with @status (-> TRK_ENDED): completed by the next poll. */
+void qpair_end_all(struct nvmu_qpair *qp, uint16_t status);
+
+/* Complete the trackers ended by the driver (from poll, on the pair's thread). */
+void qpair_complete_ended(struct nvmu_qpair *qp);
+
+/* The error a completion status means for @trk (0 for success). */
+int cpl_err(const struct nvmu_tracker *trk, uint16_t status);
+
 /* ---- I/O queue pairs (io_queue.c) ---- */
 
 /* Delete every I/O pair still open (on close). */
 void io_queues_delete_all(struct nvmu_ctrl *ctrl);
+
+/* Create I/O CQ and SQ of @qp on the controller (its memory and vector as they are). */
+int io_queue_create_on_device(struct nvmu_qpair *qp);
 
 #endif

@@ -145,28 +145,19 @@ int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t s
 	return 0;
 }
 
-bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
-			 const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2)
+bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
+		   const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2)
 {
 	uint64_t mask = page_size - 1, end = (iova & mask) + len; /* from the first page's start */
 	uint64_t page = (iova & ~mask) + page_size, last = iova + len;
 	size_t i = 0;
 
-	if (len == 0 || (iova & 3))
-		return false;
-	if (end > 2 * page_size &&
-	    ((end + mask) / page_size - 1 > page_size / 8 || !list || !list->vaddr || !list->npages))
+	if ((end + mask) / page_size - 1 > page_size / 8 || !list || !list->vaddr || !list->npages)
 		return false; /* a chained list (or no list page): the general builder */
 	*prp1 = iova;
-	if (end <= page_size) {
-		*prp2 = 0;
-	} else if (end <= 2 * page_size) {
-		*prp2 = page;
-	} else {
-		for (; page < last; page += page_size)
-			list->vaddr[i++] = page;
-		*prp2 = list->iova;
-	}
+	for (; page < last; page += page_size)
+		list->vaddr[i++] = page;
+	*prp2 = list->iova;
 	return true;
 }
 

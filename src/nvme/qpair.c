@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvme_internal.h"
+#include "qpair_fast.h"
 
 static int alloc_rings(struct nvmu_qpair *qp, uint32_t entries)
 {
@@ -55,6 +55,13 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->vector = -1;
 	qp->efd = -1;
 	qp->max_transfer = max_transfer;
+	qp->page_size = ctrl->page_size;
+	qp->timeout_ms = qid ? ctrl->io_timeout_ms : ctrl->admin_timeout_ms;
+	qp->trk_flags = qp->timeout_ms ? 0 : TRK_NO_TIMEOUT;
+	qp->next_check = nvmu_ticks() + check_interval_ticks(ctrl);
+	qp->now_ms = ctrl_now_ms(ctrl);
+	qp->last_check_ns = nvmu_now_ns();
+	qp->last_check_ticks = nvmu_ticks();
 	qp->prp_pages = nvmu_prp_list_pages(ctrl->page_size - 4, max_transfer, ctrl->page_size);
 	if (qp->prp_pages == 0)
 		qp->prp_pages = 1; /* a page for SGL segments and small payloads (range lists) */
@@ -91,6 +98,7 @@ void qpair_free(struct nvmu_qpair *qp)
 	t->ops->dma_free(t, &qp->cq_mem);
 	t->ops->dma_free(t, &qp->prp_mem);
 	tracker_table_fini(&qp->trk);
+	free(qp->saved);
 	free(qp);
 }
 
@@ -120,41 +128,56 @@ static int build_dptr(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nv
 			      (struct nvmu_sgl_desc *)&cmd->prp1);
 }
 
-static struct nvmu_tracker *take_tracker(struct nvmu_qpair *qp)
+/* Why nothing can be posted on a halted pair: -ENODEV, -EIO or -EAGAIN, with a message. */
+static int halted_error(const struct nvmu_qpair *qp)
 {
-	struct nvmu_tracker *trk = NULL;
+	enum nvmu_ctrl_state st = nvmu_ctrl_state(qp->ctrl);
 
-	if (nvmu_sq_space(&qp->sq) == 0 || !(trk = tracker_get(&qp->trk)))
-		nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
-			  qp->trk.in_use);
-	return trk;
+	if (st == NVMU_CTRL_REMOVED)
+		return nvmu_fail(ENODEV, "%s: the device was removed (%s)", qp->ctrl->t->name,
+				 nvmu_ctrl_reason(qp->ctrl));
+	if (st == NVMU_CTRL_FAILED)
+		return nvmu_fail(EIO, "%s: the controller failed (%s); reset it", qp->ctrl->t->name,
+				 nvmu_ctrl_reason(qp->ctrl));
+	return nvmu_fail(EAGAIN, "%s: the controller is %s (%s): submit again after the reset",
+			 qp->ctrl->t->name, nvmu_ctrl_state_name(st), nvmu_ctrl_reason(qp->ctrl));
 }
 
-static void post_with(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
-		      nvmu_cmd_cb cb, void *arg)
+/* A free tracker for a new command: 0, or -EAGAIN (queue full) or halted_error(). */
+static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
-	trk->cb = cb;
-	trk->arg = arg;
-	cmd->cid = tracker_cid(&qp->trk, trk);
-	nvmu_sq_post(&qp->sq, cmd);
-	qp->stats.submitted++;
+	if (qp->halted)
+		return halted_error(qp);
+	if (sq_full(&qp->sq) || !(*out = tracker_get(&qp->trk)))
+		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
+				 qp->trk.in_use);
+	return 0;
+}
+
+/* Post @cmd (data pointer built) through @trk. */
+static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
+		     nvmu_cmd_cb cb, void *arg)
+{
+	cmd->cid = tracker_cid(trk);
+	*qpair_fast_slot(qp, trk, cb, arg) = *cmd;
+	qpair_fast_post(qp, trk);
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
 		    unsigned iovcnt, size_t skip, size_t len, enum nvmu_dptr_kind kind,
 		    nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **out)
 {
-	struct nvmu_tracker *trk = take_tracker(qp);
-	int ret;
+	struct nvmu_tracker *trk = NULL;
+	int ret = take_tracker(qp, &trk);
 
-	if (!trk)
-		return -EAGAIN;
+	if (ret < 0)
+		return ret;
 	ret = build_dptr(qp, trk, cmd, iov, iovcnt, skip, len, kind);
 	if (ret < 0) {
 		tracker_put(&qp->trk, trk);
 		return ret;
 	}
-	post_with(qp, trk, cmd, cb, arg);
+	post_cmd(qp, trk, cmd, cb, arg);
 	if (out)
 		*out = trk;
 	return 0;
@@ -163,16 +186,14 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk;
+	struct nvmu_tracker *trk = qpair_fast_tracker(qp, iova, len, &cmd->prp1, &cmd->prp2);
 
-	if (len > qp->max_transfer || nvmu_sq_space(&qp->sq) == 0 || !(trk = tracker_get(&qp->trk)))
+	if (!trk)
 		return 1;
-	if (!prp_fill_contiguous(iova, len, qp->ctrl->page_size, &trk->prp, &cmd->prp1, &cmd->prp2)) {
-		tracker_put(&qp->trk, trk);
-		return 1;
-	}
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
-	post_with(qp, trk, cmd, cb, arg);
+	cmd->cid = tracker_cid(trk);
+	*qpair_fast_slot(qp, trk, cb, arg) = *cmd;
+	qpair_fast_post(qp, trk);
 	return 0;
 }
 
@@ -194,19 +215,20 @@ int nvmu_qpair_submit_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
 int nvmu_qpair_submit_payload(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const void *data,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk;
+	struct nvmu_tracker *trk = NULL;
+	int ret;
 
 	if (len > qp->ctrl->page_size)
 		return nvmu_fail(E2BIG, "a payload of %zu bytes exceeds one %u-byte page", len,
 				 qp->ctrl->page_size);
-	trk = take_tracker(qp);
-	if (!trk)
-		return -EAGAIN;
+	ret = take_tracker(qp, &trk);
+	if (ret < 0)
+		return ret;
 	memcpy(trk->prp.vaddr, data, len);
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
 	cmd->prp1 = trk->prp.iova;
 	cmd->prp2 = 0;
-	post_with(qp, trk, cmd, cb, arg);
+	post_cmd(qp, trk, cmd, cb, arg);
 	return 0;
 }
 
@@ -229,6 +251,7 @@ void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 {
 	(void)qp;
 	trk->state = TRACKER_ABANDONED;
+	tracker_refuse(trk);
 	trk->cb = NULL;
 	trk->arg = NULL;
 }
@@ -244,57 +267,86 @@ void nvmu_qpair_ring(struct nvmu_qpair *qp)
 	nvmu_sq_ring(&qp->sq);
 }
 
-/* Match one completion to its tracker and finish it; a bogus one is counted and logged. */
-static void complete_one(struct nvmu_qpair *qp, const struct nvmu_cqe *cqe)
+/* A completion tracker_find() refused: a late answer to an abandoned command is taken
+ * (it frees the tracker); anything else is counted and logged, never followed. */
+static void complete_odd(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uint16_t sqhd)
 {
 	struct nvmu_tracker *trk = NULL;
-	enum cid_check check = cqe->sqid == qp->qid ? tracker_lookup(&qp->trk, cqe->cid, &trk)
-						     : CID_OUT_OF_RANGE;
-	nvmu_cmd_cb cb;
-	void *arg;
+	enum cid_check check = sqid == qp->qid ? tracker_check(&qp->trk, cid, &trk)
+					       : CID_OUT_OF_RANGE;
 
-	if (check != CID_OK) {
-		qp->stats.bad_cids++;
-		nvmu_log(NVMU_LOG_WARN, "%s: queue %u: completion for SQ %u with CID %#x %s "
-			 "(%u trackers); ignored", qp->ctrl->t->name, qp->qid, cqe->sqid, cqe->cid,
-			 cid_check_name(check), qp->trk.n);
-		return;
-	}
-	/* Only a completion that names a live command may move the SQ head. */
-	if (!nvmu_sq_set_head(&qp->sq, cqe->sqhd)) {
-		qp->stats.bad_sqhd++;
-		nvmu_log(NVMU_LOG_WARN, "%s: queue %u: completion reports SQ head %u of %u entries; "
-			 "head not taken", qp->ctrl->t->name, qp->qid, cqe->sqhd, qp->sq.size);
-	}
-	qp->stats.completed++;
-	if (trk->state == TRACKER_ABANDONED) {
+	if (check == CID_ABANDONED) {
+		if (sqhd < qp->sq.size)
+			qp->sq.head = sqhd;
+		qp->stats.completed++;
 		qp->stats.late++;
 		nvmu_log(NVMU_LOG_WARN, "%s: queue %u: CID %#x completed after its waiter gave up",
-			 qp->ctrl->t->name, qp->qid, cqe->cid);
+			 qp->ctrl->t->name, qp->qid, cid);
 		tracker_put(&qp->trk, trk);
 		return;
 	}
-	cb = trk->cb;
-	arg = trk->arg;
-	tracker_put(&qp->trk, trk); /* before the callback, which may submit again */
-	if (cb)
-		cb(arg, cqe);
+	qp->stats.bad_cids++;
+	nvmu_log(NVMU_LOG_WARN, "%s: queue %u: completion for SQ %u with CID %#x %s (%u "
+		 "trackers); ignored", qp->ctrl->t->name, qp->qid, sqid, cid,
+		 cid_check_name(check == CID_OK ? CID_IDLE : check), qp->trk.n);
+}
+
+static void bad_sqhd(struct nvmu_qpair *qp, uint16_t sqhd)
+{
+	qp->stats.bad_sqhd++;
+	nvmu_log(NVMU_LOG_WARN, "%s: queue %u: completion reports SQ head %u of %u entries; "
+		 "head not taken", qp->ctrl->t->name, qp->qid, sqhd, qp->sq.size);
 }
 
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 {
-	const volatile struct nvmu_cqe *v;
+	struct nvmu_cq *cq = &qp->cq;
 	unsigned n = 0;
 
-	while ((max == 0 || n < max) && (v = nvmu_cq_peek(&qp->cq)) != NULL) {
-		struct nvmu_cqe cqe = { .dw0 = v->dw0, .dw1 = v->dw1, .sqhd = v->sqhd,
-					.sqid = v->sqid, .cid = v->cid, .status = v->status };
+	if (qp->ended)
+		qpair_complete_ended(qp);
+	while (max == 0 || n < max) {
+		const volatile struct nvmu_cqe *v = &cq->ring[cq->head];
+		uint16_t status = v->status, cid, sqid, sqhd;
+		struct nvmu_tracker *trk;
+		struct nvmu_cpl cpl;
 
-		nvmu_cq_advance(&qp->cq);
+		if ((status & 1) != cq->phase)
+			break;
+		nvmu_rmb(); /* read the body only after the phase tag */
+		cid = v->cid;
+		sqid = v->sqid;
+		sqhd = v->sqhd;
+		cpl.dw0 = v->dw0;
+		cpl.dw1 = v->dw1;
+		if (++cq->head == cq->size) {
+			cq->head = 0;
+			cq->phase ^= 1;
+		}
 		n++;
-		complete_one(qp, &cqe);
+		trk = tracker_find(&qp->trk, cid);
+		if (!trk || sqid != qp->qid) {
+			complete_odd(qp, cid, sqid, sqhd);
+			continue;
+		}
+		/* Only a completion that names a live command may move the SQ head. */
+		if (sqhd < qp->sq.size)
+			qp->sq.head = sqhd;
+		else
+			bad_sqhd(qp, sqhd);
+		cpl.status = (uint16_t)(status >> 1);
+		cpl.err = cpl.status ? cpl_err(trk, cpl.status) : 0;
+		qp->stats.completed++;
+		tracker_put(&qp->trk, trk); /* before the callback, which may submit again */
+		if (trk->cb)
+			trk->cb(trk->arg, &cpl);
 	}
-	nvmu_cq_ring(&qp->cq);
+	if (n) {
+		cq->consumed = true;
+		nvmu_cq_ring(cq);
+	}
+	if (nvmu_ticks() >= qp->next_check)
+		qpair_check(qp);
 	return n;
 }
 
@@ -311,6 +363,16 @@ uint32_t nvmu_qpair_entries(const struct nvmu_qpair *qp)
 uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp)
 {
 	return qp->trk.in_use;
+}
+
+int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms)
+{
+	if (ms != 0 && (ms < NVMU_TIMEOUT_MIN_MS || ms > NVMU_TIMEOUT_MAX_MS))
+		return nvmu_fail(EINVAL, "a command timeout is 0 (none) or %u..%u ms, not %u",
+				 NVMU_TIMEOUT_MIN_MS, NVMU_TIMEOUT_MAX_MS, ms);
+	qp->timeout_ms = ms;
+	qp->trk_flags = ms ? 0 : TRK_NO_TIMEOUT;
+	return 0;
 }
 
 int nvmu_qpair_eventfd(const struct nvmu_qpair *qp)

@@ -4,6 +4,11 @@
  * count in the spare high bits, so a completion whose CID is out of range, names an idle
  * tracker, or carries an old generation (a late or duplicate completion) is recognised
  * and never followed.
+ *
+ * The hot path is inline and branch-light: the table has 2^idx_bits slots (the ones past
+ * n are never handed out), and each tracker keeps the one CID it accepts a completion for
+ * in live_cid - bit 16 set while it accepts none - so matching a completion is a mask,
+ * a load and one comparison.
  */
 #ifndef NVMU_SRC_NVME_TRACKER_H
 #define NVMU_SRC_NVME_TRACKER_H
@@ -12,28 +17,46 @@
 
 #include "nvmu/nvme.h"
 
+#define TRACKER_NONE 0xffffu       /* end of the free list */
+#define TRACKER_IDLE 0x10000u      /* live_cid bit: no completion accepted */
+
 enum tracker_state {
 	TRACKER_FREE = 0,
 	TRACKER_BUSY,      /* submitted, its callback runs on completion */
-	TRACKER_ABANDONED, /* its waiter gave up (timeout): reserved until the device answers */
+	TRACKER_ABANDONED, /* its waiter gave up: reserved until the device answers */
+};
+
+/* Per-tracker recovery flags. */
+enum tracker_flag {
+	TRK_TIMED_OUT = 1u << 0,  /* its deadline passed (an Abort may have been sent) */
+	TRK_ABORT_SENT = 1u << 1, /* an Abort for it is outstanding */
+	TRK_NO_TIMEOUT = 1u << 2, /* never times out (Asynchronous Event Requests) */
+	TRK_ENDED = 1u << 3,      /* to be completed by the driver (status in end_status) */
+	TRK_REPOST = 1u << 4,     /* kept across a reset, to be posted again */
 };
 
 struct nvmu_tracker {
 	nvmu_cmd_cb cb;
 	void *arg;
-	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
-	uint16_t gen;
+	uint32_t live_cid;  /* the CID it accepts, | TRACKER_IDLE when it accepts none */
+	uint32_t deadline;  /* in the queue's coarse milliseconds */
 	uint16_t next_free;
+	uint16_t slot;      /* SQ slot it was posted to (to repost it after a reset) */
 	uint8_t state;
+	uint8_t flags;      /* enum tracker_flag */
+	uint8_t retries;    /* reposts after resets so far */
+	uint16_t end_status; /* status of a driver-made completion (TRK_ENDED) */
+	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
 };
 
 struct tracker_table {
-	struct nvmu_tracker *t;
-	uint16_t n;         /* trackers */
-	uint8_t idx_bits;   /* CID bits holding the index; the rest hold the generation */
-	uint16_t gen_mask;  /* generation values: 0..gen_mask */
-	uint16_t free_head; /* first free tracker, n when none */
-	uint32_t in_use;    /* busy + abandoned */
+	struct nvmu_tracker *t; /* 2^idx_bits slots */
+	uint16_t n;             /* trackers handed out: indexes 0..n-1 */
+	uint8_t idx_bits;       /* CID bits holding the index; the rest hold the generation */
+	uint16_t idx_mask;
+	uint32_t gen_step;      /* 1 << idx_bits: one generation */
+	uint16_t free_head;     /* first free tracker, TRACKER_NONE when none */
+	uint32_t in_use;        /* busy + abandoned */
 };
 
 /** What a completion's CID names. */
@@ -42,6 +65,7 @@ enum cid_check {
 	CID_OUT_OF_RANGE, /* index beyond the table */
 	CID_IDLE,         /* the tracker is not in use */
 	CID_STALE,        /* the tracker is in use under another generation */
+	CID_ABANDONED,    /* the tracker's waiter gave up: a late completion */
 };
 
 /* Allocate @n trackers (1..65535), all free. Returns 0 or -ENOMEM/-EINVAL. */
@@ -50,18 +74,69 @@ int tracker_table_init(struct tracker_table *tt, uint32_t n);
 /* Free the table's memory (not the PRP pages, which belong to the queue). */
 void tracker_table_fini(struct tracker_table *tt);
 
-/* Take a free tracker (state BUSY) or NULL when all are in use. */
-struct nvmu_tracker *tracker_get(struct tracker_table *tt);
+/* Index of @trk in its table. */
+static inline uint16_t tracker_index(const struct tracker_table *tt, const struct nvmu_tracker *trk)
+{
+	return (uint16_t)(trk->live_cid & tt->idx_mask);
+}
+
+/* Take a free tracker (state BUSY, accepting its CID) or NULL when all are in use. */
+static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
+{
+	struct nvmu_tracker *trk;
+
+	if (tt->free_head == TRACKER_NONE)
+		return NULL;
+	trk = &tt->t[tt->free_head];
+	tt->free_head = trk->next_free;
+	trk->live_cid &= 0xffffu;
+	trk->state = TRACKER_BUSY;
+	trk->flags = 0;
+	tt->in_use++;
+	return trk;
+}
 
 /* Release a tracker: its generation moves on, so its old CID becomes stale. */
-void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk);
+static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
+{
+	uint16_t idx = tracker_index(tt, trk);
+
+	trk->live_cid = ((trk->live_cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE;
+	trk->state = TRACKER_FREE;
+	trk->next_free = tt->free_head;
+	tt->free_head = idx;
+	tt->in_use--;
+}
 
 /* The CID that names @trk in its current generation. */
-uint16_t tracker_cid(const struct tracker_table *tt, const struct nvmu_tracker *trk);
+static inline uint16_t tracker_cid(const struct nvmu_tracker *trk)
+{
+	return (uint16_t)trk->live_cid;
+}
 
-/* Check @cid; on CID_OK sets *out to the tracker it names. */
-enum cid_check tracker_lookup(const struct tracker_table *tt, uint16_t cid,
-			      struct nvmu_tracker **out);
+/* The busy tracker @cid names, or NULL (then tracker_check() says why). */
+static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint16_t cid)
+{
+	struct nvmu_tracker *trk = &tt->t[cid & tt->idx_mask];
+
+	return trk->live_cid == cid ? trk : NULL;
+}
+
+/* Stop accepting completions for @trk until tracker_accept() (abandoned, or ended). */
+static inline void tracker_refuse(struct nvmu_tracker *trk)
+{
+	trk->live_cid |= TRACKER_IDLE;
+}
+
+/* Accept completions for @trk's current CID again. */
+static inline void tracker_accept(struct nvmu_tracker *trk)
+{
+	trk->live_cid &= 0xffffu;
+}
+
+/* Classify @cid, for a completion tracker_find() refused; *out gets an abandoned tracker. */
+enum cid_check tracker_check(const struct tracker_table *tt, uint16_t cid,
+			     struct nvmu_tracker **out);
 
 /* Name of a check result, for messages. */
 const char *cid_check_name(enum cid_check c);

@@ -37,7 +37,7 @@ struct slot {
 };
 
 /* Completion: count it and hand the slot back (the loop resubmits after the reap). */
-static void read_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void read_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct slot *s = arg;
 

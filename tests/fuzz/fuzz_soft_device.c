@@ -113,7 +113,7 @@ struct done {
 	unsigned calls;
 };
 
-static void on_done(void *arg, const struct nvmu_cqe *cqe)
+static void on_done(void *arg, const struct nvmu_cpl *cqe)
 {
 	struct done *d = arg;
 

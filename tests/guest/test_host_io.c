@@ -97,7 +97,7 @@ struct io_ctx {
 	uint16_t status;
 };
 
-static void io_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void io_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct io_ctx *c = arg;
 
@@ -428,7 +428,7 @@ struct order_item {
 	unsigned id;
 };
 
-static void order_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void order_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct order_item *it = arg;
 

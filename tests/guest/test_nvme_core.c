@@ -38,12 +38,12 @@ struct io_wait {
 	uint16_t last_status;
 };
 
-static void io_done(void *arg, const struct nvmu_cqe *cqe)
+static void io_done(void *arg, const struct nvmu_cpl *cqe)
 {
 	struct io_wait *w = arg;
 
 	w->done++;
-	w->last_status = nvmu_cqe_status(cqe);
+	w->last_status = cqe->status;
 	if (w->last_status) {
 		char text[NVMU_STATUS_TEXT_MAX];
 
@@ -182,13 +182,13 @@ TEST(namespaces)
 TEST(admin_error_keeps_full_status)
 {
 	struct nvmu_sqe cmd = { .opcode = nvme_admin_get_features, .cdw10 = 0 /* no FID 0 */ };
-	struct nvmu_cqe cpl = { 0 };
+	struct nvmu_cpl cpl = { 0 };
 	uint16_t status;
 
 	if (!ctrl)
 		return;
 	CHECK_EQ(nvmu_admin_cmd(ctrl, &cmd, 0, 0, 0, &cpl), -EREMOTEIO);
-	status = nvmu_cqe_status(&cpl);
+	status = cpl.status;
 	CHECK_EQ(nvmu_status_sct(status), NVME_SCT_GENERIC);
 	CHECK_EQ(nvmu_status_sc(status), NVME_SC_INVALID_FIELD);
 	CHECK(nvmu_status_dnr(status));

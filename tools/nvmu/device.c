@@ -98,7 +98,7 @@ int device_close(struct tool_dev *d)
 }
 
 int device_admin(struct tool_dev *d, struct nvmu_sqe *cmd, void *data, size_t len, bool to_device,
-		 uint32_t timeout_ms, struct nvmu_cqe *cpl)
+		 uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	struct nvmu_dma_buf buf = { 0 };
 	int ret;

@@ -60,7 +60,7 @@ int device_close(struct tool_dev *d);
  * completion. Returns 0 or a negative errno with a message (-EREMOTEIO: error status).
  */
 int device_admin(struct tool_dev *d, struct nvmu_sqe *cmd, void *data, size_t len, bool to_device,
-		 uint32_t timeout_ms, struct nvmu_cqe *cpl);
+		 uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
 /*
  * Check that @p nsid is an active namespace of a device opened by device_open(). Returns

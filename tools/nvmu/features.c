@@ -157,7 +157,7 @@ static int parse_args(int argc, char **argv, bool set, struct feature_args *a)
 	return cli_device_arg(argc, argv, &a->dev);
 }
 
-static void print_got(const struct feature_args *a, const struct nvmu_cqe *cpl, const uint8_t *data)
+static void print_got(const struct feature_args *a, const struct nvmu_cpl *cpl, const uint8_t *data)
 {
 	const char *name = feature_find(a->fid)->name;
 	struct json j;
@@ -199,7 +199,7 @@ static void print_got(const struct feature_args *a, const struct nvmu_cqe *cpl, 
 static int run_feature(int argc, char **argv, bool set)
 {
 	struct feature_args a;
-	struct nvmu_cqe cpl = { 0 };
+	struct nvmu_cpl cpl = { 0 };
 	struct tool_dev d;
 	uint8_t *data = NULL;
 	int ret;

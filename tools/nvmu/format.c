@@ -115,7 +115,7 @@ static bool confirm(const char *dev, const struct format_args *a, const char *de
 static int run_format(int argc, char **argv)
 {
 	struct format_args a;
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	struct tool_dev d;
 	char desc[64];
 	int ret;

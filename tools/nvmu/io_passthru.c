@@ -12,10 +12,10 @@
 
 struct io_done {
 	bool done;
-	struct nvmu_cqe cqe;
+	struct nvmu_cpl cqe;
 };
 
-static void io_done_cb(void *arg, const struct nvmu_cqe *cqe)
+static void io_done_cb(void *arg, const struct nvmu_cpl *cqe)
 {
 	struct io_done *d = arg;
 
@@ -30,7 +30,7 @@ static void io_done_cb(void *arg, const struct nvmu_cqe *cqe)
  * (error status), or another negative errno with a message.
  */
 static int io_cmd(struct tool_dev *d, struct nvmu_sqe *cmd, uint8_t *data, size_t len,
-		  bool to_device, uint32_t timeout_ms, struct nvmu_cqe *cqe)
+		  bool to_device, uint32_t timeout_ms, struct nvmu_cpl *cqe)
 {
 	struct nvmu_dma_buf buf = { 0 };
 	struct io_done done = { 0 };
@@ -60,17 +60,17 @@ static int io_cmd(struct tool_dev *d, struct nvmu_sqe *cmd, uint8_t *data, size_
 	if (len && !to_device)
 		memcpy(data, buf.vaddr, len);
 	nvmu_host_dma_free(d->host, &buf);
-	if (nvmu_cqe_status(cqe)) {
+	if (cqe->status) {
 		char text[NVMU_STATUS_TEXT_MAX];
 
 		return nvmu_fail(EREMOTEIO, "%s: command failed: %s", d->name,
-				 nvmu_status_text(nvmu_cqe_status(cqe), text, sizeof(text)));
+				 nvmu_status_text(cqe->status, text, sizeof(text)));
 	}
 	return 0;
 }
 
 static int send_io(struct tool_dev *d, const struct passthru_args *a, uint8_t *data,
-		   struct nvmu_cqe *cpl)
+		   struct nvmu_cpl *cpl)
 {
 	struct nvmu_sqe cmd = a->cmd;
 

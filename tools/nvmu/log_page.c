@@ -3,10 +3,10 @@
 #include "log_page.h"
 
 int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,
-		  struct nvmu_cqe *cpl)
+		  struct nvmu_cpl *cpl)
 {
 	size_t max = nvmu_ctrl_max_transfer(d->ctrl) & ~(size_t)3;
-	struct nvmu_cqe local;
+	struct nvmu_cpl local;
 	size_t done = 0;
 
 	if (!cpl)

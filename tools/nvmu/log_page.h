@@ -25,6 +25,6 @@ struct log_request {
  * with the NVMe status; *cpl has the failed completion when not NULL).
  */
 int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,
-		  struct nvmu_cqe *cpl);
+		  struct nvmu_cpl *cpl);
 
 #endif

@@ -6,7 +6,7 @@
 
 /* The admin queue: through a DMA copy of the data. */
 static int send_admin(struct tool_dev *d, const struct passthru_args *a, uint8_t *data,
-		      struct nvmu_cqe *cpl)
+		      struct nvmu_cpl *cpl)
 {
 	struct nvmu_sqe cmd = a->cmd;
 

@@ -134,16 +134,15 @@ static void show_command(const struct nvmu_sqe *c)
 }
 
 /* Every field of the completion; to stderr when stdout carries raw data. */
-static void show_completion(FILE *out, const char *kind, uint8_t opcode, const struct nvmu_cqe *c)
+static void show_completion(FILE *out, const char *kind, uint8_t opcode, const struct nvmu_cpl *c)
 {
-	uint16_t status = nvmu_cqe_status(c);
+	uint16_t status = c->status;
 	char text[NVMU_STATUS_TEXT_MAX];
 
 	fprintf(out, "%s command 0x%02x %s\n", kind, opcode, status ? "failed" : "succeeded");
 	fprintf(out, "status : %s\n", nvmu_status_text(status, text, sizeof(text)));
-	fprintf(out, "dw0    : 0x%08x\ndw1    : 0x%08x\nsqhd   : %u\nsqid   : %u\ncid    : 0x%04x\n"
-		     "status word : 0x%04x (status field 0x%04x, phase %u)\n",
-		c->dw0, c->dw1, c->sqhd, c->sqid, c->cid, c->status, status, c->status & 1u);
+	fprintf(out, "dw0    : 0x%08x\ndw1    : 0x%08x\nstatus field : 0x%04x\n", c->dw0, c->dw1,
+		status);
 }
 
 /*
@@ -183,7 +182,7 @@ static int output(const struct passthru_args *a, const uint8_t *data)
 int passthru_run(int argc, char **argv, const char *kind, passthru_send_fn send)
 {
 	struct passthru_args a;
-	struct nvmu_cqe cpl = { 0 };
+	struct nvmu_cpl cpl = { 0 };
 	struct tool_dev d;
 	uint8_t *data = NULL;
 	int ret, err;

@@ -30,7 +30,7 @@ struct tool_dev;
  * negative errno, each with a message.
  */
 typedef int (*passthru_send_fn)(struct tool_dev *d, const struct passthru_args *a, uint8_t *data,
-				struct nvmu_cqe *cpl);
+				struct nvmu_cpl *cpl);
 
 /*
  * A whole passthru verb: parse, show/dry-run, read the input, open the device, @p send,

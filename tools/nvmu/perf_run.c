@@ -22,7 +22,7 @@
 #define EMPTY_POLLS_PER_CLOCK 256 /* polls that found nothing between two clock reads */
 #define IRQ_WAIT_MS 100
 
-static void io_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void io_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct perf_io *io = arg;
 	struct perf_job *j = io->job;

@@ -70,7 +70,7 @@ struct io_ctx {
 	unsigned done, failed;
 };
 
-static void io_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void io_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct io_ctx *c = arg;
 
@@ -261,7 +261,7 @@ struct order_item {
 	unsigned id;
 };
 
-static void order_done(void *arg, const struct nvmu_host_cpl *cpl)
+static void order_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct order_item *it = arg;
 
@@ -419,7 +419,7 @@ TEST(split_request_completes_once_with_the_first_error)
 	struct nvmu_host_qpair *qp = NULL;
 	struct nvmu_dma_buf buf;
 	struct io_ctx c = { 0 };
-	struct nvmu_host_cpl cpl;
+	struct nvmu_cpl cpl;
 
 	if (!h)
 		return;

@@ -62,15 +62,15 @@ static inline uint64_t env_violations(struct env *e)
 
 struct io_wait {
 	unsigned done;
-	struct nvmu_cqe cqe;
+	struct nvmu_cpl cpl;
 };
 
-static inline void io_done(void *arg, const struct nvmu_cqe *cqe)
+static inline void io_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct io_wait *w = arg;
 
 	w->done++;
-	w->cqe = *cqe;
+	w->cpl = *cpl;
 }
 
 /* Step (in stepped mode) and poll @qp until *@done reaches @want or @timeout_ms passes.
@@ -90,7 +90,7 @@ static inline bool env_reap(struct env *e, struct nvmu_qpair *qp, const unsigned
 }
 
 /* Submit @cmd with data [iova, iova+len), ring, and wait for it. 0 when it completed
- * (status in w->cqe), -ETIMEDOUT, or the submit error. */
+ * (status in w->cpl), -ETIMEDOUT, or the submit error. */
 static inline int env_io(struct env *e, struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
 			 uint64_t iova, size_t len, struct io_wait *w)
 {
@@ -118,11 +118,6 @@ static inline struct nvmu_sqe rw_cmd(uint8_t opcode, uint32_t nsid, uint64_t slb
 	return c;
 }
 
-/* Status field of a completion (no phase). */
-static inline uint16_t cqe_status(const struct nvmu_cqe *cqe)
-{
-	return nvmu_cqe_status(cqe);
-}
 
 #define SC(sct, sc) ((uint16_t)((sct) << 8 | (sc)))
 #define SC_DNR(sct, sc) ((uint16_t)(SC(sct, sc) | NVME_SC_DNR))

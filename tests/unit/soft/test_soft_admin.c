@@ -6,9 +6,9 @@
 #include "soft_env.h"
 
 static uint16_t admin(struct env *e, struct nvmu_sqe cmd, uint64_t iova, size_t len,
-		      struct nvmu_cqe *cpl)
+		      struct nvmu_cpl *cpl)
 {
-	struct nvmu_cqe local;
+	struct nvmu_cpl local;
 	int ret;
 
 	memset(&local, 0, sizeof(local));
@@ -16,7 +16,7 @@ static uint16_t admin(struct env *e, struct nvmu_sqe cmd, uint64_t iova, size_t 
 	if (cpl)
 		*cpl = local;
 	CHECK(ret == 0 || ret == -EREMOTEIO);
-	return ret == 0 ? 0 : cqe_status(&local);
+	return ret == 0 ? 0 : local.status;
 }
 
 /* Forget the violations a test caused on purpose, checking their class and number. */
@@ -75,7 +75,7 @@ static struct nvmu_sqe features(uint8_t opcode, uint32_t cdw10, uint32_t cdw11)
 TEST(get_set_features)
 {
 	struct env e;
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	struct nvmu_qpair *qp = NULL;
 	const uint8_t get = nvme_admin_get_features, set = nvme_admin_set_features;
 
@@ -194,7 +194,7 @@ TEST(log_pages)
 	CHECK_EQ(nvmu_qpair_create(e.ctrl, NULL, &qp), 0);
 	CHECK_EQ(env_io(&e, qp, &rd, buf.iova, 4096, &w), 0);
 	CHECK_EQ(env_io(&e, qp, &bad, buf.iova, 512, &w), 0);
-	CHECK_EQ(cqe_status(&w.cqe), SC_DNR(NVME_SCT_GENERIC, NVME_SC_LBA_RANGE));
+	CHECK_EQ(w.cpl.status, SC_DNR(NVME_SCT_GENERIC, NVME_SC_LBA_RANGE));
 	CHECK_EQ(admin(&e, (struct nvmu_sqe){ .opcode = nvme_admin_get_log_page,
 					      .cdw10 = NVME_LOG_LID_ERROR | numd_4k }, buf.iova, 4096, NULL), 0);
 	err = buf.vaddr;
@@ -231,7 +231,7 @@ TEST(abort_held_command)
 	struct nvmu_dma_buf buf = { 0 };
 	struct nvmu_sqe rd = rw_cmd(nvme_cmd_read, 1, 0, 1);
 	struct nvmu_soft_fault never = { .match = NVMU_SOFT_MATCH_IO, .action = NVMU_SOFT_FAULT_NEVER };
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	struct io_wait w = { 0 };
 	struct nvmu_soft_stats st;
 
@@ -250,7 +250,7 @@ TEST(abort_held_command)
 					      .cdw10 = nvmu_qpair_id(qp) | (uint32_t)rd.cid << 16 }, 0, 0, &cpl), 0);
 	CHECK_EQ(cpl.dw0 & 1, 0); /* aborted */
 	CHECK(env_reap(&e, qp, &w.done, 1, 2000));
-	CHECK_EQ(cqe_status(&w.cqe), SC(NVME_SCT_GENERIC, NVME_SC_ABORT_REQ));
+	CHECK_EQ(w.cpl.status, SC(NVME_SCT_GENERIC, NVME_SC_ABORT_REQ));
 	CHECK_EQ(admin(&e, (struct nvmu_sqe){ .opcode = nvme_admin_abort_cmd,
 					      .cdw10 = nvmu_qpair_id(qp) | 0x77u << 16 }, 0, 0, &cpl), 0);
 	CHECK_EQ(cpl.dw0 & 1, 1); /* nothing to abort */
@@ -262,7 +262,7 @@ TEST(abort_held_command)
 TEST(async_event_requests)
 {
 	struct env e;
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	struct nvmu_sqe aer = { .opcode = nvme_admin_async_event };
 	struct nvmu_soft_stats st;
 

@@ -113,7 +113,7 @@ TEST(interrupt_eventfd_signalled)
 		CHECK(count >= 1);
 		CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
 		CHECK_EQ(w.done, 1);
-		CHECK_EQ(cqe_status(&w.cqe), 0);
+		CHECK_EQ(w.cpl.status, 0);
 	}
 	nvmu_ctrl_dma_free(e.ctrl, &buf);
 	CHECK_EQ(env_violations(&e), 0);

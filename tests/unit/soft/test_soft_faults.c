@@ -75,10 +75,10 @@ TEST(status_delivered_in_full)
 	for (int i = 0; i < 4; i++) {
 		submit_read(&r, (uint64_t)i, &w[i]);
 		CHECK(env_reap(&r.e, r.qp, &w[i].done, 1, 2000));
-		CHECK_EQ(cqe_status(&w[i].cqe),
+		CHECK_EQ(w[i].cpl.status,
 			 i == 2 ? SC_DNR(NVME_SCT_MEDIA, NVME_SC_READ_ERROR) | NVME_SC_MORE : 0);
 	}
-	CHECK(nvmu_status_more(cqe_status(&w[2].cqe)));
+	CHECK(nvmu_status_more(w[2].cpl.status));
 	CHECK_EQ(nvmu_soft_fault_hits(r.e.t, id), 1);
 out:
 	CHECK_EQ(rig_close(&r), 0);
@@ -96,11 +96,11 @@ TEST(lba_range_rule)
 					    .status = SC(NVME_SCT_GENERIC, NVME_SC_INTERNAL) });
 	submit_read(&r, 99, &w);
 	CHECK(env_reap(&r.e, r.qp, &w.done, 1, 2000));
-	CHECK_EQ(cqe_status(&w.cqe), 0);
+	CHECK_EQ(w.cpl.status, 0);
 	submit_read(&r, 150, &w);
 	CHECK(env_reap(&r.e, r.qp, &w.done, 1, 2000));
-	CHECK_EQ(cqe_status(&w.cqe), SC(NVME_SCT_GENERIC, NVME_SC_INTERNAL));
-	CHECK(!nvmu_status_dnr(cqe_status(&w.cqe)));
+	CHECK_EQ(w.cpl.status, SC(NVME_SCT_GENERIC, NVME_SC_INTERNAL));
+	CHECK(!nvmu_status_dnr(w.cpl.status));
 out:
 	CHECK_EQ(rig_close(&r), 0);
 }
@@ -208,7 +208,7 @@ TEST(late_completion_after_steps)
 	CHECK_EQ(nvmu_soft_step(r.e.t, 0), 1); /* third step after: posted */
 	CHECK_EQ(nvmu_qpair_poll(r.qp, 0), 1);
 	CHECK_EQ(w.done, 1);
-	CHECK_EQ(cqe_status(&w.cqe), 0);
+	CHECK_EQ(w.cpl.status, 0);
 out:
 	CHECK_EQ(rig_close(&r), 0);
 }
@@ -217,7 +217,7 @@ TEST(late_admin_completion_within_timeout)
 {
 	struct rig r;
 	struct nvmu_sqe get = { .opcode = nvme_admin_get_features, .cdw10 = NVME_FEAT_FID_VOLATILE_WC };
-	struct nvmu_cqe cpl;
+	struct nvmu_cpl cpl;
 	uint64_t t0;
 
 	if (!rig_open(&r, ""))

@@ -45,7 +45,7 @@ static int rig_cmd(struct rig *r, struct nvmu_sqe cmd, size_t off, size_t len)
 	int ret = env_io(&r->e, r->qp, &cmd, r->buf.iova + off, len, &w);
 
 	CHECK_EQ(ret, 0);
-	return ret < 0 ? -1 : cqe_status(&w.cqe);
+	return ret < 0 ? -1 : w.cpl.status;
 }
 
 /* Random writes and reads, each at a random buffer offset (PRP1 anywhere in a page, 4-byte

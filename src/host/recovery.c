@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Recovery in the host API: a reset pauses every queue pair first. The resetting thread
+ * raises h->stop; each pair's owner acknowledges it at its next
+ * nvmu_host_process_completions() and posts nothing until h->stop drops (its submissions
+ * wait in the pair's queue), so the core can rebuild the queues under nobody's feet.
+ * Pairs the resetting thread itself last used need no acknowledgement.
+ */
+#include <errno.h>
+
+#include "host_internal.h"
+
+#define PAUSE_WAIT_MS 10000
+#define PAUSE_POLL_US 100
+
+/* True if every queue pair acknowledged pause @seq, or is the calling thread's own. */
+static bool all_paused(struct nvmu_host_ctrl *h, uint32_t seq, uint16_t *late)
+{
+	pthread_t self = pthread_self();
+	bool all = true;
+
+	pthread_mutex_lock(&h->lock);
+	for (struct nvmu_host_qpair *qp = h->qpairs; qp && all; qp = qp->next) {
+		if (!pthread_equal(qp->owner, self) &&
+		    __atomic_load_n(&qp->parked, __ATOMIC_ACQUIRE) != seq) {
+			*late = nvmu_qpair_id(qp->core);
+			all = false;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return all;
+}
+
+/* Wait until every queue pair acknowledged pause @seq (the lock is not held meanwhile:
+ * an owner may need it to finish the submission it is in). */
+static int wait_paused(struct nvmu_host_ctrl *h, uint32_t seq)
+{
+	uint64_t deadline = nvmu_deadline_ms(PAUSE_WAIT_MS);
+	uint16_t late = 0;
+
+	while (!all_paused(h, seq, &late)) {
+		if (nvmu_deadline_passed(deadline))
+			return nvmu_fail(EBUSY, "%s: queue pair %u did not pause for the reset within "
+					 "%u ms: its thread must call nvmu_host_process_completions()",
+					 h->name, late, PAUSE_WAIT_MS);
+		nvmu_sleep_us(PAUSE_POLL_US);
+	}
+	return 0;
+}
+
+int nvmu_host_reset(struct nvmu_host_ctrl *h)
+{
+	uint32_t seq;
+	int ret;
+
+	pthread_mutex_lock(&h->reset_lock);
+	seq = ++h->stop_seq ? h->stop_seq : ++h->stop_seq;
+	__atomic_store_n(&h->stop, seq, __ATOMIC_SEQ_CST);
+	ret = wait_paused(h, seq);
+	if (ret == 0)
+		ret = nvmu_ctrl_reset(h->ctrl);
+	if (ret == 0 && !h->no_aer)
+		events_start(h);
+	__atomic_store_n(&h->stop, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&h->reset_lock);
+	if (ret < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: reset failed: %s", h->name, nvmu_last_error());
+	return ret;
+}
+
+enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h)
+{
+	return nvmu_ctrl_state(h->ctrl);
+}
+
+void recover_if_needed(struct nvmu_host_ctrl *h)
+{
+	if (h->auto_reset && nvmu_ctrl_state(h->ctrl) == NVMU_CTRL_NEEDS_RESET)
+		nvmu_host_reset(h);
+}
+
+int host_state_error(const struct nvmu_host_ctrl *h)
+{
+	switch (nvmu_ctrl_state(h->ctrl)) {
+	case NVMU_CTRL_REMOVED:
+		return nvmu_fail(ENODEV, "%s: the device was removed (%s); detach it", h->name,
+				 nvmu_ctrl_reason(h->ctrl));
+	case NVMU_CTRL_FAILED:
+		return nvmu_fail(EIO, "%s: the controller failed (%s); try nvmu_host_reset() or "
+				 "detach it", h->name, nvmu_ctrl_reason(h->ctrl));
+	default:
+		return 0;
+	}
+}

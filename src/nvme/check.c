@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The periodic check of a queue pair, run from its poll every 100 ms (gated by a tick
+ * count, so the hot path reads no clock): the controller's status (removed, fatal), then
+ * the deadlines of its commands. A command whose deadline passes is aborted (I/O) or
+ * makes the controller ask for a reset (admin); one that an Abort did not end within
+ * another deadline asks for a reset too.
+ *
+ * Deadlines are kept on a coarse per-pair clock (now_ms) that advances at each check by
+ * the time since the previous one, but by at most CHECK_STEP_MAX_MS: a pair nobody polled
+ * for a while does not see a command it just submitted as already overdue. Deadlines
+ * therefore count time during which the pair is polled.
+ */
+#include <stdlib.h>
+
+#include "nvme_internal.h"
+
+#define CHECK_STEP_MAX_MS 250
+
+uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl)
+{
+	return (uint32_t)((nvmu_now_ns() - ctrl->t0_ns) / 1000000u);
+}
+
+uint64_t check_interval_ticks(const struct nvmu_ctrl *ctrl)
+{
+	return (uint64_t)(ctrl->ticks_per_ns * NVMU_CHECK_INTERVAL_MS * 1e6);
+}
+
+struct abort_ctx {
+	struct nvmu_ctrl *ctrl;
+	uint16_t qid, cid;
+};
+
+/* The Abort's answer: dw0 bit 0 clear means the command was aborted (it then completes
+ * with Command Abort Requested); otherwise only a reset ends it. */
+static void abort_done(void *arg, const struct nvmu_cpl *cpl)
+{
+	struct abort_ctx *a = arg;
+	char text[NVMU_STATUS_TEXT_MAX];
+
+	if (cpl->err == 0 && !(cpl->dw0 & 1)) {
+		a->ctrl->rec.aborts_done++;
+	} else if (cpl->err == 0) {
+		ctrl_request_reset(a->ctrl, "Abort of CID %#x on queue %u: the controller did not "
+				   "abort it", a->cid, a->qid);
+	} else if (cpl->err == -EREMOTEIO) {
+		ctrl_request_reset(a->ctrl, "Abort of CID %#x on queue %u failed: %s", a->cid,
+				   a->qid, nvmu_status_text(cpl->status, text, sizeof(text)));
+	}
+	free(a);
+}
+
+static void send_abort(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
+{
+	struct nvmu_ctrl *ctrl = qp->ctrl;
+	struct abort_ctx *a = malloc(sizeof(*a));
+	struct nvmu_sqe cmd = { .opcode = nvme_admin_abort_cmd };
+	int ret = -ENOMEM;
+
+	if (a) {
+		*a = (struct abort_ctx){ ctrl, qp->qid, tracker_cid(trk) };
+		cmd.cdw10 = (uint32_t)a->cid << 16 | qp->qid;
+		ret = nvmu_admin_submit(ctrl, &cmd, 0, 0, abort_done, a);
+	}
+	if (ret < 0) {
+		free(a);
+		ctrl_request_reset(ctrl, "CID %#x on queue %u timed out and no Abort could be sent "
+				   "(%s)", tracker_cid(trk), qp->qid, nvmu_last_error());
+		return;
+	}
+	ctrl->rec.aborts_sent++;
+	trk->flags |= TRK_ABORT_SENT;
+}
+
+/* @trk's deadline passed: abort it (I/O), or ask for a reset. */
+static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
+{
+	struct nvmu_ctrl *ctrl = qp->ctrl;
+	uint32_t wait = qp->timeout_ms < ctrl->admin_timeout_ms ? qp->timeout_ms
+								 : ctrl->admin_timeout_ms;
+
+	if (trk->flags & TRK_TIMED_OUT) {
+		ctrl_request_reset(ctrl, "CID %#x on queue %u was not ended by its Abort within "
+				   "%u ms", tracker_cid(trk), qp->qid, wait);
+		trk->flags |= TRK_NO_TIMEOUT; /* asked once */
+		return;
+	}
+	trk->flags |= TRK_TIMED_OUT;
+	qp->stats.timeouts++;
+	ctrl->rec.timeouts++;
+	nvmu_log(NVMU_LOG_WARN, "%s: queue %u: CID %#x got no completion within its deadline%s",
+		 ctrl->t->name, qp->qid, tracker_cid(trk), qp->qid ? "; aborting it" : "");
+	if (qp->qid == 0) {
+		ctrl_request_reset(ctrl, "admin command CID %#x timed out", tracker_cid(trk));
+		trk->flags |= TRK_NO_TIMEOUT;
+		return;
+	}
+	trk->deadline = qp->now_ms + (wait ? wait : NVMU_TIMEOUT_MIN_MS);
+	send_abort(qp, trk);
+}
+
+static void check_deadlines(struct nvmu_qpair *qp)
+{
+	struct tracker_table *tt = &qp->trk;
+
+	for (uint32_t i = 0, seen = 0; i < tt->n && seen < tt->in_use; i++) {
+		struct nvmu_tracker *trk = &tt->t[i];
+
+		if (trk->state == TRACKER_FREE)
+			continue;
+		seen++;
+		if (trk->state != TRACKER_BUSY || (trk->live_cid & TRACKER_IDLE) ||
+		    (trk->flags & TRK_NO_TIMEOUT) || (int32_t)(qp->now_ms - trk->deadline) < 0)
+			continue;
+		overdue(qp, trk);
+	}
+}
+
+void qpair_check(struct nvmu_qpair *qp)
+{
+	struct nvmu_ctrl *ctrl = qp->ctrl;
+	uint64_t ns = nvmu_now_ns(), ticks = nvmu_ticks();
+	uint64_t elapsed = ns - qp->last_check_ns;
+	enum nvmu_ctrl_state st;
+
+	if (elapsed > 0 && ticks > qp->last_check_ticks)
+		ctrl->ticks_per_ns = (double)(ticks - qp->last_check_ticks) / (double)elapsed;
+	qp->last_check_ns = ns;
+	qp->last_check_ticks = ticks;
+	qp->next_check = ticks + check_interval_ticks(ctrl);
+	elapsed /= 1000000u;
+	qp->now_ms += (uint32_t)(elapsed < CHECK_STEP_MAX_MS ? elapsed : CHECK_STEP_MAX_MS);
+	st = nvmu_ctrl_check(ctrl);
+	if (st == NVMU_CTRL_REMOVED) {
+		qpair_end_all(qp, NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR));
+		qpair_complete_ended(qp);
+		return;
+	}
+	if (st == NVMU_CTRL_LIVE)
+		check_deadlines(qp);
+}
