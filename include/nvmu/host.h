@@ -222,8 +222,9 @@ struct nvmu_host_qpair_opts {
 				   nvmu_host_process_completions() or nvmu_host_qpair_kick() */
 	uint32_t timeout_ms;  /**< deadline of each command (default: the controller's I/O
 				   timeout, 30 s); 0 keeps the default */
-	uint8_t reset_retries; /**< repost a command a reset interrupted up to this many
-				    times instead of ending it with -ECANCELED */
+	uint8_t retries;      /**< repost a command up to this many times when a controller
+				   reset interrupted it, or the device failed it without Do
+				   Not Retry (nvmu_qpair_opts.retries); 0: never */
 };
 
 /**

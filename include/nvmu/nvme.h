@@ -582,8 +582,10 @@ struct nvmu_qpair_opts {
 	bool sgl;           /**< describe data with SGLs by default (needs SGL support) */
 	uint32_t timeout_ms; /**< deadline of each command (default: the controller's I/O
 				  timeout); see nvmu_qpair_set_timeout() */
-	uint8_t reset_retries; /**< repost a command a reset interrupted, up to this many
-				    times (0: it ends with -ECANCELED) */
+	uint8_t retries;    /**< repost a command up to this many times when a reset
+				 interrupted it (else it ends with -ECANCELED) or the device
+				 failed it without Do Not Retry (else it ends with -EREMOTEIO);
+				 0: never. Each command is then kept (64 bytes copied at submit) */
 };
 
 /** How a command's data is described (per command; DEFAULT = the queue's choice). */
@@ -601,7 +603,7 @@ struct nvmu_qpair_stats {
 	uint64_t late;      /**< completions of commands abandoned after a timeout */
 	uint64_t timeouts;  /**< commands whose deadline passed */
 	uint64_t ended;     /**< commands the driver ended (reset, removal, deletion) */
-	uint64_t reposted;  /**< commands reposted after a reset */
+	uint64_t reposted;  /**< commands reposted (after a reset or a retryable error) */
 };
 
 /**

@@ -28,7 +28,7 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 {
 	struct nvmu_host_qpair_opts o = opts ? *opts : (struct nvmu_host_qpair_opts){ 0 };
 	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts, .sgl = o.sgl,
-				      .timeout_ms = o.timeout_ms, .reset_retries = o.reset_retries };
+				      .timeout_ms = o.timeout_ms, .retries = o.retries };
 	struct nvmu_host_qpair *qp = calloc(1, sizeof(*qp));
 	uint32_t nreqs;
 	int ret;

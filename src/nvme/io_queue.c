@@ -150,8 +150,8 @@ static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_op
 
 	if (opts && opts->timeout_ms)
 		ret = nvmu_qpair_set_timeout(qp, opts->timeout_ms);
-	if (ret == 0 && opts && opts->reset_retries) {
-		qp->reset_retries = opts->reset_retries;
+	if (ret == 0 && opts && opts->retries) {
+		qp->retries = opts->retries;
 		qp->saved = calloc(qp->trk.n, sizeof(*qp->saved));
 		if (!qp->saved)
 			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u", qp->qid);

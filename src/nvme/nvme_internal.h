@@ -47,7 +47,7 @@ struct nvmu_qpair {
 	int vector; /* MSI-X vector, -1 when polled */
 	int efd;    /* its eventfd, -1 when polled */
 	struct nvmu_qpair_stats stats;
-	uint8_t reset_retries;   /* reposts allowed after resets */
+	uint8_t retries;         /* reposts allowed per command (resets, retryable errors) */
 	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */
 	struct nvmu_qpair *next; /* the controller's list of I/O pairs */
 };

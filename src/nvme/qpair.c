@@ -298,9 +298,26 @@ static void bad_sqhd(struct nvmu_qpair *qp, uint16_t sqhd)
 		 "head not taken", qp->ctrl->t->name, qp->qid, sqhd, qp->sq.size);
 }
 
+/* Repost @trk's command when it failed with @status without Do Not Retry and it has a
+ * retry left (the doorbell rings at the end of the poll). */
+static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status)
+{
+	if (!qp->saved || nvmu_status_dnr(status) || trk->retries >= qp->retries ||
+	    (trk->flags & TRK_TIMED_OUT) || sq_full(&qp->sq))
+		return false;
+	trk->retries++;
+	trk->deadline = qp->now_ms + qp->timeout_ms;
+	trk->slot = qp->sq.tail;
+	qp->sq.ring[qp->sq.tail] = qp->saved[tracker_index(&qp->trk, trk)];
+	qp->sq.tail = (uint16_t)(qp->sq.tail + 1 == qp->sq.size ? 0 : qp->sq.tail + 1);
+	qp->stats.reposted++;
+	return true;
+}
+
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 {
 	struct nvmu_cq *cq = &qp->cq;
+	bool reposted = false;
 	unsigned n = 0;
 
 	if (qp->ended)
@@ -335,7 +352,14 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 		else
 			bad_sqhd(qp, sqhd);
 		cpl.status = (uint16_t)(status >> 1);
-		cpl.err = cpl.status ? cpl_err(trk, cpl.status) : 0;
+		cpl.err = 0;
+		if (cpl.status) {
+			if (retry_error(qp, trk, cpl.status)) {
+				reposted = true;
+				continue;
+			}
+			cpl.err = cpl_err(trk, cpl.status);
+		}
 		qp->stats.completed++;
 		tracker_put(&qp->trk, trk); /* before the callback, which may submit again */
 		if (trk->cb)
@@ -345,6 +369,8 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 		cq->consumed = true;
 		nvmu_cq_ring(cq);
 	}
+	if (reposted)
+		nvmu_sq_ring(&qp->sq);
 	if (nvmu_ticks() >= qp->next_check)
 		qpair_check(qp);
 	return n;

@@ -192,7 +192,7 @@ static void sort_in_flight(struct nvmu_qpair *qp)
 		struct nvmu_tracker *trk = &qp->trk.t[i];
 
 		if (trk->state == TRACKER_BUSY && !(trk->flags & (TRK_ENDED | TRK_TIMED_OUT)) &&
-		    qp->saved && trk->retries < qp->reset_retries)
+		    qp->saved && trk->retries < qp->retries)
 			trk->flags |= TRK_REPOST;
 		else
 			end_one(qp, trk, NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));

@@ -92,6 +92,7 @@ static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
 	trk->live_cid &= 0xffffu;
 	trk->state = TRACKER_BUSY;
 	trk->flags = 0;
+	trk->retries = 0;
 	tt->in_use++;
 	return trk;
 }
