@@ -52,11 +52,40 @@ static int start_job(struct perf_job *j)
 	return 0;
 }
 
-/* Until the jobs end: a progress line each second on a terminal (stderr). */
-static void watch(const struct perf_opts *o, struct perf_job *jobs, unsigned njobs)
+/* --reset-interval: reset every device now, timing each; a removed device stops its jobs. */
+static void reset_devices(const struct perf_opts *o, struct perf_dev *devs)
+{
+	for (unsigned i = 0; i < o->ndevs; i++) {
+		struct perf_dev *d = &devs[i];
+		uint64_t t = perf_mono_ns(), us;
+
+		if (d->removed)
+			continue;
+		if (nvmu_host_reset(d->h) < 0) {
+			fprintf(stderr, "nvmu perf: %s: reset failed: %s\n", d->name, nvmu_last_error());
+			if (nvmu_host_state(d->h) == NVMU_CTRL_REMOVED)
+				d->removed = true;
+			continue;
+		}
+		us = (perf_mono_ns() - t) / 1000u;
+		d->resets++;
+		d->reset_us_total += us;
+		if (us > d->reset_us_max)
+			d->reset_us_max = us;
+	}
+}
+
+/* Until the jobs end: a progress line each second on a terminal (stderr), resets every
+ * --reset-interval seconds, and a watch for removed devices. */
+static void watch(const struct perf_opts *o, struct perf_dev *devs, struct perf_job *jobs,
+		  unsigned njobs)
 {
 	bool tty = isatty(STDERR_FILENO), printed = false;
 	uint64_t last = 0, t0 = perf_mono_ns(), prev = t0;
+	uint64_t next_reset = t0 + o->reset_interval_s * 1000000000ull;
+	/* Resets stop a second before the run ends: a job that has finished no longer polls,
+	 * and a reset waits for every job's queue pair to pause. */
+	uint64_t last_reset = t0 + (o->warmup_s + o->runtime_s - 1) * 1000000000ull;
 	struct timespec tick = { 0, 100000000 };
 
 	while (__atomic_load_n(&running, __ATOMIC_ACQUIRE)) {
@@ -64,6 +93,14 @@ static void watch(const struct perf_opts *o, struct perf_job *jobs, unsigned njo
 
 		nanosleep(&tick, NULL);
 		now = perf_mono_ns();
+		for (unsigned i = 0; i < o->ndevs; i++)
+			if (nvmu_host_state(devs[i].h) == NVMU_CTRL_REMOVED)
+				devs[i].removed = true;
+		if (o->reset_interval_s && now >= next_reset && now < last_reset && !stop_requested &&
+		    __atomic_load_n(&running, __ATOMIC_ACQUIRE) == njobs) {
+			reset_devices(o, devs);
+			next_reset = perf_mono_ns() + o->reset_interval_s * 1000000000ull;
+		}
 		if (!tty || now - prev < 1000000000u)
 			continue;
 		for (unsigned k = 0; k < njobs; k++)
@@ -82,9 +119,19 @@ static void watch(const struct perf_opts *o, struct perf_job *jobs, unsigned njo
 }
 
 /* The jobs' errors and mismatches, on stderr; true if the run failed. */
-static bool report_failures(const struct perf_opts *o, const struct perf_job *jobs)
+static bool report_failures(const struct perf_opts *o, const struct perf_dev *devs,
+			    const struct perf_job *jobs)
 {
 	bool failed = false;
+
+	for (unsigned i = 0; i < o->ndevs; i++) {
+		if (devs[i].removed) {
+			fprintf(stderr, "nvmu perf: %s: the device was removed during the run (%s); "
+				"the results cover the time before\n", devs[i].name,
+				nvmu_ctrl_reason(nvmu_host_core(devs[i].h)));
+			failed = true;
+		}
+	}
 
 	for (unsigned k = 0; k < o->ndevs * o->threads; k++) {
 		const struct perf_job *j = &jobs[k];
@@ -131,14 +178,14 @@ static int run_perf(int argc, char **argv)
 		stop_requested = true;
 		__atomic_sub_fetch(&running, njobs - started, __ATOMIC_RELEASE);
 	}
-	watch(&o, jobs, njobs);
+	watch(&o, devs, jobs, njobs);
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(jobs[k].thread, NULL);
 	perf_clock_recalibrate(&clock);
 	if (ret == 0) {
 		perf_report(&o, &clock, devs, jobs);
 		fflush(stdout);
-		ret = report_failures(&o, jobs) ? EXIT_FAILED : EXIT_OK;
+		ret = report_failures(&o, devs, jobs) ? EXIT_FAILED : EXIT_OK;
 	}
 	perf_teardown(&o, devs, jobs);
 	free(jobs);
@@ -177,6 +224,12 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"                          checksum, and check every block read back against the\n"
 	"                          generation last written there; a mismatch is printed with\n"
 	"                          its LBA and fails the run (needs a device that stores data)\n"
+	"      --reset-interval S  reset each controller every S seconds while I/O runs (the\n"
+	"                          recovery path under load; with --verify, checks that no\n"
+	"                          acknowledged write is lost); sets --retries 4\n"
+	"      --retries N         repost an I/O up to N times after a reset or an error\n"
+	"                          status without Do Not Retry (default 0)\n"
+	"      --timeout MS        deadline of each I/O (default: the driver's, 30 s)\n"
 	"      --clock C           latency clock: tsc (default on x86: rdtsc, calibrated against\n"
 	"                          CLOCK_MONOTONIC; never a system call) or monotonic\n"
 	"                          (clock_gettime: a vDSO call only while the kernel's clocksource\n"
@@ -188,7 +241,10 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"JSON (-o json) has \"total\": {\"iops\", \"mean_latency_us\", ...}, \"devices\" and\n"
 	"\"jobs\" with the same numbers, and \"clock\".\n"
 	"\n"
-	"Exit status: 0 on success, 1 if a device cannot be used, an I/O failed or --verify\n"
-	"found a mismatch, 2 on a usage error.\n",
+	"A device that goes away during the run (hot-remove) ends its jobs at once: the run\n"
+	"stops with a message and exit status 1.\n"
+	"\n"
+	"Exit status: 0 on success, 1 if a device cannot be used, an I/O failed, a device was\n"
+	"removed or --verify found a mismatch, 2 on a usage error.\n",
 	.run = run_perf,
 };

@@ -24,6 +24,7 @@
 #define PERF_VERIFY_MAX_UNITS (1ull << 24) /* generation table entries per device */
 #define PERF_MAX_REPORTED_MISMATCHES 10    /* per job; the count covers all */
 #define PERF_DRAIN_S 10                    /* after the run: wait this long for I/Os in flight */
+#define PERF_RESET_RETRIES 4               /* --retries default with --reset-interval */
 
 /* The command line. */
 struct perf_opts {
@@ -38,6 +39,9 @@ struct perf_opts {
 	uint32_t nsid;        /* 0: the first active namespace */
 	unsigned threads;     /* per device */
 	bool irq, no_dbbuf, sgl, verify;
+	uint32_t reset_interval_s; /* 0: none; else reset each device this often */
+	uint32_t retries;          /* per I/O: reposts after a reset or retryable error */
+	uint32_t timeout_ms;       /* per I/O deadline (0: the driver's default) */
 	enum perf_clock_kind clock;
 	enum cli_format format;
 };
@@ -63,6 +67,9 @@ struct perf_dev {
 			      PERF_VERIFY_MAX_UNITS); high bit: an I/O is in flight */
 	uint64_t gen_units;
 	struct nvmu_transport *step; /* soft:...mode=step: the jobs step the controller */
+	/* --reset-interval: resets done by the main thread, and how long they took */
+	uint64_t resets, reset_us_total, reset_us_max;
+	bool removed;      /* the device went away during the run */
 };
 
 struct perf_job;

@@ -16,6 +16,9 @@ enum {
 	OPT_SGL,
 	OPT_VERIFY,
 	OPT_CLOCK,
+	OPT_RESET_INTERVAL,
+	OPT_RETRIES,
+	OPT_TIMEOUT,
 };
 
 /* -w: sets the pattern and, for the pure workloads, the read percentage. */
@@ -84,11 +87,14 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		{ "sgl", no_argument, NULL, OPT_SGL },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
+		{ "reset-interval", required_argument, NULL, OPT_RESET_INTERVAL },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "output-format", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
-	bool mixed = false, mix_given = false;
+	bool mixed = false, mix_given = false, retries_given = false;
 	uint32_t v;
 	int opt;
 
@@ -124,6 +130,18 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 			if (o->clock == PERF_CLOCK_TSC && !PERF_HAVE_TSC)
 				return cli_usage_error(verb, "--clock tsc: this CPU has no TSC");
 			break;
+		case OPT_RESET_INTERVAL:
+			bad = cli_parse_u32(verb, "--reset-interval", optarg, 86400, &o->reset_interval_s);
+			break;
+		case OPT_RETRIES:
+			bad = cli_parse_u32(verb, "--retries", optarg, 255, &o->retries);
+			retries_given = true;
+			break;
+		case OPT_TIMEOUT:
+			bad = cli_parse_u32(verb, "--timeout", optarg, 3600000, &o->timeout_ms);
+			if (!bad && o->timeout_ms && o->timeout_ms < 100)
+				return cli_usage_error(verb, "--timeout is 100..3600000 ms");
+			break;
 		case 'o': bad = cli_parse_format(verb, optarg, &o->format); break;
 		default: return EXIT_USAGE;
 		}
@@ -147,6 +165,12 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 	}
 	if (o->ndevs == 0)
 		return cli_usage_error(verb, "no <dev> given");
+	if (o->reset_interval_s && !retries_given)
+		o->retries = PERF_RESET_RETRIES; /* I/Os a reset interrupts are reposted */
+	for (unsigned i = 0; o->reset_interval_s && i < o->ndevs; i++)
+		if (strstr(o->devs[i], "mode=step"))
+			return cli_usage_error(verb, "--reset-interval needs a device that runs on its "
+					       "own; %s is stepped by the I/O threads", o->devs[i]);
 	if (o->ndevs * o->threads > PERF_MAX_THREADS)
 		return cli_usage_error(verb, "%u devices x %u threads: at most %d jobs", o->ndevs,
 				       o->threads, PERF_MAX_THREADS);

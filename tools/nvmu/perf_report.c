@@ -105,12 +105,54 @@ static void json_stats(struct json *js, const struct perf_clock *c, const struct
 	json_uint(js, r->st.mismatches);
 }
 
+/* What recovery did on device @i: resets by --reset-interval, reposts, timeouts. */
+struct recovery {
+	uint64_t resets, reposted, timeouts;
+	double reset_ms_mean, reset_ms_max;
+	bool removed;
+};
+
+static struct recovery recovery_of(const struct perf_opts *o, const struct perf_dev *devs,
+				   const struct perf_job *jobs, unsigned i)
+{
+	const struct perf_dev *d = &devs[i];
+	struct recovery rc = { .resets = d->resets, .removed = d->removed,
+			       .reset_ms_max = d->reset_us_max / 1000.0 };
+
+	rc.reset_ms_mean = d->resets ? d->reset_us_total / 1000.0 / (double)d->resets : 0.0;
+	for (unsigned t = 0; t < o->threads; t++) {
+		struct nvmu_qpair_stats st;
+
+		nvmu_qpair_stats(nvmu_host_qpair_core(jobs[i * o->threads + t].qp), &st);
+		rc.reposted += st.reposted;
+		rc.timeouts += st.timeouts;
+	}
+	return rc;
+}
+
+static void json_recovery(struct json *js, const struct recovery *rc)
+{
+	json_key(js, "resets");
+	json_uint(js, rc->resets);
+	json_key(js, "reset_ms_mean");
+	json_double(js, rc->reset_ms_mean, 3);
+	json_key(js, "reset_ms_max");
+	json_double(js, rc->reset_ms_max, 3);
+	json_key(js, "reposted");
+	json_uint(js, rc->reposted);
+	json_key(js, "timeouts");
+	json_uint(js, rc->timeouts);
+	json_key(js, "removed");
+	json_bool(js, rc->removed);
+}
+
 static void report_json(const struct perf_opts *o, const struct perf_clock *c,
 			const struct perf_dev *devs, const struct perf_job *jobs)
 {
 	unsigned njobs = o->ndevs * o->threads;
 	struct json js;
 	static struct row r, dev, total;
+	struct recovery rc;
 
 	json_init(&js, stdout);
 	json_object_begin(&js);
@@ -165,6 +207,8 @@ static void report_json(const struct perf_opts *o, const struct perf_clock *c,
 		json_key(&js, "device");
 		json_string(&js, devs[i].name);
 		json_stats(&js, c, &dev);
+		rc = recovery_of(o, devs, jobs, i);
+		json_recovery(&js, &rc);
 		json_object_end(&js);
 	}
 	json_array_end(&js);
@@ -215,6 +259,15 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 		       (unsigned long long)total.st.mismatches);
 	if (total.st.errors)
 		printf("errors: %llu I/Os failed\n", (unsigned long long)total.st.errors);
+	for (unsigned i = 0; i < o->ndevs; i++) {
+		struct recovery rc = recovery_of(o, devs, jobs, i);
+
+		if (rc.resets || rc.reposted || rc.timeouts)
+			printf("recovery: %s: %llu resets (mean %.1f ms, max %.1f ms), %llu I/Os "
+			       "reposted, %llu timeouts\n", devs[i].name,
+			       (unsigned long long)rc.resets, rc.reset_ms_mean, rc.reset_ms_max,
+			       (unsigned long long)rc.reposted, (unsigned long long)rc.timeouts);
+	}
 }
 
 void perf_report(const struct perf_opts *o, const struct perf_clock *clock,

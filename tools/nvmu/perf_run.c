@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "nvmu/nvme_soft.h"
 #include "perf.h"
@@ -28,13 +29,15 @@ static void io_done(void *arg, const struct nvmu_cpl *cpl)
 	struct perf_job *j = io->job;
 
 	if (cpl->err) {
+		if (cpl->err == -ENODEV)
+			j->dev->removed = true; /* every job of the device stops */
 		if (j->st.errors++ == 0) {
 			char st[NVMU_STATUS_TEXT_MAX];
 
 			snprintf(j->errmsg, sizeof(j->errmsg), "%s of unit %llu failed: %s",
 				 io->write ? "write" : "read", (unsigned long long)io->unit,
 				 cpl->err == -EREMOTEIO ? nvmu_status_text(cpl->status, st, sizeof(st))
-							: "cancelled or not submitted");
+							: strerror(-cpl->err));
 		}
 		io->gen = io->write ? GEN_UNKNOWN : 0; /* nothing to check */
 	}
@@ -192,7 +195,7 @@ void *perf_job_run(void *arg)
 			start = now;
 			measuring = true;
 		}
-		if (!stopping && (now >= end || *j->stop || j->err)) {
+		if (!stopping && (now >= end || *j->stop || j->err || j->dev->removed)) {
 			j->st.ticks = now - start;
 			stopping = true;
 			drain_end = now + perf_clock_ticks(j->clock, PERF_DRAIN_S * 1e9);

@@ -94,6 +94,8 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 		.interrupts = o->irq,
 		.sgl = o->sgl,
 		.defer_doorbell = true,
+		.timeout_ms = o->timeout_ms,
+		.retries = (uint8_t)o->retries,
 	};
 	uint64_t units = o->verify ? d->gen_units : d->units, share;
 

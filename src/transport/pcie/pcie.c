@@ -2,6 +2,9 @@
 /* The NVMe core's PCIe transport over VFIO: BAR0 registers, DMA pool, MSI-X eventfds. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "nvmu/iommu_vfio.h"
 #include "nvmu/nvme_pcie.h"
@@ -18,6 +21,8 @@ struct pcie_transport {
 	volatile uint8_t *bar0;
 	uint32_t msix_vectors;
 	bool msix_enabled;
+	int req_fd;  /* the device-request (hot-remove) eventfd, -1 without one */
+	bool gone;   /* latched: removed, or asked for back */
 };
 
 static struct pcie_transport *pcie(struct nvmu_transport *t)
@@ -90,6 +95,38 @@ static int pcie_irq_connect(struct nvmu_transport *t, uint32_t vector, int fd)
 	return nvmu_vfio_irq_set_eventfds(p->dev, NVMU_VFIO_IRQ_MSIX, vector, 1, &fd);
 }
 
+/* The device is gone when its BAR mapping died (SIGBUS guard) or the kernel asked for it
+ * back through the device-request interrupt (one non-blocking eventfd read). */
+static bool pcie_gone(struct nvmu_transport *t)
+{
+	struct pcie_transport *p = pcie(t);
+	uint64_t count;
+
+	if (!p->gone && nvmu_vfio_device_mmio_lost(p->dev))
+		p->gone = true;
+	if (!p->gone && p->req_fd >= 0 && read(p->req_fd, &count, sizeof(count)) == sizeof(count))
+		p->gone = true;
+	return p->gone;
+}
+
+/* Listen for the kernel's request to have the device back (hot-remove); a device
+ * without the REQ interrupt is still noticed by its registers reading all-ones. */
+static void listen_for_removal(struct pcie_transport *p)
+{
+	if (nvmu_vfio_irq_count(p->dev, NVMU_VFIO_IRQ_REQ, NULL) == 0)
+		return;
+	p->req_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (p->req_fd < 0 || nvmu_vfio_irq_set_eventfds(p->dev, NVMU_VFIO_IRQ_REQ, 0, 1,
+						      &p->req_fd) < 0) {
+		nvmu_log(NVMU_LOG_INFO, "%s: no device-request eventfd (%s); removal is noticed by "
+			 "registers reading all-ones", p->t.name,
+			 p->req_fd < 0 ? strerror(errno) : nvmu_last_error());
+		if (p->req_fd >= 0)
+			close(p->req_fd);
+		p->req_fd = -1;
+	}
+}
+
 static const struct nvmu_transport_ops pcie_ops = {
 	.read32 = pcie_read32,
 	.read64 = pcie_read64,
@@ -99,6 +136,7 @@ static const struct nvmu_transport_ops pcie_ops = {
 	.dma_free = pcie_dma_free,
 	.irq_count = pcie_irq_count,
 	.irq_connect = pcie_irq_connect,
+	.gone = pcie_gone,
 };
 
 /* BAR0 mapped with its registers and admin doorbells reachable. */
@@ -135,6 +173,7 @@ static int open_parts(struct pcie_transport *p, const char *addr,
 	if ((ret = nvmu_dma_pool_create(p->iommu, opts ? &opts->pool : NULL, &p->pool)) < 0)
 		return ret;
 	p->msix_vectors = nvmu_vfio_irq_count(p->dev, NVMU_VFIO_IRQ_MSIX, NULL);
+	listen_for_removal(p);
 	return 0;
 }
 
@@ -148,6 +187,7 @@ int nvmu_pcie_open(const char *addr, const struct nvmu_pcie_opts *opts,
 		return nvmu_fail(ENOMEM, "out of memory");
 	p->t.ops = &pcie_ops;
 	p->t.name = addr;
+	p->req_fd = -1;
 	ret = open_parts(p, addr, opts);
 	if (ret < 0) {
 		nvmu_pcie_close(&p->t);
@@ -165,6 +205,10 @@ void nvmu_pcie_close(struct nvmu_transport *t)
 		return;
 	if (p->msix_enabled)
 		nvmu_vfio_irq_disable(p->dev, NVMU_VFIO_IRQ_MSIX);
+	if (p->req_fd >= 0) {
+		nvmu_vfio_irq_disable(p->dev, NVMU_VFIO_IRQ_REQ);
+		close(p->req_fd);
+	}
 	if (p->pool)
 		nvmu_dma_pool_destroy(p->pool);
 	if (p->iommu)
