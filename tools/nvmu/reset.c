@@ -28,6 +28,19 @@ static int flr(const char *verb, struct tool_dev *d)
 	return nvmu_vfio_reset(vdev) < 0 ? cli_fail(verb) : 0;
 }
 
+/* The driver's controller reset; 0 or EXIT_FAILED with a message. */
+static int ctrl_reset(const char *verb, struct tool_dev *d)
+{
+	struct nvmu_ctrl_recovery_stats st;
+
+	if (nvmu_ctrl_reset(d->ctrl) < 0)
+		return cli_fail(verb);
+	nvmu_ctrl_recovery_stats(d->ctrl, &st);
+	printf("Controller reset in %.1f ms (CC.EN 1 -> 0 -> 1, admin queue, Number of Queues "
+	       "and shadow doorbells restored)\n", st.last_reset_us / 1000.0);
+	return 0;
+}
+
 static int run_reset(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -48,9 +61,12 @@ static int run_reset(int argc, char **argv)
 		return ret;
 	if (use_flr)
 		ret = flr(argv[0], &d);
-	/* Bringing the controller up disables it (CC.EN=0, waits CSTS.RDY=0) and enables it. */
+	/* Bring the controller up, then reset it the way recovery does (nvmu_ctrl_reset():
+	 * disable, enable, admin queue and features restored), timing that reset. */
 	if (!ret)
 		ret = device_start(argv[0], &d);
+	if (!ret && !use_flr)
+		ret = ctrl_reset(argv[0], &d);
 	if (!ret)
 		printf("Reset of %s: %s done; controller ready again (CSTS %#x)\n", dev,
 		       use_flr ? "function level reset" : "controller reset (CC.EN 1 -> 0 -> 1)",
