@@ -5,7 +5,8 @@
  * between reaps, so that the driver's work and the device model's work happen in
  * different functions. Under callgrind with collection toggled on only inside the
  * driver's entry points (nvmu_ns_read, nvmu_host_qpair_kick,
- * nvmu_host_process_completions) the instructions counted are the driver's own cost of
+ * nvmu_host_process_completions) and off again inside the completion callback (read_done,
+ * the application's work) the instructions counted are the driver's own cost of
  * submitting and completing the reads; bench/instructions-per-io.sh divides them by N.
  *
  * Usage: bench_ipio [N [QD]]   (defaults 100000 reads, queue depth 32)
@@ -36,7 +37,8 @@ struct slot {
 	unsigned idx;
 };
 
-/* Completion: count it and hand the slot back (the loop resubmits after the reap). */
+/* Completion: count it and hand the slot back (the loop resubmits after the reap). Not
+ * counted as the driver's cost: the script toggles collection off inside it. */
 static void read_done(void *arg, const struct nvmu_cpl *cpl)
 {
 	struct slot *s = arg;
