@@ -125,6 +125,13 @@ NVMU_API int nvmu_iommu_release_temporary(struct nvmu_iommu *iommu);
 NVMU_API int nvmu_iommu_translate(const struct nvmu_iommu *iommu, const void *vaddr, size_t len,
 				  uint64_t *iova);
 
+/**
+ * The mapping that holds @p vaddr: its start (*base), length (*len) and device address
+ * (*iova). Returns 0, or -EFAULT if @p vaddr is not mapped.
+ */
+NVMU_API int nvmu_iommu_mapping_of(const struct nvmu_iommu *iommu, const void *vaddr,
+				   void **base, size_t *len, uint64_t *iova);
+
 /** Number of live mappings. */
 NVMU_API size_t nvmu_iommu_mapping_count(const struct nvmu_iommu *iommu);
 

@@ -702,6 +702,10 @@ NVMU_API int nvmu_qpair_vector(const struct nvmu_qpair *qp);
 /** Copy the pair's counters into *st. */
 NVMU_API void nvmu_qpair_stats(const struct nvmu_qpair *qp, struct nvmu_qpair_stats *st);
 
+/** The memory of the pair's SQ and CQ rings (diagnostics, fault-injection tests). */
+NVMU_API void nvmu_qpair_rings(const struct nvmu_qpair *qp, struct nvmu_dma_buf *sq,
+			       struct nvmu_dma_buf *cq);
+
 /**
  * Deadline of the commands submitted on @p qp from now on, in milliseconds (0: never
  * time out), 100..3600000 otherwise; commands already submitted keep theirs. Set it

@@ -294,6 +294,20 @@ int nvmu_iommu_translate(const struct nvmu_iommu *iommu, const void *vaddr, size
 	return 0;
 }
 
+int nvmu_iommu_mapping_of(const struct nvmu_iommu *iommu, const void *vaddr, void **base,
+			  size_t *len, uint64_t *iova)
+{
+	const struct map_entry *e = iommu ? map_table_lookup(&iommu->maps, (uintptr_t)vaddr, 1)
+					  : NULL;
+
+	if (!e)
+		return nvmu_fail(EFAULT, "%p is not inside a DMA mapping", vaddr);
+	*base = (void *)e->vaddr;
+	*len = e->len;
+	*iova = e->iova;
+	return 0;
+}
+
 size_t nvmu_iommu_mapping_count(const struct nvmu_iommu *iommu)
 {
 	return iommu ? iommu->maps.n : 0;

@@ -238,3 +238,9 @@ void io_queues_delete_all(struct nvmu_ctrl *ctrl)
 	while (ctrl->qpairs)
 		nvmu_qpair_delete(ctrl->qpairs);
 }
+
+void nvmu_qpair_rings(const struct nvmu_qpair *qp, struct nvmu_dma_buf *sq, struct nvmu_dma_buf *cq)
+{
+	*sq = qp->sq_mem;
+	*cq = qp->cq_mem;
+}
