@@ -91,6 +91,13 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest suite for hot-remove" $?
 	grep -E '^not ok' "$results/guest-hotplug.tap" || true
 
+	step "guest suite for recovery: CFS and reset, perf --verify with resets every 2 s, device_del during perf"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
+		--ctrl serial=nvmu0 --ns size=256M --ctrl serial=nvmu-hp,hotplug=on --ns size=64M \
+		tests/guest/suite-recovery.sh > "$results/guest-recovery.tap"
+	record "guest suite for recovery" $?
+	grep -E '^(not ok|# [0-9]+ I/Os|# noticed|# reset in)' "$results/guest-recovery.tap" || true
+
 	step "guest suite for the nvmu tool's admin verbs (against nvme-cli on the same device)"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program nvme \
 		--ctrl serial=nvmu0 --ns size=64M tests/guest/test_tool_admin.sh > "$results/guest-tool.tap"

@@ -233,6 +233,17 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 	return ret;
 }
 
+int io_queue_delete_on_device(struct nvmu_qpair *qp, uint32_t timeout_ms)
+{
+	struct nvmu_sqe sq = { .opcode = nvme_admin_delete_sq, .cdw10 = qp->qid };
+	struct nvmu_sqe cq = { .opcode = nvme_admin_delete_cq, .cdw10 = qp->qid };
+	int ret = admin_cmd_locked(qp->ctrl, &sq, 0, 0, timeout_ms, NULL);
+
+	if (ret == 0)
+		ret = admin_cmd_locked(qp->ctrl, &cq, 0, 0, timeout_ms, NULL);
+	return ret;
+}
+
 void io_queues_delete_all(struct nvmu_ctrl *ctrl)
 {
 	while (ctrl->qpairs)

@@ -135,8 +135,9 @@ bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
 
 /*
  * Fill PRP1/PRP2 for one contiguous range that needs at most one PRP list page (written
- * to @p list). Returns false, changing nothing, when it cannot (length 0, misaligned
- * address, a chained list or no list page): the general builder handles those cases.
+ * to @p list; NULL: two pages at most). Returns false, changing nothing, when it cannot
+ * (length 0, misaligned address, a chained list or no list page): the general builder
+ * handles those cases.
  */
 static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
 				       const struct nvmu_prp_pages *list, uint64_t *prp1,
@@ -147,7 +148,7 @@ static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_
 	if (len == 0 || (iova & 3))
 		return false;
 	if (end > 2 * page_size)
-		return prp_fill_list(iova, len, page_size, list, prp1, prp2);
+		return list && prp_fill_list(iova, len, page_size, list, prp1, prp2);
 	*prp1 = iova;
 	*prp2 = end <= page_size ? 0 : (iova & ~(page_size - 1)) + page_size;
 	return true;
@@ -198,6 +199,10 @@ int cpl_err(const struct nvmu_tracker *trk, uint16_t status);
 
 /* Delete every I/O pair still open (on close). */
 void io_queues_delete_all(struct nvmu_ctrl *ctrl);
+
+/* Delete I/O SQ then CQ of @qp on the controller (admin lock held; each command waits
+ * at most @timeout_ms). Returns 0 or the first error. */
+int io_queue_delete_on_device(struct nvmu_qpair *qp, uint32_t timeout_ms);
 
 /* Create I/O CQ and SQ of @qp on the controller (its memory and vector as they are). */
 int io_queue_create_on_device(struct nvmu_qpair *qp);

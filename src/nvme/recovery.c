@@ -11,6 +11,7 @@
 #include "nvme_internal.h"
 
 #define CSTS_ALL_ONES 0xffffffffu
+#define RESET_DELETE_TIMEOUT_MS 2000 /* per Delete I/O SQ/CQ before a reset */
 
 static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
@@ -255,6 +256,28 @@ static int bring_back(struct nvmu_ctrl *ctrl)
 	return ret;
 }
 
+/*
+ * A controller that still answers gets its I/O queues deleted before the disable, as
+ * Linux does: the device then ends its commands in flight itself (Aborted due to SQ
+ * Deletion; those completions are not reaped - the reset ends the commands) instead of
+ * having the disable pull the queues from under requests it is still executing. A
+ * failed or fatal controller goes straight to the disable.
+ */
+static void delete_io_queues(struct nvmu_ctrl *ctrl)
+{
+	uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
+
+	if (csts == CSTS_ALL_ONES || NVME_CSTS_CFS(csts) || !NVME_CSTS_RDY(csts))
+		return;
+	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next) {
+		if (io_queue_delete_on_device(qp, RESET_DELETE_TIMEOUT_MS) < 0) {
+			nvmu_log(NVMU_LOG_INFO, "%s: queue %u not deleted before the reset (%s)",
+				 ctrl->t->name, qp->qid, nvmu_last_error());
+			return;
+		}
+	}
+}
+
 int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 {
 	uint64_t start = nvmu_now_ns();
@@ -275,6 +298,7 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 				 ctrl->reason);
 	}
 	nvmu_log(NVMU_LOG_INFO, "%s: resetting the controller", ctrl->t->name);
+	delete_io_queues(ctrl);
 	ret = ctrl_disable(ctrl);
 	/* The device no longer uses any queue: sort what was in flight. */
 	qpair_end_all(ctrl->admin, NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
