@@ -6,6 +6,7 @@ PACKAGES=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 libnvme-dev
 	qemu-system-x86 busybox-static cpio kmod
 	nvme-cli # the guest test of nvmu's admin verbs compares with nvme-cli's output
+	strace   # the guest check that nvmu perf makes no system call per I/O
 )
 
 missing=()

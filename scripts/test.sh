@@ -105,7 +105,7 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	grep -E '^not ok' "$results/guest-tool.tap" || true
 
 	step "guest check of nvmu perf: randrw QD 32 --verify on a file backend, -o json"
-	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program strace \
 		--ctrl serial=nvmu0 --ns size=1G tests/guest/test_perf.sh > "$results/guest-perf.tap"
 	record "guest check of nvmu perf" $?
 	grep -E '^not ok' "$results/guest-perf.tap" || true

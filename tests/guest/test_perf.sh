@@ -8,7 +8,7 @@ dev=0000:00:10.0
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-echo "1..4"
+echo "1..5"
 if nvmu bind $dev >/dev/null 2>&1; then ok "bind $dev"; else nok "bind $dev"; fi
 out=$(nvmu perf $dev -w randrw -q 32 -t 3 --verify 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
@@ -24,6 +24,24 @@ if [ $rc -eq 0 ] && [ -n "$iops" ] && awk "BEGIN { exit !($iops > 0) }"; then
 	ok "perf -o json has total.iops"
 else
 	nok "perf -o json has total.iops (exit $rc)"
+fi
+# No system call on the I/O path: the whole run under strace -f -c makes a number of
+# calls that does not grow with the I/Os (setup, the progress thread's 100 ms sleeps, the
+# driver's 100 ms status checks: a clock read and a device-request eventfd read), far
+# below one per hundred I/Os.
+if command -v strace >/dev/null; then
+	json=$(strace -f -c -o /tmp/strace.txt nvmu perf $dev -w randread -q 32 -t 3 -o json 2>/dev/null)
+	ios=$(echo "$json" | awk '/"total": \{/ { t = 1 } t && /"ios":/ { gsub(/[",]/, "", $2); print $2; exit }')
+	calls=$(awk '$NF == "total" { print $(NF - 2) }' /tmp/strace.txt)
+	sed 's/^/# /' /tmp/strace.txt
+	echo "# system calls in the whole run: $calls, I/Os: $ios"
+	if [ -n "$ios" ] && [ -n "$calls" ] && [ "$ios" -gt 0 ] && [ $((calls * 100)) -lt "$ios" ]; then
+		ok "perf under strace: $calls system calls for $ios I/Os (none per I/O)"
+	else
+		nok "perf under strace: ${calls:-?} system calls for ${ios:-?} I/Os"
+	fi
+else
+	nok "strace in the guest"
 fi
 echo "# clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 for c in tsc monotonic; do
