@@ -260,7 +260,10 @@ NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
 /**
  * The eventfd of an interrupt-driven pair (-1 when polled). Add it to epoll with
  * EPOLLIN; when readable, call nvmu_host_qpair_ack_irq() and then
- * nvmu_host_process_completions() until it returns 0.
+ * nvmu_host_process_completions() until it returns 0. Wait with a timeout of about
+ * 100 ms and call nvmu_host_process_completions() when it expires too: deadlines, fatal
+ * status and removal are noticed while the pair is polled (a device that stops
+ * answering sends no interrupt).
  */
 NVMU_API int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp);
 

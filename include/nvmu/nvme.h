@@ -692,7 +692,9 @@ NVMU_API uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp);
  * The eventfd signalled by the CQ's interrupt, or -1 for a polled pair. For epoll: add it
  * with EPOLLIN; when it is readable, read its 8-byte counter (it is non-blocking) and
  * then call nvmu_qpair_poll() until it returns 0 - reading first means an interrupt that
- * arrives while polling makes the fd readable again, so no completion is missed.
+ * arrives while polling makes the fd readable again, so no completion is missed. Poll
+ * every 100 ms or so even without an interrupt: deadlines and the controller's status
+ * are checked from nvmu_qpair_poll().
  */
 NVMU_API int nvmu_qpair_eventfd(const struct nvmu_qpair *qp);
 
