@@ -45,6 +45,16 @@ void ctrl_request_reset(struct nvmu_ctrl *ctrl, const char *fmt, ...)
 	pthread_mutex_unlock(&ctrl->state_lock);
 }
 
+/* Make every pair run its periodic check at its next poll (state_lock held), so a pair
+ * other than the one that noticed the removal ends its commands then, not up to a check
+ * interval later. */
+static void check_all_now(struct nvmu_ctrl *ctrl)
+{
+	__atomic_store_n(&ctrl->admin->next_check, 0, __ATOMIC_RELAXED);
+	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
+		__atomic_store_n(&qp->next_check, 0, __ATOMIC_RELAXED);
+}
+
 static void mark_removed(struct nvmu_ctrl *ctrl, const char *fmt, ...) NVMU_PRINTF(2, 3);
 static void mark_removed(struct nvmu_ctrl *ctrl, const char *fmt, ...)
 {
@@ -55,6 +65,7 @@ static void mark_removed(struct nvmu_ctrl *ctrl, const char *fmt, ...)
 		va_start(ap, fmt);
 		set_state(ctrl, NVMU_CTRL_REMOVED, fmt, ap);
 		va_end(ap);
+		check_all_now(ctrl);
 		nvmu_log(NVMU_LOG_WARN, "%s: device removed: %s", ctrl->t->name, ctrl->reason);
 	}
 	pthread_mutex_unlock(&ctrl->state_lock);
