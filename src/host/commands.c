@@ -85,30 +85,45 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 }
 
 /*
- * The common case in one step: one piece with its IOVA, one command, PRPs, nothing
- * waiting (so order is kept) and no pause. The command goes to the core with the
- * caller's own callback: no request object, nothing of the host API at completion.
- * Returns 0 when posted, 1 to take the general path.
+ * The common case in one step: one piece with its IOVA, one command, PRPs (a list page
+ * only when @lists), nothing waiting (so order is kept) and no pause. The command goes to
+ * the core with the caller's own callback: no request object, nothing of the host API at
+ * completion. Returns 0 when posted (the doorbell not rung: see posted()), 1 to take the
+ * general path.
  */
 static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
 			      uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
-			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
+			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg,
+			      bool lists)
 {
-	size_t len = iov->len;
-	uint64_t nlb = len >> ns->lba_shift;
+	uint64_t len, nlb;
 
-	if (iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->wait_head || *qp->stop ||
-	    (flags & ns->fast_flags_mask) || iov->iova == 0 ||
-	    len == 0 || (len & ns->lba_mask) || nlb > HOST_MAX_NLB || lba >= ns->info.nsze ||
-	    nlb > ns->info.nsze - lba || cb == nvmu_host_sync_cb || qp->sgl_default)
+	if (iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->h->stop || qp->wait_head ||
+	    qp->sgl_default || (flags & ns->fast_flags_mask) || cb == nvmu_host_sync_cb)
 		return 1;
-	if (qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
-			  (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)(nlb - 1),
-			  iov->iova, len, cb, arg) != 0)
+	len = iov->len;
+	nlb = len >> ns->lba_shift;
+	if (iov->iova == 0 || (len & ns->lba_mask) || nlb - 1 >= HOST_MAX_NLB ||
+	    lba >= ns->info.nsze || nlb > ns->info.nsze - lba)
 		return 1;
-	if (!qp->defer)
-		nvmu_qpair_ring(qp->core);
+	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
+			     (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)(nlb - 1),
+			     iov->iova, len, cb, arg, lists);
+}
+
+/* Ring the doorbell after a fast-path post; 0. Out of line, so that the fast path makes no
+ * call (and needs no stack frame): it leaves with a jump. */
+__attribute__((noinline))
+static int ring_posted(struct nvmu_host_qpair *qp)
+{
+	nvmu_qpair_ring(qp->core);
 	return 0;
+}
+
+/* submit_fast() posted a command: ring unless the pair defers its doorbell. Returns 0. */
+static inline int posted(struct nvmu_host_qpair *qp)
+{
+	return qp->defer ? 0 : ring_posted(qp);
 }
 
 /* A read, write or compare: data in @iov decides the block count. */
@@ -163,13 +178,16 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	return enqueue(r, cb, arg);
 }
 
-/* The general paths of read and write, with their signature: the fast path leaves to
- * them with a jump, so it needs no stack frame of its own. */
+/* The general paths of read and write, with their signature: the fast path (at most two
+ * pages) leaves to them with a jump, so it needs no stack frame of its own. They try the
+ * fast path again with a PRP list page before building a request. */
 __attribute__((noinline))
 static int read_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			nvmu_host_cb cb, void *arg)
 {
+	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
 }
 
@@ -178,6 +196,8 @@ static int write_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 			 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			 nvmu_host_cb cb, void *arg)
 {
+	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
 }
 
@@ -185,8 +205,8 @@ int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		 void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
-		return 0;
+	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg, false) == 0)
+		return posted(qp);
 	return read_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
 
@@ -194,8 +214,8 @@ int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		  void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
-		return 0;
+	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg, false) == 0)
+		return posted(qp);
 	return write_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
 
@@ -205,8 +225,9 @@ int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba
 {
 	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
 
-	if (ret == 0 && submit_fast(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
-		return 0;
+	if (ret == 0 &&
+	    submit_fast(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+		return posted(qp);
 	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
 					   true, cb, arg);
 }

@@ -29,7 +29,7 @@ struct nvmu_qpair {
 	struct nvmu_cq cq;
 	struct tracker_table trk;
 	volatile bool halted; /* the controller is not live: nothing is posted */
-	uint8_t trk_flags;    /* flags of new trackers (TRK_NO_TIMEOUT when timeout_ms is 0) */
+	uint64_t trk_busy;    /* tracker_word() of new trackers (TRK_NO_TIMEOUT: timeout_ms 0) */
 	uint32_t now_ms;      /* coarse clock of deadlines (see check.c) */
 	uint32_t timeout_ms;  /* deadline of new commands */
 	uint32_t ended;       /* trackers with TRK_ENDED still to complete */

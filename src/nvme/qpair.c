@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Queue pairs: rings, trackers with PRP pages, submission and completion (admin and I/O). */
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +59,7 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->max_transfer = max_transfer;
 	qp->page_size = ctrl->page_size;
 	qp->timeout_ms = qid ? ctrl->io_timeout_ms : ctrl->admin_timeout_ms;
-	qp->trk_flags = qp->timeout_ms ? 0 : TRK_NO_TIMEOUT;
+	qp->trk_busy = tracker_word(0, TRACKER_BUSY, qp->timeout_ms ? 0 : TRK_NO_TIMEOUT);
 	qp->next_check = nvmu_ticks() + check_interval_ticks(ctrl);
 	qp->now_ms = ctrl_now_ms(ctrl);
 	qp->last_check_ns = nvmu_now_ns();
@@ -143,14 +145,16 @@ static int halted_error(const struct nvmu_qpair *qp)
 			 qp->ctrl->t->name, nvmu_ctrl_state_name(st), nvmu_ctrl_reason(qp->ctrl));
 }
 
-/* A free tracker for a new command: 0, or -EAGAIN (queue full) or halted_error(). */
+/* A free tracker for a new command (taken, with the pair's flags): 0, or -EAGAIN (queue
+ * full) or halted_error(). */
 static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
 	if (qp->halted)
 		return halted_error(qp);
-	if (sq_full(&qp->sq) || !(*out = tracker_get(&qp->trk)))
+	if (sq_full(&qp->sq) || qp->trk.free_head == TRACKER_NONE)
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
 				 qp->trk.in_use);
+	*out = tracker_take(&qp->trk, qp->trk.free_head, qp->trk_busy);
 	return 0;
 }
 
@@ -158,9 +162,12 @@ static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
 		     nvmu_cmd_cb cb, void *arg)
 {
+	uint16_t tail = qp->sq.tail;
+
+	qpair_fast_bind(qp, trk, tail, cb, arg);
 	cmd->cid = tracker_cid(trk);
-	*qpair_fast_slot(qp, trk, cb, arg) = *cmd;
-	qpair_fast_post(qp, trk);
+	qp->sq.ring[tail] = *cmd;
+	qpair_fast_post(qp, tracker_index(&qp->trk, trk), tail, sq_next(&qp->sq, tail));
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
@@ -186,14 +193,16 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk = qpair_fast_tracker(qp, iova, len, &cmd->prp1, &cmd->prp2);
+	struct fast_pos pos;
+	struct nvmu_tracker *trk;
 
-	if (!trk)
+	if (!qpair_fast_place(qp, iova, len, true, &pos, &cmd->prp1, &cmd->prp2))
 		return 1;
+	trk = qpair_fast_take(qp, &pos, cb, arg);
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
 	cmd->cid = tracker_cid(trk);
-	*qpair_fast_slot(qp, trk, cb, arg) = *cmd;
-	qpair_fast_post(qp, trk);
+	qp->sq.ring[pos.tail] = *cmd;
+	qpair_fast_post(qp, pos.idx, pos.tail, pos.next);
 	return 0;
 }
 
@@ -298,6 +307,11 @@ static void bad_sqhd(struct nvmu_qpair *qp, uint16_t sqhd)
 		 "head not taken", qp->ctrl->t->name, qp->qid, sqhd, qp->sq.size);
 }
 
+/* DW0 and DW1 of a completion as one word (struct nvmu_cpl has them side by side too). */
+typedef uint64_t __attribute__((may_alias)) cqe_dwords;
+_Static_assert(offsetof(struct nvmu_cpl, dw1) == offsetof(struct nvmu_cpl, dw0) + 4,
+	       "struct nvmu_cpl keeps DW0 and DW1 together");
+
 /* Repost @trk's command when it failed with @status without Do Not Retry and it has a
  * retry left (the doorbell rings at the end of the poll). */
 static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status)
@@ -309,62 +323,75 @@ static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_
 	trk->deadline = qp->now_ms + qp->timeout_ms;
 	trk->slot = qp->sq.tail;
 	qp->sq.ring[qp->sq.tail] = qp->saved[tracker_index(&qp->trk, trk)];
-	qp->sq.tail = (uint16_t)(qp->sq.tail + 1 == qp->sq.size ? 0 : qp->sq.tail + 1);
+	qp->sq.tail = sq_next(&qp->sq, qp->sq.tail);
 	qp->stats.reposted++;
 	return true;
+}
+
+/* A completion of @trk with an error status in @cpl: true if its command was posted again
+ * (no callback yet), else its error goes into @cpl. Out of line: the poll loop stays tight. */
+__attribute__((noinline))
+static bool complete_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_cpl *cpl)
+{
+	if (retry_error(qp, trk, cpl->status))
+		return true;
+	cpl->err = cpl_err(trk, cpl->status);
+	return false;
 }
 
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 {
 	struct nvmu_cq *cq = &qp->cq;
+	struct tracker_table *tt = &qp->trk;
+	unsigned left = max ? max : UINT_MAX; /* completions we may still take */
 	bool reposted = false;
-	unsigned n = 0;
+	unsigned n;
 
 	if (qp->ended)
 		qpair_complete_ended(qp);
-	while (max == 0 || n < max) {
-		const volatile struct nvmu_cqe *v = &cq->ring[cq->head];
-		uint16_t status = v->status, cid, sqid, sqhd;
+	for (; left; left--) {
+		uint16_t head = cq->head;
+		const volatile struct nvmu_cqe *v = &cq->ring[head];
+		uint32_t status = v->status, cid, sqid, sqhd;
+		uint64_t dw01;
 		struct nvmu_tracker *trk;
 		struct nvmu_cpl cpl;
 
-		if ((status & 1) != cq->phase)
+		if ((status ^ cq->phase) & 1)
 			break;
 		nvmu_rmb(); /* read the body only after the phase tag */
 		cid = v->cid;
 		sqid = v->sqid;
 		sqhd = v->sqhd;
-		cpl.dw0 = v->dw0;
-		cpl.dw1 = v->dw1;
-		if (++cq->head == cq->size) {
-			cq->head = 0;
+		dw01 = *(const volatile cqe_dwords *)v; /* DW0 and DW1 in one load */
+		if (++head == cq->size) {
+			head = 0;
 			cq->phase ^= 1;
 		}
-		n++;
-		trk = tracker_find(&qp->trk, cid);
+		cq->head = head; /* before any callback, which may poll too */
+		trk = tracker_find(tt, (uint16_t)cid);
 		if (!trk || sqid != qp->qid) {
-			complete_odd(qp, cid, sqid, sqhd);
+			complete_odd(qp, (uint16_t)cid, (uint16_t)sqid, (uint16_t)sqhd);
 			continue;
 		}
 		/* Only a completion that names a live command may move the SQ head. */
 		if (sqhd < qp->sq.size)
-			qp->sq.head = sqhd;
+			qp->sq.head = (uint16_t)sqhd;
 		else
-			bad_sqhd(qp, sqhd);
-		cpl.status = (uint16_t)(status >> 1);
+			bad_sqhd(qp, (uint16_t)sqhd);
 		cpl.err = 0;
-		if (cpl.status) {
-			if (retry_error(qp, trk, cpl.status)) {
-				reposted = true;
-				continue;
-			}
-			cpl.err = cpl_err(trk, cpl.status);
+		cpl.status = (uint16_t)(status >> 1);
+		memcpy(&cpl.dw0, &dw01, sizeof(dw01));
+		if (cpl.status && complete_error(qp, trk, &cpl)) {
+			reposted = true;
+			continue;
 		}
 		qp->stats.completed++;
-		tracker_put(&qp->trk, trk); /* before the callback, which may submit again */
+		tracker_release(tt, trk, (uint16_t)cid); /* before the callback: it may submit */
 		if (trk->cb)
 			trk->cb(trk->arg, &cpl);
 	}
+	n = (max ? max : UINT_MAX) - left;
 	if (n) {
 		cq->consumed = true;
 		nvmu_cq_ring(cq);
@@ -397,7 +424,7 @@ int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms)
 		return nvmu_fail(EINVAL, "a command timeout is 0 (none) or %u..%u ms, not %u",
 				 NVMU_TIMEOUT_MIN_MS, NVMU_TIMEOUT_MAX_MS, ms);
 	qp->timeout_ms = ms;
-	qp->trk_flags = ms ? 0 : TRK_NO_TIMEOUT;
+	qp->trk_busy = tracker_word(0, TRACKER_BUSY, ms ? 0 : TRK_NO_TIMEOUT);
 	return 0;
 }
 

@@ -2,85 +2,125 @@
 /*
  * The submission fast path of a queue pair, inline so that the host API's common case
  * (one contiguous buffer, PRPs) compiles into a few dozen instructions with no call:
- * take a tracker, fill PRP1/PRP2, write the command straight into its SQ slot, move the
- * tail. Not a public interface: nvmu_qpair_try_submit_prp() is the exported form.
+ * find a free tracker and SQ slot, fill PRP1/PRP2, write the command straight into its
+ * slot, move the tail. Not a public interface: nvmu_qpair_try_submit_prp() is the
+ * exported form.
  */
 #ifndef NVMU_SRC_NVME_QPAIR_FAST_H
 #define NVMU_SRC_NVME_QPAIR_FAST_H
 
 #include "nvme_internal.h"
 
+/* The SQ slot after @tail. */
+static inline uint16_t sq_next(const struct nvmu_sq *sq, uint16_t tail)
+{
+	return (uint16_t)(tail + 1 == sq->size ? 0 : tail + 1);
+}
+
 /* True if the SQ has no free slot (a queue of N entries holds N-1). */
 static inline bool sq_full(const struct nvmu_sq *sq)
 {
-	return (uint16_t)(sq->tail + 1 == sq->size ? 0 : sq->tail + 1) == sq->head;
+	return sq_next(sq, sq->tail) == sq->head;
 }
+
+/* An SQE as eight little-endian 64-bit words (x86 and arm64 hosts), for whole-word stores. */
+typedef uint64_t __attribute__((may_alias)) sqe_word;
+
+/* Write a command with CDW0 @cdw0 (opcode, CID), @nsid, PRP1/PRP2, CDW10-11 @slba and
+ * CDW12 @cdw12 into @sqe, every other field zero: eight stores. */
+static inline void sqe_store(struct nvmu_sqe *sqe, uint32_t cdw0, uint32_t nsid, uint64_t prp1,
+			     uint64_t prp2, uint64_t slba, uint32_t cdw12)
+{
+	sqe_word *w = (sqe_word *)sqe;
+
+	w[0] = cdw0 | (uint64_t)nsid << 32;
+	w[1] = 0; /* CDW2, CDW3 */
+	w[2] = 0; /* MPTR */
+	w[3] = prp1;
+	w[4] = prp2;
+	w[5] = slba; /* CDW10, CDW11 */
+	w[6] = cdw12; /* CDW13 zero */
+	w[7] = 0; /* CDW14, CDW15 */
+}
+
+/* Where a new command goes: its free tracker, its SQ slot and the tail after it. */
+struct fast_pos {
+	uint16_t idx, tail, next;
+};
 
 /*
- * The tracker a contiguous PRP transfer of @len bytes at @iova would use, with PRP1/PRP2
- * filled in (its list page too, when it needs one), or NULL - nothing taken - when the
- * pair is halted or full, the transfer too long, or the address not one PRPs can take.
+ * Where a contiguous PRP transfer of @len bytes at @iova would go, with PRP1/PRP2 filled
+ * in (a PRP list in the tracker's pages only when @lists): true, nothing taken yet; or
+ * false, nothing changed, when the pair is halted or full, the transfer too long, or the
+ * address not one PRPs can take this way.
  */
-static inline struct nvmu_tracker *qpair_fast_tracker(struct nvmu_qpair *qp, uint64_t iova,
-						      size_t len, uint64_t *prp1, uint64_t *prp2)
+static inline bool qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova, size_t len,
+				    bool lists, struct fast_pos *pos, uint64_t *prp1,
+				    uint64_t *prp2)
 {
-	struct tracker_table *tt = &qp->trk;
-	struct nvmu_tracker *trk;
+	const struct nvmu_sq *sq = &qp->sq;
 
-	if (qp->halted || len > qp->max_transfer || tt->free_head == TRACKER_NONE ||
-	    sq_full(&qp->sq))
-		return NULL;
-	trk = &tt->t[tt->free_head];
-	if (!prp_fill_contiguous(iova, len, qp->page_size, &trk->prp, prp1, prp2))
-		return NULL;
-	return tracker_get(tt);
+	pos->idx = qp->trk.free_head;
+	pos->tail = sq->tail;
+	pos->next = sq_next(sq, pos->tail);
+	return !qp->halted && len <= qp->max_transfer && pos->idx != TRACKER_NONE &&
+	       pos->next != sq->head &&
+	       prp_fill_contiguous(iova, len, qp->page_size,
+				   lists ? &qp->trk.t[pos->idx].prp : NULL, prp1, prp2);
 }
 
-/* Bind @trk to its callback and deadline; the SQ slot it goes into (the tail). */
-static inline struct nvmu_sqe *qpair_fast_slot(struct nvmu_qpair *qp, struct nvmu_tracker *trk,
-					       nvmu_cmd_cb cb, void *arg)
+/* Bind a taken tracker to its callback, the pair's deadline and SQ slot @tail. */
+static inline void qpair_fast_bind(const struct nvmu_qpair *qp, struct nvmu_tracker *trk,
+				   uint16_t tail, nvmu_cmd_cb cb, void *arg)
 {
 	trk->cb = cb;
 	trk->arg = arg;
-	trk->flags = qp->trk_flags;
 	trk->deadline = qp->now_ms + qp->timeout_ms;
-	trk->slot = qp->sq.tail;
-	return &qp->sq.ring[qp->sq.tail];
+	trk->slot = tail;
 }
 
-/* The command is in its slot: keep a copy when the pair reposts after resets, move the
- * tail (the doorbell rings later, once per batch). */
-static inline void qpair_fast_post(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
+/* Take the tracker qpair_fast_place() found, bound to @cb/@arg. */
+static inline struct nvmu_tracker *qpair_fast_take(struct nvmu_qpair *qp,
+						   const struct fast_pos *pos, nvmu_cmd_cb cb,
+						   void *arg)
 {
-	struct nvmu_sq *sq = &qp->sq;
+	struct nvmu_tracker *trk = tracker_take(&qp->trk, pos->idx, qp->trk_busy);
 
+	qpair_fast_bind(qp, trk, pos->tail, cb, arg);
+	return trk;
+}
+
+/* The command of tracker @idx is in SQ slot @tail: keep a copy when the pair reposts
+ * after resets, move the tail to @next (the doorbell rings later, once per batch). */
+static inline void qpair_fast_post(struct nvmu_qpair *qp, uint16_t idx, uint16_t tail,
+				   uint16_t next)
+{
 	if (qp->saved)
-		qp->saved[tracker_index(&qp->trk, trk)] = sq->ring[sq->tail];
-	sq->tail = (uint16_t)(sq->tail + 1 == sq->size ? 0 : sq->tail + 1);
+		qp->saved[idx] = qp->sq.ring[tail];
+	qp->sq.tail = next;
 	qp->stats.submitted++;
 }
 
 /*
  * Post an NVM command with data in one contiguous range - Read, Write, Compare - built
  * straight in its slot: @opcode on namespace @nsid at @slba, CDW12 @cdw12 (NLB and
- * flags), @len bytes at @iova. Returns 0, or 1 with nothing done (see
- * qpair_fast_tracker()).
+ * flags), @len bytes at @iova (@lists: a PRP list page may be needed). Returns 0, or 1
+ * with nothing done (see qpair_fast_place()).
  */
 static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
 				uint64_t slba, uint32_t cdw12, uint64_t iova, size_t len,
-				nvmu_cmd_cb cb, void *arg)
+				nvmu_cmd_cb cb, void *arg, bool lists)
 {
+	struct fast_pos pos;
 	uint64_t prp1, prp2;
-	struct nvmu_tracker *trk = qpair_fast_tracker(qp, iova, len, &prp1, &prp2);
-	struct nvmu_sqe *sqe;
+	struct nvmu_tracker *trk;
 
-	if (!trk)
+	if (!qpair_fast_place(qp, iova, len, lists, &pos, &prp1, &prp2))
 		return 1;
-	sqe = qpair_fast_slot(qp, trk, cb, arg);
-	*sqe = (struct nvmu_sqe){ .opcode = opcode, .cid = tracker_cid(trk), .nsid = nsid,
-				  .prp1 = prp1, .prp2 = prp2, .cdw10 = (uint32_t)slba,
-				  .cdw11 = (uint32_t)(slba >> 32), .cdw12 = cdw12 };
-	qpair_fast_post(qp, trk);
+	trk = qpair_fast_take(qp, &pos, cb, arg);
+	sqe_store(&qp->sq.ring[pos.tail], opcode | (uint32_t)tracker_cid(trk) << 16, nsid, prp1,
+		  prp2, slba, cdw12);
+	qpair_fast_post(qp, pos.idx, pos.tail, pos.next);
 	return 0;
 }
 

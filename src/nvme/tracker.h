@@ -38,22 +38,38 @@ enum tracker_flag {
 struct nvmu_tracker {
 	nvmu_cmd_cb cb;
 	void *arg;
-	uint32_t live_cid;  /* the CID it accepts, | TRACKER_IDLE when it accepts none */
+	union {
+		/* The fields below as one word (tracker_word(); a little-endian host, as the
+		 * whole driver assumes), so that taking or releasing a tracker is one store. */
+		uint64_t word;
+		struct {
+			uint32_t live_cid; /* the CID it accepts, | TRACKER_IDLE when it accepts none */
+			uint8_t state;
+			uint8_t flags;     /* enum tracker_flag */
+			uint8_t retries;   /* reposts after resets so far */
+			uint8_t spare;
+		};
+	};
 	uint32_t deadline;  /* in the queue's coarse milliseconds */
 	uint16_t next_free;
 	uint16_t slot;      /* SQ slot it was posted to (to repost it after a reset) */
-	uint8_t state;
-	uint8_t flags;      /* enum tracker_flag */
-	uint8_t retries;    /* reposts after resets so far */
 	uint16_t end_status; /* status of a driver-made completion (TRK_ENDED) */
 	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
 };
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "tracker words are little-endian");
+
+/* A tracker's word: accepting @live_cid, in @state, with @flags, no retries. */
+static inline uint64_t tracker_word(uint32_t live_cid, enum tracker_state state, uint8_t flags)
+{
+	return live_cid | (uint64_t)state << 32 | (uint64_t)flags << 40;
+}
 
 struct tracker_table {
 	struct nvmu_tracker *t; /* 2^idx_bits slots */
 	uint16_t n;             /* trackers handed out: indexes 0..n-1 */
 	uint8_t idx_bits;       /* CID bits holding the index; the rest hold the generation */
-	uint16_t idx_mask;
+	uint32_t idx_mask;
 	uint32_t gen_step;      /* 1 << idx_bits: one generation */
 	uint16_t free_head;     /* first free tracker, TRACKER_NONE when none */
 	uint32_t in_use;        /* busy + abandoned */
@@ -80,33 +96,43 @@ static inline uint16_t tracker_index(const struct tracker_table *tt, const struc
 	return (uint16_t)(trk->live_cid & tt->idx_mask);
 }
 
-/* Take a free tracker (state BUSY, accepting its CID) or NULL when all are in use. */
-static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
+/* Take the free list's head @idx (not TRACKER_NONE): accepting its CID, with the state
+ * and flags of @busy (tracker_word(0, TRACKER_BUSY, flags)). */
+static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt, uint16_t idx,
+						uint64_t busy)
 {
-	struct nvmu_tracker *trk;
+	struct nvmu_tracker *trk = &tt->t[idx];
 
-	if (tt->free_head == TRACKER_NONE)
-		return NULL;
-	trk = &tt->t[tt->free_head];
 	tt->free_head = trk->next_free;
-	trk->live_cid &= 0xffffu;
-	trk->state = TRACKER_BUSY;
-	trk->flags = 0;
-	trk->retries = 0;
+	trk->word = (uint16_t)trk->live_cid | busy;
 	tt->in_use++;
 	return trk;
 }
 
-/* Release a tracker: its generation moves on, so its old CID becomes stale. */
-static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
+/* Take a free tracker (state BUSY, accepting its CID) or NULL when all are in use. */
+static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
 {
-	uint16_t idx = tracker_index(tt, trk);
+	return tt->free_head == TRACKER_NONE ? NULL
+					     : tracker_take(tt, tt->free_head,
+							    tracker_word(0, TRACKER_BUSY, 0));
+}
 
-	trk->live_cid = ((trk->live_cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE;
-	trk->state = TRACKER_FREE;
+/* Release @trk, known by CID @cid: its generation moves on, so its old CID becomes stale. */
+static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker *trk,
+				   uint16_t cid)
+{
+	uint16_t idx = (uint16_t)(cid & tt->idx_mask);
+
+	trk->word = tracker_word((uint16_t)(cid + tt->gen_step) | TRACKER_IDLE, TRACKER_FREE, 0);
 	trk->next_free = tt->free_head;
 	tt->free_head = idx;
 	tt->in_use--;
+}
+
+/* Release a tracker (tracker_release() with what it knows of itself). */
+static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
+{
+	tracker_release(tt, trk, (uint16_t)trk->live_cid);
 }
 
 /* The CID that names @trk in its current generation. */
