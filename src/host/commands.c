@@ -96,18 +96,18 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg,
 			      bool lists)
 {
-	uint64_t len, nlb;
+	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
 	if (iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->h->stop || qp->wait_head ||
 	    qp->sgl_default || (flags & ns->fast_flags_mask) || cb == nvmu_host_sync_cb)
 		return 1;
 	len = iov->len;
-	nlb = len >> ns->lba_shift;
-	if (iov->iova == 0 || (len & ns->lba_mask) || nlb - 1 >= HOST_MAX_NLB ||
-	    lba >= ns->info.nsze || nlb > ns->info.nsze - lba)
+	last = (len - 1) >> ns->lba_shift; /* huge for len 0 */
+	if (iov->iova == 0 || (len & ns->lba_mask) || last >= HOST_MAX_NLB ||
+	    lba >= ns->info.nsze || last >= ns->info.nsze - lba)
 		return 1;
 	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
-			     (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)(nlb - 1),
+			     (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)last,
 			     iov->iova, len, cb, arg, lists);
 }
 

@@ -143,14 +143,17 @@ static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_
 				       const struct nvmu_prp_pages *list, uint64_t *prp1,
 				       uint64_t *prp2)
 {
-	uint64_t end = (iova & (page_size - 1)) + len; /* from the first page's start */
-
 	if (len == 0 || (iova & 3))
 		return false;
-	if (end > 2 * page_size)
+	if ((iova ^ (iova + len - 1)) < page_size) { /* first and last byte in one page */
+		*prp1 = iova;
+		*prp2 = 0;
+		return true;
+	}
+	if ((iova & (page_size - 1)) + len > 2 * page_size)
 		return list && prp_fill_list(iova, len, page_size, list, prp1, prp2);
 	*prp1 = iova;
-	*prp2 = end <= page_size ? 0 : (iova & ~(page_size - 1)) + page_size;
+	*prp2 = (iova & ~(page_size - 1)) + page_size;
 	return true;
 }
 
