@@ -112,9 +112,9 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 {
 	unsigned n;
 
+	qp->owner = pthread_self(); /* also when paused: the pause is acknowledged for it */
 	if (*qp->stop)
 		return attention(qp);
-	qp->owner = pthread_self();
 	n = nvmu_qpair_poll(qp->core, max);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
 		attention(qp);

@@ -48,23 +48,62 @@ static int wait_paused(struct nvmu_host_ctrl *h, uint32_t seq)
 	return 0;
 }
 
-int nvmu_host_reset(struct nvmu_host_ctrl *h)
+/* Acknowledge the pause in progress for the pairs this thread owns: it is blocked in
+ * lock_reset() and touches none of them until it returns. */
+static void park_own(struct nvmu_host_ctrl *h)
 {
-	uint32_t seq;
+	uint32_t stop = __atomic_load_n(&h->stop, __ATOMIC_ACQUIRE);
+	pthread_t self = pthread_self();
+
+	if (!stop)
+		return;
+	pthread_mutex_lock(&h->lock);
+	for (struct nvmu_host_qpair *qp = h->qpairs; qp; qp = qp->next)
+		if (pthread_equal(qp->owner, self))
+			__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Take the reset lock. While another thread holds it for a reset, this thread's pairs are
+ * acknowledged as paused: that reset waits for them, and their owner is waiting here. */
+static void lock_reset(struct nvmu_host_ctrl *h)
+{
+	while (pthread_mutex_trylock(&h->reset_lock) != 0) {
+		park_own(h);
+		nvmu_sleep_us(PAUSE_POLL_US);
+	}
+}
+
+/* The reset, reset lock held. */
+static int reset_locked(struct nvmu_host_ctrl *h)
+{
+	uint32_t seq = ++h->stop_seq ? h->stop_seq : ++h->stop_seq;
 	int ret;
 
-	pthread_mutex_lock(&h->reset_lock);
-	seq = ++h->stop_seq ? h->stop_seq : ++h->stop_seq;
 	__atomic_store_n(&h->stop, seq, __ATOMIC_SEQ_CST);
 	ret = wait_paused(h, seq);
 	if (ret == 0)
 		ret = nvmu_ctrl_reset(h->ctrl);
-	if (ret == 0 && !h->no_aer)
+	if (ret == 0 && !h->no_aer) {
+		/* The reset ended every event request: a full set is armed, none re-armed. */
+		pthread_mutex_lock(&h->ev_lock);
+		h->to_arm = 0;
+		pthread_mutex_unlock(&h->ev_lock);
 		events_start(h);
+	}
 	__atomic_store_n(&h->stop, 0, __ATOMIC_SEQ_CST);
-	pthread_mutex_unlock(&h->reset_lock);
 	if (ret < 0)
 		nvmu_log(NVMU_LOG_WARN, "%s: reset failed: %s", h->name, nvmu_last_error());
+	return ret;
+}
+
+int nvmu_host_reset(struct nvmu_host_ctrl *h)
+{
+	int ret;
+
+	lock_reset(h);
+	ret = reset_locked(h);
+	pthread_mutex_unlock(&h->reset_lock);
 	return ret;
 }
 
@@ -75,8 +114,12 @@ enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h)
 
 void recover_if_needed(struct nvmu_host_ctrl *h)
 {
-	if (h->auto_reset && nvmu_ctrl_state(h->ctrl) == NVMU_CTRL_NEEDS_RESET)
-		nvmu_host_reset(h);
+	if (!h->auto_reset || nvmu_ctrl_state(h->ctrl) != NVMU_CTRL_NEEDS_RESET)
+		return;
+	lock_reset(h);
+	if (nvmu_ctrl_state(h->ctrl) == NVMU_CTRL_NEEDS_RESET) /* not done meanwhile */
+		reset_locked(h);
+	pthread_mutex_unlock(&h->reset_lock);
 }
 
 int host_state_error(const struct nvmu_host_ctrl *h)

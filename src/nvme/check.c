@@ -9,7 +9,9 @@
  * Deadlines are kept on a coarse per-pair clock (now_ms) that advances at each check by
  * the time since the previous one, but by at most CHECK_STEP_MAX_MS: a pair nobody polled
  * for a while does not see a command it just submitted as already overdue. Deadlines
- * therefore count time during which the pair is polled.
+ * therefore count time during which the pair is polled. A command is stamped with the
+ * clock of the last check, up to one check interval old, so it is overdue only once the
+ * clock passed its deadline by a whole interval: never early, at most two intervals late.
  */
 #include <stdlib.h>
 
@@ -111,7 +113,8 @@ static void check_deadlines(struct nvmu_qpair *qp)
 			continue;
 		seen++;
 		if (trk->state != TRACKER_BUSY || (trk->live_cid & TRACKER_IDLE) ||
-		    (trk->flags & TRK_NO_TIMEOUT) || (int32_t)(qp->now_ms - trk->deadline) < 0)
+		    (trk->flags & TRK_NO_TIMEOUT) ||
+		    (int32_t)(qp->now_ms - trk->deadline) < NVMU_CHECK_INTERVAL_MS)
 			continue;
 		overdue(qp, trk);
 	}

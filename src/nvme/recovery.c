@@ -272,13 +272,15 @@ static int bring_back(struct nvmu_ctrl *ctrl)
  * Linux does: the device then ends its commands in flight itself (Aborted due to SQ
  * Deletion; those completions are not reaped - the reset ends the commands) instead of
  * having the disable pull the queues from under requests it is still executing. A
- * failed or fatal controller goes straight to the disable.
+ * failed (@was FAILED: its last reset may have left some queues uncreated) or fatal
+ * controller goes straight to the disable.
  */
-static void delete_io_queues(struct nvmu_ctrl *ctrl)
+static void delete_io_queues(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state was)
 {
 	uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
 
-	if (csts == CSTS_ALL_ONES || NVME_CSTS_CFS(csts) || !NVME_CSTS_RDY(csts))
+	if (was == NVMU_CTRL_FAILED || csts == CSTS_ALL_ONES || NVME_CSTS_CFS(csts) ||
+	    !NVME_CSTS_RDY(csts))
 		return;
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next) {
 		if (io_queue_delete_on_device(qp, RESET_DELETE_TIMEOUT_MS) < 0) {
@@ -289,15 +291,28 @@ static void delete_io_queues(struct nvmu_ctrl *ctrl)
 	}
 }
 
+/* The device went away during the reset: the commands it ended, it ended for that. */
+static void ended_by_removal(struct nvmu_qpair *qp)
+{
+	for (uint32_t i = 0; i < qp->trk.n; i++) {
+		struct nvmu_tracker *trk = &qp->trk.t[i];
+
+		if (trk->state == TRACKER_BUSY && (trk->flags & TRK_ENDED))
+			trk->end_status = NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR);
+	}
+}
+
 int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 {
 	uint64_t start = nvmu_now_ns();
+	enum nvmu_ctrl_state was;
 	bool removed;
 	int ret;
 
 	pthread_mutex_lock(&ctrl->admin_lock);
 	pthread_mutex_lock(&ctrl->state_lock);
-	removed = ctrl->state == NVMU_CTRL_REMOVED;
+	was = (enum nvmu_ctrl_state)ctrl->state;
+	removed = was == NVMU_CTRL_REMOVED;
 	if (!removed) {
 		ctrl->state = NVMU_CTRL_RESETTING;
 		halt_all(ctrl, true);
@@ -309,7 +324,7 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 				 ctrl->reason);
 	}
 	nvmu_log(NVMU_LOG_INFO, "%s: resetting the controller", ctrl->t->name);
-	delete_io_queues(ctrl);
+	delete_io_queues(ctrl, was);
 	ret = ctrl_disable(ctrl);
 	/* The device no longer uses any queue: sort what was in flight. */
 	qpair_end_all(ctrl->admin, NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
@@ -324,8 +339,11 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 	} else {
 		nvmu_fail_context(-ret, "disabling the controller for a reset");
 	}
-	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
+	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next) {
 		repost(qp, ret == 0);
+		if (ret == -ENODEV)
+			ended_by_removal(qp);
+	}
 	pthread_mutex_lock(&ctrl->state_lock);
 	if (ret == 0) {
 		ctrl->state = NVMU_CTRL_LIVE;
