@@ -328,21 +328,76 @@ static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_
 	return true;
 }
 
-/* A completion of @trk with an error status in @cpl: true if its command was posted again
- * (no callback yet), else its error goes into @cpl. Out of line: the poll loop stays tight. */
-__attribute__((noinline))
-static bool complete_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_cpl *cpl)
+/* A completion of @trk with error status @status: true if its command was posted again
+ * (no callback yet), else its status and error go into @cpl. */
+static bool complete_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status,
+			   struct nvmu_cpl *cpl)
 {
-	if (retry_error(qp, trk, cpl->status))
+	if (retry_error(qp, trk, status))
 		return true;
-	cpl->err = cpl_err(trk, cpl->status);
+	cpl->status = status;
+	cpl->err = cpl_err(trk, status);
 	return false;
+}
+
+/*
+ * Take the posted completion @v (its status field @status; @ok: a success, known at
+ * compile time in the poll loop's common case): move the CQ head, check what it names,
+ * complete its command. Returns true if the command was posted again instead.
+ */
+static inline __attribute__((always_inline)) bool
+take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t status, bool ok)
+{
+	struct nvmu_cq *cq = &qp->cq;
+	struct tracker_table *tt = &qp->trk;
+	uint16_t cid, sqid, sqhd, idx, head = cq->head;
+	struct nvmu_tracker *trk;
+	struct nvmu_cpl cpl;
+	uint64_t dw01;
+
+	nvmu_rmb(); /* read the body only after the phase tag */
+	cid = v->cid;
+	sqid = v->sqid;
+	sqhd = v->sqhd;
+	dw01 = *(const volatile cqe_dwords *)v; /* DW0 and DW1 in one load */
+	if (++head == cq->size) {
+		head = 0;
+		cq->phase ^= 1;
+	}
+	cq->head = head; /* before any callback, which may poll too */
+	trk = tracker_find(tt, cid, &idx);
+	if (!trk || sqid != qp->qid) {
+		complete_odd(qp, cid, sqid, sqhd);
+		return false;
+	}
+	/* Only a completion that names a live command may move the SQ head. */
+	if (sqhd < qp->sq.size)
+		qp->sq.head = sqhd;
+	else
+		bad_sqhd(qp, sqhd);
+	memcpy(&cpl.dw0, &dw01, sizeof(dw01));
+	if (ok)
+		memset(&cpl, 0, offsetof(struct nvmu_cpl, dw0)); /* err and status: one store */
+	else if (complete_error(qp, trk, status >> 1, &cpl))
+		return true;
+	qp->stats.completed++;
+	tracker_release(tt, trk, idx, cid); /* before the callback: it may submit */
+	if (trk->cb)
+		trk->cb(trk->arg, &cpl);
+	return false;
+}
+
+/* take_cqe() of a completion with an error status, out of line: the loop stays tight. */
+__attribute__((noinline))
+static bool take_failed_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
+			    uint16_t status)
+{
+	return take_cqe(qp, v, status, false);
 }
 
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 {
 	struct nvmu_cq *cq = &qp->cq;
-	struct tracker_table *tt = &qp->trk;
 	unsigned left = max ? max : UINT_MAX; /* completions we may still take */
 	bool reposted = false;
 	unsigned n;
@@ -350,46 +405,15 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 	if (qp->ended)
 		qpair_complete_ended(qp);
 	for (; left; left--) {
-		uint16_t head = cq->head;
-		const volatile struct nvmu_cqe *v = &cq->ring[head];
-		uint32_t status = v->status, cid, sqid, sqhd;
-		uint64_t dw01;
-		struct nvmu_tracker *trk;
-		struct nvmu_cpl cpl;
+		const volatile struct nvmu_cqe *v = &cq->ring[cq->head];
+		uint16_t status = v->status;
 
-		if ((status ^ cq->phase) & 1)
-			break;
-		nvmu_rmb(); /* read the body only after the phase tag */
-		cid = v->cid;
-		sqid = v->sqid;
-		sqhd = v->sqhd;
-		dw01 = *(const volatile cqe_dwords *)v; /* DW0 and DW1 in one load */
-		if (++head == cq->size) {
-			head = 0;
-			cq->phase ^= 1;
-		}
-		cq->head = head; /* before any callback, which may poll too */
-		trk = tracker_find(tt, (uint16_t)cid);
-		if (!trk || sqid != qp->qid) {
-			complete_odd(qp, (uint16_t)cid, (uint16_t)sqid, (uint16_t)sqhd);
-			continue;
-		}
-		/* Only a completion that names a live command may move the SQ head. */
-		if (sqhd < qp->sq.size)
-			qp->sq.head = (uint16_t)sqhd;
+		if (status == cq->phase) /* posted, with a success status */
+			take_cqe(qp, v, status, true);
+		else if (((status ^ cq->phase) & 1) == 0) /* posted, with an error status */
+			reposted |= take_failed_cqe(qp, v, status);
 		else
-			bad_sqhd(qp, (uint16_t)sqhd);
-		cpl.err = 0;
-		cpl.status = (uint16_t)(status >> 1);
-		memcpy(&cpl.dw0, &dw01, sizeof(dw01));
-		if (cpl.status && complete_error(qp, trk, &cpl)) {
-			reposted = true;
-			continue;
-		}
-		qp->stats.completed++;
-		tracker_release(tt, trk, (uint16_t)cid); /* before the callback: it may submit */
-		if (trk->cb)
-			trk->cb(trk->arg, &cpl);
+			break;
 	}
 	n = (max ? max : UINT_MAX) - left;
 	if (n) {

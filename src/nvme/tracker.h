@@ -117,12 +117,11 @@ static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
 							    tracker_word(0, TRACKER_BUSY, 0));
 }
 
-/* Release @trk, known by CID @cid: its generation moves on, so its old CID becomes stale. */
+/* Release @trk, known by CID @cid (index @idx): its generation moves on, so its old CID
+ * becomes stale. */
 static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker *trk,
-				   uint16_t cid)
+				   uint16_t idx, uint16_t cid)
 {
-	uint16_t idx = (uint16_t)(cid & tt->idx_mask);
-
 	trk->word = tracker_word((uint16_t)(cid + tt->gen_step) | TRACKER_IDLE, TRACKER_FREE, 0);
 	trk->next_free = tt->free_head;
 	tt->free_head = idx;
@@ -132,7 +131,7 @@ static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker
 /* Release a tracker (tracker_release() with what it knows of itself). */
 static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
 {
-	tracker_release(tt, trk, (uint16_t)trk->live_cid);
+	tracker_release(tt, trk, tracker_index(tt, trk), (uint16_t)trk->live_cid);
 }
 
 /* The CID that names @trk in its current generation. */
@@ -141,10 +140,12 @@ static inline uint16_t tracker_cid(const struct nvmu_tracker *trk)
 	return (uint16_t)trk->live_cid;
 }
 
-/* The busy tracker @cid names, or NULL (then tracker_check() says why). */
-static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint16_t cid)
+/* The busy tracker @cid names, or NULL (then tracker_check() says why); *idx gets its
+ * index either way. */
+static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint16_t cid,
+						uint16_t *idx)
 {
-	struct nvmu_tracker *trk = &tt->t[cid & tt->idx_mask];
+	struct nvmu_tracker *trk = &tt->t[*idx = (uint16_t)(cid & tt->idx_mask)];
 
 	return trk->live_cid == cid ? trk : NULL;
 }
