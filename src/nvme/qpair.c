@@ -350,7 +350,8 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 {
 	struct nvmu_cq *cq = &qp->cq;
 	struct tracker_table *tt = &qp->trk;
-	uint16_t cid, sqid, sqhd, idx, head = cq->head;
+	uint16_t sqid, sqhd, head = cq->head;
+	uint32_t cid, idx;
 	struct nvmu_tracker *trk;
 	struct nvmu_cpl cpl;
 	uint64_t dw01;
@@ -367,7 +368,7 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	cq->head = head; /* before any callback, which may poll too */
 	trk = tracker_find(tt, cid, &idx);
 	if (!trk || sqid != qp->qid) {
-		complete_odd(qp, cid, sqid, sqhd);
+		complete_odd(qp, (uint16_t)cid, sqid, sqhd);
 		return false;
 	}
 	/* Only a completion that names a live command may move the SQ head. */

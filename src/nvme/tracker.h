@@ -120,11 +120,11 @@ static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
 /* Release @trk, known by CID @cid (index @idx): its generation moves on, so its old CID
  * becomes stale. */
 static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker *trk,
-				   uint16_t idx, uint16_t cid)
+				   uint32_t idx, uint32_t cid)
 {
-	trk->word = tracker_word((uint16_t)(cid + tt->gen_step) | TRACKER_IDLE, TRACKER_FREE, 0);
+	trk->word = tracker_word(((cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE, TRACKER_FREE, 0);
 	trk->next_free = tt->free_head;
-	tt->free_head = idx;
+	tt->free_head = (uint16_t)idx;
 	tt->in_use--;
 }
 
@@ -140,12 +140,12 @@ static inline uint16_t tracker_cid(const struct nvmu_tracker *trk)
 	return (uint16_t)trk->live_cid;
 }
 
-/* The busy tracker @cid names, or NULL (then tracker_check() says why); *idx gets its
- * index either way. */
-static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint16_t cid,
-						uint16_t *idx)
+/* The busy tracker @cid (a 16-bit CID, widened) names, or NULL (then tracker_check() says
+ * why); *idx gets its index either way. */
+static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint32_t cid,
+						uint32_t *idx)
 {
-	struct nvmu_tracker *trk = &tt->t[*idx = (uint16_t)(cid & tt->idx_mask)];
+	struct nvmu_tracker *trk = &tt->t[*idx = cid & tt->idx_mask];
 
 	return trk->live_cid == cid ? trk : NULL;
 }
