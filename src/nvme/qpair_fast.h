@@ -26,14 +26,17 @@ static inline bool sq_full(const struct nvmu_sq *sq)
 /* An SQE as eight little-endian 64-bit words (x86 and arm64 hosts), for whole-word stores. */
 typedef uint64_t __attribute__((may_alias)) sqe_word;
 
-/* Write a command with CDW0 @cdw0 (opcode, CID), @nsid, PRP1/PRP2, CDW10-11 @slba and
- * CDW12 @cdw12 into @sqe, every other field zero: eight stores. */
-static inline void sqe_store(struct nvmu_sqe *sqe, uint32_t cdw0, uint32_t nsid, uint64_t prp1,
-			     uint64_t prp2, uint64_t slba, uint32_t cdw12)
+/* Write a command @opcode with @cid, @nsid, PRP1/PRP2, CDW10-11 @slba and CDW12 @cdw12
+ * into @sqe, every other field zero: in whole words where it can. */
+static inline void sqe_store(struct nvmu_sqe *sqe, uint8_t opcode, uint16_t cid, uint32_t nsid,
+			     uint64_t prp1, uint64_t prp2, uint64_t slba, uint32_t cdw12)
 {
 	sqe_word *w = (sqe_word *)sqe;
 
-	w[0] = cdw0 | (uint64_t)nsid << 32;
+	sqe->opcode = opcode;
+	sqe->flags = 0;
+	sqe->cid = cid;
+	sqe->nsid = nsid;
 	w[1] = 0; /* CDW2, CDW3 */
 	w[2] = 0; /* MPTR */
 	w[3] = prp1;
@@ -51,22 +54,29 @@ struct fast_pos {
 /*
  * Where a contiguous PRP transfer of @len bytes at @iova would go, with PRP1/PRP2 filled
  * in (a PRP list in the tracker's pages only when @lists): true, nothing taken yet; or
- * false, nothing changed, when the pair is halted or full, the transfer too long, or the
- * address not one PRPs can take this way.
+ * false - @prp1 and @prp2 unchanged, nothing taken - when the pair is halted or full, the
+ * transfer empty or too long, or the address not one PRPs can take this way. The SQ slot
+ * is looked at last: its tail and the one after it are the values kept for the shortest.
  */
 static inline bool qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova, size_t len,
 				    bool lists, struct fast_pos *pos, uint64_t *prp1,
 				    uint64_t *prp2)
 {
 	const struct nvmu_sq *sq = &qp->sq;
+	uint64_t p1, p2;
 
 	pos->idx = qp->trk.free_head;
+	if (qp->halted || len - 1 >= qp->max_transfer || pos->idx == TRACKER_NONE ||
+	    !prp_fill_contiguous(iova, len, qp->page_size,
+				 lists ? &qp->trk.t[pos->idx].prp : NULL, &p1, &p2))
+		return false;
 	pos->tail = sq->tail;
 	pos->next = sq_next(sq, pos->tail);
-	return !qp->halted && len <= qp->max_transfer && pos->idx != TRACKER_NONE &&
-	       pos->next != sq->head &&
-	       prp_fill_contiguous(iova, len, qp->page_size,
-				   lists ? &qp->trk.t[pos->idx].prp : NULL, prp1, prp2);
+	if (pos->next == sq->head)
+		return false;
+	*prp1 = p1;
+	*prp2 = p2;
+	return true;
 }
 
 /* Bind a taken tracker to its callback, the pair's deadline and SQ slot @tail. */
@@ -118,8 +128,7 @@ static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t 
 	if (!qpair_fast_place(qp, iova, len, lists, &pos, &prp1, &prp2))
 		return 1;
 	trk = qpair_fast_take(qp, &pos, cb, arg);
-	sqe_store(&qp->sq.ring[pos.tail], opcode | (uint32_t)tracker_cid(trk) << 16, nsid, prp1,
-		  prp2, slba, cdw12);
+	sqe_store(&qp->sq.ring[pos.tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba, cdw12);
 	qpair_fast_post(qp, pos.idx, pos.tail, pos.next);
 	return 0;
 }
