@@ -124,10 +124,17 @@ void req_cancel_all(struct nvmu_host_qpair *qp, int err);
 /* End the requests waiting for a slot with @err (the controller is gone or failed). */
 void req_fail_waiting(struct nvmu_host_qpair *qp, int err);
 
+/* The pause in progress (0: none). An acquire load: once it reads 0 after a pause, what
+ * the reset did to the core pair is visible to this thread. */
+static inline uint32_t host_paused(const struct nvmu_host_qpair *qp)
+{
+	return __atomic_load_n(qp->stop, __ATOMIC_ACQUIRE);
+}
+
 /* True if @qp may post to the device now (no pause, controller live). */
 static inline bool host_can_post(const struct nvmu_host_qpair *qp)
 {
-	return *qp->stop == 0 && nvmu_ctrl_state(qp->h->ctrl) == NVMU_CTRL_LIVE;
+	return host_paused(qp) == 0 && nvmu_ctrl_state(qp->h->ctrl) == NVMU_CTRL_LIVE;
 }
 
 /* ---- recovery (recovery.c) ---- */

@@ -94,7 +94,7 @@ int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
 /* Not the common case: a pause for a reset, or a controller that is not live. */
 static unsigned attention(struct nvmu_host_qpair *qp)
 {
-	uint32_t stop = *qp->stop;
+	uint32_t stop = host_paused(qp);
 	int err;
 
 	if (stop) { /* paused: touch nothing of the core until the reset is over */
@@ -112,8 +112,10 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 {
 	unsigned n;
 
-	qp->owner = pthread_self(); /* also when paused: the pause is acknowledged for it */
-	if (*qp->stop)
+	/* Also when paused: the pause is acknowledged for this thread. Read by resetting
+	 * threads (owned_by()). */
+	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
+	if (host_paused(qp))
 		return attention(qp);
 	n = nvmu_qpair_poll(qp->core, max);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
@@ -131,7 +133,7 @@ int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms)
 
 void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp)
 {
-	if (!*qp->stop)
+	if (!host_paused(qp))
 		nvmu_qpair_ring(qp->core);
 }
 

@@ -13,6 +13,12 @@
 #define PAUSE_WAIT_MS 10000
 #define PAUSE_POLL_US 100
 
+/* True if @qp's completions were last processed by thread @t. */
+static bool owned_by(const struct nvmu_host_qpair *qp, pthread_t t)
+{
+	return pthread_equal(__atomic_load_n(&qp->owner, __ATOMIC_RELAXED), t);
+}
+
 /* True if every queue pair acknowledged pause @seq, or is the calling thread's own. */
 static bool all_paused(struct nvmu_host_ctrl *h, uint32_t seq, uint16_t *late)
 {
@@ -21,7 +27,7 @@ static bool all_paused(struct nvmu_host_ctrl *h, uint32_t seq, uint16_t *late)
 
 	pthread_mutex_lock(&h->lock);
 	for (struct nvmu_host_qpair *qp = h->qpairs; qp && all; qp = qp->next) {
-		if (!pthread_equal(qp->owner, self) &&
+		if (!owned_by(qp, self) &&
 		    __atomic_load_n(&qp->parked, __ATOMIC_ACQUIRE) != seq) {
 			*late = nvmu_qpair_id(qp->core);
 			all = false;
@@ -59,7 +65,7 @@ static void park_own(struct nvmu_host_ctrl *h)
 		return;
 	pthread_mutex_lock(&h->lock);
 	for (struct nvmu_host_qpair *qp = h->qpairs; qp; qp = qp->next)
-		if (pthread_equal(qp->owner, self))
+		if (owned_by(qp, self))
 			__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&h->lock);
 }

@@ -202,7 +202,7 @@ int req_enqueue(struct host_req *r)
 	qp->wait_tail = r;
 	qp->waiting++;
 	req_drain(qp);
-	if (!qp->defer && !*qp->stop) /* paused: the core queue is not ours to touch */
+	if (!qp->defer && !host_paused(qp)) /* paused: the core pair is not ours to touch */
 		nvmu_qpair_ring(qp->core);
 	return 0;
 }

@@ -26,7 +26,10 @@ uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl)
 
 uint64_t check_interval_ticks(const struct nvmu_ctrl *ctrl)
 {
-	return (uint64_t)(ctrl->ticks_per_ns * NVMU_CHECK_INTERVAL_MS * 1e6);
+	double rate;
+
+	__atomic_load(&ctrl->ticks_per_ns, &rate, __ATOMIC_RELAXED); /* every pair's check sets it */
+	return (uint64_t)(rate * NVMU_CHECK_INTERVAL_MS * 1e6);
 }
 
 struct abort_ctx {
@@ -127,8 +130,11 @@ void qpair_check(struct nvmu_qpair *qp)
 	uint64_t elapsed = ns - qp->last_check_ns;
 	enum nvmu_ctrl_state st;
 
-	if (elapsed > 0 && ticks > qp->last_check_ticks)
-		ctrl->ticks_per_ns = (double)(ticks - qp->last_check_ticks) / (double)elapsed;
+	if (elapsed > 0 && ticks > qp->last_check_ticks) {
+		double rate = (double)(ticks - qp->last_check_ticks) / (double)elapsed;
+
+		__atomic_store(&ctrl->ticks_per_ns, &rate, __ATOMIC_RELAXED);
+	}
 	qp->last_check_ns = ns;
 	qp->last_check_ticks = ticks;
 	qp->next_check = ticks + check_interval_ticks(ctrl);

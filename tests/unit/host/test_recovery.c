@@ -1162,7 +1162,7 @@ struct worker {
 	struct rig *r;
 	struct nvmu_host_qpair *qp;
 	struct nvmu_dma_buf buf;
-	volatile bool stop;
+	bool stop; /* atomic */
 	unsigned gen[WORKER_BLOCKS];      /* round of the write in flight per block */
 	unsigned acked[WORKER_BLOCKS];    /* round last acknowledged per block */
 	unsigned calls[WORKER_BLOCKS];    /* completions of the write in flight */
@@ -1214,7 +1214,7 @@ static void *worker_run(void *arg)
 	unsigned next = 0;
 	uint64_t deadline = nvmu_deadline_ms(10000);
 
-	while (!w->stop && !nvmu_deadline_passed(deadline)) {
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE) && !nvmu_deadline_passed(deadline)) {
 		unsigned inflight = w->submitted - w->completed;
 
 		if (inflight < WORKER_DEPTH && !w->busy[next]) {
@@ -1248,7 +1248,7 @@ TEST(reset_from_another_thread)
 		CHECK_EQ(nvmu_host_reset(r.h), 0);
 	}
 	nvmu_sleep_us(30000);
-	w->stop = true;
+	__atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK_EQ(w->submitted, w->completed);
 	CHECK_EQ(w->failed, 0);
@@ -1316,8 +1316,8 @@ struct racer {
 	struct nvmu_host_qpair *qp;
 	int failed;
 	uint32_t worst_ms;
-	volatile bool done;
-	const volatile bool *other_done;
+	bool done;               /* atomic */
+	const bool *other_done;
 };
 
 static void *race_resets(void *arg)
@@ -1333,8 +1333,8 @@ static void *race_resets(void *arg)
 		if (ms_since(t0) > rc->worst_ms)
 			rc->worst_ms = ms_since(t0);
 	}
-	rc->done = true;
-	while (!*rc->other_done) /* the other's resets need this pair to pause too */
+	__atomic_store_n(&rc->done, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(rc->other_done, __ATOMIC_ACQUIRE)) /* the other's resets need this pair to pause too */
 		nvmu_host_process_completions(rc->qp, 0);
 	return NULL;
 }
