@@ -151,10 +151,10 @@ static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
 	if (qp->halted)
 		return halted_error(qp);
-	if (sq_full(&qp->sq) || qp->trk.free_head == TRACKER_NONE)
+	if (sq_full(&qp->sq) || !qp->trk.free)
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
 				 qp->trk.in_use);
-	*out = tracker_take(&qp->trk, qp->trk.free_head, qp->trk_busy);
+	*out = tracker_take(&qp->trk, qp->trk.free, qp->trk_busy);
 	return 0;
 }
 
@@ -167,7 +167,7 @@ static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvm
 	qpair_fast_bind(qp, trk, tail, cb, arg);
 	cmd->cid = tracker_cid(trk);
 	qp->sq.ring[tail] = *cmd;
-	qpair_fast_post(qp, tracker_index(&qp->trk, trk), tail, sq_next(&qp->sq, tail));
+	qpair_fast_post(qp, trk, tail, sq_next(&qp->sq, tail));
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
@@ -202,7 +202,7 @@ int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint6
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
 	cmd->cid = tracker_cid(trk);
 	qp->sq.ring[pos.tail] = *cmd;
-	qpair_fast_post(qp, pos.idx, pos.tail, pos.next);
+	qpair_fast_post(qp, trk, pos.tail, pos.next);
 	return 0;
 }
 
@@ -351,7 +351,7 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	struct nvmu_cq *cq = &qp->cq;
 	struct tracker_table *tt = &qp->trk;
 	uint16_t sqid, sqhd, head = cq->head;
-	uint32_t cid, idx;
+	uint32_t cid;
 	struct nvmu_tracker *trk;
 	struct nvmu_cpl cpl;
 	uint64_t dw01;
@@ -366,7 +366,7 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 		cq->phase ^= 1;
 	}
 	cq->head = head; /* before any callback, which may poll too */
-	trk = tracker_find(tt, cid, &idx);
+	trk = tracker_find(tt, cid);
 	if (!trk || sqid != qp->qid) {
 		complete_odd(qp, (uint16_t)cid, sqid, sqhd);
 		return false;
@@ -382,7 +382,7 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	else if (complete_error(qp, trk, status >> 1, &cpl))
 		return true;
 	qp->stats.completed++;
-	tracker_release(tt, trk, idx, cid); /* before the callback: it may submit */
+	tracker_release(tt, trk, cid); /* before the callback: it may submit */
 	if (trk->cb)
 		trk->cb(trk->arg, &cpl);
 	return false;

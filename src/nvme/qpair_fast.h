@@ -48,7 +48,8 @@ static inline void sqe_store(struct nvmu_sqe *sqe, uint8_t opcode, uint16_t cid,
 
 /* Where a new command goes: its free tracker, its SQ slot and the tail after it. */
 struct fast_pos {
-	uint16_t idx, tail, next;
+	struct nvmu_tracker *trk;
+	uint16_t tail, next;
 };
 
 /*
@@ -65,10 +66,10 @@ static inline bool qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova, 
 	const struct nvmu_sq *sq = &qp->sq;
 	uint64_t p1, p2;
 
-	pos->idx = qp->trk.free_head;
-	if (qp->halted || len - 1 >= qp->max_transfer || pos->idx == TRACKER_NONE ||
-	    !prp_fill_contiguous(iova, len, qp->page_size,
-				 lists ? &qp->trk.t[pos->idx].prp : NULL, &p1, &p2))
+	pos->trk = qp->trk.free;
+	if (qp->halted || len - 1 >= qp->max_transfer || !pos->trk ||
+	    !prp_fill_contiguous(iova, len, qp->page_size, lists ? &pos->trk->prp : NULL, &p1,
+				 &p2))
 		return false;
 	pos->tail = sq->tail;
 	pos->next = sq_next(sq, pos->tail);
@@ -94,19 +95,19 @@ static inline struct nvmu_tracker *qpair_fast_take(struct nvmu_qpair *qp,
 						   const struct fast_pos *pos, nvmu_cmd_cb cb,
 						   void *arg)
 {
-	struct nvmu_tracker *trk = tracker_take(&qp->trk, pos->idx, qp->trk_busy);
+	struct nvmu_tracker *trk = tracker_take(&qp->trk, pos->trk, qp->trk_busy);
 
 	qpair_fast_bind(qp, trk, pos->tail, cb, arg);
 	return trk;
 }
 
-/* The command of tracker @idx is in SQ slot @tail: keep a copy when the pair reposts
- * after resets, move the tail to @next (the doorbell rings later, once per batch). */
-static inline void qpair_fast_post(struct nvmu_qpair *qp, uint16_t idx, uint16_t tail,
-				   uint16_t next)
+/* The command of @trk is in SQ slot @tail: keep a copy when the pair reposts after
+ * resets, move the tail to @next (the doorbell rings later, once per batch). */
+static inline void qpair_fast_post(struct nvmu_qpair *qp, const struct nvmu_tracker *trk,
+				   uint16_t tail, uint16_t next)
 {
 	if (qp->saved)
-		qp->saved[idx] = qp->sq.ring[tail];
+		qp->saved[tracker_index(&qp->trk, trk)] = qp->sq.ring[tail];
 	qp->sq.tail = next;
 	qp->stats.submitted++;
 }
@@ -129,7 +130,7 @@ static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t 
 		return 1;
 	trk = qpair_fast_take(qp, &pos, cb, arg);
 	sqe_store(&qp->sq.ring[pos.tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba, cdw12);
-	qpair_fast_post(qp, pos.idx, pos.tail, pos.next);
+	qpair_fast_post(qp, trk, pos.tail, pos.next);
 	return 0;
 }
 

@@ -31,9 +31,9 @@ int tracker_table_init(struct tracker_table *tt, uint32_t n)
 	tt->in_use = 0;
 	for (uint32_t i = 0; i < slots; i++) {
 		tt->t[i].live_cid = i | TRACKER_IDLE;
-		tt->t[i].next_free = i + 1 < n ? (uint16_t)(i + 1) : TRACKER_NONE;
+		tt->t[i].next_free = i + 1 < n ? &tt->t[i + 1] : NULL;
 	}
-	tt->free_head = 0;
+	tt->free = tt->t;
 	return 0;
 }
 

@@ -17,7 +17,6 @@
 
 #include "nvmu/nvme.h"
 
-#define TRACKER_NONE 0xffffu       /* end of the free list */
 #define TRACKER_IDLE 0x10000u      /* live_cid bit: no completion accepted */
 
 enum tracker_state {
@@ -51,9 +50,9 @@ struct nvmu_tracker {
 		};
 	};
 	uint32_t deadline;  /* in the queue's coarse milliseconds */
-	uint16_t next_free;
 	uint16_t slot;      /* SQ slot it was posted to (to repost it after a reset) */
 	uint16_t end_status; /* status of a driver-made completion (TRK_ENDED) */
+	struct nvmu_tracker *next_free; /* the free list */
 	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
 };
 
@@ -67,11 +66,11 @@ static inline uint64_t tracker_word(uint32_t live_cid, enum tracker_state state,
 
 struct tracker_table {
 	struct nvmu_tracker *t; /* 2^idx_bits slots */
+	struct nvmu_tracker *free; /* first free tracker, NULL when none */
 	uint16_t n;             /* trackers handed out: indexes 0..n-1 */
 	uint8_t idx_bits;       /* CID bits holding the index; the rest hold the generation */
 	uint32_t idx_mask;
 	uint32_t gen_step;      /* 1 << idx_bits: one generation */
-	uint16_t free_head;     /* first free tracker, TRACKER_NONE when none */
 	uint32_t in_use;        /* busy + abandoned */
 };
 
@@ -96,14 +95,12 @@ static inline uint16_t tracker_index(const struct tracker_table *tt, const struc
 	return (uint16_t)(trk->live_cid & tt->idx_mask);
 }
 
-/* Take the free list's head @idx (not TRACKER_NONE): accepting its CID, with the state
- * and flags of @busy (tracker_word(0, TRACKER_BUSY, flags)). */
-static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt, uint16_t idx,
-						uint64_t busy)
+/* Take @trk, the free list's head: accepting its CID, with the state and flags of @busy
+ * (tracker_word(0, TRACKER_BUSY, flags)). */
+static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt,
+						struct nvmu_tracker *trk, uint64_t busy)
 {
-	struct nvmu_tracker *trk = &tt->t[idx];
-
-	tt->free_head = trk->next_free;
+	tt->free = trk->next_free;
 	trk->word = (uint16_t)trk->live_cid | busy;
 	tt->in_use++;
 	return trk;
@@ -112,26 +109,23 @@ static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt, uint16
 /* Take a free tracker (state BUSY, accepting its CID) or NULL when all are in use. */
 static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
 {
-	return tt->free_head == TRACKER_NONE ? NULL
-					     : tracker_take(tt, tt->free_head,
-							    tracker_word(0, TRACKER_BUSY, 0));
+	return tt->free ? tracker_take(tt, tt->free, tracker_word(0, TRACKER_BUSY, 0)) : NULL;
 }
 
-/* Release @trk, known by CID @cid (index @idx): its generation moves on, so its old CID
- * becomes stale. */
+/* Release @trk, known by CID @cid: its generation moves on, so its old CID becomes stale. */
 static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker *trk,
-				   uint32_t idx, uint32_t cid)
+				   uint32_t cid)
 {
 	trk->word = tracker_word(((cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE, TRACKER_FREE, 0);
-	trk->next_free = tt->free_head;
-	tt->free_head = (uint16_t)idx;
+	trk->next_free = tt->free;
+	tt->free = trk;
 	tt->in_use--;
 }
 
 /* Release a tracker (tracker_release() with what it knows of itself). */
 static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
 {
-	tracker_release(tt, trk, tracker_index(tt, trk), (uint16_t)trk->live_cid);
+	tracker_release(tt, trk, (uint16_t)trk->live_cid);
 }
 
 /* The CID that names @trk in its current generation. */
@@ -141,11 +135,10 @@ static inline uint16_t tracker_cid(const struct nvmu_tracker *trk)
 }
 
 /* The busy tracker @cid (a 16-bit CID, widened) names, or NULL (then tracker_check() says
- * why); *idx gets its index either way. */
-static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint32_t cid,
-						uint32_t *idx)
+ * why). */
+static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint32_t cid)
 {
-	struct nvmu_tracker *trk = &tt->t[*idx = cid & tt->idx_mask];
+	struct nvmu_tracker *trk = &tt->t[cid & tt->idx_mask];
 
 	return trk->live_cid == cid ? trk : NULL;
 }

@@ -273,7 +273,97 @@ TEST(full_queue_says_so)
 	qpair_free(qp);
 }
 
+/* The fast path (nvmu_qpair_try_submit_prp()): one page, two pages, a list page; and
+ * every refusal leaves the command and the pair as they were. */
+TEST(fast_path_posts_or_takes_nothing)
+{
+	struct nvmu_qpair *qp = make_qpair(1, 4);
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_read, .nsid = 1, .flags = 0x40 };
+	struct done_log log = { 0 };
+	const struct nvmu_sqe *ring;
+	const struct nvmu_tracker *trk;
+
+	if (!qp)
+		return;
+	ring = qp->sq.ring;
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x200000, 4096, on_done, &log), 0);
+	CHECK_EQ(ring[0].prp1, 0x200000);
+	CHECK_EQ(ring[0].prp2, 0);
+	CHECK_EQ(ring[0].flags, 0); /* PSDT cleared: PRPs */
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x200ffc, 8, on_done, &log), 0);
+	CHECK_EQ(ring[1].prp1, 0x200ffc);
+	CHECK_EQ(ring[1].prp2, 0x201000); /* 4 bytes in each page */
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x300200, 2 * 4096, on_done, &log), 0);
+	trk = &qp->trk.t[ring[2].cid & qp->trk.idx_mask];
+	CHECK_EQ(ring[2].prp2, trk->prp.iova);
+	CHECK_EQ(trk->prp.vaddr[0], 0x301000);
+	CHECK_EQ(trk->prp.vaddr[1], 0x302000);
+	CHECK_EQ(trk->state, TRACKER_BUSY);
+	CHECK_EQ(trk->retries, 0);
+	CHECK_EQ(trk->live_cid, ring[2].cid); /* accepting its CID */
+	CHECK_EQ(qp->sq.tail, 3);
+	CHECK_EQ(qp->stats.submitted, 3);
+	/* Full (3 of 3): nothing changes, the command keeps its own PRP fields. */
+	cmd.prp1 = 0x111;
+	cmd.prp2 = 0x222;
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 4096, on_done, &log), 1);
+	CHECK_EQ(cmd.prp1, 0x111);
+	CHECK_EQ(cmd.prp2, 0x222);
+	device_completes(qp, ring[0].cid, 1, 0);
+	CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
+	/* Refused, nothing taken: empty, misaligned, too long, halted. */
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 0, on_done, &log), 1);
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400002, 512, on_done, &log), 1);
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, (2u << 20) + 4096, on_done, &log), 1);
+	qp->halted = true;
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 4096, on_done, &log), 1);
+	qp->halted = false;
+	CHECK_EQ(cmd.prp1, 0x111);
+	CHECK_EQ(cmd.prp2, 0x222);
+	CHECK_EQ(nvmu_qpair_outstanding(qp), 2);
+	CHECK_EQ(qp->sq.tail, 3);
+	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 4096, on_done, &log), 0);
+	CHECK_EQ(ring[3].prp1, 0x400000);
+	CHECK_EQ(qp->sq.tail, 0); /* wrapped */
+	qpair_free(qp);
+}
+
+/* Completions with a success status and with an error one, in one poll and across the
+ * CQ's wrap: each callback once, with its status; the trackers go back to the free list. */
+TEST(poll_takes_successes_and_errors)
+{
+	struct nvmu_qpair *qp = make_qpair(1, 4);
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_flush, .nsid = 1 };
+	struct done_log log = { 0 };
+	uint16_t cid[3];
+
+	if (!qp)
+		return;
+	for (unsigned round = 0; round < 3; round++) {
+		for (unsigned i = 0; i < 3; i++) {
+			CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0, 0, on_done, &log), 0);
+			cid[i] = cmd.cid;
+		}
+		device_completes(qp, cid[1], (uint16_t)qp->sq.tail, 0);
+		device_completes(qp, cid[0], (uint16_t)qp->sq.tail, 0x0002); /* Invalid Field */
+		device_completes(qp, cid[2], (uint16_t)qp->sq.tail, 0);
+		CHECK_EQ(nvmu_qpair_poll(qp, 2), 2);
+		CHECK_EQ(log.last_status, 0x0002);
+		CHECK_EQ(log.last_err, -EREMOTEIO);
+		CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
+		CHECK_EQ(log.last_status, 0);
+		CHECK_EQ(log.last_err, 0);
+		CHECK_EQ(nvmu_qpair_outstanding(qp), 0);
+	}
+	CHECK_EQ(log.calls, 9);
+	CHECK_EQ(qp->stats.completed, 9);
+	CHECK_EQ(qp->cq.phase, 1); /* 9 completions on a 4-entry CQ: flipped twice */
+	CHECK_EQ(qp->cq.head, 1);
+	qpair_free(qp);
+}
+
 RUN_TESTS(T(sq_fills_wraps_and_rings_once_per_batch), T(cq_phase_flips_on_wrap),
 	  T(doorbell_addresses_follow_the_stride), T(qpair_submit_builds_prps_and_cids),
 	  T(bogus_completions_are_counted_not_followed),
-	  T(abandoned_command_completes_late_without_callback), T(full_queue_says_so))
+	  T(abandoned_command_completes_late_without_callback), T(full_queue_says_so),
+	  T(fast_path_posts_or_takes_nothing), T(poll_takes_successes_and_errors))

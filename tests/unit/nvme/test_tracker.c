@@ -98,6 +98,39 @@ TEST(full_16_bit_index_has_no_generation)
 	CHECK_EQ(tracker_table_init(&tt, 65536), -EINVAL);
 }
 
+/* Taking and releasing write the tracker's word: state, flags, retries and CID together. */
+TEST(take_and_release_set_the_whole_word)
+{
+	struct tracker_table tt;
+	struct nvmu_tracker *t;
+	uint16_t cid;
+
+	CHECK_EQ(tracker_table_init(&tt, 4), 0);
+	t = tracker_take(&tt, tt.free, tracker_word(0, TRACKER_BUSY, TRK_NO_TIMEOUT));
+	CHECK(t == &tt.t[0]);
+	CHECK(tt.free == &tt.t[1]);
+	CHECK_EQ(t->state, TRACKER_BUSY);
+	CHECK_EQ(t->flags, TRK_NO_TIMEOUT);
+	CHECK_EQ(t->retries, 0);
+	cid = tracker_cid(t);
+	CHECK(tracker_find(&tt, cid) == t);
+	t->retries = 2;
+	t->flags |= TRK_TIMED_OUT;
+	tracker_put(&tt, t);
+	CHECK_EQ(t->state, TRACKER_FREE);
+	CHECK_EQ(t->flags, 0);
+	CHECK_EQ(t->retries, 0);
+	CHECK(t->live_cid & TRACKER_IDLE);
+	CHECK(tracker_find(&tt, cid) == NULL);
+	CHECK(tt.free == t); /* LIFO */
+	CHECK_EQ(tt.in_use, 0);
+	t = tracker_get(&tt);
+	CHECK_EQ(t->flags, 0);
+	CHECK(tracker_cid(t) != cid); /* next generation */
+	CHECK(tracker_find(&tt, tracker_cid(t)) == t);
+	tracker_table_fini(&tt);
+}
+
 RUN_TESTS(T(cid_is_index_plus_generation), T(released_cid_becomes_idle_then_stale),
 	  T(out_of_range_cids), T(table_exhaustion_and_generation_wrap),
-	  T(full_16_bit_index_has_no_generation))
+	  T(full_16_bit_index_has_no_generation), T(take_and_release_set_the_whole_word))
