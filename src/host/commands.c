@@ -98,8 +98,9 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
-	if (iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->h->stop || qp->wait_head ||
-	    qp->sgl_default || (flags & ns->fast_flags_mask) || cb == nvmu_host_sync_cb)
+	if (__builtin_expect(iovcnt != 1 || !iov || !ns || ns->h != qp->h || qp->h->stop ||
+			     qp->wait_head || qp->sgl_default || (flags & ns->fast_flags_mask) ||
+			     cb == nvmu_host_sync_cb, 0))
 		return 1;
 	len = iov->len;
 	last = (len - 1) >> ns->lba_shift; /* huge for len 0 */
