@@ -388,11 +388,14 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	return false;
 }
 
-/* take_cqe() of a completion with an error status, out of line: the loop stays tight. */
+/* The poll loop's uncommon case, out of line: @v (status field @status) is not posted yet
+ * (-1), or posted with an error status: take_cqe() (1 if its command was posted again). */
 __attribute__((noinline))
-static bool take_failed_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
-			    uint16_t status)
+static int take_other_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
+			  uint16_t status)
 {
+	if ((status ^ qp->cq.phase) & 1)
+		return -1;
 	return take_cqe(qp, v, status, false);
 }
 
@@ -408,13 +411,16 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 	for (; left; left--) {
 		const volatile struct nvmu_cqe *v = &cq->ring[cq->head];
 		uint16_t status = v->status;
+		int other;
 
-		if (status == cq->phase) /* posted, with a success status */
+		if (status == cq->phase) { /* posted, with a success status */
 			take_cqe(qp, v, status, true);
-		else if (((status ^ cq->phase) & 1) == 0) /* posted, with an error status */
-			reposted |= take_failed_cqe(qp, v, status);
-		else
+			continue;
+		}
+		other = take_other_cqe(qp, v, status);
+		if (other < 0)
 			break;
+		reposted |= other;
 	}
 	n = (max ? max : UINT_MAX) - left;
 	if (n) {

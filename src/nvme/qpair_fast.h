@@ -14,7 +14,11 @@
 /* The SQ slot after @tail. */
 static inline uint16_t sq_next(const struct nvmu_sq *sq, uint16_t tail)
 {
-	return (uint16_t)(tail + 1 == sq->size ? 0 : tail + 1);
+	unsigned next = tail + 1u;
+
+	if (__builtin_expect(next == sq->size, 0)) /* once per lap */
+		next = 0;
+	return (uint16_t)next;
 }
 
 /* True if the SQ has no free slot (a queue of N entries holds N-1). */
