@@ -5,6 +5,7 @@
  * from another thread). Each asserts the outcome, that every request completed exactly
  * once, that nothing is left pending, and that acknowledged writes read back intact. */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 
 #include "check.h"
@@ -779,6 +780,72 @@ out:
 	CHECK_EQ(rig_close(&r), 0);
 }
 
+/* A pair driven by interrupts: after a CSTS.CFS reset its eventfd still signals. */
+static bool irq_within(struct rig *r, int ms)
+{
+	struct pollfd pfd = { .fd = nvmu_host_qpair_eventfd(r->qp), .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) != 1)
+		return false;
+	nvmu_host_qpair_ack_irq(r->qp);
+	return true;
+}
+
+TEST(interrupts_after_cfs_reset)
+{
+	struct rig r;
+	uint64_t deadline;
+
+	if (!rig_open(&r, SPEC, NULL, &(struct nvmu_host_qpair_opts){ .interrupts = true }))
+		goto out;
+	CHECK(nvmu_host_qpair_eventfd(r.qp) >= 0);
+	submit(&r, true, 0, 10);
+	CHECK(irq_within(&r, 1000));
+	CHECK(run(&r, false, WAIT_MS));
+	nvmu_soft_set_fatal(r.t);
+	deadline = nvmu_deadline_ms(WAIT_MS);
+	while (rec(&r).resets == 0 && !nvmu_deadline_passed(deadline))
+		poll_once(&r, false);
+	CHECK_EQ(rec(&r).resets, 1);
+	submit(&r, false, 0, 0);
+	CHECK(irq_within(&r, 1000));
+	CHECK(run(&r, false, WAIT_MS));
+	check_once(&r);
+	check_errs(&r, 0, 2, 0);
+	CHECK(holds((uint8_t *)r.buf.vaddr + LBS, 0, 10));
+out:
+	CHECK_EQ(rig_close(&r), 0);
+}
+
+/* A controller left needing a reset (no automatic reset) detaches at once: its commands
+ * end with -ECANCELED, the failed shutdown is reported. */
+TEST(detach_while_needing_reset)
+{
+	struct rig r;
+	uint64_t t0;
+
+	if (!rig_open(&r, SPEC, &(struct nvmu_host_opts){ .no_auto_reset = true }, NULL))
+		goto out;
+	fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO, .nth = 2, .times = 1,
+					    .action = NVMU_SOFT_FAULT_CFS });
+	for (unsigned i = 0; i < 4; i++)
+		submit(&r, false, i, 0);
+	run_until_state(&r, false, NVMU_CTRL_NEEDS_RESET, WAIT_MS);
+	CHECK_STR_CONTAINS(nvmu_ctrl_reason(nvmu_host_core(r.h)), "CFS");
+	CHECK_EQ(nvmu_host_qpair_free(r.qp), -EIO); /* no Delete I/O SQ for it now */
+	r.qp = NULL;
+	check_err(&r, 0, 0);
+	check_errs(&r, 1, 4, -ECANCELED);
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(r.req[i].calls, 1);
+	t0 = nvmu_now_ns();
+	CHECK(rig_close(&r) < 0);
+	CHECK(ms_since(t0) < 500);
+	return;
+out:
+	rig_close(&r);
+}
+
 /* ---- removal ---- */
 
 TEST(surprise_removal_ends_everything)
@@ -1382,6 +1449,7 @@ RUN_TESTS(T(lost_completion_is_aborted), T(abort_refused_asks_for_reset),
 	  T(wrong_phase_recovered_by_reset), T(split_request_child_lost), T(admin_command_lost),
 	  T(stale_and_duplicate_cids_ignored), T(duplicate_cid_after_reuse_ignored),
 	  T(cfs_mid_run_reposted), T(cfs_mid_run_cancelled),
+	  T(interrupts_after_cfs_reset), T(detach_while_needing_reset),
 	  T(surprise_removal_ends_everything), T(surprise_removal_seen_by_admin_poll),
 	  T(surprise_removal_during_reset), T(slow_ready_at_attach_is_bounded),
 	  T(slow_ready_at_reset), T(reset_fails_to_recreate_queue),
