@@ -26,9 +26,9 @@ uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl)
 
 uint64_t check_interval_ticks(const struct nvmu_ctrl *ctrl)
 {
-	double rate;
+	double rate; /* every pair's check sets it */
 
-	__atomic_load(&ctrl->ticks_per_ns, &rate, __ATOMIC_RELAXED); /* every pair's check sets it */
+	__atomic_load(&ctrl->ticks_per_ns, &rate, __ATOMIC_RELAXED);
 	return (uint64_t)(rate * NVMU_CHECK_INTERVAL_MS * 1e6);
 }
 

@@ -940,7 +940,8 @@ TEST(surprise_removal_during_reset)
 	if (!rig_open(&r, "to=10," SPEC, NULL, &(struct nvmu_host_qpair_opts){ .retries = 1 }))
 		goto out;
 	id = fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO, .times = 3,
-						 .action = NVMU_SOFT_FAULT_LATE, .delay_ms = 3000 });
+						 .action = NVMU_SOFT_FAULT_LATE,
+						 .delay_ms = 3000 });
 	for (unsigned i = 0; i < 3; i++)
 		submit(&r, false, i, 0);
 	wait_hits(&r, id, 3);
@@ -1000,7 +1001,8 @@ TEST(slow_ready_at_reset)
 
 	nvmu_soft_set_ready_delay(r.t, 5000);
 	id = fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO, .times = 2,
-						 .action = NVMU_SOFT_FAULT_LATE, .delay_ms = 3000 });
+						 .action = NVMU_SOFT_FAULT_LATE,
+						 .delay_ms = 3000 });
 	submit(&r, true, 1, 4);
 	submit(&r, false, 0, 0);
 	wait_hits(&r, id, 2);
@@ -1040,7 +1042,8 @@ TEST(reset_fails_to_recreate_queue)
 	if (!rig_open(&r, SPEC, NULL, &(struct nvmu_host_qpair_opts){ .retries = 1 }))
 		goto out;
 	id = fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO, .times = 2,
-						 .action = NVMU_SOFT_FAULT_LATE, .delay_ms = 3000 });
+						 .action = NVMU_SOFT_FAULT_LATE,
+						 .delay_ms = 3000 });
 	submit(&r, true, 0, 9);
 	submit(&r, false, 1, 0);
 	wait_hits(&r, id, 2);
@@ -1194,7 +1197,8 @@ static void reset_in_flight(uint8_t retries)
 	CHECK(run(&r, false, WAIT_MS));
 	check_errs(&r, 0, acked, 0);
 	id = fault(&r, (struct nvmu_soft_fault){ .match = NVMU_SOFT_MATCH_IO, .times = inflight,
-						 .action = NVMU_SOFT_FAULT_LATE, .delay_ms = 2000 });
+						 .action = NVMU_SOFT_FAULT_LATE,
+						 .delay_ms = 2000 });
 	for (unsigned i = 0; i < writes; i++)
 		submit(&r, true, acked + i, 8);
 	for (unsigned i = 0; i < reads; i++)
@@ -1242,9 +1246,9 @@ struct worker {
 	bool stop; /* atomic */
 	unsigned gen[WORKER_BLOCKS];      /* round of the write in flight per block */
 	unsigned acked[WORKER_BLOCKS];    /* round last acknowledged per block */
-	unsigned calls[WORKER_BLOCKS];    /* completions of the write in flight */
-	bool busy[WORKER_BLOCKS];
-	unsigned submitted, completed, failed, doubled;
+	bool busy[WORKER_BLOCKS];         /* a write of the block is in flight */
+	unsigned submitted, completed, failed;
+	unsigned doubled;                 /* completions of a block with none in flight */
 };
 
 struct worker_io {
@@ -1338,9 +1342,11 @@ TEST(reset_from_another_thread)
 	for (unsigned b = 0; b < WORKER_BLOCKS; b++) {
 		struct nvmu_dma_buf piece = nvmu_dma_slice(&r.buf, 0, LBS);
 
-		CHECK_EQ(nvmu_ns_read_sync(r.qp, r.ns, WORKER_LBA + b, &piece, 1, 0, WAIT_MS, NULL), 0);
+		CHECK_EQ(nvmu_ns_read_sync(r.qp, r.ns, WORKER_LBA + b, &piece, 1, 0, WAIT_MS, NULL),
+			 0);
 		if (!holds(piece.vaddr, WORKER_LBA + b, w->acked[b])) {
-			fprintf(stderr, "block %u lost its acknowledged round %u\n", b, w->acked[b]);
+			fprintf(stderr, "block %u lost its acknowledged round %u\n", b,
+				w->acked[b]);
 			check_failures++;
 		}
 	}
@@ -1411,7 +1417,8 @@ static void *race_resets(void *arg)
 			rc->worst_ms = ms_since(t0);
 	}
 	__atomic_store_n(&rc->done, true, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(rc->other_done, __ATOMIC_ACQUIRE)) /* the other's resets need this pair to pause too */
+	/* The other thread's resets need this pair to pause too. */
+	while (!__atomic_load_n(rc->other_done, __ATOMIC_ACQUIRE))
 		nvmu_host_process_completions(rc->qp, 0);
 	return NULL;
 }
