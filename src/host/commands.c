@@ -98,7 +98,7 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
-	if (__builtin_expect(iovcnt != 1 || !iov || !ns || ns->h != qp->h || host_paused(qp) ||
+	if (__builtin_expect(!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) ||
 			     qp->wait_head || qp->sgl_default || (flags & ns->fast_flags_mask) ||
 			     cb == nvmu_host_sync_cb, 0))
 		return 1;
