@@ -577,7 +577,8 @@ NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid, struc
 
 /** Options of nvmu_qpair_create(); zero-initialised means defaults. */
 struct nvmu_qpair_opts {
-	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256) */
+	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256); at
+				 most 1024 commands are in flight per pair whatever the size */
 	bool interrupts;    /**< give the CQ an MSI-X vector connected to an eventfd */
 	bool sgl;           /**< describe data with SGLs by default (needs SGL support) */
 	uint32_t timeout_ms; /**< deadline of each command (default: the controller's I/O

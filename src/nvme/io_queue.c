@@ -214,6 +214,9 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 		return 0;
 	ctrl = qp->ctrl;
 	ret = ret_cq = 0;
+	/* A callback run below may submit again: refused (-ESHUTDOWN), never left behind. */
+	qp->deleting = true;
+	qp->halted = true;
 	if (ctrl->state != NVMU_CTRL_REMOVED) {
 		ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
 		if (ret < 0)

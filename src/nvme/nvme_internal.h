@@ -22,6 +22,10 @@
 #define NVMU_TIMEOUT_MIN_MS 100
 #define NVMU_TIMEOUT_MAX_MS 3600000
 #define NVMU_CHECK_INTERVAL_MS 100
+/* Commands one queue pair keeps in flight at most (its SQ may be larger): the CID keeps
+ * 6 bits of generation, so a late or duplicate completion is caught even when the same
+ * tracker is reused at once (the free list hands back the last freed first). */
+#define NVMU_MAX_TRACKERS 1024
 
 struct nvmu_qpair {
 	/* hot: submission and completion */
@@ -48,6 +52,7 @@ struct nvmu_qpair {
 	int efd;    /* its eventfd, -1 when polled */
 	struct nvmu_qpair_stats stats;
 	uint8_t retries;         /* reposts allowed per command (resets, retryable errors) */
+	bool deleting;           /* nvmu_qpair_delete() runs: nothing more is posted */
 	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */
 	struct nvmu_qpair *next; /* the controller's list of I/O pairs */
 };

@@ -67,7 +67,8 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->prp_pages = nvmu_prp_list_pages(ctrl->page_size - 4, max_transfer, ctrl->page_size);
 	if (qp->prp_pages == 0)
 		qp->prp_pages = 1; /* a page for SGL segments and small payloads (range lists) */
-	ret = tracker_table_init(&qp->trk, entries - 1);
+	ret = tracker_table_init(&qp->trk, entries - 1 < NVMU_MAX_TRACKERS ? entries - 1
+									  : NVMU_MAX_TRACKERS);
 	if (ret == 0)
 		ret = alloc_rings(qp, entries);
 	if (ret == 0)
@@ -135,6 +136,9 @@ static int halted_error(const struct nvmu_qpair *qp)
 {
 	enum nvmu_ctrl_state st = nvmu_ctrl_state(qp->ctrl);
 
+	if (qp->deleting)
+		return nvmu_fail(ESHUTDOWN, "%s: queue %u is being deleted", qp->ctrl->t->name,
+				 qp->qid);
 	if (st == NVMU_CTRL_REMOVED)
 		return nvmu_fail(ENODEV, "%s: the device was removed (%s)", qp->ctrl->t->name,
 				 nvmu_ctrl_reason(qp->ctrl));

@@ -17,7 +17,7 @@ static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
 	ctrl->admin->halted = halted && ctrl->state == NVMU_CTRL_REMOVED;
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
-		qp->halted = halted;
+		qp->halted = halted || qp->deleting;
 }
 
 /* Move to @st with a reason (state_lock held). */

@@ -308,6 +308,88 @@ TEST(full_queue_waits_in_order)
 	detach(h);
 }
 
+/* One read per slot: how many times its callback ran, what it got, and what a
+ * resubmission from inside the callback returned. */
+struct again_slot {
+	struct nvmu_host_qpair *qp;
+	struct nvmu_ns *ns;
+	struct nvmu_dma_buf *buf;
+	unsigned calls;
+	int err, resubmit;
+};
+
+static void resubmit_done(void *arg, const struct nvmu_cpl *cpl)
+{
+	struct again_slot *s = arg;
+
+	s->calls++;
+	s->err = cpl->err;
+	s->resubmit = nvmu_ns_read(s->qp, s->ns, 0, s->buf, 1, 0, resubmit_done, s);
+}
+
+static void count_ok(void *arg, const struct nvmu_cpl *cpl)
+{
+	CHECK_EQ(cpl->err, 0);
+	(*(unsigned *)arg)++;
+}
+
+TEST(large_queue_keeps_at_most_1024_commands_in_flight)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=8M,lbs=4096,mode=step,mqes=4095");
+	struct nvmu_host_qpair_opts qo = { .entries = 2048, .requests = 1100 };
+	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_dma_buf buf;
+	struct nvmu_ns *ns;
+	unsigned done = 0;
+
+	if (!h)
+		return;
+	ns = nvmu_host_ns(h, 0);
+	CHECK_EQ(nvmu_host_qpair_create(h, &qo, &qp), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 4096, &buf), 0);
+	for (unsigned i = 0; i < 1100 && qp; i++)
+		CHECK_EQ(nvmu_ns_read(qp, ns, i % 2048, &buf, 1, 0, count_ok, &done), 0);
+	/* The CID keeps generation bits: 1024 go to the device, the rest wait in order. */
+	CHECK_EQ(nvmu_qpair_outstanding(nvmu_host_qpair_core(qp)), 1024);
+	CHECK_EQ(nvmu_host_qpair_waiting(qp), 76);
+	for (unsigned k = 0; k < 2000 && done < 1100; k++) {
+		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
+		nvmu_host_process_completions(qp, 0);
+	}
+	CHECK_EQ(done, 1100);
+	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
+	nvmu_host_dma_free(h, &buf);
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	detach(h);
+}
+
+TEST(callbacks_during_pair_deletion_cannot_leave_commands_behind)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=1M,mode=step");
+	struct nvmu_host_qpair *qp = NULL;
+	struct again_slot slots[8];
+	struct nvmu_dma_buf buf;
+
+	if (!h)
+		return;
+	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 512, &buf), 0);
+	for (unsigned i = 0; i < 8 && qp; i++) {
+		slots[i] = (struct again_slot){ qp, nvmu_host_ns(h, 0), &buf, 0, 1, 1 };
+		CHECK_EQ(nvmu_ns_read(qp, slots[i].ns, i, &buf, 1, 0, resubmit_done, &slots[i]), 0);
+	}
+	/* Nothing stepped: all 8 are in flight when the pair goes; each ends once, and the
+	 * read its callback tries to submit is refused, not lost. */
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	for (unsigned i = 0; i < 8; i++) {
+		CHECK_EQ(slots[i].calls, 1);
+		CHECK_EQ(slots[i].err, -ECANCELED);
+		CHECK_EQ(slots[i].resubmit, -ESHUTDOWN);
+	}
+	nvmu_host_dma_free(h, &buf);
+	detach(h);
+}
+
 /* ---- errors ---- */
 
 TEST(precise_errors)
@@ -489,6 +571,8 @@ TEST(asynchronous_events_are_delivered_and_rearmed)
 
 RUN_TESTS(T(attach_lists_namespaces), T(random_io_prp_split_by_mdts), T(random_io_sgl_4k_blocks),
 	  T(random_io_iovecs_without_shadow_doorbells), T(full_queue_waits_in_order),
+	  T(large_queue_keeps_at_most_1024_commands_in_flight),
+	  T(callbacks_during_pair_deletion_cannot_leave_commands_behind),
 	  T(precise_errors), T(namespace_commands),
 	  T(split_request_completes_once_with_the_first_error),
 	  T(asynchronous_events_are_delivered_and_rearmed))
