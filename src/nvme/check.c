@@ -129,6 +129,7 @@ void qpair_check(struct nvmu_qpair *qp)
 	uint64_t ns = nvmu_now_ns(), ticks = nvmu_ticks();
 	uint64_t elapsed = ns - qp->last_check_ns;
 	enum nvmu_ctrl_state st;
+	uint32_t step;
 
 	if (elapsed > 0 && ticks > qp->last_check_ticks) {
 		double rate = (double)(ticks - qp->last_check_ticks) / (double)elapsed;
@@ -139,7 +140,8 @@ void qpair_check(struct nvmu_qpair *qp)
 	qp->last_check_ticks = ticks;
 	qp->next_check = ticks + check_interval_ticks(ctrl);
 	elapsed /= 1000000u;
-	qp->now_ms += (uint32_t)(elapsed < CHECK_STEP_MAX_MS ? elapsed : CHECK_STEP_MAX_MS);
+	step = (uint32_t)(elapsed < CHECK_STEP_MAX_MS ? elapsed : CHECK_STEP_MAX_MS);
+	qpair_set_clock(qp, qp->now_ms + step, qp->timeout_ms);
 	st = nvmu_ctrl_check(ctrl);
 	if (st == NVMU_CTRL_REMOVED) {
 		qpair_end_all(qp, NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR));

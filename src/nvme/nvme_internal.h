@@ -35,7 +35,8 @@ struct nvmu_qpair {
 	volatile bool halted; /* the controller is not live: nothing is posted */
 	uint64_t trk_busy;    /* tracker_word() of new trackers (TRK_NO_TIMEOUT: timeout_ms 0) */
 	uint32_t now_ms;      /* coarse clock of deadlines (see check.c) */
-	uint32_t timeout_ms;  /* deadline of new commands */
+	uint32_t timeout_ms;  /* time a new command gets */
+	uint32_t deadline;    /* now_ms + timeout_ms: a new command's (qpair_set_clock()) */
 	uint32_t ended;       /* trackers with TRK_ENDED still to complete */
 	uint64_t next_check;  /* nvmu_ticks() of the next periodic check */
 	uint32_t page_size;   /* the controller's memory page size */
@@ -188,6 +189,15 @@ void qpair_check(struct nvmu_qpair *qp);
 
 /* Milliseconds since the controller opened (the coarse clock's source). */
 uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl);
+
+/* Set @qp's coarse clock to @now_ms and its timeout to @timeout_ms (with the deadline of
+ * new commands that follows from them). */
+static inline void qpair_set_clock(struct nvmu_qpair *qp, uint32_t now_ms, uint32_t timeout_ms)
+{
+	qp->now_ms = now_ms;
+	qp->timeout_ms = timeout_ms;
+	qp->deadline = now_ms + timeout_ms;
+}
 
 /* ---- recovery (recovery.c) ---- */
 

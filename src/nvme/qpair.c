@@ -58,10 +58,9 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->efd = -1;
 	qp->max_transfer = max_transfer;
 	qp->page_size = ctrl->page_size;
-	qp->timeout_ms = qid ? ctrl->io_timeout_ms : ctrl->admin_timeout_ms;
+	qpair_set_clock(qp, ctrl_now_ms(ctrl), qid ? ctrl->io_timeout_ms : ctrl->admin_timeout_ms);
 	qp->trk_busy = tracker_word(0, TRACKER_BUSY, qp->timeout_ms ? 0 : TRK_NO_TIMEOUT);
 	qp->next_check = nvmu_ticks() + check_interval_ticks(ctrl);
-	qp->now_ms = ctrl_now_ms(ctrl);
 	qp->last_check_ns = nvmu_now_ns();
 	qp->last_check_ticks = nvmu_ticks();
 	qp->prp_pages = nvmu_prp_list_pages(ctrl->page_size - 4, max_transfer, ctrl->page_size);
@@ -168,7 +167,7 @@ static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvm
 {
 	uint16_t tail = qp->sq.tail;
 
-	qpair_fast_bind(qp, trk, tail, cb, arg);
+	qpair_fast_bind(qp, trk, cb, arg);
 	cmd->cid = tracker_cid(trk);
 	qp->sq.ring[tail] = *cmd;
 	qpair_fast_post(qp, trk, tail, sq_next(&qp->sq, tail));
@@ -324,8 +323,7 @@ static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_
 	    (trk->flags & TRK_TIMED_OUT) || sq_full(&qp->sq))
 		return false;
 	trk->retries++;
-	trk->deadline = qp->now_ms + qp->timeout_ms;
-	trk->slot = qp->sq.tail;
+	trk->deadline = qp->deadline;
 	qp->sq.ring[qp->sq.tail] = qp->saved[tracker_index(&qp->trk, trk)];
 	qp->sq.tail = sq_next(&qp->sq, qp->sq.tail);
 	qp->stats.reposted++;
@@ -458,7 +456,7 @@ int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms)
 	if (ms != 0 && (ms < NVMU_TIMEOUT_MIN_MS || ms > NVMU_TIMEOUT_MAX_MS))
 		return nvmu_fail(EINVAL, "a command timeout is 0 (none) or %u..%u ms, not %u",
 				 NVMU_TIMEOUT_MIN_MS, NVMU_TIMEOUT_MAX_MS, ms);
-	qp->timeout_ms = ms;
+	qpair_set_clock(qp, qp->now_ms, ms);
 	qp->trk_busy = tracker_word(0, TRACKER_BUSY, ms ? 0 : TRK_NO_TIMEOUT);
 	return 0;
 }

@@ -84,14 +84,13 @@ static inline bool qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova, 
 	return true;
 }
 
-/* Bind a taken tracker to its callback, the pair's deadline and SQ slot @tail. */
+/* Bind a taken tracker to its callback and the pair's deadline. */
 static inline void qpair_fast_bind(const struct nvmu_qpair *qp, struct nvmu_tracker *trk,
-				   uint16_t tail, nvmu_cmd_cb cb, void *arg)
+				   nvmu_cmd_cb cb, void *arg)
 {
 	trk->cb = cb;
 	trk->arg = arg;
-	trk->deadline = qp->now_ms + qp->timeout_ms;
-	trk->slot = tail;
+	trk->deadline = qp->deadline;
 }
 
 /* Take the tracker qpair_fast_place() found, bound to @cb/@arg. */
@@ -101,7 +100,7 @@ static inline struct nvmu_tracker *qpair_fast_take(struct nvmu_qpair *qp,
 {
 	struct nvmu_tracker *trk = tracker_take(&qp->trk, pos->trk, qp->trk_busy);
 
-	qpair_fast_bind(qp, trk, pos->tail, cb, arg);
+	qpair_fast_bind(qp, trk, cb, arg);
 	return trk;
 }
 

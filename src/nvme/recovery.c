@@ -228,8 +228,7 @@ static void repost(struct nvmu_qpair *qp, bool ok)
 			continue;
 		}
 		trk->retries++;
-		trk->deadline = qp->now_ms + qp->timeout_ms;
-		trk->slot = qp->sq.tail;
+		trk->deadline = qp->deadline;
 		slot = &qp->sq.ring[qp->sq.tail];
 		*slot = qp->saved[i];
 		qp->sq.tail = (uint16_t)(qp->sq.tail + 1 == qp->sq.size ? 0 : qp->sq.tail + 1);

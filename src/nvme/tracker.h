@@ -50,7 +50,6 @@ struct nvmu_tracker {
 		};
 	};
 	uint32_t deadline;  /* in the queue's coarse milliseconds */
-	uint16_t slot;      /* SQ slot it was posted to (to repost it after a reset) */
 	uint16_t end_status; /* status of a driver-made completion (TRK_ENDED) */
 	struct nvmu_tracker *next_free; /* the free list */
 	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
