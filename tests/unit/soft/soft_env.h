@@ -45,19 +45,24 @@ static inline int env_close(struct env *e)
 	return ret;
 }
 
-/* Violations the controller counted so far. */
-static inline uint64_t env_violations(struct env *e)
+/* Violations the software controller @t counted so far (printed when there are any). */
+static inline uint64_t soft_violations(struct nvmu_transport *t)
 {
 	struct nvmu_soft_violations v;
 
-	nvmu_soft_violations(e->t, &v);
+	nvmu_soft_violations(t, &v);
 	if (v.total) {
 		char text[2048];
 
-		nvmu_soft_violations_text(e->t, text, sizeof(text));
+		nvmu_soft_violations_text(t, text, sizeof(text));
 		fprintf(stderr, "%s", text);
 	}
 	return v.total;
+}
+
+static inline uint64_t env_violations(struct env *e)
+{
+	return soft_violations(e->t);
 }
 
 struct io_wait {
