@@ -41,8 +41,8 @@ out:
 /* Each read's completion is posted twice and the callback submits the next read at once,
  * so the duplicate arrives after its tracker was reused: its old generation is told apart
  * (the new read is not completed by it: its data is there), 200 times on one tracker.
- * On the default queue size: a queue of more than 32768 entries leaves no CID bits for a
- * generation (tracker.c/tracker.h), and there the duplicate completes the next read early. */
+ * A pair keeps at most 1024 commands in flight whatever its size, so the CID always has
+ * 6 generation bits for this. */
 #define CHAIN_READS 200
 
 struct chain {
