@@ -85,22 +85,49 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 }
 
 /*
- * The common case in one step: one piece with its IOVA, one command, PRPs (a list page
- * only when @lists), nothing waiting (so order is kept) and no pause. The command goes to
- * the core with the caller's own callback: no request object, nothing of the host API at
- * completion. Returns 0 when posted (the doorbell not rung: see posted()), 1 to take the
+ * The common case in one step: one piece of at most two pages with its IOVA (PRP1/PRP2),
+ * one command within the namespace's fast limits, nothing waiting (so order is kept), no
+ * pause and nothing else in the core pair's hold word. The command goes to the core with
+ * the caller's own callback: no request object, nothing of the host API at completion.
+ * Every test comes before anything is taken, and each reads what it needs from memory,
+ * so that the caller's arguments stay where they are for the general path (no stack
+ * frame). Returns 0 when posted (the doorbell not rung: see posted()), 1 to take the
  * general path.
  */
 static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
 			      uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
-			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg,
-			      bool lists)
+			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
+{
+	struct nvmu_qpair *core;
+
+	if (__builtin_expect(!ns || ns->h != qp->h || iovcnt != 1 || !iov ||
+			     (flags & NVMU_IO_SGL) || cb == nvmu_host_sync_cb, 0))
+		return 1;
+	core = qp->core;
+	if (__builtin_expect(iov->len - 1 >= ns->fast_max || (iov->len & ns->lba_mask) ||
+			     lba >= ns->fast_end || iov->iova == 0 ||
+			     !qpair_fast_ready(core, iov->iova, iov->len), 0))
+		return 1;
+	qpair_fast_rw_ready(core, opcode, ns->info.nsid, lba,
+			    (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) |
+				    (uint32_t)((iov->len - 1) >> ns->lba_shift),
+			    iov->iova, iov->len, cb, arg);
+	return 0;
+}
+
+/*
+ * The fast path again with every condition checked exactly, and a PRP list page when the
+ * piece needs one: what submit_fast() left because of a fast limit, a list, a pair that
+ * keeps its commands for reposts, a pause that is over. Returns as submit_fast().
+ */
+static inline int submit_listed(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
+				uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
+				unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
-	if (__builtin_expect(!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) ||
-			     qp->wait_head || qp->sgl_default || (flags & ns->fast_flags_mask) ||
-			     cb == nvmu_host_sync_cb, 0))
+	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) || qp->wait_head ||
+	    qp->sgl_default || (flags & NVMU_IO_SGL) || cb == nvmu_host_sync_cb)
 		return 1;
 	len = iov->len;
 	last = (len - 1) >> ns->lba_shift; /* huge for len 0 */
@@ -109,7 +136,7 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 		return 1;
 	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
 			     (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)last,
-			     iov->iova, len, cb, arg, lists);
+			     iov->iova, len, cb, arg, true);
 }
 
 /* Ring the doorbell after a fast-path post; 0. Out of line, so that the fast path makes no
@@ -187,7 +214,7 @@ static int read_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t
 			const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			nvmu_host_cb cb, void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+	if (submit_listed(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
 }
@@ -197,7 +224,7 @@ static int write_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 			 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			 nvmu_host_cb cb, void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+	if (submit_listed(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
 }
@@ -206,7 +233,7 @@ int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		 void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg, false) == 0)
+	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return read_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
@@ -215,7 +242,7 @@ int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		  void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg, false) == 0)
+	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return write_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
@@ -227,7 +254,7 @@ int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba
 	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
 
 	if (ret == 0 &&
-	    submit_fast(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg, true) == 0)
+	    submit_listed(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
 					   true, cb, arg);

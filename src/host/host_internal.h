@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "nvmu/host.h"
+#include "nvme/nvme_internal.h"
 
 #define HOST_INLINE_IOV 8        /* foreign pieces translated into the request itself */
 #define HOST_MAX_AERS 4          /* Asynchronous Event Requests kept armed (at most) */
@@ -17,7 +18,9 @@ struct nvmu_ns {
 	struct nvmu_host_ctrl *h;
 	uint32_t lba_shift;   /* log2 of the LBA size */
 	uint64_t lba_mask;    /* LBA size - 1; all ones when the fast path cannot serve it */
-	unsigned fast_flags_mask; /* flags that send a command down the general path */
+	/* The first try of the fast path (ns_fast_limits()): at most fast_max bytes, a whole
+	 * number of blocks, from an LBA below fast_end, so never past the namespace's end. */
+	uint64_t fast_max, fast_end;
 	struct nvmu_ns_info info;
 	struct nvme_id_ns id;
 };
@@ -123,6 +126,14 @@ void req_cancel_all(struct nvmu_host_qpair *qp, int err);
 
 /* End the requests waiting for a slot with @err (the controller is gone or failed). */
 void req_fail_waiting(struct nvmu_host_qpair *qp, int err);
+
+/* The host API's bits in its core pair's hold word (enum qpair_hold): set, the fast
+ * path leaves a command to the general one. */
+enum host_hold {
+	HOST_HOLD_PAUSED = QP_HOLD_HOST << 0,  /* the pair's thread acknowledged a pause and
+						  has not seen its end yet */
+	HOST_HOLD_WAITING = QP_HOLD_HOST << 1, /* requests wait for a queue slot: order */
+};
 
 /* The pause in progress (0: none). An acquire load: once it reads 0 after a pause, what
  * the reset did to the core pair is visible to this thread. */

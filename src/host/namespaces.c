@@ -7,6 +7,27 @@
 
 #define NS_BATCH 64
 
+/*
+ * The fast path's first try on @ns: up to two memory pages (PRP1/PRP2), within the
+ * controller's maximum transfer (every I/O pair has it) and the 16-bit block count, in
+ * whole blocks; none for a namespace with metadata. fast_end keeps such a command inside
+ * the namespace: a start below it plus at most fast_max bytes ends at its last block at
+ * most. Commands past either limit take the general path, which checks them exactly.
+ */
+static void ns_fast_limits(struct nvmu_ns *ns, const struct nvmu_ctrl *ctrl)
+{
+	uint64_t max = 2ull * nvmu_ctrl_page_size(ctrl);
+	uint64_t blocks;
+
+	if (nvmu_ctrl_max_transfer(ctrl) < max)
+		max = nvmu_ctrl_max_transfer(ctrl);
+	blocks = ns->info.ms ? 0 : max >> ns->lba_shift;
+	if (blocks > HOST_MAX_NLB)
+		blocks = HOST_MAX_NLB;
+	ns->fast_max = blocks << ns->lba_shift;
+	ns->fast_end = blocks && ns->info.nsze >= blocks ? ns->info.nsze - blocks + 1 : 0;
+}
+
 static int add_ns(struct nvmu_host_ctrl *h, uint32_t nsid)
 {
 	struct nvmu_ns *grown = realloc(h->ns, (h->nns + 1) * sizeof(*h->ns));
@@ -26,7 +47,7 @@ static int add_ns(struct nvmu_host_ctrl *h, uint32_t nsid)
 	ns->lba_shift = (uint32_t)__builtin_ctz(ns->info.lba_size);
 	/* Metadata namespaces never take the fast path (the mask refuses every length). */
 	ns->lba_mask = ns->info.ms ? ~0ull : ns->info.lba_size - 1u;
-	ns->fast_flags_mask = NVMU_IO_SGL;
+	ns_fast_limits(ns, h->ctrl);
 	h->nns++;
 	return 0;
 }

@@ -97,7 +97,9 @@ static unsigned attention(struct nvmu_host_qpair *qp)
 	uint32_t stop = host_paused(qp);
 	int err;
 
-	if (stop) { /* paused: touch nothing of the core until the reset is over */
+	if (stop) { /* paused: post nothing, touch nothing else of the core until it is over */
+		if (!(qpair_hold(qp->core) & HOST_HOLD_PAUSED))
+			qpair_hold_set(qp->core, HOST_HOLD_PAUSED, true);
 		__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
 		return 0;
 	}
@@ -117,6 +119,8 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
 	if (host_paused(qp))
 		return attention(qp);
+	if (__builtin_expect(qpair_hold(qp->core) & HOST_HOLD_PAUSED, 0))
+		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false); /* the pause is over */
 	n = nvmu_qpair_poll(qp->core, max);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
 		attention(qp);

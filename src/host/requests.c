@@ -156,6 +156,34 @@ static int post_next(struct nvmu_host_qpair *qp, struct host_req *r)
 	return r->kind == REQ_LBA ? post_lba_child(qp, r) : post_single(qp, r);
 }
 
+/* Append @r to the wait queue; the first one stops the fast path (order is kept). */
+static void wait_push(struct nvmu_host_qpair *qp, struct host_req *r)
+{
+	r->next = NULL;
+	if (qp->wait_tail) {
+		qp->wait_tail->next = r;
+	} else {
+		qp->wait_head = r;
+		qpair_hold_set(qp->core, HOST_HOLD_WAITING, true);
+	}
+	qp->wait_tail = r;
+	qp->waiting++;
+}
+
+/* Take the head of the wait queue off it; the last one lets the fast path go on. */
+static struct host_req *wait_pop(struct nvmu_host_qpair *qp)
+{
+	struct host_req *r = qp->wait_head;
+
+	qp->wait_head = r->next;
+	if (!qp->wait_head) {
+		qp->wait_tail = NULL;
+		qpair_hold_set(qp->core, HOST_HOLD_WAITING, false);
+	}
+	qp->waiting--;
+	return r;
+}
+
 void req_drain(struct nvmu_host_qpair *qp)
 {
 	struct host_req *r;
@@ -179,10 +207,7 @@ void req_drain(struct nvmu_host_qpair *qp)
 				r->left = 0;
 			}
 		}
-		qp->wait_head = r->next;
-		if (!qp->wait_head)
-			qp->wait_tail = NULL;
-		qp->waiting--;
+		wait_pop(qp);
 		if (r->inflight == 0)
 			req_finish(r);
 	}
@@ -194,13 +219,7 @@ int req_enqueue(struct host_req *r)
 {
 	struct nvmu_host_qpair *qp = r->qp;
 
-	r->next = NULL;
-	if (qp->wait_tail)
-		qp->wait_tail->next = r;
-	else
-		qp->wait_head = r;
-	qp->wait_tail = r;
-	qp->waiting++;
+	wait_push(qp, r);
 	req_drain(qp);
 	if (!qp->defer && !host_paused(qp)) /* paused: the core pair is not ours to touch */
 		nvmu_qpair_ring(qp->core);
@@ -211,11 +230,8 @@ void req_fail_waiting(struct nvmu_host_qpair *qp, int err)
 {
 	struct host_req *r;
 
-	while ((r = qp->wait_head) != NULL) {
-		qp->wait_head = r->next;
-		if (!qp->wait_head)
-			qp->wait_tail = NULL;
-		qp->waiting--;
+	while (qp->wait_head) {
+		r = wait_pop(qp);
 		r->left = 0;
 		if (r->cpl.err == 0)
 			r->cpl.err = err;
@@ -226,6 +242,7 @@ void req_fail_waiting(struct nvmu_host_qpair *qp, int err)
 
 void req_cancel_all(struct nvmu_host_qpair *qp, int err)
 {
+	/* The core pair is gone: its hold word is not cleared. */
 	qp->wait_head = qp->wait_tail = NULL;
 	qp->waiting = 0;
 	for (uint32_t i = 0; i < qp->nreqs; i++) {

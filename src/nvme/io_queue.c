@@ -155,6 +155,8 @@ static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_op
 		qp->saved = calloc(qp->trk.n, sizeof(*qp->saved));
 		if (!qp->saved)
 			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u", qp->qid);
+		else
+			qpair_hold_set(qp, QP_HOLD_SAVED, true);
 	}
 	return ret;
 }
@@ -182,6 +184,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 	if (ret == 0) {
 		qp->sgl_ok = nvmu_ctrl_sgl_supported(ctrl);
 		qp->sgl = opts && opts->sgl;
+		qpair_hold_set(qp, QP_HOLD_SGL, qp->sgl);
 	}
 	if (ret == 0)
 		ret = apply_recovery_opts(qp, opts);
@@ -197,7 +200,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		return ret;
 	}
 	pthread_mutex_lock(&ctrl->state_lock);
-	qp->halted = ctrl->state != NVMU_CTRL_LIVE;
+	qpair_hold_set(qp, QP_HOLD_HALTED, ctrl->state != NVMU_CTRL_LIVE);
 	qp->next = ctrl->qpairs;
 	ctrl->qpairs = qp;
 	pthread_mutex_unlock(&ctrl->state_lock);
@@ -216,7 +219,7 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 	ret = ret_cq = 0;
 	/* A callback run below may submit again: refused (-ESHUTDOWN), never left behind. */
 	qp->deleting = true;
-	qp->halted = true;
+	qpair_hold_set(qp, QP_HOLD_HALTED, true);
 	if (ctrl->state != NVMU_CTRL_REMOVED) {
 		ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
 		if (ret < 0)

@@ -27,12 +27,25 @@
  * tracker is reused at once (the free list hands back the last freed first). */
 #define NVMU_MAX_TRACKERS 1024
 
+/*
+ * Why a queue pair's new commands leave the fast path: bits of its hold word, so that
+ * the host API's fast path tests them all with one load. Written with atomic
+ * read-modify-writes (the halt comes from any thread, a pause from the pair's owner).
+ */
+enum qpair_hold {
+	QP_HOLD_HALTED = 1u << 0, /* controller not live, or the pair being deleted: nothing
+				     is posted at all */
+	QP_HOLD_SAVED = 1u << 1,  /* each command is kept to be posted again (qp->saved) */
+	QP_HOLD_SGL = 1u << 2,    /* data is described with SGLs by default */
+	QP_HOLD_HOST = 1u << 8,   /* the first bit of the host API's own reasons */
+};
+
 struct nvmu_qpair {
 	/* hot: submission and completion */
 	struct nvmu_sq sq;
 	struct nvmu_cq cq;
 	struct tracker_table trk;
-	volatile bool halted; /* the controller is not live: nothing is posted */
+	uint32_t hold;        /* enum qpair_hold: 0 lets the host API's fast path post */
 	uint64_t trk_busy;    /* tracker_word() of new trackers (TRK_NO_TIMEOUT: timeout_ms 0) */
 	uint32_t now_ms;      /* coarse clock of deadlines (see check.c) */
 	uint32_t timeout_ms;  /* time a new command gets */
@@ -85,6 +98,27 @@ struct nvmu_ctrl {
 	struct nvme_id_ctrl id;
 };
 
+/* The hold word of @qp (an acquire load: what the writer did before it is visible). */
+static inline uint32_t qpair_hold(const struct nvmu_qpair *qp)
+{
+	return __atomic_load_n(&qp->hold, __ATOMIC_ACQUIRE);
+}
+
+/* Set (@on) or clear @bits of @qp's hold word. */
+static inline void qpair_hold_set(struct nvmu_qpair *qp, uint32_t bits, bool on)
+{
+	if (on)
+		__atomic_fetch_or(&qp->hold, bits, __ATOMIC_ACQ_REL);
+	else
+		__atomic_fetch_and(&qp->hold, ~bits, __ATOMIC_ACQ_REL);
+}
+
+/* True if nothing may be posted on @qp (controller not live, or the pair being deleted). */
+static inline bool qpair_halted(const struct nvmu_qpair *qp)
+{
+	return qpair_hold(qp) & QP_HOLD_HALTED;
+}
+
 /* ---- registers (ctrl_regs.c) ---- */
 
 uint32_t ctrl_read32(const struct nvmu_ctrl *ctrl, uint32_t off);
@@ -132,12 +166,24 @@ int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_
 int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		     uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
-/* ---- shadow doorbells (dbbuf.c) ---- */
+/* ---- PRPs (prp.c) ---- */
 
-/* Doorbell Buffer Config when OACS offers it and @wanted; a failure only logs (MMIO stays). */
 /* prp_fill_contiguous() for a range that needs a PRP list (more than two pages). */
 bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
 		   const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
+
+/* True if @len bytes (at least one) at @iova lie in two memory pages at most. */
+static inline bool prp_two_pages(uint64_t iova, size_t len, uint64_t page_size)
+{
+	return (iova & (page_size - 1)) + len <= 2 * page_size;
+}
+
+/* PRP2 of @len bytes (at least one) at @iova that lie in two pages at most: the second
+ * page, or 0 when they end in the first. */
+static inline uint64_t prp_second(uint64_t iova, size_t len, uint64_t page_size)
+{
+	return (iova ^ (iova + len - 1)) < page_size ? 0 : (iova & ~(page_size - 1)) + page_size;
+}
 
 /*
  * Fill PRP1/PRP2 for one contiguous range that needs at most one PRP list page (written
@@ -151,18 +197,16 @@ static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_
 {
 	if (len == 0 || (iova & 3))
 		return false;
-	if ((iova ^ (iova + len - 1)) < page_size) { /* first and last byte in one page */
-		*prp1 = iova;
-		*prp2 = 0;
-		return true;
-	}
-	if ((iova & (page_size - 1)) + len > 2 * page_size)
+	if (!prp_two_pages(iova, len, page_size))
 		return list && prp_fill_list(iova, len, page_size, list, prp1, prp2);
 	*prp1 = iova;
-	*prp2 = (iova & ~(page_size - 1)) + page_size;
+	*prp2 = prp_second(iova, len, page_size);
 	return true;
 }
 
+/* ---- shadow doorbells (dbbuf.c) ---- */
+
+/* Doorbell Buffer Config when OACS offers it and @wanted; a failure only logs (MMIO stays). */
 void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted);
 
 /* Doorbell Buffer Config again after a reset (admin lock held); on failure the I/O

@@ -152,7 +152,7 @@ static int halted_error(const struct nvmu_qpair *qp)
  * full) or halted_error(). */
 static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
-	if (qp->halted)
+	if (qpair_halted(qp))
 		return halted_error(qp);
 	if (sq_full(&qp->sq) || !qp->trk.free)
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
@@ -165,12 +165,10 @@ static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
 		     nvmu_cmd_cb cb, void *arg)
 {
-	uint16_t tail = qp->sq.tail;
-
 	qpair_fast_bind(qp, trk, cb, arg);
 	cmd->cid = tracker_cid(trk);
-	qp->sq.ring[tail] = *cmd;
-	qpair_fast_post(qp, trk, tail, sq_next(&qp->sq, tail));
+	qp->sq.ring[qp->sq.tail] = *cmd;
+	qpair_fast_post(qp, trk, true);
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
@@ -196,16 +194,13 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct fast_pos pos;
-	struct nvmu_tracker *trk;
+	struct nvmu_tracker *trk = qpair_fast_place(qp, iova, len, true, &cmd->prp1, &cmd->prp2);
 
-	if (!qpair_fast_place(qp, iova, len, true, &pos, &cmd->prp1, &cmd->prp2))
+	if (!trk)
 		return 1;
-	trk = qpair_fast_take(qp, &pos, cb, arg);
+	tracker_take(&qp->trk, trk, qp->trk_busy);
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
-	cmd->cid = tracker_cid(trk);
-	qp->sq.ring[pos.tail] = *cmd;
-	qpair_fast_post(qp, trk, pos.tail, pos.next);
+	post_cmd(qp, trk, cmd, cb, arg);
 	return 0;
 }
 

@@ -2,9 +2,21 @@
 /*
  * The submission fast path of a queue pair, inline so that the host API's common case
  * (one contiguous buffer, PRPs) compiles into a few dozen instructions with no call:
- * find a free tracker and SQ slot, fill PRP1/PRP2, write the command straight into its
- * slot, move the tail. Not a public interface: nvmu_qpair_try_submit_prp() is the
+ * take a free tracker, fill PRP1/PRP2, write the command straight into the SQ slot at
+ * the tail, move the tail. Not a public interface: nvmu_qpair_try_submit_prp() is the
  * exported form.
+ *
+ * It does not look at the SQ head: a free tracker implies a free SQ slot. A pair has at
+ * most min(entries - 1, NVMU_MAX_TRACKERS) trackers, and every slot the device has not
+ * fetched yet holds the command of a tracker still taken. A tracker is freed when its
+ * command completes (a device fetches a command before it completes it) or when the
+ * driver ends it, which it does only where the device no longer fetches from the queue:
+ * removed (the pair stays halted), the pair deleted, or reset (the rings restart empty
+ * and each command posted again keeps its tracker). So while a tracker is free at most
+ * entries - 2 slots are unfetched, and the slot at the tail is not one of them, whatever
+ * SQ head the completions reported (Linux and SPDK size their queues the same way). The
+ * general path (take_tracker()) and the retry of a failed command keep the SQ-full
+ * test as a second guard.
  */
 #ifndef NVMU_SRC_NVME_QPAIR_FAST_H
 #define NVMU_SRC_NVME_QPAIR_FAST_H
@@ -50,41 +62,7 @@ static inline void sqe_store(struct nvmu_sqe *sqe, uint8_t opcode, uint16_t cid,
 	w[7] = 0; /* CDW14, CDW15 */
 }
 
-/* Where a new command goes: its free tracker, its SQ slot and the tail after it. */
-struct fast_pos {
-	struct nvmu_tracker *trk;
-	uint16_t tail, next;
-};
-
-/*
- * Where a contiguous PRP transfer of @len bytes at @iova would go, with PRP1/PRP2 filled
- * in (a PRP list in the tracker's pages only when @lists): true, nothing taken yet; or
- * false - @prp1 and @prp2 unchanged, nothing taken - when the pair is halted or full, the
- * transfer empty or too long, or the address not one PRPs can take this way. The SQ slot
- * is looked at last: its tail and the one after it are the values kept for the shortest.
- */
-static inline bool qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova, size_t len,
-				    bool lists, struct fast_pos *pos, uint64_t *prp1,
-				    uint64_t *prp2)
-{
-	const struct nvmu_sq *sq = &qp->sq;
-	uint64_t p1, p2;
-
-	pos->trk = qp->trk.free;
-	if (qp->halted || len - 1 >= qp->max_transfer || !pos->trk ||
-	    !prp_fill_contiguous(iova, len, qp->page_size, lists ? &pos->trk->prp : NULL, &p1,
-				 &p2))
-		return false;
-	pos->tail = sq->tail;
-	pos->next = sq_next(sq, pos->tail);
-	if (pos->next == sq->head)
-		return false;
-	*prp1 = p1;
-	*prp2 = p2;
-	return true;
-}
-
-/* Bind a taken tracker to its callback and the pair's deadline. */
+/* Bind a tracker to its callback and the pair's deadline. */
 static inline void qpair_fast_bind(const struct nvmu_qpair *qp, struct nvmu_tracker *trk,
 				   nvmu_cmd_cb cb, void *arg)
 {
@@ -93,48 +71,90 @@ static inline void qpair_fast_bind(const struct nvmu_qpair *qp, struct nvmu_trac
 	trk->deadline = qp->deadline;
 }
 
-/* Take the tracker qpair_fast_place() found, bound to @cb/@arg. */
-static inline struct nvmu_tracker *qpair_fast_take(struct nvmu_qpair *qp,
-						   const struct fast_pos *pos, nvmu_cmd_cb cb,
-						   void *arg)
-{
-	struct nvmu_tracker *trk = tracker_take(&qp->trk, pos->trk, qp->trk_busy);
-
-	qpair_fast_bind(qp, trk, cb, arg);
-	return trk;
-}
-
-/* The command of @trk is in SQ slot @tail: keep a copy when the pair reposts after
- * resets, move the tail to @next (the doorbell rings later, once per batch). */
+/* The command of @trk is in the SQ slot at the tail: keep a copy when the pair reposts
+ * (@saved: it may; false when its hold word is 0), move the tail (the doorbell rings
+ * later, once per batch). */
 static inline void qpair_fast_post(struct nvmu_qpair *qp, const struct nvmu_tracker *trk,
-				   uint16_t tail, uint16_t next)
+				   bool saved)
 {
-	if (qp->saved)
+	uint16_t tail = qp->sq.tail;
+
+	if (saved && qp->saved)
 		qp->saved[tracker_index(&qp->trk, trk)] = qp->sq.ring[tail];
-	qp->sq.tail = next;
+	qp->sq.tail = sq_next(&qp->sq, tail);
 	qp->stats.submitted++;
 }
 
 /*
- * Post an NVM command with data in one contiguous range - Read, Write, Compare - built
- * straight in its slot: @opcode on namespace @nsid at @slba, CDW12 @cdw12 (NLB and
- * flags), @len bytes at @iova (@lists: a PRP list page may be needed). Returns 0, or 1
- * with nothing done (see qpair_fast_place()).
+ * The free tracker a contiguous PRP transfer of @len bytes at @iova would take, with
+ * PRP1/PRP2 filled in (a PRP list in the tracker's pages only when @lists); or NULL, with
+ * @prp1 and @prp2 unchanged, when the pair is halted or has no free tracker, the
+ * transfer is empty or too long, or the address not one PRPs can take this way.
  */
+static inline struct nvmu_tracker *qpair_fast_place(const struct nvmu_qpair *qp, uint64_t iova,
+						    size_t len, bool lists, uint64_t *prp1,
+						    uint64_t *prp2)
+{
+	struct nvmu_tracker *trk = qp->trk.free;
+
+	if (qpair_halted(qp) || len - 1 >= qp->max_transfer || !trk ||
+	    !prp_fill_contiguous(iova, len, qp->page_size, lists ? &trk->prp : NULL, prp1, prp2))
+		return NULL;
+	return trk;
+}
+
+/*
+ * Post through @trk, the free list's head, an NVM command with data in one contiguous
+ * range - Read, Write, Compare - built straight in the SQ slot at the tail: @opcode on
+ * namespace @nsid at @slba, CDW12 @cdw12 (NLB and flags), data pointer @prp1/@prp2
+ * (@saved as for qpair_fast_post()).
+ */
+static inline void qpair_fast_write(struct nvmu_qpair *qp, struct nvmu_tracker *trk,
+				    uint8_t opcode, uint32_t nsid, uint64_t slba, uint32_t cdw12,
+				    uint64_t prp1, uint64_t prp2, nvmu_cmd_cb cb, void *arg,
+				    bool saved)
+{
+	tracker_take(&qp->trk, trk, qp->trk_busy);
+	qpair_fast_bind(qp, trk, cb, arg);
+	sqe_store(&qp->sq.ring[qp->sq.tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba,
+		  cdw12);
+	qpair_fast_post(qp, trk, saved);
+}
+
+/* qpair_fast_write() of @len bytes at @iova where qpair_fast_place() finds room: 0, or 1
+ * with nothing done. */
 static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
 				uint64_t slba, uint32_t cdw12, uint64_t iova, size_t len,
 				nvmu_cmd_cb cb, void *arg, bool lists)
 {
-	struct fast_pos pos;
 	uint64_t prp1, prp2;
-	struct nvmu_tracker *trk;
+	struct nvmu_tracker *trk = qpair_fast_place(qp, iova, len, lists, &prp1, &prp2);
 
-	if (!qpair_fast_place(qp, iova, len, lists, &pos, &prp1, &prp2))
+	if (!trk)
 		return 1;
-	trk = qpair_fast_take(qp, &pos, cb, arg);
-	sqe_store(&qp->sq.ring[pos.tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba, cdw12);
-	qpair_fast_post(qp, trk, pos.tail, pos.next);
+	qpair_fast_write(qp, trk, opcode, nsid, slba, cdw12, prp1, prp2, cb, arg, true);
 	return 0;
+}
+
+/*
+ * The host API's first try, in two steps so that the caller can check its own conditions
+ * between them while it still may go elsewhere: true if @qp takes @len bytes (1 to its
+ * maximum transfer, which the caller checked) at @iova as they are - nothing in its hold
+ * word, a free tracker, a dword-aligned address and two pages at most, for PRP1/PRP2.
+ */
+static inline bool qpair_fast_ready(const struct nvmu_qpair *qp, uint64_t iova, size_t len)
+{
+	return qpair_hold(qp) == 0 && qp->trk.free && !(iova & 3) &&
+	       prp_two_pages(iova, len, qp->page_size);
+}
+
+/* Post what qpair_fast_ready() accepted (arguments as for qpair_fast_write()). */
+static inline void qpair_fast_rw_ready(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
+				       uint64_t slba, uint32_t cdw12, uint64_t iova, size_t len,
+				       nvmu_cmd_cb cb, void *arg)
+{
+	qpair_fast_write(qp, qp->trk.free, opcode, nsid, slba, cdw12, iova,
+			 prp_second(iova, len, qp->page_size), cb, arg, false);
 }
 
 #endif

@@ -15,9 +15,9 @@
 
 static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
-	ctrl->admin->halted = halted && ctrl->state == NVMU_CTRL_REMOVED;
+	qpair_hold_set(ctrl->admin, QP_HOLD_HALTED, halted && ctrl->state == NVMU_CTRL_REMOVED);
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
-		qp->halted = halted || qp->deleting;
+		qpair_hold_set(qp, QP_HOLD_HALTED, halted || qp->deleting);
 }
 
 /* Move to @st with a reason (state_lock held). */

@@ -363,6 +363,75 @@ TEST(large_queue_keeps_at_most_1024_commands_in_flight)
 	detach(h);
 }
 
+/* Step the software controller and reap until @want completions are counted in @done. */
+static bool step_until(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
+		       const unsigned *done, unsigned want)
+{
+	for (unsigned k = 0; k < 1000 && *done < want; k++) {
+		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
+		nvmu_host_process_completions(qp, 0);
+	}
+	return *done == want;
+}
+
+/*
+ * The fast path does not look at the SQ head: a free tracker is its proof of a free slot.
+ * A device that fetches nothing (stepped, never stepped) never moves its head; the pair
+ * posts three commands into its four slots, the fourth slot stays untouched, and every
+ * other read waits. Once the device runs, each read completes once with its own block.
+ */
+TEST(a_device_that_fetches_nothing_gets_no_slot_overwritten)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=1M,lbs=4096,mode=step");
+	struct nvmu_host_qpair_opts qo = { .entries = 4 }; /* three commands in flight */
+	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_dma_buf buf, piece[13], sq_mem, cq_mem;
+	const struct nvmu_sqe *sq;
+	unsigned done = 0;
+	struct nvmu_ns *ns;
+
+	if (!h)
+		return;
+	ns = nvmu_host_ns(h, 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 13 * 4096, &buf), 0);
+	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0); /* block i holds bytes i + 1 */
+	for (unsigned i = 0; i < 13 && qp; i++) {
+		piece[i] = nvmu_dma_slice(&buf, i * 4096, 4096);
+		memset(piece[i].vaddr, (int)i + 1, 4096);
+		CHECK_EQ(nvmu_ns_write(qp, ns, i, &piece[i], 1, 0, count_ok, &done), 0);
+	}
+	CHECK(step_until(h, qp, &done, 13));
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	memset(buf.vaddr, 0, 13 * 4096);
+	qp = NULL;
+	CHECK_EQ(nvmu_host_qpair_create(h, &qo, &qp), 0);
+	if (!qp)
+		goto out;
+	nvmu_qpair_rings(nvmu_host_qpair_core(qp), &sq_mem, &cq_mem);
+	sq = sq_mem.vaddr;
+	done = 0;
+	for (unsigned i = 0; i < 13; i++)
+		CHECK_EQ(nvmu_ns_read(qp, ns, i, &piece[i], 1, 0, count_ok, &done), 0);
+	CHECK_EQ(nvmu_qpair_outstanding(nvmu_host_qpair_core(qp)), 3);
+	CHECK_EQ(nvmu_host_qpair_waiting(qp), 10);
+	for (unsigned i = 0; i < 3; i++) {
+		CHECK_EQ(sq[i].opcode, nvme_cmd_read);
+		CHECK_EQ(sq[i].cdw10, i); /* posted in order, none overwritten */
+		CHECK_EQ(sq[i].prp1, piece[i].iova);
+	}
+	CHECK(sq[0].cid != sq[1].cid && sq[1].cid != sq[2].cid && sq[0].cid != sq[2].cid);
+	CHECK_EQ(sq[3].opcode, 0); /* the slot at the tail: never written */
+	CHECK_EQ(sq[3].prp1, 0);
+	CHECK(step_until(h, qp, &done, 13));
+	for (unsigned i = 0; i < 13; i++)
+		CHECK_EQ(((uint8_t *)piece[i].vaddr)[4095], i + 1);
+	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+out:
+	nvmu_host_dma_free(h, &buf);
+	detach(h);
+}
+
 TEST(callbacks_during_pair_deletion_cannot_leave_commands_behind)
 {
 	struct nvmu_host_ctrl *h = attach("soft:size=1M,mode=step");
@@ -572,6 +641,7 @@ TEST(asynchronous_events_are_delivered_and_rearmed)
 RUN_TESTS(T(attach_lists_namespaces), T(random_io_prp_split_by_mdts), T(random_io_sgl_4k_blocks),
 	  T(random_io_iovecs_without_shadow_doorbells), T(full_queue_waits_in_order),
 	  T(large_queue_keeps_at_most_1024_commands_in_flight),
+	  T(a_device_that_fetches_nothing_gets_no_slot_overwritten),
 	  T(callbacks_during_pair_deletion_cannot_leave_commands_behind),
 	  T(precise_errors), T(namespace_commands),
 	  T(split_request_completes_once_with_the_first_error),

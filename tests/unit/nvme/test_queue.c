@@ -315,9 +315,9 @@ TEST(fast_path_posts_or_takes_nothing)
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 0, on_done, &log), 1);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400002, 512, on_done, &log), 1);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, (2u << 20) + 4096, on_done, &log), 1);
-	qp->halted = true;
+	qpair_hold_set(qp, QP_HOLD_HALTED, true);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 4096, on_done, &log), 1);
-	qp->halted = false;
+	qpair_hold_set(qp, QP_HOLD_HALTED, false);
 	CHECK_EQ(cmd.prp1, 0x111);
 	CHECK_EQ(cmd.prp2, 0x222);
 	CHECK_EQ(nvmu_qpair_outstanding(qp), 2);
