@@ -89,29 +89,28 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
  * one command within the namespace's fast limits, nothing waiting (so order is kept), no
  * pause and nothing else in the core pair's hold word. The command goes to the core with
  * the caller's own callback: no request object, nothing of the host API at completion.
- * Every test comes before anything is taken, and each reads what it needs from memory,
- * so that the caller's arguments stay where they are for the general path (no stack
- * frame). Returns 0 when posted (the doorbell not rung: see posted()), 1 to take the
- * general path.
+ * Every test comes before anything is taken. Returns 0 when posted (the doorbell not
+ * rung: see posted()), 1 to take the general path.
  */
 static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
 			      uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
 			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	struct nvmu_qpair *core;
+	uint64_t prp2;
 
 	if (__builtin_expect(!ns || ns->h != qp->h || iovcnt != 1 || !iov ||
 			     (flags & NVMU_IO_SGL) || cb == nvmu_host_sync_cb, 0))
 		return 1;
 	core = qp->core;
-	if (__builtin_expect(iov->len - 1 >= ns->fast_max || (iov->len & ns->lba_mask) ||
-			     lba >= ns->fast_end || iov->iova == 0 ||
-			     !qpair_fast_ready(core, iov->iova, iov->len), 0))
+	if (__builtin_expect(!qpair_fast_open(core) || iov->len - 1 >= ns->fast_max ||
+			     (iov->len & ns->lba_mask) || lba >= ns->fast_end || iov->iova == 0 ||
+			     !qpair_fast_prps(core, iov->iova, iov->len, &prp2), 0))
 		return 1;
 	qpair_fast_rw_ready(core, opcode, ns->info.nsid, lba,
 			    (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) |
 				    (uint32_t)((iov->len - 1) >> ns->lba_shift),
-			    iov->iova, iov->len, cb, arg);
+			    iov->iova, prp2, cb, arg);
 	return 0;
 }
 

@@ -52,7 +52,8 @@ struct nvmu_qpair {
 	uint32_t deadline;    /* now_ms + timeout_ms: a new command's (qpair_set_clock()) */
 	uint32_t ended;       /* trackers with TRK_ENDED still to complete */
 	uint64_t next_check;  /* nvmu_ticks() of the next periodic check */
-	uint32_t page_size;   /* the controller's memory page size */
+	uint64_t page_size;   /* the controller's memory page size */
+	uint64_t page_mask;   /* page_size - 1 */
 	struct nvmu_sqe *saved; /* per tracker: its command, to repost after a reset (or NULL) */
 	/* cold */
 	struct nvmu_ctrl *ctrl;

@@ -58,6 +58,7 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->efd = -1;
 	qp->max_transfer = max_transfer;
 	qp->page_size = ctrl->page_size;
+	qp->page_mask = ctrl->page_size - 1;
 	qpair_set_clock(qp, ctrl_now_ms(ctrl), qid ? ctrl->io_timeout_ms : ctrl->admin_timeout_ms);
 	qp->trk_busy = tracker_word(0, TRACKER_BUSY, qp->timeout_ms ? 0 : TRK_NO_TIMEOUT);
 	qp->next_check = nvmu_ticks() + check_interval_ticks(ctrl);
@@ -168,7 +169,7 @@ static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvm
 	qpair_fast_bind(qp, trk, cb, arg);
 	cmd->cid = tracker_cid(trk);
 	qp->sq.ring[qp->sq.tail] = *cmd;
-	qpair_fast_post(qp, trk, true);
+	qpair_fast_post(qp, trk, qp->sq.tail, sq_next(&qp->sq, qp->sq.tail), true);
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,

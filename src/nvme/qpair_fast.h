@@ -28,8 +28,10 @@ static inline uint16_t sq_next(const struct nvmu_sq *sq, uint16_t tail)
 {
 	unsigned next = tail + 1u;
 
-	if (__builtin_expect(next == sq->size, 0)) /* once per lap */
+	if (__builtin_expect(next == sq->size, 0)) { /* once per lap */
 		next = 0;
+		__asm__ volatile(""); /* a branch, not a conditional move */
+	}
 	return (uint16_t)next;
 }
 
@@ -71,17 +73,15 @@ static inline void qpair_fast_bind(const struct nvmu_qpair *qp, struct nvmu_trac
 	trk->deadline = qp->deadline;
 }
 
-/* The command of @trk is in the SQ slot at the tail: keep a copy when the pair reposts
- * (@saved: it may; false when its hold word is 0), move the tail (the doorbell rings
- * later, once per batch). */
+/* The command of @trk is in SQ slot @tail: keep a copy when the pair reposts (@saved: it
+ * may; false when its hold word is 0), move the tail to @next (the doorbell rings later,
+ * once per batch). */
 static inline void qpair_fast_post(struct nvmu_qpair *qp, const struct nvmu_tracker *trk,
-				   bool saved)
+				   uint16_t tail, uint16_t next, bool saved)
 {
-	uint16_t tail = qp->sq.tail;
-
 	if (saved && qp->saved)
 		qp->saved[tracker_index(&qp->trk, trk)] = qp->sq.ring[tail];
-	qp->sq.tail = sq_next(&qp->sq, tail);
+	qp->sq.tail = next;
 	qp->stats.submitted++;
 }
 
@@ -114,11 +114,12 @@ static inline void qpair_fast_write(struct nvmu_qpair *qp, struct nvmu_tracker *
 				    uint64_t prp1, uint64_t prp2, nvmu_cmd_cb cb, void *arg,
 				    bool saved)
 {
+	uint16_t tail = qp->sq.tail, next = sq_next(&qp->sq, tail); /* before the stores */
+
 	tracker_take(&qp->trk, trk, qp->trk_busy);
 	qpair_fast_bind(qp, trk, cb, arg);
-	sqe_store(&qp->sq.ring[qp->sq.tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba,
-		  cdw12);
-	qpair_fast_post(qp, trk, saved);
+	sqe_store(&qp->sq.ring[tail], opcode, tracker_cid(trk), nsid, prp1, prp2, slba, cdw12);
+	qpair_fast_post(qp, trk, tail, next, saved);
 }
 
 /* qpair_fast_write() of @len bytes at @iova where qpair_fast_place() finds room: 0, or 1
@@ -137,24 +138,42 @@ static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t 
 }
 
 /*
- * The host API's first try, in two steps so that the caller can check its own conditions
- * between them while it still may go elsewhere: true if @qp takes @len bytes (1 to its
- * maximum transfer, which the caller checked) at @iova as they are - nothing in its hold
- * word, a free tracker, a dword-aligned address and two pages at most, for PRP1/PRP2.
+ * The host API's first try, in steps so that the caller can check its own conditions
+ * between them while it still may go elsewhere. First: true if @qp takes a command as it
+ * is, nothing in its hold word and a tracker free. (The hold word comes first: a load
+ * made before its acquire would be made again after it.)
  */
-static inline bool qpair_fast_ready(const struct nvmu_qpair *qp, uint64_t iova, size_t len)
+static inline bool qpair_fast_open(const struct nvmu_qpair *qp)
 {
-	return qpair_hold(qp) == 0 && qp->trk.free && !(iova & 3) &&
-	       prp_two_pages(iova, len, qp->page_size);
+	return qpair_hold(qp) == 0 && qp->trk.free;
 }
 
-/* Post what qpair_fast_ready() accepted (arguments as for qpair_fast_write()). */
+/* Then: true if PRP1/PRP2 take @len bytes (1 to the pair's maximum transfer, which the
+ * caller checked) at @iova - a dword-aligned address and two pages at most - with their
+ * PRP2 in @prp2 (PRP1 is @iova). */
+static inline bool qpair_fast_prps(const struct nvmu_qpair *qp, uint64_t iova, size_t len,
+				   uint64_t *prp2)
+{
+	uint64_t end = (iova & qp->page_mask) + len; /* from the first page's start */
+
+	if (iova & 3)
+		return false;
+	*prp2 = 0;
+	if (__builtin_expect(end > qp->page_size, 0)) {
+		if (end > 2 * qp->page_size)
+			return false;
+		*prp2 = (iova & ~qp->page_mask) + qp->page_size;
+	}
+	return true;
+}
+
+/* Post what qpair_fast_open() and qpair_fast_prps() accepted (arguments as for
+ * qpair_fast_write()). */
 static inline void qpair_fast_rw_ready(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
-				       uint64_t slba, uint32_t cdw12, uint64_t iova, size_t len,
+				       uint64_t slba, uint32_t cdw12, uint64_t iova, uint64_t prp2,
 				       nvmu_cmd_cb cb, void *arg)
 {
-	qpair_fast_write(qp, qp->trk.free, opcode, nsid, slba, cdw12, iova,
-			 prp_second(iova, len, qp->page_size), cb, arg, false);
+	qpair_fast_write(qp, qp->trk.free, opcode, nsid, slba, cdw12, iova, prp2, cb, arg, false);
 }
 
 #endif
