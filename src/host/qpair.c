@@ -110,8 +110,22 @@ static unsigned attention(struct nvmu_host_qpair *qp)
 	return 0;
 }
 
+/* After a poll with a bit of @hold set: the end of a pause this pair acknowledged (the
+ * caller saw no pause), a controller that is not live (the pair is halted), requests
+ * waiting for a slot. */
+static void catch_up(struct nvmu_host_qpair *qp, uint32_t hold)
+{
+	if (hold & HOST_HOLD_PAUSED)
+		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false);
+	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
+		attention(qp);
+	if (qp->wait_head)
+		req_drain(qp);
+}
+
 unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 {
+	uint32_t hold;
 	unsigned n;
 
 	/* Also when paused: the pause is acknowledged for this thread. Read by resetting
@@ -119,14 +133,11 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
 	if (host_paused(qp))
 		return attention(qp);
-	if (__builtin_expect(qpair_hold(qp->core) & HOST_HOLD_PAUSED, 0))
-		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false); /* the pause is over */
 	n = nvmu_qpair_poll(qp->core, max);
-	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
-		attention(qp);
-	if (qp->wait_head)
-		req_drain(qp);
-	nvmu_qpair_ring(qp->core);
+	hold = qpair_hold(qp->core) & (QP_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
+	if (__builtin_expect(hold != 0, 0))
+		catch_up(qp, hold);
+	nvmu_sq_ring(&qp->core->sq); /* what callbacks and the wait queue posted */
 	return n;
 }
 
@@ -138,7 +149,7 @@ int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms)
 void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp)
 {
 	if (!host_paused(qp))
-		nvmu_qpair_ring(qp->core);
+		nvmu_sq_ring(&qp->core->sq);
 }
 
 int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp)
