@@ -108,8 +108,9 @@ static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 static void check_deadlines(struct nvmu_qpair *qp)
 {
 	struct tracker_table *tt = &qp->trk;
+	uint32_t in_use = nvmu_qpair_outstanding(qp);
 
-	for (uint32_t i = 0, seen = 0; i < tt->n && seen < tt->in_use; i++) {
+	for (uint32_t i = 0, seen = 0; i < tt->n && seen < in_use; i++) {
 		struct nvmu_tracker *trk = &tt->t[i];
 
 		if (trk->state == TRACKER_FREE)

@@ -65,7 +65,9 @@ struct nvmu_qpair {
 	bool sgl_ok;       /* the controller takes SGLs on this queue */
 	int vector; /* MSI-X vector, -1 when polled */
 	int efd;    /* its eventfd, -1 when polled */
-	struct nvmu_qpair_stats stats;
+	struct nvmu_qpair_stats stats; /* submitted - completed - dropped: trackers in use */
+	uint64_t dropped;  /* trackers freed with no completion counted (ended by the driver,
+			      abandoned ones dropped) */
 	uint8_t retries;         /* reposts allowed per command (resets, retryable errors) */
 	bool deleting;           /* nvmu_qpair_delete() runs: nothing more is posted */
 	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */

@@ -157,7 +157,7 @@ static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 		return halted_error(qp);
 	if (sq_full(&qp->sq) || !qp->trk.free)
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
-				 qp->trk.in_use);
+				 nvmu_qpair_outstanding(qp));
 	*out = tracker_take(&qp->trk, qp->trk.free, qp->trk_busy);
 	return 0;
 }
@@ -444,7 +444,7 @@ uint32_t nvmu_qpair_entries(const struct nvmu_qpair *qp)
 
 uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp)
 {
-	return qp->trk.in_use;
+	return (uint32_t)(qp->stats.submitted - qp->stats.completed - qp->dropped);
 }
 
 int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms)

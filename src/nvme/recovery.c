@@ -139,6 +139,7 @@ static void end_one(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t st
 {
 	if (trk->state == TRACKER_ABANDONED) {
 		tracker_put(&qp->trk, trk); /* its answer will never come */
+		qp->dropped++;
 	} else if (trk->state == TRACKER_BUSY && !(trk->flags & TRK_ENDED)) {
 		tracker_refuse(trk);
 		trk->flags |= TRK_ENDED;
@@ -172,6 +173,7 @@ void qpair_complete_ended(struct nvmu_qpair *qp)
 		arg = trk->arg;
 		trk->flags = 0;
 		qp->ended--;
+		qp->dropped++;
 		tracker_put(tt, trk); /* before the callback, which may submit again */
 		if (cb)
 			cb(arg, &cpl);

@@ -28,7 +28,6 @@ int tracker_table_init(struct tracker_table *tt, uint32_t n)
 	tt->n = (uint16_t)n;
 	tt->idx_mask = (uint16_t)(slots - 1);
 	tt->gen_step = slots;
-	tt->in_use = 0;
 	for (uint32_t i = 0; i < slots; i++) {
 		tt->t[i].live_cid = i | TRACKER_IDLE;
 		tt->t[i].next_free = i + 1 < n ? &tt->t[i + 1] : NULL;

@@ -70,7 +70,6 @@ struct tracker_table {
 	uint8_t idx_bits;       /* CID bits holding the index; the rest hold the generation */
 	uint32_t idx_mask;
 	uint32_t gen_step;      /* 1 << idx_bits: one generation */
-	uint32_t in_use;        /* busy + abandoned */
 };
 
 /** What a completion's CID names. */
@@ -101,7 +100,6 @@ static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt,
 {
 	tt->free = trk->next_free;
 	trk->word = (uint16_t)trk->live_cid | busy;
-	tt->in_use++;
 	return trk;
 }
 
@@ -118,7 +116,6 @@ static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker
 	trk->word = tracker_word(((cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE, TRACKER_FREE, 0);
 	trk->next_free = tt->free;
 	tt->free = trk;
-	tt->in_use--;
 }
 
 /* Release a tracker (tracker_release() with what it knows of itself). */
