@@ -386,15 +386,25 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	return false;
 }
 
-/* The poll loop's uncommon case, out of line: @v (status field @status) is not posted yet
- * (-1), or posted with an error status: take_cqe() (1 if its command was posted again). */
+/* take_cqe() of @v, posted with the error status @status (true if its command was posted
+ * again). */
+__attribute__((noinline))
+static bool take_error_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
+			   uint16_t status)
+{
+	return take_cqe(qp, v, status, false);
+}
+
+/* The poll loop's uncommon case, out of line (a leaf when it ends the loop): @v (status
+ * field @status) is not posted yet (-1), or posted with an error status (1 if its command
+ * was posted again). */
 __attribute__((noinline))
 static int take_other_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
 			  uint16_t status)
 {
 	if ((status ^ qp->cq.phase) & 1)
 		return -1;
-	return take_cqe(qp, v, status, false);
+	return take_error_cqe(qp, v, status);
 }
 
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
