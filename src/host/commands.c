@@ -88,7 +88,8 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
  * The common case in one step: one piece of at most two pages with its IOVA (PRP1/PRP2),
  * one command within the namespace's fast limits, nothing waiting (so order is kept), no
  * pause and nothing else in the core pair's hold word. The command goes to the core with
- * the caller's own callback: no request object, nothing of the host API at completion.
+ * the caller's own callback: no request object, nothing of the host API at completion
+ * (a waiter that gives up finds the callback in the core: see sync.c).
  * Every test comes before anything is taken. Returns 0 when posted (the doorbell not
  * rung: see posted()), 1 to take the general path.
  */
@@ -100,7 +101,7 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 	uint64_t prp2;
 
 	if (__builtin_expect(!ns || ns->h != qp->h || iovcnt != 1 || !iov ||
-			     (flags & NVMU_IO_SGL) || cb == nvmu_host_sync_cb, 0))
+			     (flags & NVMU_IO_SGL), 0))
 		return 1;
 	core = qp->core;
 	if (__builtin_expect(!qpair_fast_open(core) || iov->len - 1 >= ns->fast_max ||
@@ -126,7 +127,7 @@ static inline int submit_listed(struct nvmu_host_qpair *qp, const struct nvmu_ns
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
 	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) || qp->wait_head ||
-	    qp->sgl_default || (flags & NVMU_IO_SGL) || cb == nvmu_host_sync_cb)
+	    qp->sgl_default || (flags & NVMU_IO_SGL))
 		return 1;
 	len = iov->len;
 	last = (len - 1) >> ns->lba_shift; /* huge for len 0 */

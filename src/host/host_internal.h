@@ -13,6 +13,7 @@
 #define HOST_EVENT_RING 32       /* events kept until nvmu_host_admin_poll() */
 #define HOST_MAX_NLB 65536u      /* NLB is a 16-bit 0-based field */
 #define HOST_WAIT_DEFAULT_MS 30000
+#define HOST_FORGET_MAX 16       /* waiters that may give up during one pause */
 
 struct nvmu_ns {
 	struct nvmu_host_ctrl *h;
@@ -103,6 +104,10 @@ struct nvmu_host_qpair {
 	bool defer, draining, closing;
 	size_t max_desc; /* SGL descriptors per command (0: no SGLs) */
 	bool sgl_default; /* the core pair describes data with SGLs by default */
+	/* Waiters that gave up during a pause on commands the fast path posted: their
+	 * callbacks are dropped before the next poll (sync_forget_pending()). */
+	struct nvmu_host_waiter *forget[HOST_FORGET_MAX];
+	unsigned nforget;
 	struct nvmu_host_qpair *next;
 };
 
@@ -147,6 +152,16 @@ static inline bool host_can_post(const struct nvmu_host_qpair *qp)
 {
 	return host_paused(qp) == 0 && nvmu_ctrl_state(qp->h->ctrl) == NVMU_CTRL_LIVE;
 }
+
+/* Acknowledge pause @stop for @qp: it posts nothing, and touches nothing else of its core
+ * pair, until the pause is over (qpair.c). */
+void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop);
+
+/* ---- synchronous waits (sync.c) ---- */
+
+/* Drop the callbacks of the waiters that gave up during a pause (before a poll, or the
+ * pair's deletion, can run them). */
+void sync_forget_pending(struct nvmu_host_qpair *qp);
 
 /* ---- recovery (recovery.c) ---- */
 

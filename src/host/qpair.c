@@ -82,6 +82,7 @@ int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
 		return 0;
 	unlink_qpair(qp);
 	qp->closing = true;
+	sync_forget_pending(qp);
 	pthread_mutex_lock(&qp->h->lock);
 	ret = nvmu_qpair_delete(qp->core);
 	pthread_mutex_unlock(&qp->h->lock);
@@ -91,16 +92,21 @@ int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
 	return ret;
 }
 
+void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
+{
+	if (!(qpair_hold(qp->core) & HOST_HOLD_PAUSED))
+		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, true);
+	__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
+}
+
 /* Not the common case: a pause for a reset, or a controller that is not live. */
 static unsigned attention(struct nvmu_host_qpair *qp)
 {
 	uint32_t stop = host_paused(qp);
 	int err;
 
-	if (stop) { /* paused: post nothing, touch nothing else of the core until it is over */
-		if (!(qpair_hold(qp->core) & HOST_HOLD_PAUSED))
-			qpair_hold_set(qp->core, HOST_HOLD_PAUSED, true);
-		__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
+	if (stop) {
+		host_ack_pause(qp, stop);
 		return 0;
 	}
 	recover_if_needed(qp->h);
@@ -133,6 +139,8 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
 	if (host_paused(qp))
 		return attention(qp);
+	if (__builtin_expect(qp->nforget != 0, 0))
+		sync_forget_pending(qp);
 	n = nvmu_qpair_poll(qp->core, max);
 	hold = qpair_hold(qp->core) & (QP_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
 	if (__builtin_expect(hold != 0, 0))

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Synchronous helpers: wait for one request with a deadline, forgetting it on timeout. */
+/*
+ * Synchronous helpers: wait for one command with a deadline, forgetting it on timeout.
+ * A command with nvmu_host_sync_cb is a request (the waiter points to it) or, posted by
+ * the fast path, a core command whose tracker holds the callback and the waiter. A waiter
+ * that gives up drops that callback; during a pause the core pair is the resetting
+ * thread's, so the pair drops it before its next poll, the only place (with the pair's
+ * deletion) where the callback could run.
+ */
 #include <errno.h>
+#include <stdint.h>
 
 #include "host_internal.h"
 
@@ -13,21 +21,59 @@ void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl)
 	w->req = NULL;
 }
 
+/* True if @r, @w's private pointer, is a request of @qp in use for @w. (It is whatever the
+ * caller left in it when the fast path posted the command.) */
+static bool waits_for(const struct nvmu_host_qpair *qp, const void *r,
+		      const struct nvmu_host_waiter *w)
+{
+	uintptr_t p = (uintptr_t)r, lo = (uintptr_t)qp->reqs;
+	const struct host_req *req = r;
+
+	if (p < lo || p >= lo + qp->nreqs * sizeof(*qp->reqs) || (p - lo) % sizeof(*qp->reqs))
+		return false;
+	return req->in_use && req->waiter == w;
+}
+
+void sync_forget_pending(struct nvmu_host_qpair *qp)
+{
+	while (qp->nforget)
+		qpair_forget(qp->core, nvmu_host_sync_cb, qp->forget[--qp->nforget]);
+}
+
+/* @w gives up on its command: it completes later without anyone to tell. */
+static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
+{
+	struct host_req *r = w->req;
+	uint32_t stop;
+
+	if (waits_for(qp, r, w)) {
+		r->cb = NULL;
+		r->waiter = NULL;
+		w->req = NULL;
+		return;
+	}
+	if (host_paused(qp) && qp->nforget < HOST_FORGET_MAX) {
+		qp->forget[qp->nforget++] = w;
+		return;
+	}
+	/* Not paused, or (never seen) more waiters gave up during this pause than the pair
+	 * keeps: wait for its end, acknowledged as paused meanwhile. */
+	while ((stop = host_paused(qp)) != 0) {
+		host_ack_pause(qp, stop);
+		nvmu_sleep_us(100);
+	}
+	qpair_forget(qp->core, nvmu_host_sync_cb, w);
+}
+
 int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint32_t timeout_ms)
 {
 	uint64_t deadline = nvmu_deadline_ms(timeout_ms ? timeout_ms : HOST_WAIT_DEFAULT_MS);
 
 	while (!w->done) {
 		if (nvmu_host_process_completions(qp, 0) == 0 && nvmu_deadline_passed(deadline)) {
-			struct host_req *r = w->req;
-
 			if (w->done)
 				break;
-			if (r) { /* it completes later without anyone to tell */
-				r->cb = NULL;
-				r->waiter = NULL;
-				w->req = NULL;
-			}
+			forget(qp, w);
 			return nvmu_fail(ETIMEDOUT, "%s: no completion within %u ms (%u requests "
 					 "pending on queue pair %u)", qp->h->name, timeout_ms,
 					 qp->pending, nvmu_qpair_id(qp->core));

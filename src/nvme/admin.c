@@ -74,14 +74,14 @@ static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_t
 /* Why an admin command cannot be sent now (0 if it can): removed, failed, needs reset. */
 static int admin_refused(struct nvmu_ctrl *ctrl)
 {
-	switch ((enum nvmu_ctrl_state)ctrl->state) {
+	switch (ctrl_state(ctrl)) {
 	case NVMU_CTRL_REMOVED:
 		return nvmu_fail(ENODEV, "%s: the device was removed (%s)", ctrl->t->name,
 				 ctrl->reason);
 	case NVMU_CTRL_NEEDS_RESET:
 	case NVMU_CTRL_FAILED:
 		return nvmu_fail(EIO, "%s: the controller %s (%s)", ctrl->t->name,
-				 ctrl->state == NVMU_CTRL_FAILED ? "failed" : "needs a reset",
+				 ctrl_state(ctrl) == NVMU_CTRL_FAILED ? "failed" : "needs a reset",
 				 ctrl->reason);
 	default:
 		return 0; /* live, or resetting (only the reset itself holds the admin lock) */

@@ -176,7 +176,7 @@ int nvmu_ctrl_close(struct nvmu_ctrl *ctrl)
 	if (!ctrl)
 		return 0;
 	io_queues_delete_all(ctrl);
-	if (ctrl->state == NVMU_CTRL_REMOVED) {
+	if (ctrl_state(ctrl) == NVMU_CTRL_REMOVED) {
 		ret = nvmu_fail(ENODEV, "%s: not shut down: the device was removed", ctrl->t->name);
 	} else {
 		ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
@@ -191,7 +191,7 @@ int nvmu_ctrl_close(struct nvmu_ctrl *ctrl)
 	}
 	/* Commands still on the admin queue (event requests) end before their memory goes. */
 	pthread_mutex_lock(&ctrl->admin_lock);
-	qpair_end_all(ctrl->admin, ctrl->state == NVMU_CTRL_REMOVED
+	qpair_end_all(ctrl->admin, ctrl_state(ctrl) == NVMU_CTRL_REMOVED
 					   ? NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR)
 					   : NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
 	qpair_complete_ended(ctrl->admin);

@@ -76,7 +76,7 @@ static void disconnect_irq(struct nvmu_qpair *qp)
 /* A queue command: during a reset the resetting thread already holds the admin lock. */
 static int queue_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd)
 {
-	if (ctrl->state == NVMU_CTRL_RESETTING)
+	if (ctrl_state(ctrl) == NVMU_CTRL_RESETTING)
 		return admin_cmd_locked(ctrl, cmd, 0, 0, 0, NULL);
 	return nvmu_admin_cmd(ctrl, cmd, 0, 0, 0, NULL);
 }
@@ -200,7 +200,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		return ret;
 	}
 	pthread_mutex_lock(&ctrl->state_lock);
-	qpair_hold_set(qp, QP_HOLD_HALTED, ctrl->state != NVMU_CTRL_LIVE);
+	qpair_hold_set(qp, QP_HOLD_HALTED, ctrl_state(ctrl) != NVMU_CTRL_LIVE);
 	qp->next = ctrl->qpairs;
 	ctrl->qpairs = qp;
 	pthread_mutex_unlock(&ctrl->state_lock);
@@ -220,7 +220,7 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 	/* A callback run below may submit again: refused (-ESHUTDOWN), never left behind. */
 	qp->deleting = true;
 	qpair_hold_set(qp, QP_HOLD_HALTED, true);
-	if (ctrl->state != NVMU_CTRL_REMOVED) {
+	if (ctrl_state(ctrl) != NVMU_CTRL_REMOVED) {
 		ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
 		if (ret < 0)
 			nvmu_fail_context(-ret, "delete I/O SQ %u", qp->qid);
@@ -229,7 +229,7 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 			ret = nvmu_fail_context(-ret_cq, "delete I/O CQ %u", qp->qid);
 	}
 	/* Whatever is still in flight ends now, once: the queue is gone. */
-	qpair_end_all(qp, ctrl->state == NVMU_CTRL_REMOVED
+	qpair_end_all(qp, ctrl_state(ctrl) == NVMU_CTRL_REMOVED
 				  ? NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR)
 				  : NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
 	qpair_complete_ended(qp);

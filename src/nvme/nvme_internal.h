@@ -85,7 +85,7 @@ struct nvmu_ctrl {
 	uint32_t io_timeout_ms;
 	uint64_t t0_ns;            /* nvmu_now_ns() at open: origin of the coarse clocks */
 	double ticks_per_ns;       /* nvmu_ticks() rate, learnt by the periodic checks */
-	volatile int state;        /* enum nvmu_ctrl_state */
+	int state;                 /* enum nvmu_ctrl_state: ctrl_state(), ctrl_set_state() */
 	char reason[256];          /* why it needs a reset, failed or was removed */
 	pthread_mutex_t state_lock; /* state changes and reason */
 	struct nvmu_ctrl_recovery_stats rec;
@@ -100,6 +100,18 @@ struct nvmu_ctrl {
 	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx; /* shadow doorbells, when enabled */
 	struct nvme_id_ctrl id;
 };
+
+/* The controller's state, from any thread (an acquire load). */
+static inline enum nvmu_ctrl_state ctrl_state(const struct nvmu_ctrl *ctrl)
+{
+	return (enum nvmu_ctrl_state)__atomic_load_n(&ctrl->state, __ATOMIC_ACQUIRE);
+}
+
+/* Move the controller to state @st (state_lock held; readers may not hold it). */
+static inline void ctrl_set_state(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state st)
+{
+	__atomic_store_n(&ctrl->state, (int)st, __ATOMIC_RELEASE);
+}
 
 /* The hold word of @qp (an acquire load: what the writer did before it is visible). */
 static inline uint32_t qpair_hold(const struct nvmu_qpair *qp)
@@ -158,6 +170,10 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 
 /* Free what qpair_alloc() allocated (the device must no longer use the queue). */
 void qpair_free(struct nvmu_qpair *qp);
+
+/* Drop the callback of the command in flight on @qp that was posted with @cb and @arg:
+ * its completion is then taken without it. True if there was one. */
+bool qpair_forget(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg);
 
 /* nvmu_qpair_submit() that also hands back the tracker (for synchronous waiters). */
 int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,

@@ -255,6 +255,20 @@ bool nvmu_qpair_sgl(const struct nvmu_qpair *qp)
 	return qp->sgl;
 }
 
+bool qpair_forget(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg)
+{
+	for (uint32_t i = 0; i < qp->trk.n; i++) {
+		struct nvmu_tracker *trk = &qp->trk.t[i];
+
+		if (trk->state != TRACKER_FREE && trk->cb == cb && trk->arg == arg) {
+			trk->cb = NULL;
+			trk->arg = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
 void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 {
 	(void)qp;

@@ -15,7 +15,9 @@
 
 static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
-	qpair_hold_set(ctrl->admin, QP_HOLD_HALTED, halted && ctrl->state == NVMU_CTRL_REMOVED);
+	bool removed = ctrl_state(ctrl) == NVMU_CTRL_REMOVED;
+
+	qpair_hold_set(ctrl->admin, QP_HOLD_HALTED, halted && removed);
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
 		qpair_hold_set(qp, QP_HOLD_HALTED, halted || qp->deleting);
 }
@@ -24,7 +26,7 @@ static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 static void set_state(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state st, const char *fmt,
 		      va_list ap)
 {
-	ctrl->state = st;
+	ctrl_set_state(ctrl, st);
 	if (fmt)
 		vsnprintf(ctrl->reason, sizeof(ctrl->reason), fmt, ap);
 	halt_all(ctrl, st != NVMU_CTRL_LIVE);
@@ -35,7 +37,7 @@ void ctrl_request_reset(struct nvmu_ctrl *ctrl, const char *fmt, ...)
 	va_list ap;
 
 	pthread_mutex_lock(&ctrl->state_lock);
-	if (ctrl->state == NVMU_CTRL_LIVE) {
+	if (ctrl_state(ctrl) == NVMU_CTRL_LIVE) {
 		va_start(ap, fmt);
 		set_state(ctrl, NVMU_CTRL_NEEDS_RESET, fmt, ap);
 		va_end(ap);
@@ -61,7 +63,7 @@ static void mark_removed(struct nvmu_ctrl *ctrl, const char *fmt, ...)
 	va_list ap;
 
 	pthread_mutex_lock(&ctrl->state_lock);
-	if (ctrl->state != NVMU_CTRL_REMOVED) {
+	if (ctrl_state(ctrl) != NVMU_CTRL_REMOVED) {
 		va_start(ap, fmt);
 		set_state(ctrl, NVMU_CTRL_REMOVED, fmt, ap);
 		va_end(ap);
@@ -78,7 +80,7 @@ void nvmu_ctrl_set_removed(struct nvmu_ctrl *ctrl, const char *why)
 
 enum nvmu_ctrl_state nvmu_ctrl_state(const struct nvmu_ctrl *ctrl)
 {
-	return (enum nvmu_ctrl_state)ctrl->state;
+	return ctrl_state(ctrl);
 }
 
 const char *nvmu_ctrl_state_name(enum nvmu_ctrl_state st)
@@ -106,7 +108,7 @@ void nvmu_ctrl_recovery_stats(const struct nvmu_ctrl *ctrl, struct nvmu_ctrl_rec
 enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl)
 {
 	struct nvmu_transport *t = ctrl->t;
-	enum nvmu_ctrl_state st = (enum nvmu_ctrl_state)ctrl->state;
+	enum nvmu_ctrl_state st = ctrl_state(ctrl);
 	uint32_t csts;
 
 	if (st == NVMU_CTRL_REMOVED || st == NVMU_CTRL_RESETTING)
@@ -120,7 +122,7 @@ enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl)
 		mark_removed(ctrl, "its registers read all-ones");
 	else if (NVME_CSTS_CFS(csts))
 		ctrl_request_reset(ctrl, "controller fatal status (CSTS.CFS=1, CSTS=%#x)", csts);
-	return (enum nvmu_ctrl_state)ctrl->state;
+	return ctrl_state(ctrl);
 }
 
 int cpl_err(const struct nvmu_tracker *trk, uint16_t status)
@@ -312,10 +314,10 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 
 	pthread_mutex_lock(&ctrl->admin_lock);
 	pthread_mutex_lock(&ctrl->state_lock);
-	was = (enum nvmu_ctrl_state)ctrl->state;
+	was = ctrl_state(ctrl);
 	removed = was == NVMU_CTRL_REMOVED;
 	if (!removed) {
-		ctrl->state = NVMU_CTRL_RESETTING;
+		ctrl_set_state(ctrl, NVMU_CTRL_RESETTING);
 		halt_all(ctrl, true);
 	}
 	pthread_mutex_unlock(&ctrl->state_lock);
@@ -347,13 +349,13 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 	}
 	pthread_mutex_lock(&ctrl->state_lock);
 	if (ret == 0) {
-		ctrl->state = NVMU_CTRL_LIVE;
+		ctrl_set_state(ctrl, NVMU_CTRL_LIVE);
 		ctrl->reason[0] = '\0';
 		halt_all(ctrl, false);
 		ctrl->rec.resets++;
 		ctrl->rec.last_reset_us = (nvmu_now_ns() - start) / 1000u;
 	} else {
-		ctrl->state = ret == -ENODEV ? NVMU_CTRL_REMOVED : NVMU_CTRL_FAILED;
+		ctrl_set_state(ctrl, ret == -ENODEV ? NVMU_CTRL_REMOVED : NVMU_CTRL_FAILED);
 		snprintf(ctrl->reason, sizeof(ctrl->reason), "reset failed: %s", nvmu_last_error());
 		halt_all(ctrl, true);
 		ctrl->rec.resets_failed++;

@@ -3,6 +3,7 @@
  * checked against a model (PRP, SGL, iovecs, split by MDTS), queueing when the queue is
  * full (order kept), each namespace command, precise errors, asynchronous events. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -432,6 +433,81 @@ out:
 	detach(h);
 }
 
+/* Bytes a waiter that gave up is filled with: a callback that still ran would show. */
+#define GAVE_UP 0xa5
+
+static bool untouched(const struct nvmu_host_waiter *w)
+{
+	const uint8_t *p = (const uint8_t *)w;
+
+	for (size_t i = 0; i < sizeof(*w); i++)
+		if (p[i] != GAVE_UP)
+			return false;
+	return true;
+}
+
+static void *reset_thread(void *arg)
+{
+	return (void *)(intptr_t)nvmu_host_reset(arg);
+}
+
+/*
+ * A read with nvmu_host_sync_cb takes the fast path (no request: the core tracker holds
+ * the waiter). A waiter that gives up is never written to afterwards: its callback is
+ * dropped at once, or - when it gives up during a reset, while the core pair is the
+ * resetting thread's - before the pair's next poll.
+ */
+TEST(a_waiter_that_gives_up_is_not_written_to)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=1M,lbs=4096,mode=step,ready_delay=300");
+	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_host_waiter *w = malloc(sizeof(*w));
+	struct nvmu_dma_buf buf;
+	struct nvmu_ns *ns;
+	pthread_t t;
+	void *ret;
+
+	if (!h || !w)
+		goto out;
+	ns = nvmu_host_ns(h, 0);
+	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 4096, &buf), 0);
+	/* Never stepped: no completion within the wait. */
+	*w = (struct nvmu_host_waiter){ 0 };
+	CHECK_EQ(nvmu_ns_read(qp, ns, 1, &buf, 1, 0, nvmu_host_sync_cb, w), 0);
+	CHECK(w->req == NULL); /* the fast path: no request */
+	CHECK_EQ(nvmu_host_wait(qp, w, 20), -ETIMEDOUT);
+	memset(w, GAVE_UP, sizeof(*w));
+	for (unsigned k = 0; k < 100 && nvmu_host_qpair_pending(qp); k++) {
+		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
+		nvmu_host_process_completions(qp, 0);
+	}
+	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
+	CHECK(untouched(w));
+	/* Again, giving up while another thread resets the controller (300 ms to ready). */
+	*w = (struct nvmu_host_waiter){ 0 };
+	CHECK_EQ(nvmu_ns_read(qp, ns, 2, &buf, 1, 0, nvmu_host_sync_cb, w), 0);
+	CHECK_EQ(pthread_create(&t, NULL, reset_thread, h), 0);
+	while (nvmu_host_state(h) != NVMU_CTRL_RESETTING)
+		nvmu_host_process_completions(qp, 0); /* acknowledges the pause */
+	CHECK_EQ(nvmu_host_wait(qp, w, 20), -ETIMEDOUT);
+	memset(w, GAVE_UP, sizeof(*w));
+	CHECK_EQ(pthread_join(t, &ret), 0);
+	CHECK_EQ((intptr_t)ret, 0);
+	for (unsigned k = 0; k < 100 && nvmu_host_qpair_pending(qp); k++) {
+		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
+		nvmu_host_process_completions(qp, 0);
+	}
+	CHECK_EQ(nvmu_host_qpair_pending(qp), 0); /* ended by the reset, nobody told */
+	CHECK(untouched(w));
+	nvmu_host_dma_free(h, &buf);
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+out:
+	free(w);
+	if (h)
+		detach(h);
+}
+
 TEST(callbacks_during_pair_deletion_cannot_leave_commands_behind)
 {
 	struct nvmu_host_ctrl *h = attach("soft:size=1M,mode=step");
@@ -642,6 +718,7 @@ RUN_TESTS(T(attach_lists_namespaces), T(random_io_prp_split_by_mdts), T(random_i
 	  T(random_io_iovecs_without_shadow_doorbells), T(full_queue_waits_in_order),
 	  T(large_queue_keeps_at_most_1024_commands_in_flight),
 	  T(a_device_that_fetches_nothing_gets_no_slot_overwritten),
+	  T(a_waiter_that_gives_up_is_not_written_to),
 	  T(callbacks_during_pair_deletion_cannot_leave_commands_behind),
 	  T(precise_errors), T(namespace_commands),
 	  T(split_request_completes_once_with_the_first_error),
