@@ -84,6 +84,15 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 	return req_enqueue(r);
 }
 
+/* CDW12 and CDW13 of a read or write of @last + 1 blocks with @flags (NVMU_IO_FUA moves
+ * by a shift). */
+static inline uint64_t rw_cdw12(unsigned flags, uint64_t last)
+{
+	_Static_assert((uint64_t)NVMU_IO_FUA << 30 == (uint64_t)NVME_IO_FUA << 16,
+		       "NVMU_IO_FUA is bit 0");
+	return (uint64_t)(flags & NVMU_IO_FUA) << 30 | last;
+}
+
 /*
  * The common case in one step: one piece of at most two pages with its IOVA (PRP1/PRP2),
  * one command within the namespace's fast limits, nothing waiting (so order is kept), no
@@ -109,9 +118,8 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 			     !qpair_fast_prps(core, iov->iova, iov->len, &prp2), 0))
 		return 1;
 	qpair_fast_rw_ready(core, opcode, ns->info.nsid, lba,
-			    (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) |
-				    (uint32_t)((iov->len - 1) >> ns->lba_shift),
-			    iov->iova, prp2, cb, arg);
+			    rw_cdw12(flags, (iov->len - 1) >> ns->lba_shift), iov->iova, prp2, cb,
+			    arg);
 	return 0;
 }
 
@@ -134,8 +142,7 @@ static inline int submit_listed(struct nvmu_host_qpair *qp, const struct nvmu_ns
 	if (iov->iova == 0 || (len & ns->lba_mask) || last >= HOST_MAX_NLB ||
 	    lba >= ns->info.nsze || last >= ns->info.nsze - lba)
 		return 1;
-	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba,
-			     (flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0) | (uint32_t)last,
+	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba, rw_cdw12(flags, last),
 			     iov->iova, len, cb, arg, true);
 }
 

@@ -44,10 +44,10 @@ static inline bool sq_full(const struct nvmu_sq *sq)
 /* An SQE as eight little-endian 64-bit words (x86 and arm64 hosts), for whole-word stores. */
 typedef uint64_t __attribute__((may_alias)) sqe_word;
 
-/* Write a command @opcode with @cid, @nsid, PRP1/PRP2, CDW10-11 @slba and CDW12 @cdw12
+/* Write a command @opcode with @cid, @nsid, PRP1/PRP2, CDW10-11 @slba and CDW12-13 @cdw12
  * into @sqe, every other field zero: in whole words where it can. */
 static inline void sqe_store(struct nvmu_sqe *sqe, uint8_t opcode, uint16_t cid, uint32_t nsid,
-			     uint64_t prp1, uint64_t prp2, uint64_t slba, uint32_t cdw12)
+			     uint64_t prp1, uint64_t prp2, uint64_t slba, uint64_t cdw12)
 {
 	sqe_word *w = (sqe_word *)sqe;
 
@@ -60,7 +60,7 @@ static inline void sqe_store(struct nvmu_sqe *sqe, uint8_t opcode, uint16_t cid,
 	w[3] = prp1;
 	w[4] = prp2;
 	w[5] = slba; /* CDW10, CDW11 */
-	w[6] = cdw12; /* CDW13 zero */
+	w[6] = cdw12; /* CDW12, CDW13 */
 	w[7] = 0; /* CDW14, CDW15 */
 }
 
@@ -106,11 +106,11 @@ static inline struct nvmu_tracker *qpair_fast_place(const struct nvmu_qpair *qp,
 /*
  * Post through @trk, the free list's head, an NVM command with data in one contiguous
  * range - Read, Write, Compare - built straight in the SQ slot at the tail: @opcode on
- * namespace @nsid at @slba, CDW12 @cdw12 (NLB and flags), data pointer @prp1/@prp2
+ * namespace @nsid at @slba, CDW12-13 @cdw12 (NLB and flags), data pointer @prp1/@prp2
  * (@saved as for qpair_fast_post()).
  */
 static inline void qpair_fast_write(struct nvmu_qpair *qp, struct nvmu_tracker *trk,
-				    uint8_t opcode, uint32_t nsid, uint64_t slba, uint32_t cdw12,
+				    uint8_t opcode, uint32_t nsid, uint64_t slba, uint64_t cdw12,
 				    uint64_t prp1, uint64_t prp2, nvmu_cmd_cb cb, void *arg,
 				    bool saved)
 {
@@ -125,7 +125,7 @@ static inline void qpair_fast_write(struct nvmu_qpair *qp, struct nvmu_tracker *
 /* qpair_fast_write() of @len bytes at @iova where qpair_fast_place() finds room: 0, or 1
  * with nothing done. */
 static inline int qpair_fast_rw(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
-				uint64_t slba, uint32_t cdw12, uint64_t iova, size_t len,
+				uint64_t slba, uint64_t cdw12, uint64_t iova, size_t len,
 				nvmu_cmd_cb cb, void *arg, bool lists)
 {
 	uint64_t prp1, prp2;
@@ -170,7 +170,7 @@ static inline bool qpair_fast_prps(const struct nvmu_qpair *qp, uint64_t iova, s
 /* Post what qpair_fast_open() and qpair_fast_prps() accepted (arguments as for
  * qpair_fast_write()). */
 static inline void qpair_fast_rw_ready(struct nvmu_qpair *qp, uint8_t opcode, uint32_t nsid,
-				       uint64_t slba, uint32_t cdw12, uint64_t iova, uint64_t prp2,
+				       uint64_t slba, uint64_t cdw12, uint64_t iova, uint64_t prp2,
 				       nvmu_cmd_cb cb, void *arg)
 {
 	qpair_fast_write(qp, qp->trk.free, opcode, nsid, slba, cdw12, iova, prp2, cb, arg, false);
