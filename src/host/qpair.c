@@ -116,12 +116,12 @@ static unsigned attention(struct nvmu_host_qpair *qp)
 	return 0;
 }
 
-/* After a poll with a bit of @hold set: the end of a pause this pair acknowledged (the
- * caller saw no pause), a controller that is not live (the pair is halted), requests
- * waiting for a slot. */
+/* After a poll with a bit of @hold set: the end of a pause this pair acknowledged (none
+ * now: a callback may have acknowledged a new one), a controller that is not live (the
+ * pair is halted), requests waiting for a slot. */
 static void catch_up(struct nvmu_host_qpair *qp, uint32_t hold)
 {
-	if (hold & HOST_HOLD_PAUSED)
+	if ((hold & HOST_HOLD_PAUSED) && !host_paused(qp))
 		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
 		attention(qp);
