@@ -581,6 +581,54 @@ TEST(precise_errors)
 	detach(h);
 }
 
+/*
+ * The fast path's first try takes up to two pages from a start that leaves room for them
+ * (namespace limits set at attach); reads at the namespace's end, of three pages, or at an
+ * offset that spans three pages go the exact way. Each reads its own blocks; one past the
+ * end is refused.
+ */
+TEST(reads_at_the_fast_limits)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=1M,lbs=4096"); /* 256 blocks */
+	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_dma_buf buf, rd;
+	struct nvmu_ns *ns;
+	struct {
+		uint64_t lba;
+		size_t off, len;
+	} cases[] = {
+		{ 255, 0, 4096 }, { 254, 0, 8192 }, { 253, 0, 12288 }, { 100, 0, 8192 },
+		{ 100, 2048, 4096 }, { 100, 2048, 8192 }, { 254, 4, 8192 },
+	};
+
+	if (!h)
+		return;
+	ns = nvmu_host_ns(h, 0);
+	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 256 * 4096, &buf), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(h, 4 * 4096, &rd), 0);
+	for (size_t i = 0; i < 256 * 4096; i++)
+		((uint8_t *)buf.vaddr)[i] = (uint8_t)(i / 4096 * 7 + i);
+	CHECK_EQ(nvmu_ns_write_sync(qp, ns, 0, &buf, 1, 0, TIMEOUT_MS, NULL), 0);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]) && qp; k++) {
+		struct nvmu_dma_buf piece = nvmu_dma_slice(&rd, cases[k].off, cases[k].len);
+
+		memset(rd.vaddr, 0, 4 * 4096);
+		CHECK_EQ(nvmu_ns_read_sync(qp, ns, cases[k].lba, &piece, 1, 0, TIMEOUT_MS, NULL), 0);
+		CHECK(memcmp(piece.vaddr, (uint8_t *)buf.vaddr + cases[k].lba * 4096,
+			     cases[k].len) == 0);
+	}
+	rd.len = 8192;
+	CHECK_EQ(nvmu_ns_read(qp, ns, 255, &rd, 1, 0, NULL, NULL), -ERANGE);
+	rd.len = 4096;
+	CHECK_EQ(nvmu_ns_read(qp, ns, 256, &rd, 1, 0, NULL, NULL), -ERANGE);
+	rd.len = 4 * 4096;
+	nvmu_host_dma_free(h, &rd);
+	nvmu_host_dma_free(h, &buf);
+	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	detach(h);
+}
+
 /* ---- namespace commands ---- */
 
 static int sync_cmd(struct nvmu_host_qpair *qp, int submitted, struct nvmu_host_waiter *w)
@@ -720,6 +768,6 @@ RUN_TESTS(T(attach_lists_namespaces), T(random_io_prp_split_by_mdts), T(random_i
 	  T(a_device_that_fetches_nothing_gets_no_slot_overwritten),
 	  T(a_waiter_that_gives_up_is_not_written_to),
 	  T(callbacks_during_pair_deletion_cannot_leave_commands_behind),
-	  T(precise_errors), T(namespace_commands),
+	  T(precise_errors), T(reads_at_the_fast_limits), T(namespace_commands),
 	  T(split_request_completes_once_with_the_first_error),
 	  T(asynchronous_events_are_delivered_and_rearmed))
