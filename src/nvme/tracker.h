@@ -139,16 +139,11 @@ static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, 
 	return trk->live_cid == cid ? trk : NULL;
 }
 
-/* Stop accepting completions for @trk until tracker_accept() (abandoned, or ended). */
+/* Stop accepting completions for @trk (abandoned, or ended by the driver): until it is
+ * released, a completion naming it is counted and ignored. */
 static inline void tracker_refuse(struct nvmu_tracker *trk)
 {
 	trk->live_cid |= TRACKER_IDLE;
-}
-
-/* Accept completions for @trk's current CID again. */
-static inline void tracker_accept(struct nvmu_tracker *trk)
-{
-	trk->live_cid &= 0xffffu;
 }
 
 /* Classify @cid, for a completion tracker_find() refused; *out gets an abandoned tracker. */
