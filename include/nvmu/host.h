@@ -369,7 +369,6 @@ NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe 
 struct nvmu_host_waiter {
 	bool done;
 	struct nvmu_cpl cpl;
-	void *req; /**< private */
 };
 
 /** The callback that fills a struct nvmu_host_waiter. */

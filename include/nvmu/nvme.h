@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file nvme.h
- * @brief NVMe core: controller bring-up and shutdown, admin commands, I/O queue pairs,
- *        request trackers, PRP building, and the inline queue primitives of the hot path.
+ * @brief The NVMe core for programs that drive a controller below the host API: bring-up
+ *        and shutdown, admin commands, I/O queue pairs, and recovery (deadlines, Abort,
+ *        reset, removal).
  *
- * The core reaches the device only through a transport (struct nvmu_transport): register
- * access, a CPU-visible doorbell area, DMA memory and interrupt vectors. The PCIe/VFIO
- * transport is in nvme_pcie.h.
- *
- * Data structures of the specification (identify data, register fields, status codes,
- * opcodes) come from libnvme's <nvme/types.h>; the 64-byte command and the 16-byte
- * completion of the hot path are nvmu's own (struct nvmu_sqe, struct nvmu_cqe).
+ * Applications normally use host.h instead, which adds namespaces, splitting, queuing and
+ * automatic recovery on top of this. The core reaches the device only through a
+ * transport (transport.h). Commands and completions are in nvme_cmd.h, data pointers in
+ * dptr.h, raw rings in queue.h, and the inline submission fast path that layers built on
+ * the core use is in qpair_fast.h.
  *
  * Errors: 0 or a negative errno with a message (nvmu_last_error()). A command that the
  * device completed with an error status returns -EREMOTEIO; the full status is in the
@@ -29,122 +28,16 @@
 
 #include <nvme/types.h>
 
+#include "nvmu/dptr.h"
 #include "nvmu/iommu.h"
 #include "nvmu/mmio.h"
+#include "nvmu/nvme_cmd.h"
+#include "nvmu/queue.h"
 #include "nvmu/support.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "nvmu's NVMe core assumes a little-endian host"
-#endif
-
-/* ---- commands and completions (ours: the hot path) ------------------------------- */
-
-/** A 64-byte submission queue entry. */
-struct nvmu_sqe {
-	uint8_t opcode;
-	uint8_t flags; /**< FUSE (bits 1:0), PSDT (bits 7:6; 0 = PRP) */
-	uint16_t cid;  /**< set by the core when submitted through a tracker */
-	uint32_t nsid;
-	uint32_t cdw2;
-	uint32_t cdw3;
-	uint64_t mptr;
-	uint64_t prp1;
-	uint64_t prp2;
-	uint32_t cdw10;
-	uint32_t cdw11;
-	uint32_t cdw12;
-	uint32_t cdw13;
-	uint32_t cdw14;
-	uint32_t cdw15;
-};
-
-/** A 16-byte completion queue entry. */
-struct nvmu_cqe {
-	uint32_t dw0;
-	uint32_t dw1;
-	uint16_t sqhd; /**< submission queue head the controller reached */
-	uint16_t sqid;
-	uint16_t cid;
-	uint16_t status; /**< bit 0: phase tag; bits 15:1: status field */
-};
-
-_Static_assert(sizeof(struct nvmu_sqe) == 64, "an NVMe command is 64 bytes");
-_Static_assert(sizeof(struct nvmu_cqe) == 16, "an NVMe completion is 16 bytes");
-
-/** The 15-bit status field of a completion (SC, SCT, CRD, More, DNR; no phase tag). */
-static inline uint16_t nvmu_cqe_status(const struct nvmu_cqe *cqe)
-{
-	return (uint16_t)(cqe->status >> 1);
-}
-
-/** Status Code Type of a status field (enum nvme_status_field: NVME_SCT_*). */
-static inline unsigned nvmu_status_sct(uint16_t status)
-{
-	return NVME_GET(status, SCT);
-}
-
-/** Status Code of a status field (NVME_SC_*). */
-static inline unsigned nvmu_status_sc(uint16_t status)
-{
-	return NVME_GET(status, SC);
-}
-
-/** True if the Do Not Retry bit is set. */
-static inline bool nvmu_status_dnr(uint16_t status)
-{
-	return (status & NVME_SC_DNR) != 0;
-}
-
-/** True if the More bit is set (the Error Information log page has more). */
-static inline bool nvmu_status_more(uint16_t status)
-{
-	return (status & NVME_SC_MORE) != 0;
-}
-
-/** Command Retry Delay index (0-3) of a status field. */
-static inline unsigned nvmu_status_crd(uint16_t status)
-{
-	return (status & NVME_SC_CRD) >> 11;
-}
-
-/**
- * A command's outcome, as completion callbacks and synchronous calls receive it.
- * .err is 0, or:
- * - -EREMOTEIO: the device returned an error status (.status says which);
- * - -ETIMEDOUT: no completion within the command's timeout; it was aborted, or ended by
- *   the controller reset that followed;
- * - -ECANCELED: ended by a controller reset or by the deletion of its queue pair;
- * - -ENODEV: the device was removed (or failed for good) before it answered.
- * Completions the driver makes itself carry a Path Related status: Command Aborted By
- * Host (SCT 3h, SC 71h), or Host Pathing Error (70h) for a removed device.
- */
-struct nvmu_cpl {
-	int err;
-	uint16_t status; /**< NVMe status field (no phase): SCT, SC, CRD, More, DNR */
-	uint32_t dw0, dw1;
-};
-
-/** Status field of a completion the driver made: Path Related, @p sc (70h or 71h). */
-#define NVMU_STATUS_HOST(sc) ((uint16_t)(NVME_SCT_PATH << NVME_SCT_SHIFT | (sc)))
-
-/**
- * Name of a status (e.g. "INVALID_FIELD"), from its SCT and SC; "SUCCESS" for 0 and
- * "UNKNOWN" for a code nvmu has no name for. Never NULL.
- */
-NVMU_API const char *nvmu_status_name(uint16_t status);
-
-/**
- * Write a status as text into @p buf, e.g. "INVALID_FIELD (sct 0 sc 0x2) dnr", with
- * "more" and "crd N" when set. Returns @p buf (always NUL-terminated when @p len > 0).
- */
-NVMU_API char *nvmu_status_text(uint16_t status, char *buf, size_t len);
-
-/** Buffer size that always holds nvmu_status_text()'s output. */
-#define NVMU_STATUS_TEXT_MAX 96
 
 /* ---- transports ------------------------------------------------------------------ */
 
@@ -181,250 +74,6 @@ struct nvmu_transport {
 	volatile uint8_t *doorbells;
 	const char *name; /**< for messages, e.g. the PCI address */
 };
-
-/* ---- queue primitives (inline: no system calls, no locks) ------------------------ */
-
-/** A submission queue ring. */
-struct nvmu_sq {
-	struct nvmu_sqe *ring;
-	volatile uint32_t *doorbell;
-	uint16_t size;     /**< entries */
-	uint16_t tail;     /**< next slot to fill */
-	uint16_t head;     /**< last head the controller reported (CQE sqhd) */
-	uint16_t rung;     /**< tail last written to the doorbell (or its shadow) */
-	volatile uint32_t *shadow;   /**< shadow doorbell (Doorbell Buffer Config), or NULL */
-	volatile uint32_t *eventidx; /**< its EventIdx entry, or NULL */
-};
-
-/** A completion queue ring. */
-struct nvmu_cq {
-	volatile struct nvmu_cqe *ring;
-	volatile uint32_t *doorbell;
-	uint16_t size;
-	uint16_t head;  /**< next entry to look at */
-	uint8_t phase;  /**< phase tag that marks a new entry (starts at 1) */
-	bool consumed;  /**< entries consumed since the last head doorbell */
-	uint16_t rung;  /**< head last written to the doorbell (or its shadow) */
-	volatile uint32_t *shadow;   /**< shadow doorbell (Doorbell Buffer Config), or NULL */
-	volatile uint32_t *eventidx; /**< its EventIdx entry, or NULL */
-};
-
-/**
- * The event-index rule of shadow doorbells: after moving a doorbell value from @p old_idx
- * to @p new_idx, the MMIO doorbell must be written only if the controller's EventIdx
- * @p event_idx lies in [old_idx, new_idx) (modulo 2^16). Otherwise the controller reads
- * the shadow value itself and the MMIO write (a trap in a VM) is saved.
- */
-static inline bool nvmu_dbbuf_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old_idx)
-{
-	return (uint16_t)(new_idx - event_idx - 1) < (uint16_t)(new_idx - old_idx);
-}
-
-/**
- * Store @p value in a shadow doorbell and tell whether the MMIO doorbell must be written
- * too (nvmu_dbbuf_need_event() against the current EventIdx, @p old the previous value).
- */
-static inline bool nvmu_dbbuf_update(volatile uint32_t *shadow, const volatile uint32_t *eventidx,
-				     uint16_t value, uint16_t old)
-{
-	nvmu_wmb(); /* queue entries before the shadow value */
-	*shadow = value;
-	nvmu_mb(); /* the shadow value visible before the EventIdx is read */
-	return nvmu_dbbuf_need_event((uint16_t)*eventidx, value, old);
-}
-
-/** Number of entries that can still be posted (a queue of N entries holds N-1). */
-static inline uint16_t nvmu_sq_space(const struct nvmu_sq *sq)
-{
-	uint16_t used = (uint16_t)((sq->tail + sq->size - sq->head) % sq->size);
-
-	return (uint16_t)(sq->size - 1 - used);
-}
-
-/** Copy @p cmd into the next slot (no doorbell). Returns 0, or -EAGAIN if the queue is full. */
-static inline int nvmu_sq_post(struct nvmu_sq *sq, const struct nvmu_sqe *cmd)
-{
-	if (nvmu_sq_space(sq) == 0)
-		return -EAGAIN;
-	sq->ring[sq->tail] = *cmd;
-	sq->tail = (uint16_t)(sq->tail + 1 == sq->size ? 0 : sq->tail + 1);
-	return 0;
-}
-
-/**
- * Ring the SQ tail doorbell if anything was posted since the last ring (once per batch).
- * With a shadow doorbell, the tail goes to the shadow and MMIO is written only when the
- * event-index rule asks for it.
- */
-static inline void nvmu_sq_ring(struct nvmu_sq *sq)
-{
-	if (sq->tail == sq->rung)
-		return;
-	if (sq->shadow && !nvmu_dbbuf_update(sq->shadow, sq->eventidx, sq->tail, sq->rung)) {
-		sq->rung = sq->tail;
-		return;
-	}
-	nvmu_wmb();
-	nvmu_mmio_write32(sq->doorbell, sq->tail);
-	sq->rung = sq->tail;
-}
-
-/**
- * Record the SQ head a completion reported. Returns false (and changes nothing) if the
- * device reported a head outside the queue.
- */
-static inline bool nvmu_sq_set_head(struct nvmu_sq *sq, uint16_t sqhd)
-{
-	if (sqhd >= sq->size)
-		return false;
-	sq->head = sqhd;
-	return true;
-}
-
-/** The next completion if the controller has posted it (phase tag matches), else NULL. */
-static inline const volatile struct nvmu_cqe *nvmu_cq_peek(const struct nvmu_cq *cq)
-{
-	const volatile struct nvmu_cqe *cqe = &cq->ring[cq->head];
-
-	if ((cqe->status & 1) != cq->phase)
-		return NULL;
-	nvmu_rmb(); /* read the body only after the phase tag */
-	return cqe;
-}
-
-/** Consume the current completion: advance the head, flipping the phase on wrap. */
-static inline void nvmu_cq_advance(struct nvmu_cq *cq)
-{
-	if (++cq->head == cq->size) {
-		cq->head = 0;
-		cq->phase ^= 1;
-	}
-	cq->consumed = true;
-}
-
-/**
- * Ring the CQ head doorbell if completions were consumed since the last ring (once per
- * reap; a full lap of the ring still rings, although the head is back where it was).
- * With a shadow doorbell, as nvmu_sq_ring().
- */
-static inline void nvmu_cq_ring(struct nvmu_cq *cq)
-{
-	bool mmio = true;
-
-	if (!cq->consumed)
-		return;
-	if (cq->shadow)
-		mmio = nvmu_dbbuf_update(cq->shadow, cq->eventidx, cq->head, cq->rung) ||
-		       cq->head == cq->rung; /* a full lap: let the controller know */
-	if (mmio)
-		nvmu_mmio_write32(cq->doorbell, cq->head);
-	cq->rung = cq->head;
-	cq->consumed = false;
-}
-
-/** Doorbell of SQ @p qid (CQ: @p cq true) in a doorbell area with stride 4 << @p dstrd. */
-static inline volatile uint32_t *nvmu_doorbell(volatile uint8_t *doorbells, uint16_t qid,
-					      bool cq, unsigned dstrd)
-{
-	return (volatile uint32_t *)(doorbells + ((2u * qid + (cq ? 1u : 0u)) << (2 + dstrd)));
-}
-
-/* ---- PRP building ---------------------------------------------------------------- */
-
-/** PRP list pages a tracker owns: @p npages contiguous pages, CPU and device address. */
-struct nvmu_prp_pages {
-	uint64_t *vaddr;
-	uint64_t iova;
-	uint32_t npages;
-};
-
-/**
- * Fill @p prp1 and @p prp2 for a transfer of @p len bytes at device address @p iova with
- * controller pages of @p page_size bytes: PRP1 alone, PRP1 + PRP2 (two pages), or PRP2
- * pointing to a PRP list in @p list, whose pages are chained through their last entry
- * when one page is not enough. @p iova must be 4-byte aligned. len 0 gives two zeros.
- * Returns 0; -EINVAL (misaligned iova, bad page size), -E2BIG (longer than @p max_len
- * when non-zero, or than the list pages can describe), with a message.
- */
-NVMU_API int nvmu_prp_build(uint64_t iova, size_t len, uint32_t page_size, size_t max_len,
-			    const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
-
-/** List pages needed for a transfer of @p len bytes starting @p offset into a page. */
-NVMU_API uint32_t nvmu_prp_list_pages(size_t offset, size_t len, uint32_t page_size);
-
-/**
- * PRPs for bytes [@p skip, @p skip + @p len) of the scattered buffer @p iov (@p iovcnt
- * pieces, each with its device address in .iova; .vaddr is not used). The range must be
- * PRP-compatible: its first piece 4-byte aligned, every piece but the first starting on a
- * page boundary and every piece but the last ending on one. Otherwise as nvmu_prp_build().
- * Returns 0; -EINVAL (not PRP-compatible, the message names the piece; range beyond the
- * iovec; bad page size), -E2BIG (as nvmu_prp_build()).
- */
-NVMU_API int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
-				size_t len, uint32_t page_size, size_t max_len,
-				const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
-
-/**
- * Check that bytes [@p skip, @p skip + @p len) of @p iov are PRP-compatible (see
- * nvmu_prp_build_iov()) and count the controller pages they touch into *pages.
- * Returns 0, or -EINVAL with a message naming the piece that breaks the rule.
- */
-NVMU_API int nvmu_prp_iov_pages(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
-				size_t len, uint32_t page_size, uint64_t *pages);
-
-/* ---- SGL building ---------------------------------------------------------------- */
-
-/** A 16-byte SGL descriptor (libnvme's types.h has none). */
-struct nvmu_sgl_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint8_t rsvd[3];
-	uint8_t type; /**< descriptor type in bits 7:4 (enum nvmu_sgl_type), sub type in 3:0 */
-};
-
-_Static_assert(sizeof(struct nvmu_sgl_desc) == 16, "an SGL descriptor is 16 bytes");
-
-/** SGL descriptor types (bits 7:4 of the type byte; sub type 0 = address). */
-enum nvmu_sgl_type {
-	NVMU_SGL_DATA_BLOCK = 0x0,
-	NVMU_SGL_SEGMENT = 0x2,
-	NVMU_SGL_LAST_SEGMENT = 0x3,
-};
-
-/** PSDT field of a command's flags byte: SGL for data, MPTR a contiguous buffer. */
-#define NVMU_SQE_PSDT_MASK 0xc0u
-#define NVMU_SQE_PSDT_SGL 0x40u
-
-/**
- * Build the SGL of bytes [@p skip, @p skip + @p len) of @p iov into @p dptr (the 16 bytes
- * of PRP1/PRP2): one piece is a Data Block descriptor in the command; more are Data Block
- * descriptors in segment pages from @p list, pointed to by a Last Segment descriptor, or,
- * when one page is not enough, by a chain of Segment descriptors (each page's last slot)
- * ending with a Last Segment. Returns 0; -EINVAL (range beyond the iovec, a piece of 4 GiB
- * or more), -E2BIG (more descriptors than the list pages hold), with a message.
- */
-NVMU_API int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
-			    size_t len, uint32_t page_size, const struct nvmu_prp_pages *list,
-			    struct nvmu_sgl_desc *dptr);
-
-/** Data Block descriptors that @p npages segment pages of @p page_size bytes can hold. */
-NVMU_API size_t nvmu_sgl_capacity(uint32_t page_size, uint32_t npages);
-
-/** Pieces (descriptors) that bytes [@p skip, @p skip + @p len) of @p iov span. */
-NVMU_API size_t nvmu_iov_pieces(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
-				size_t len);
-
-/** Total bytes of @p iov. */
-NVMU_API size_t nvmu_iov_bytes(const struct nvmu_dma_buf *iov, unsigned iovcnt);
-
-/** A piece of @p buf: @p len bytes from @p off (CPU and device address both moved). */
-static inline struct nvmu_dma_buf nvmu_dma_slice(const struct nvmu_dma_buf *buf, size_t off,
-						 size_t len)
-{
-	struct nvmu_dma_buf s = { (uint8_t *)buf->vaddr + off, buf->iova + off, len };
-
-	return s;
-}
 
 /* ---- controller ------------------------------------------------------------------ */
 
@@ -515,9 +164,6 @@ NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *bu
  */
 NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
 			    size_t len, uint32_t timeout_ms, struct nvmu_cpl *cpl);
-
-/** Called once when a command ends (completed by the device or by the driver). */
-typedef void (*nvmu_cmd_cb)(void *arg, const struct nvmu_cpl *cpl);
 
 /**
  * Post admin command @p cmd without waiting (e.g. Asynchronous Event Requests) and ring

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "host_internal.h"
-#include "nvme/qpair_fast.h"
 
 #define DSM_MAX_RANGES 256u
 #define COPY_MAX_RANGES 128u /* format 0 descriptors in one 4 KiB page */
@@ -77,10 +76,8 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 {
 	r->cb = cb;
 	r->arg = arg;
-	if (cb == nvmu_host_sync_cb) {
+	if (cb == nvmu_host_sync_cb)
 		r->waiter = arg;
-		r->waiter->req = r;
-	}
 	return req_enqueue(r);
 }
 
@@ -102,9 +99,9 @@ static inline uint64_t rw_cdw12(unsigned flags, uint64_t last)
  * Every test comes before anything is taken. Returns 0 when posted (the doorbell not
  * rung: see posted()), 1 to take the general path.
  */
-static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
-			      uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
-			      unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
+static inline int submit_direct_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
+				     uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
+				     unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	struct nvmu_qpair *core;
 	uint64_t prp2;
@@ -113,24 +110,26 @@ static inline int submit_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *
 			     (flags & NVMU_IO_SGL), 0))
 		return 1;
 	core = qp->core;
-	if (__builtin_expect(!qpair_fast_open(core) || iov->len - 1 >= ns->fast_max ||
+	if (__builtin_expect(!nvmu_qpair_fast_ready(core) || iov->len - 1 >= ns->fast_max ||
 			     (iov->len & ns->lba_mask) || lba >= ns->fast_end || iov->iova == 0 ||
-			     !qpair_fast_prps(core, iov->iova, iov->len, &prp2), 0))
+			     !nvmu_qpair_fast_prps(core, iov->iova, iov->len, &prp2), 0))
 		return 1;
-	qpair_fast_rw_ready(core, opcode, ns->info.nsid, lba,
-			    rw_cdw12(flags, (iov->len - 1) >> ns->lba_shift), iov->iova, prp2, cb,
-			    arg);
+	nvmu_qpair_fast_post_rw(core, opcode, ns->info.nsid, lba,
+				rw_cdw12(flags, (iov->len - 1) >> ns->lba_shift), iov->iova, prp2,
+				cb, arg);
 	return 0;
 }
 
 /*
- * The fast path again with every condition checked exactly, and a PRP list page when the
- * piece needs one: what submit_fast() left because of a fast limit, a list, a pair that
- * keeps its commands for reposts, a pause that is over. Returns as submit_fast().
+ * The same direct post with every condition checked exactly, and a PRP list page when
+ * the piece needs one: what submit_direct_fast() left because of a fast limit, a list, a
+ * pair that keeps its commands for reposts, a pause that is over. Returns as
+ * submit_direct_fast().
  */
-static inline int submit_listed(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
-				uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
-				unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
+static inline int submit_direct_checked(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
+					uint8_t opcode, uint64_t lba,
+					const struct nvmu_dma_buf *iov, unsigned iovcnt,
+					unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
@@ -142,8 +141,8 @@ static inline int submit_listed(struct nvmu_host_qpair *qp, const struct nvmu_ns
 	if (iov->iova == 0 || (len & ns->lba_mask) || last >= HOST_MAX_NLB ||
 	    lba >= ns->info.nsze || last >= ns->info.nsze - lba)
 		return 1;
-	return qpair_fast_rw(qp->core, opcode, ns->info.nsid, lba, rw_cdw12(flags, last),
-			     iov->iova, len, cb, arg, true);
+	return nvmu_qpair_try_rw(qp->core, opcode, ns->info.nsid, lba, rw_cdw12(flags, last),
+				 iov->iova, len, cb, arg);
 }
 
 /* Ring the doorbell after a fast-path post; 0. Out of line, so that the fast path makes no
@@ -155,7 +154,7 @@ static int ring_posted(struct nvmu_host_qpair *qp)
 	return 0;
 }
 
-/* submit_fast() posted a command: ring unless the pair defers its doorbell. Returns 0. */
+/* submit_direct_fast() posted a command: ring unless the pair defers its doorbell. Returns 0. */
 static inline int posted(struct nvmu_host_qpair *qp)
 {
 	return qp->defer ? 0 : ring_posted(qp);
@@ -221,7 +220,7 @@ static int read_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t
 			const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			nvmu_host_cb cb, void *arg)
 {
-	if (submit_listed(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_checked(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
 }
@@ -231,7 +230,7 @@ static int write_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 			 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			 nvmu_host_cb cb, void *arg)
 {
-	if (submit_listed(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_checked(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
 }
@@ -240,7 +239,7 @@ int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		 void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return read_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
@@ -249,7 +248,7 @@ int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
 		  void *arg)
 {
-	if (submit_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return write_general(qp, ns, lba, iov, iovcnt, flags, cb, arg); /* a tail call */
 }
@@ -261,7 +260,7 @@ int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba
 	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
 
 	if (ret == 0 &&
-	    submit_listed(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
+	    submit_direct_checked(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
 	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
 					   true, cb, arg);

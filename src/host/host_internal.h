@@ -6,7 +6,7 @@
 #include <pthread.h>
 
 #include "nvmu/host.h"
-#include "nvme/nvme_internal.h"
+#include "nvmu/qpair_fast.h"
 
 #define HOST_INLINE_IOV 8        /* foreign pieces translated into the request itself */
 #define HOST_MAX_AERS 4          /* Asynchronous Event Requests kept armed (at most) */
@@ -132,12 +132,13 @@ void req_cancel_all(struct nvmu_host_qpair *qp, int err);
 /* End the requests waiting for a slot with @err (the controller is gone or failed). */
 void req_fail_waiting(struct nvmu_host_qpair *qp, int err);
 
-/* The host API's bits in its core pair's hold word (enum qpair_hold): set, the fast
- * path leaves a command to the general one. */
+/* The host API's bits in its core pair's hold word (the owner's bits of enum
+ * nvmu_qpair_hold_bits): while one is set, a command leaves the fast path for the
+ * general one. */
 enum host_hold {
-	HOST_HOLD_PAUSED = QP_HOLD_HOST << 0,  /* the pair's thread acknowledged a pause and
+	HOST_HOLD_PAUSED = NVMU_QPAIR_HOLD_OWNER << 0,  /* the pair's thread acknowledged a pause and
 						  has not seen its end yet */
-	HOST_HOLD_WAITING = QP_HOLD_HOST << 1, /* requests wait for a queue slot: order */
+	HOST_HOLD_WAITING = NVMU_QPAIR_HOLD_OWNER << 1, /* requests wait for a queue slot: order */
 };
 
 /* The pause in progress (0: none). An acquire load: once it reads 0 after a pause, what

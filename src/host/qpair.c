@@ -94,37 +94,38 @@ int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
 
 void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
 {
-	if (!(qpair_hold(qp->core) & HOST_HOLD_PAUSED))
-		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, true);
+	if (!(nvmu_qpair_hold(qp->core) & HOST_HOLD_PAUSED))
+		nvmu_qpair_hold_set(qp->core, HOST_HOLD_PAUSED, true);
 	__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
 }
 
-/* Not the common case: a pause for a reset, or a controller that is not live. */
-static unsigned attention(struct nvmu_host_qpair *qp)
+/* Not the common case: a pause for a reset (acknowledged here), or a controller that is
+ * not live (reset it if it asks and automatic resets are on; end the requests waiting
+ * for a slot if it is gone or failed). */
+static void handle_pause_or_failure(struct nvmu_host_qpair *qp)
 {
 	uint32_t stop = host_paused(qp);
 	int err;
 
 	if (stop) {
 		host_ack_pause(qp, stop);
-		return 0;
+		return;
 	}
 	recover_if_needed(qp->h);
 	err = host_state_error(qp->h);
 	if (err < 0)
 		req_fail_waiting(qp, err);
-	return 0;
 }
 
-/* After a poll with a bit of @hold set: the end of a pause this pair acknowledged (none
- * now: a callback may have acknowledged a new one), a controller that is not live (the
- * pair is halted), requests waiting for a slot. */
-static void catch_up(struct nvmu_host_qpair *qp, uint32_t hold)
+/* After a poll that found a bit of @hold set: clear the pause bit if the pause this pair
+ * acknowledged is over (and no new one began: a callback may have acknowledged one),
+ * handle a controller that is not live, and submit the requests waiting for a slot. */
+static void after_held_poll(struct nvmu_host_qpair *qp, uint32_t hold)
 {
 	if ((hold & HOST_HOLD_PAUSED) && !host_paused(qp))
-		qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false);
+		nvmu_qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
-		attention(qp);
+		handle_pause_or_failure(qp);
 	if (qp->wait_head)
 		req_drain(qp);
 }
@@ -137,15 +138,17 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	/* Also when paused: the pause is acknowledged for this thread. Read by resetting
 	 * threads (owned_by()). */
 	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
-	if (host_paused(qp))
-		return attention(qp);
+	if (host_paused(qp)) {
+		handle_pause_or_failure(qp);
+		return 0;
+	}
 	if (__builtin_expect(qp->nforget != 0, 0))
 		sync_forget_pending(qp);
 	n = nvmu_qpair_poll(qp->core, max);
-	hold = qpair_hold(qp->core) & (QP_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
+	hold = nvmu_qpair_hold(qp->core) & (NVMU_QPAIR_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
 	if (__builtin_expect(hold != 0, 0))
-		catch_up(qp, hold);
-	nvmu_sq_ring(&qp->core->sq); /* what callbacks and the wait queue posted */
+		after_held_poll(qp, hold);
+	nvmu_qpair_ring(qp->core); /* what callbacks and the wait queue posted */
 	return n;
 }
 
@@ -157,7 +160,7 @@ int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms)
 void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp)
 {
 	if (!host_paused(qp))
-		nvmu_sq_ring(&qp->core->sq);
+		nvmu_qpair_ring(qp->core);
 }
 
 int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp)

@@ -36,8 +36,6 @@ void req_put(struct host_req *r)
 {
 	struct nvmu_host_qpair *qp = r->qp;
 
-	if (r->waiter)
-		r->waiter->req = NULL;
 	r->in_use = false;
 	r->next = qp->free;
 	qp->free = r;
@@ -164,7 +162,7 @@ static void wait_push(struct nvmu_host_qpair *qp, struct host_req *r)
 		qp->wait_tail->next = r;
 	} else {
 		qp->wait_head = r;
-		qpair_hold_set(qp->core, HOST_HOLD_WAITING, true);
+		nvmu_qpair_hold_set(qp->core, HOST_HOLD_WAITING, true);
 	}
 	qp->wait_tail = r;
 	qp->waiting++;
@@ -178,7 +176,7 @@ static struct host_req *wait_pop(struct nvmu_host_qpair *qp)
 	qp->wait_head = r->next;
 	if (!qp->wait_head) {
 		qp->wait_tail = NULL;
-		qpair_hold_set(qp->core, HOST_HOLD_WAITING, false);
+		nvmu_qpair_hold_set(qp->core, HOST_HOLD_WAITING, false);
 	}
 	qp->waiting--;
 	return r;

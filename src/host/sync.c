@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Synchronous helpers: wait for one command with a deadline, forgetting it on timeout.
- * A command with nvmu_host_sync_cb is a request (the waiter points to it) or, posted by
- * the fast path, a core command whose tracker holds the callback and the waiter. A waiter
- * that gives up drops that callback; during a pause the core pair is the resetting
- * thread's, so the pair drops it before its next poll, the only place (with the pair's
- * deletion) where the callback could run.
+ * A command with nvmu_host_sync_cb is a request whose waiter is the argument or, posted
+ * by the fast path, a core command whose tracker holds the callback and the waiter. A
+ * waiter that gives up drops that callback; during a pause the core pair is the
+ * resetting thread's, so the pair drops it before its next poll, the only place (with
+ * the pair's deletion) where the callback could run.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,38 +18,34 @@ void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl)
 
 	w->cpl = *cpl;
 	w->done = true;
-	w->req = NULL;
 }
 
-/* True if @r, @w's private pointer, is a request of @qp in use for @w. (It is whatever the
- * caller left in it when the fast path posted the command.) */
-static bool waits_for(const struct nvmu_host_qpair *qp, const void *r,
-		      const struct nvmu_host_waiter *w)
+/* The request of @qp that @w waits for, or NULL when its command went through the fast
+ * path (the callback is then in the core pair). It looks at every request, which only a
+ * waiter that gives up needs. */
+static struct host_req *request_of(struct nvmu_host_qpair *qp, const struct nvmu_host_waiter *w)
 {
-	uintptr_t p = (uintptr_t)r, lo = (uintptr_t)qp->reqs;
-	const struct host_req *req = r;
-
-	if (p < lo || p >= lo + qp->nreqs * sizeof(*qp->reqs) || (p - lo) % sizeof(*qp->reqs))
-		return false;
-	return req->in_use && req->waiter == w;
+	for (uint32_t i = 0; i < qp->nreqs; i++)
+		if (qp->reqs[i].in_use && qp->reqs[i].waiter == w)
+			return &qp->reqs[i];
+	return NULL;
 }
 
 void sync_forget_pending(struct nvmu_host_qpair *qp)
 {
 	while (qp->nforget)
-		qpair_forget(qp->core, nvmu_host_sync_cb, qp->forget[--qp->nforget]);
+		nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb, qp->forget[--qp->nforget]);
 }
 
 /* @w gives up on its command: it completes later without anyone to tell. */
 static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 {
-	struct host_req *r = w->req;
+	struct host_req *r = request_of(qp, w);
 	uint32_t stop;
 
-	if (waits_for(qp, r, w)) {
+	if (r) {
 		r->cb = NULL;
 		r->waiter = NULL;
-		w->req = NULL;
 		return;
 	}
 	if (host_paused(qp) && qp->nforget < HOST_FORGET_MAX) {
@@ -62,7 +58,7 @@ static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 		host_ack_pause(qp, stop);
 		nvmu_sleep_us(100);
 	}
-	qpair_forget(qp->core, nvmu_host_sync_cb, w);
+	nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb, w);
 }
 
 int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint32_t timeout_ms)

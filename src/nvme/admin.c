@@ -30,7 +30,7 @@ static int give_up(struct nvmu_ctrl *ctrl, struct nvmu_tracker *trk, const struc
 {
 	uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
 
-	qpair_abandon(ctrl->admin, trk);
+	tracker_abandon(trk);
 	ctrl->rec.timeouts++;
 	if (cmd->opcode != nvme_admin_async_event)
 		ctrl_request_reset(ctrl, "admin command opcode %#04x got no completion within %u ms",
@@ -59,7 +59,7 @@ static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_t
 
 			ret = ctrl_check_csts(ctrl, csts, true, "waiting for an admin command");
 			if (ret < 0) {
-				qpair_abandon(ctrl->admin, trk);
+				tracker_abandon(trk);
 				nvmu_ctrl_check(ctrl);
 				return ret;
 			}

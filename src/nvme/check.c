@@ -64,14 +64,14 @@ static void send_abort(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 	int ret = -ENOMEM;
 
 	if (a) {
-		*a = (struct abort_ctx){ ctrl, qp->qid, tracker_cid(trk) };
+		*a = (struct abort_ctx){ ctrl, qp->qid, nvmu_tracker_cid(trk) };
 		cmd.cdw10 = (uint32_t)a->cid << 16 | qp->qid;
 		ret = nvmu_admin_submit(ctrl, &cmd, 0, 0, abort_done, a);
 	}
 	if (ret < 0) {
 		free(a);
 		ctrl_request_reset(ctrl, "CID %#x on queue %u timed out and no Abort could be sent "
-				   "(%s)", tracker_cid(trk), qp->qid, nvmu_last_error());
+				   "(%s)", nvmu_tracker_cid(trk), qp->qid, nvmu_last_error());
 		return;
 	}
 	ctrl->rec.aborts_sent++;
@@ -87,7 +87,7 @@ static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 
 	if (trk->flags & TRK_TIMED_OUT) {
 		ctrl_request_reset(ctrl, "CID %#x on queue %u was not ended by its Abort within "
-				   "%u ms", tracker_cid(trk), qp->qid, wait);
+				   "%u ms", nvmu_tracker_cid(trk), qp->qid, wait);
 		trk->flags |= TRK_NO_TIMEOUT; /* asked once */
 		return;
 	}
@@ -95,9 +95,9 @@ static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 	qp->stats.timeouts++;
 	ctrl->rec.timeouts++;
 	nvmu_log(NVMU_LOG_WARN, "%s: queue %u: CID %#x got no completion within its deadline%s",
-		 ctrl->t->name, qp->qid, tracker_cid(trk), qp->qid ? "; aborting it" : "");
+		 ctrl->t->name, qp->qid, nvmu_tracker_cid(trk), qp->qid ? "; aborting it" : "");
 	if (qp->qid == 0) {
-		ctrl_request_reset(ctrl, "admin command CID %#x timed out", tracker_cid(trk));
+		ctrl_request_reset(ctrl, "admin command CID %#x timed out", nvmu_tracker_cid(trk));
 		trk->flags |= TRK_NO_TIMEOUT;
 		return;
 	}
@@ -107,7 +107,7 @@ static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 
 static void check_deadlines(struct nvmu_qpair *qp)
 {
-	struct tracker_table *tt = &qp->trk;
+	struct nvmu_tracker_table *tt = &qp->trk;
 	uint32_t in_use = nvmu_qpair_outstanding(qp);
 
 	for (uint32_t i = 0, seen = 0; i < tt->n && seen < in_use; i++) {

@@ -156,7 +156,7 @@ static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_op
 		if (!qp->saved)
 			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u", qp->qid);
 		else
-			qpair_hold_set(qp, QP_HOLD_SAVED, true);
+			nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_SAVED, true);
 	}
 	return ret;
 }
@@ -184,7 +184,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 	if (ret == 0) {
 		qp->sgl_ok = nvmu_ctrl_sgl_supported(ctrl);
 		qp->sgl = opts && opts->sgl;
-		qpair_hold_set(qp, QP_HOLD_SGL, qp->sgl);
+		nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_SGL, qp->sgl);
 	}
 	if (ret == 0)
 		ret = apply_recovery_opts(qp, opts);
@@ -200,7 +200,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		return ret;
 	}
 	pthread_mutex_lock(&ctrl->state_lock);
-	qpair_hold_set(qp, QP_HOLD_HALTED, ctrl_state(ctrl) != NVMU_CTRL_LIVE);
+	nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, ctrl_state(ctrl) != NVMU_CTRL_LIVE);
 	qp->next = ctrl->qpairs;
 	ctrl->qpairs = qp;
 	pthread_mutex_unlock(&ctrl->state_lock);
@@ -219,7 +219,7 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 	ret = ret_cq = 0;
 	/* A callback run below may submit again: refused (-ESHUTDOWN), never left behind. */
 	qp->deleting = true;
-	qpair_hold_set(qp, QP_HOLD_HALTED, true);
+	nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, true);
 	if (ctrl_state(ctrl) != NVMU_CTRL_REMOVED) {
 		ret = delete_queue(ctrl, nvme_admin_delete_sq, qp->qid);
 		if (ret < 0)

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "nvmu/nvme.h"
+#include "nvmu/qpair_fast.h"
 #include "tracker.h"
 
 /* Queue creation flags of Create I/O SQ/CQ (CDW11). */
@@ -22,57 +23,6 @@
 #define NVMU_TIMEOUT_MIN_MS 100
 #define NVMU_TIMEOUT_MAX_MS 3600000
 #define NVMU_CHECK_INTERVAL_MS 100
-/* Commands one queue pair keeps in flight at most (its SQ may be larger): the CID keeps
- * 6 bits of generation, so a late or duplicate completion is caught even when the same
- * tracker is reused at once (the free list hands back the last freed first). */
-#define NVMU_MAX_TRACKERS 1024
-
-/*
- * Why a queue pair's new commands leave the fast path: bits of its hold word, so that
- * the host API's fast path tests them all with one load. Written with atomic
- * read-modify-writes (the halt comes from any thread, a pause from the pair's owner).
- */
-enum qpair_hold {
-	QP_HOLD_HALTED = 1u << 0, /* controller not live, or the pair being deleted: nothing
-				     is posted at all */
-	QP_HOLD_SAVED = 1u << 1,  /* each command is kept to be posted again (qp->saved) */
-	QP_HOLD_SGL = 1u << 2,    /* data is described with SGLs by default */
-	QP_HOLD_HOST = 1u << 8,   /* the first bit of the host API's own reasons */
-};
-
-struct nvmu_qpair {
-	/* hot: submission and completion */
-	struct nvmu_sq sq;
-	struct nvmu_cq cq;
-	struct tracker_table trk;
-	uint32_t hold;        /* enum qpair_hold: 0 lets the host API's fast path post */
-	uint64_t trk_busy;    /* tracker_word() of new trackers (TRK_NO_TIMEOUT: timeout_ms 0) */
-	uint32_t now_ms;      /* coarse clock of deadlines (see check.c) */
-	uint32_t timeout_ms;  /* time a new command gets */
-	uint32_t deadline;    /* now_ms + timeout_ms: a new command's (qpair_set_clock()) */
-	uint32_t ended;       /* trackers with TRK_ENDED still to complete */
-	uint64_t next_check;  /* nvmu_ticks() of the next periodic check */
-	uint64_t page_size;   /* the controller's memory page size */
-	uint64_t page_mask;   /* page_size - 1 */
-	struct nvmu_sqe *saved; /* per tracker: its command, to repost after a reset (or NULL) */
-	/* cold */
-	struct nvmu_ctrl *ctrl;
-	struct nvmu_dma_buf sq_mem, cq_mem, prp_mem;
-	uint32_t prp_pages;  /* list pages per tracker */
-	size_t max_transfer; /* bytes one command may move */
-	uint16_t qid;
-	bool sgl;          /* SGLs by default */
-	bool sgl_ok;       /* the controller takes SGLs on this queue */
-	int vector; /* MSI-X vector, -1 when polled */
-	int efd;    /* its eventfd, -1 when polled */
-	struct nvmu_qpair_stats stats; /* submitted - completed - dropped: trackers in use */
-	uint64_t dropped;  /* trackers freed with no completion counted (ended by the driver,
-			      abandoned ones dropped) */
-	uint8_t retries;         /* reposts allowed per command (resets, retryable errors) */
-	bool deleting;           /* nvmu_qpair_delete() runs: nothing more is posted */
-	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */
-	struct nvmu_qpair *next; /* the controller's list of I/O pairs */
-};
 
 struct nvmu_ctrl {
 	struct nvmu_transport *t;
@@ -113,25 +63,10 @@ static inline void ctrl_set_state(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state s
 	__atomic_store_n(&ctrl->state, (int)st, __ATOMIC_RELEASE);
 }
 
-/* The hold word of @qp (an acquire load: what the writer did before it is visible). */
-static inline uint32_t qpair_hold(const struct nvmu_qpair *qp)
-{
-	return __atomic_load_n(&qp->hold, __ATOMIC_ACQUIRE);
-}
-
-/* Set (@on) or clear @bits of @qp's hold word. */
-static inline void qpair_hold_set(struct nvmu_qpair *qp, uint32_t bits, bool on)
-{
-	if (on)
-		__atomic_fetch_or(&qp->hold, bits, __ATOMIC_ACQ_REL);
-	else
-		__atomic_fetch_and(&qp->hold, ~bits, __ATOMIC_ACQ_REL);
-}
-
 /* True if nothing may be posted on @qp (controller not live, or the pair being deleted). */
 static inline bool qpair_halted(const struct nvmu_qpair *qp)
 {
-	return qpair_hold(qp) & QP_HOLD_HALTED;
+	return nvmu_qpair_hold(qp) & NVMU_QPAIR_HOLD_HALTED;
 }
 
 /* ---- registers (ctrl_regs.c) ---- */
@@ -171,9 +106,9 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 /* Free what qpair_alloc() allocated (the device must no longer use the queue). */
 void qpair_free(struct nvmu_qpair *qp);
 
-/* Drop the callback of the command in flight on @qp that was posted with @cb and @arg:
- * its completion is then taken without it. True if there was one. */
-bool qpair_forget(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg);
+/* Post the saved command of @trk again, counting a retry, for a caller that knows a slot
+ * is free (after a reset the ring is empty; a retry checks). No doorbell is rung. */
+void qpair_repost(struct nvmu_qpair *qp, struct nvmu_tracker *trk);
 
 /* nvmu_qpair_submit() that also hands back the tracker (for synchronous waiters). */
 int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
@@ -184,44 +119,6 @@ int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_
 /* nvmu_admin_cmd() with the admin lock already held. */
 int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		     uint32_t timeout_ms, struct nvmu_cpl *cpl);
-
-/* ---- PRPs (prp.c) ---- */
-
-/* prp_fill_contiguous() for a range that needs a PRP list (more than two pages). */
-bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
-		   const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
-
-/* True if @len bytes (at least one) at @iova lie in two memory pages at most. */
-static inline bool prp_two_pages(uint64_t iova, size_t len, uint64_t page_size)
-{
-	return (iova & (page_size - 1)) + len <= 2 * page_size;
-}
-
-/* PRP2 of @len bytes (at least one) at @iova that lie in two pages at most: the second
- * page, or 0 when they end in the first. */
-static inline uint64_t prp_second(uint64_t iova, size_t len, uint64_t page_size)
-{
-	return (iova ^ (iova + len - 1)) < page_size ? 0 : (iova & ~(page_size - 1)) + page_size;
-}
-
-/*
- * Fill PRP1/PRP2 for one contiguous range that needs at most one PRP list page (written
- * to @p list; NULL: two pages at most). Returns false, changing nothing, when it cannot
- * (length 0, misaligned address, a chained list or no list page): the general builder
- * handles those cases.
- */
-static inline bool prp_fill_contiguous(uint64_t iova, size_t len, uint64_t page_size,
-				       const struct nvmu_prp_pages *list, uint64_t *prp1,
-				       uint64_t *prp2)
-{
-	if (len == 0 || (iova & 3))
-		return false;
-	if (!prp_two_pages(iova, len, page_size))
-		return list && prp_fill_list(iova, len, page_size, list, prp1, prp2);
-	*prp1 = iova;
-	*prp2 = prp_second(iova, len, page_size);
-	return true;
-}
 
 /* ---- shadow doorbells (dbbuf.c) ---- */
 
@@ -237,9 +134,6 @@ void dbbuf_attach(struct nvmu_qpair *qp);
 
 /* Free the shadow doorbell buffers (after the controller stopped using them). */
 void dbbuf_release(struct nvmu_ctrl *ctrl);
-
-/* Give up waiting on @trk: it stays reserved until its completion arrives (counted late). */
-void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk);
 
 /* ---- periodic checks: deadlines, Abort, fatal status (check.c) ---- */
 

@@ -145,16 +145,16 @@ int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t s
 	return 0;
 }
 
-bool prp_fill_list(uint64_t iova, size_t len, uint64_t page_size,
-		   const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2)
+bool nvmu_prp_one_list(uint64_t iova, size_t len, uint64_t page_size,
+		       const struct nvmu_prp_pages *list, uint64_t *prp2)
 {
 	uint64_t mask = page_size - 1, end = (iova & mask) + len; /* from the first page's start */
 	uint64_t page = (iova & ~mask) + page_size, last = iova + len;
 	size_t i = 0;
 
-	if ((end + mask) / page_size - 1 > page_size / 8 || !list || !list->vaddr || !list->npages)
-		return false; /* a chained list (or no list page): the general builder */
-	*prp1 = iova;
+	if ((iova & 3) || (end + mask) / page_size - 1 > page_size / 8 || !list || !list->vaddr ||
+	    !list->npages)
+		return false;
 	for (; page < last; page += page_size)
 		list->vaddr[i++] = page;
 	*prp2 = list->iova;
@@ -166,9 +166,11 @@ int nvmu_prp_build(uint64_t iova, size_t len, uint32_t page_size, size_t max_len
 {
 	struct nvmu_dma_buf one = { NULL, iova, len };
 
-	if (valid_page_size(page_size) && (!max_len || len <= max_len) &&
-	    prp_fill_contiguous(iova, len, page_size, list, prp1, prp2))
+	if (len && valid_page_size(page_size) && (!max_len || len <= max_len) &&
+	    nvmu_prp_fast(iova, len, page_size, list, prp2)) {
+		*prp1 = iova;
 		return 0;
+	}
 	return nvmu_prp_build_iov(&one, 1, 0, len, page_size, max_len, list, prp1, prp2);
 }
 

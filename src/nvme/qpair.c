@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qpair_fast.h"
+#include "nvme_internal.h"
 
 static int alloc_rings(struct nvmu_qpair *qp, uint32_t entries)
 {
@@ -149,27 +149,25 @@ static int halted_error(const struct nvmu_qpair *qp)
 			 qp->ctrl->t->name, nvmu_ctrl_state_name(st), nvmu_ctrl_reason(qp->ctrl));
 }
 
-/* A free tracker for a new command (taken, with the pair's flags): 0, or -EAGAIN (queue
- * full) or halted_error(). */
-static int take_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
+/* The free tracker a new command will take (it stays free until post_cmd()): 0, or
+ * -EAGAIN (queue full) or halted_error(). */
+static int free_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
 	if (qpair_halted(qp))
 		return halted_error(qp);
-	if (sq_full(&qp->sq) || !qp->trk.free)
+	if (nvmu_sq_full(&qp->sq) || !qp->trk.free)
 		return nvmu_fail(EAGAIN, "queue %u is full (%u commands outstanding)", qp->qid,
 				 nvmu_qpair_outstanding(qp));
-	*out = tracker_take(&qp->trk, qp->trk.free, qp->trk_busy);
+	*out = qp->trk.free;
 	return 0;
 }
 
-/* Post @cmd (data pointer built) through @trk. */
+/* Post @cmd (data pointer built) through @trk, the free tracker free_tracker() gave. */
 static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
 		     nvmu_cmd_cb cb, void *arg)
 {
-	qpair_fast_bind(qp, trk, cb, arg);
-	cmd->cid = tracker_cid(trk);
-	qp->sq.ring[qp->sq.tail] = *cmd;
-	qpair_fast_post(qp, trk, qp->sq.tail, sq_next(&qp->sq, qp->sq.tail), true);
+	cmd->cid = nvmu_qpair_take(qp, trk, cb, arg);
+	nvmu_qpair_posted(qp, trk, nvmu_sq_push(&qp->sq, cmd), true);
 }
 
 static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *iov,
@@ -177,15 +175,12 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 		    nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **out)
 {
 	struct nvmu_tracker *trk = NULL;
-	int ret = take_tracker(qp, &trk);
+	int ret = free_tracker(qp, &trk);
 
+	if (ret == 0)
+		ret = build_dptr(qp, trk, cmd, iov, iovcnt, skip, len, kind);
 	if (ret < 0)
 		return ret;
-	ret = build_dptr(qp, trk, cmd, iov, iovcnt, skip, len, kind);
-	if (ret < 0) {
-		tracker_put(&qp->trk, trk);
-		return ret;
-	}
 	post_cmd(qp, trk, cmd, cb, arg);
 	if (out)
 		*out = trk;
@@ -195,11 +190,12 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk = qpair_fast_place(qp, iova, len, true, &cmd->prp1, &cmd->prp2);
+	struct nvmu_tracker *trk = qp->trk.free;
 
-	if (!trk)
+	if (qpair_halted(qp) || len - 1 >= qp->max_transfer || !trk ||
+	    !nvmu_prp_fast(iova, len, qp->page_size, &trk->prp, &cmd->prp2))
 		return 1;
-	tracker_take(&qp->trk, trk, qp->trk_busy);
+	cmd->prp1 = iova;
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
 	post_cmd(qp, trk, cmd, cb, arg);
 	return 0;
@@ -229,7 +225,7 @@ int nvmu_qpair_submit_payload(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const
 	if (len > qp->ctrl->page_size)
 		return nvmu_fail(E2BIG, "a payload of %zu bytes exceeds one %u-byte page", len,
 				 qp->ctrl->page_size);
-	ret = take_tracker(qp, &trk);
+	ret = free_tracker(qp, &trk);
 	if (ret < 0)
 		return ret;
 	memcpy(trk->prp.vaddr, data, len);
@@ -255,7 +251,7 @@ bool nvmu_qpair_sgl(const struct nvmu_qpair *qp)
 	return qp->sgl;
 }
 
-bool qpair_forget(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg)
+bool nvmu_qpair_drop_callback(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg)
 {
 	for (uint32_t i = 0; i < qp->trk.n; i++) {
 		struct nvmu_tracker *trk = &qp->trk.t[i];
@@ -269,15 +265,6 @@ bool qpair_forget(struct nvmu_qpair *qp, nvmu_cmd_cb cb, const void *arg)
 	return false;
 }
 
-void qpair_abandon(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
-{
-	(void)qp;
-	trk->state = TRACKER_ABANDONED;
-	tracker_refuse(trk);
-	trk->cb = NULL;
-	trk->arg = NULL;
-}
-
 int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		      nvmu_cmd_cb cb, void *arg)
 {
@@ -289,17 +276,17 @@ void nvmu_qpair_ring(struct nvmu_qpair *qp)
 	nvmu_sq_ring(&qp->sq);
 }
 
-/* A completion tracker_find() refused: a late answer to an abandoned command is taken
- * (it frees the tracker); anything else is counted and logged, never followed. */
-static void complete_odd(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uint16_t sqhd)
+/* A completion that names no command in flight: a late answer to an abandoned command is
+ * taken (it frees the tracker); anything else is counted and logged, never followed. */
+__attribute__((noinline, cold))
+static void take_unmatched_cqe(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uint16_t sqhd)
 {
 	struct nvmu_tracker *trk = NULL;
 	enum cid_check check = sqid == qp->qid ? tracker_check(&qp->trk, cid, &trk)
 					       : CID_OUT_OF_RANGE;
 
 	if (check == CID_ABANDONED) {
-		if (sqhd < qp->sq.size)
-			qp->sq.head = sqhd;
+		nvmu_sq_set_head(&qp->sq, sqhd);
 		qp->stats.completed++;
 		qp->stats.late++;
 		nvmu_log(NVMU_LOG_WARN, "%s: queue %u: CID %#x completed after its waiter gave up",
@@ -313,6 +300,7 @@ static void complete_odd(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uin
 		 cid_check_name(check == CID_OK ? CID_IDLE : check), qp->trk.n);
 }
 
+__attribute__((noinline, cold))
 static void bad_sqhd(struct nvmu_qpair *qp, uint16_t sqhd)
 {
 	qp->stats.bad_sqhd++;
@@ -325,18 +313,22 @@ typedef uint64_t __attribute__((may_alias)) cqe_dwords;
 _Static_assert(offsetof(struct nvmu_cpl, dw1) == offsetof(struct nvmu_cpl, dw0) + 4,
 	       "struct nvmu_cpl keeps DW0 and DW1 together");
 
-/* Repost @trk's command when it failed with @status without Do Not Retry and it has a
+void qpair_repost(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
+{
+	trk->retries++;
+	trk->deadline = qp->deadline;
+	nvmu_sq_push(&qp->sq, &qp->saved[nvmu_tracker_index(&qp->trk, trk)]);
+	qp->stats.reposted++;
+}
+
+/* Post @trk's command again when it failed with @status without Do Not Retry and it has a
  * retry left (the doorbell rings at the end of the poll). */
 static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status)
 {
 	if (!qp->saved || nvmu_status_dnr(status) || trk->retries >= qp->retries ||
-	    (trk->flags & TRK_TIMED_OUT) || sq_full(&qp->sq))
+	    (trk->flags & TRK_TIMED_OUT) || nvmu_sq_full(&qp->sq))
 		return false;
-	trk->retries++;
-	trk->deadline = qp->deadline;
-	qp->sq.ring[qp->sq.tail] = qp->saved[tracker_index(&qp->trk, trk)];
-	qp->sq.tail = sq_next(&qp->sq, qp->sq.tail);
-	qp->stats.reposted++;
+	qpair_repost(qp, trk);
 	return true;
 }
 
@@ -361,8 +353,8 @@ static inline __attribute__((always_inline)) bool
 take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t status, bool ok)
 {
 	struct nvmu_cq *cq = &qp->cq;
-	struct tracker_table *tt = &qp->trk;
-	uint16_t sqid, sqhd, head = cq->head;
+	struct nvmu_tracker_table *tt = &qp->trk;
+	uint16_t sqid, sqhd;
 	uint32_t cid;
 	struct nvmu_tracker *trk;
 	struct nvmu_cpl cpl;
@@ -373,20 +365,14 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	sqid = v->sqid;
 	sqhd = v->sqhd;
 	dw01 = *(const volatile cqe_dwords *)v; /* DW0 and DW1 in one load */
-	if (++head == cq->size) {
-		head = 0;
-		cq->phase ^= 1;
-	}
-	cq->head = head; /* before any callback, which may poll too */
+	nvmu_cq_advance(cq); /* before any callback, which may poll too */
 	trk = tracker_find(tt, cid);
 	if (!trk || sqid != qp->qid) {
-		complete_odd(qp, (uint16_t)cid, sqid, sqhd);
+		take_unmatched_cqe(qp, (uint16_t)cid, sqid, sqhd);
 		return false;
 	}
 	/* Only a completion that names a live command may move the SQ head. */
-	if (sqhd < qp->sq.size)
-		qp->sq.head = sqhd;
-	else
+	if (!nvmu_sq_set_head(&qp->sq, sqhd))
 		bad_sqhd(qp, sqhd);
 	memcpy(&cpl.dw0, &dw01, sizeof(dw01));
 	if (ok)
@@ -409,16 +395,22 @@ static bool take_error_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe
 	return take_cqe(qp, v, status, false);
 }
 
-/* The poll loop's uncommon case, out of line (a leaf when it ends the loop): @v (status
- * field @status) is not posted yet (-1), or posted with an error status (1 if its command
- * was posted again). */
+/* What the poll loop does after looking at an entry that is not a success. */
+enum poll_step {
+	POLL_STOP,     /* not posted yet: the loop ends */
+	POLL_TAKEN,    /* an error completion, taken */
+	POLL_REPOSTED, /* an error completion whose command was posted again */
+};
+
+/* The poll loop's uncommon case, out of line (a leaf when it ends the loop): @v, with
+ * status field @status, is either not posted yet or posted with an error status. */
 __attribute__((noinline))
-static int take_other_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
-			  uint16_t status)
+static enum poll_step take_cqe_uncommon(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
+					uint16_t status)
 {
 	if ((status ^ qp->cq.phase) & 1)
-		return -1;
-	return take_error_cqe(qp, v, status);
+		return POLL_STOP;
+	return take_error_cqe(qp, v, status) ? POLL_REPOSTED : POLL_TAKEN;
 }
 
 unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
@@ -433,22 +425,20 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 	for (; left; left--) {
 		const volatile struct nvmu_cqe *v = &cq->ring[cq->head];
 		uint16_t status = v->status;
-		int other;
+		enum poll_step step;
 
 		if (status == cq->phase) { /* posted, with a success status */
 			take_cqe(qp, v, status, true);
 			continue;
 		}
-		other = take_other_cqe(qp, v, status);
-		if (other < 0)
+		step = take_cqe_uncommon(qp, v, status);
+		if (step == POLL_STOP)
 			break;
-		reposted |= other;
+		reposted |= step == POLL_REPOSTED;
 	}
 	n = (max ? max : UINT_MAX) - left;
-	if (n) {
-		cq->consumed = true;
+	if (n)
 		nvmu_cq_ring(cq);
-	}
 	if (reposted)
 		nvmu_sq_ring(&qp->sq);
 	if (nvmu_ticks() >= qp->next_check)

@@ -17,9 +17,9 @@ static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
 	bool removed = ctrl_state(ctrl) == NVMU_CTRL_REMOVED;
 
-	qpair_hold_set(ctrl->admin, QP_HOLD_HALTED, halted && removed);
+	nvmu_qpair_hold_set(ctrl->admin, NVMU_QPAIR_HOLD_HALTED, halted && removed);
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next)
-		qpair_hold_set(qp, QP_HOLD_HALTED, halted || qp->deleting);
+		nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, halted || qp->deleting);
 }
 
 /* Move to @st with a reason (state_lock held). */
@@ -159,7 +159,7 @@ void qpair_end_all(struct nvmu_qpair *qp, uint16_t status)
 
 void qpair_complete_ended(struct nvmu_qpair *qp)
 {
-	struct tracker_table *tt = &qp->trk;
+	struct nvmu_tracker_table *tt = &qp->trk;
 
 	for (uint32_t i = 0; i < tt->n && qp->ended; i++) {
 		struct nvmu_tracker *trk = &tt->t[i];
@@ -191,7 +191,7 @@ static void rings_reset(struct nvmu_qpair *qp)
 	qp->sq.tail = qp->sq.head = qp->sq.rung = 0;
 	qp->cq.head = qp->cq.rung = 0;
 	qp->cq.phase = 1;
-	qp->cq.consumed = false;
+	qp->cq.wrapped = false;
 	if (qp->sq.shadow) {
 		*qp->sq.shadow = 0;
 		*qp->sq.eventidx = 0;
@@ -218,11 +218,10 @@ static void sort_in_flight(struct nvmu_qpair *qp)
 /* Put the commands kept for a repost back on the fresh queue, or end them if it failed. */
 static void repost(struct nvmu_qpair *qp, bool ok)
 {
-	struct tracker_table *tt = &qp->trk;
+	struct nvmu_tracker_table *tt = &qp->trk;
 
 	for (uint32_t i = 0; i < tt->n; i++) {
 		struct nvmu_tracker *trk = &tt->t[i];
-		struct nvmu_sqe *slot;
 
 		if (trk->state != TRACKER_BUSY || !(trk->flags & TRK_REPOST))
 			continue;
@@ -231,12 +230,7 @@ static void repost(struct nvmu_qpair *qp, bool ok)
 			end_one(qp, trk, NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
 			continue;
 		}
-		trk->retries++;
-		trk->deadline = qp->deadline;
-		slot = &qp->sq.ring[qp->sq.tail];
-		*slot = qp->saved[i];
-		qp->sq.tail = (uint16_t)(qp->sq.tail + 1 == qp->sq.size ? 0 : qp->sq.tail + 1);
-		qp->stats.reposted++;
+		qpair_repost(qp, trk);
 	}
 	if (ok)
 		nvmu_sq_ring(&qp->sq);

@@ -14,7 +14,7 @@ static uint8_t bits_for(uint32_t n)
 	return b;
 }
 
-int tracker_table_init(struct tracker_table *tt, uint32_t n)
+int tracker_table_init(struct nvmu_tracker_table *tt, uint32_t n)
 {
 	uint32_t slots;
 
@@ -36,14 +36,14 @@ int tracker_table_init(struct tracker_table *tt, uint32_t n)
 	return 0;
 }
 
-void tracker_table_fini(struct tracker_table *tt)
+void tracker_table_fini(struct nvmu_tracker_table *tt)
 {
 	free(tt->t);
 	tt->t = NULL;
 	tt->n = 0;
 }
 
-enum cid_check tracker_check(const struct tracker_table *tt, uint16_t cid,
+enum cid_check tracker_check(const struct nvmu_tracker_table *tt, uint16_t cid,
 			     struct nvmu_tracker **out)
 {
 	uint32_t idx = cid & tt->idx_mask;

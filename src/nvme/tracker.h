@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "nvmu/nvme.h"
+#include "nvmu/qpair_fast.h"
 
 #define TRACKER_IDLE 0x10000u      /* live_cid bit: no completion accepted */
 
@@ -34,27 +34,6 @@ enum tracker_flag {
 	TRK_REPOST = 1u << 4,     /* kept across a reset, to be posted again */
 };
 
-struct nvmu_tracker {
-	nvmu_cmd_cb cb;
-	void *arg;
-	union {
-		/* The fields below as one word (tracker_word(); a little-endian host, as the
-		 * whole driver assumes), so that taking or releasing a tracker is one store. */
-		uint64_t word;
-		struct {
-			uint32_t live_cid; /* the CID it accepts, | TRACKER_IDLE when it accepts none */
-			uint8_t state;
-			uint8_t flags;     /* enum tracker_flag */
-			uint8_t retries;   /* reposts after resets so far */
-			uint8_t spare;
-		};
-	};
-	uint32_t deadline;  /* in the queue's coarse milliseconds */
-	uint16_t end_status; /* status of a driver-made completion (TRK_ENDED) */
-	struct nvmu_tracker *next_free; /* the free list */
-	struct nvmu_prp_pages prp; /* this tracker's pre-mapped PRP list pages */
-};
-
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "tracker words are little-endian");
 
 /* A tracker's word: accepting @live_cid, in @state, with @flags, no retries. */
@@ -62,15 +41,6 @@ static inline uint64_t tracker_word(uint32_t live_cid, enum tracker_state state,
 {
 	return live_cid | (uint64_t)state << 32 | (uint64_t)flags << 40;
 }
-
-struct tracker_table {
-	struct nvmu_tracker *t; /* 2^idx_bits slots */
-	struct nvmu_tracker *free; /* first free tracker, NULL when none */
-	uint16_t n;             /* trackers handed out: indexes 0..n-1 */
-	uint8_t idx_bits;       /* CID bits holding the index; the rest hold the generation */
-	uint32_t idx_mask;
-	uint32_t gen_step;      /* 1 << idx_bits: one generation */
-};
 
 /** What a completion's CID names. */
 enum cid_check {
@@ -82,35 +52,19 @@ enum cid_check {
 };
 
 /* Allocate @n trackers (1..65535), all free. Returns 0 or -ENOMEM/-EINVAL. */
-int tracker_table_init(struct tracker_table *tt, uint32_t n);
+int tracker_table_init(struct nvmu_tracker_table *tt, uint32_t n);
 
 /* Free the table's memory (not the PRP pages, which belong to the queue). */
-void tracker_table_fini(struct tracker_table *tt);
-
-/* Index of @trk in its table. */
-static inline uint16_t tracker_index(const struct tracker_table *tt, const struct nvmu_tracker *trk)
-{
-	return (uint16_t)(trk->live_cid & tt->idx_mask);
-}
-
-/* Take @trk, the free list's head: accepting its CID, with the state and flags of @busy
- * (tracker_word(0, TRACKER_BUSY, flags)). */
-static inline struct nvmu_tracker *tracker_take(struct tracker_table *tt,
-						struct nvmu_tracker *trk, uint64_t busy)
-{
-	tt->free = trk->next_free;
-	trk->word = (uint16_t)trk->live_cid | busy;
-	return trk;
-}
+void tracker_table_fini(struct nvmu_tracker_table *tt);
 
 /* Take a free tracker (state BUSY, accepting its CID) or NULL when all are in use. */
-static inline struct nvmu_tracker *tracker_get(struct tracker_table *tt)
+static inline struct nvmu_tracker *tracker_get(struct nvmu_tracker_table *tt)
 {
-	return tt->free ? tracker_take(tt, tt->free, tracker_word(0, TRACKER_BUSY, 0)) : NULL;
+	return tt->free ? nvmu_tracker_take(tt, tt->free, tracker_word(0, TRACKER_BUSY, 0)) : NULL;
 }
 
 /* Release @trk, known by CID @cid: its generation moves on, so its old CID becomes stale. */
-static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker *trk,
+static inline void tracker_release(struct nvmu_tracker_table *tt, struct nvmu_tracker *trk,
 				   uint32_t cid)
 {
 	trk->word = tracker_word(((cid + tt->gen_step) & 0xffffu) | TRACKER_IDLE, TRACKER_FREE, 0);
@@ -119,20 +73,14 @@ static inline void tracker_release(struct tracker_table *tt, struct nvmu_tracker
 }
 
 /* Release a tracker (tracker_release() with what it knows of itself). */
-static inline void tracker_put(struct tracker_table *tt, struct nvmu_tracker *trk)
+static inline void tracker_put(struct nvmu_tracker_table *tt, struct nvmu_tracker *trk)
 {
 	tracker_release(tt, trk, (uint16_t)trk->live_cid);
 }
 
-/* The CID that names @trk in its current generation. */
-static inline uint16_t tracker_cid(const struct nvmu_tracker *trk)
-{
-	return (uint16_t)trk->live_cid;
-}
-
 /* The busy tracker @cid (a 16-bit CID, widened) names, or NULL (then tracker_check() says
  * why). */
-static inline struct nvmu_tracker *tracker_find(const struct tracker_table *tt, uint32_t cid)
+static inline struct nvmu_tracker *tracker_find(const struct nvmu_tracker_table *tt, uint32_t cid)
 {
 	struct nvmu_tracker *trk = &tt->t[cid & tt->idx_mask];
 
@@ -146,8 +94,18 @@ static inline void tracker_refuse(struct nvmu_tracker *trk)
 	trk->live_cid |= TRACKER_IDLE;
 }
 
+/* The waiter of @trk gave up: the tracker stays reserved, refusing completions but the
+ * late one tracker_check() recognises as abandoned, which frees it. */
+static inline void tracker_abandon(struct nvmu_tracker *trk)
+{
+	trk->state = TRACKER_ABANDONED;
+	tracker_refuse(trk);
+	trk->cb = NULL;
+	trk->arg = NULL;
+}
+
 /* Classify @cid, for a completion tracker_find() refused; *out gets an abandoned tracker. */
-enum cid_check tracker_check(const struct tracker_table *tt, uint16_t cid,
+enum cid_check tracker_check(const struct nvmu_tracker_table *tt, uint16_t cid,
 			     struct nvmu_tracker **out);
 
 /* Name of a check result, for messages. */

@@ -243,7 +243,7 @@ TEST(abandoned_command_completes_late_without_callback)
 		return;
 	nvmu_log_set_level(NVMU_LOG_ERROR);
 	CHECK_EQ(qpair_post(qp, &cmd, 0, 0, on_done, &log, &trk), 0);
-	qpair_abandon(qp, trk);
+	tracker_abandon(trk);
 	CHECK_EQ(nvmu_qpair_outstanding(qp), 1); /* still reserved */
 	device_completes(qp, cmd.cid, 1, 0);
 	CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
@@ -315,9 +315,9 @@ TEST(fast_path_posts_or_takes_nothing)
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 0, on_done, &log), 1);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400002, 512, on_done, &log), 1);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, (2u << 20) + 4096, on_done, &log), 1);
-	qpair_hold_set(qp, QP_HOLD_HALTED, true);
+	nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, true);
 	CHECK_EQ(nvmu_qpair_try_submit_prp(qp, &cmd, 0x400000, 4096, on_done, &log), 1);
-	qpair_hold_set(qp, QP_HOLD_HALTED, false);
+	nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, false);
 	CHECK_EQ(cmd.prp1, 0x111);
 	CHECK_EQ(cmd.prp2, 0x222);
 	CHECK_EQ(nvmu_qpair_outstanding(qp), 2);

@@ -5,7 +5,7 @@
 
 TEST(cid_is_index_plus_generation)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *a, *b, *found = NULL;
 
 	CHECK_EQ(tracker_table_init(&tt, 31), 0); /* 5 index bits, 11 generation bits */
@@ -14,8 +14,8 @@ TEST(cid_is_index_plus_generation)
 	a = tracker_get(&tt);
 	b = tracker_get(&tt);
 	CHECK(a && b && a != b);
-	CHECK_EQ(tracker_cid(a), (uint16_t)(a - tt.t));
-	CHECK_EQ(tracker_check(&tt, tracker_cid(b), &found), CID_OK);
+	CHECK_EQ(nvmu_tracker_cid(a), (uint16_t)(a - tt.t));
+	CHECK_EQ(tracker_check(&tt, nvmu_tracker_cid(b), &found), CID_OK);
 	CHECK(found == b);
 	CHECK(tt.free == &tt.t[2]);
 	tracker_table_fini(&tt);
@@ -23,29 +23,29 @@ TEST(cid_is_index_plus_generation)
 
 TEST(released_cid_becomes_idle_then_stale)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *a, *again, *found = NULL;
 	uint16_t old;
 
 	CHECK_EQ(tracker_table_init(&tt, 8), 0);
 	a = tracker_get(&tt);
-	old = tracker_cid(a);
+	old = nvmu_tracker_cid(a);
 	tracker_put(&tt, a);
 	/* A duplicate completion of a finished command names an idle tracker. */
 	CHECK_EQ(tracker_check(&tt, old, &found), CID_IDLE);
 	/* The slot is reused (LIFO) under a new generation: the old CID is stale. */
 	again = tracker_get(&tt);
 	CHECK(again == a);
-	CHECK(tracker_cid(again) != old);
-	CHECK_EQ(tracker_cid(again) & 7, old & 7);
+	CHECK(nvmu_tracker_cid(again) != old);
+	CHECK_EQ(nvmu_tracker_cid(again) & 7, old & 7);
 	CHECK_EQ(tracker_check(&tt, old, &found), CID_STALE);
-	CHECK_EQ(tracker_check(&tt, tracker_cid(again), &found), CID_OK);
+	CHECK_EQ(tracker_check(&tt, nvmu_tracker_cid(again), &found), CID_OK);
 	tracker_table_fini(&tt);
 }
 
 TEST(out_of_range_cids)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *found = NULL;
 
 	CHECK_EQ(tracker_table_init(&tt, 5), 0); /* 3 index bits: indexes 5..7 do not exist */
@@ -60,7 +60,7 @@ TEST(out_of_range_cids)
 
 TEST(table_exhaustion_and_generation_wrap)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *t, *found = NULL;
 	uint16_t first;
 
@@ -68,27 +68,27 @@ TEST(table_exhaustion_and_generation_wrap)
 	CHECK(tracker_get(&tt) && tracker_get(&tt) && tracker_get(&tt));
 	CHECK(tracker_get(&tt) == NULL);
 	t = &tt.t[1];
-	first = tracker_cid(t);
+	first = nvmu_tracker_cid(t);
 	for (uint32_t i = 0; i <= (0xffffu >> tt.idx_bits); i++) {
 		tracker_put(&tt, t);
 		CHECK(tracker_get(&tt) == t);
 	}
 	/* After exactly 2^14 reuses the generation is back where it started. */
-	CHECK_EQ(tracker_cid(t), first);
+	CHECK_EQ(nvmu_tracker_cid(t), first);
 	CHECK_EQ(tracker_check(&tt, first, &found), CID_OK);
 	tracker_table_fini(&tt);
 }
 
 TEST(full_16_bit_index_has_no_generation)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *t, *found = NULL;
 
 	CHECK_EQ(tracker_table_init(&tt, 65535), 0);
 	CHECK_EQ(tt.idx_bits, 16);
 	CHECK_EQ((0xffffu >> tt.idx_bits), 0);
 	t = tracker_get(&tt);
-	CHECK_EQ(tracker_cid(t), 0);
+	CHECK_EQ(nvmu_tracker_cid(t), 0);
 	CHECK_EQ(tracker_check(&tt, 0, &found), CID_OK);
 	CHECK_EQ(tracker_check(&tt, 0xffff, &found), CID_OUT_OF_RANGE);
 	CHECK_EQ(tracker_check(&tt, 1, &found), CID_IDLE);
@@ -100,18 +100,18 @@ TEST(full_16_bit_index_has_no_generation)
 /* Taking and releasing write the tracker's word: state, flags, retries and CID together. */
 TEST(take_and_release_set_the_whole_word)
 {
-	struct tracker_table tt;
+	struct nvmu_tracker_table tt;
 	struct nvmu_tracker *t;
 	uint16_t cid;
 
 	CHECK_EQ(tracker_table_init(&tt, 4), 0);
-	t = tracker_take(&tt, tt.free, tracker_word(0, TRACKER_BUSY, TRK_NO_TIMEOUT));
+	t = nvmu_tracker_take(&tt, tt.free, tracker_word(0, TRACKER_BUSY, TRK_NO_TIMEOUT));
 	CHECK(t == &tt.t[0]);
 	CHECK(tt.free == &tt.t[1]);
 	CHECK_EQ(t->state, TRACKER_BUSY);
 	CHECK_EQ(t->flags, TRK_NO_TIMEOUT);
 	CHECK_EQ(t->retries, 0);
-	cid = tracker_cid(t);
+	cid = nvmu_tracker_cid(t);
 	CHECK(tracker_find(&tt, cid) == t);
 	t->retries = 2;
 	t->flags |= TRK_TIMED_OUT;
@@ -124,8 +124,8 @@ TEST(take_and_release_set_the_whole_word)
 	CHECK(tt.free == t); /* LIFO */
 	t = tracker_get(&tt);
 	CHECK_EQ(t->flags, 0);
-	CHECK(tracker_cid(t) != cid); /* next generation */
-	CHECK(tracker_find(&tt, tracker_cid(t)) == t);
+	CHECK(nvmu_tracker_cid(t) != cid); /* next generation */
+	CHECK(tracker_find(&tt, nvmu_tracker_cid(t)) == t);
 	tracker_table_fini(&tt);
 }
 
