@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The verbs of the nvmu tool. Adding a verb: write <verb>.c defining
- * `const struct nvmu_verb nvmu_verb_<id> = {...}`, add it to meson.build, and add
- * X(<id>) to NVMU_VERBS below (the order is the order of `nvmu help`).
+ * The verbs of the nvmu tool. Adding a verb: write <family>/<verb>.c (pci/, admin/,
+ * passthru/, io/, perf/) defining `const struct nvmu_verb nvmu_verb_<id> = {...}`, add
+ * it to that folder's meson.build, and add X(<id>) to NVMU_VERBS below (the order is
+ * the order of `nvmu help`).
  */
 #ifndef NVMU_TOOL_VERBS_H
 #define NVMU_TOOL_VERBS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit test of the tool's JSON writer: nesting, separators, escaping. */
 #include "check.h"
-#include "json.h"
+#include "output/json.h"
 
 /* Run @p fn writing to a memory buffer and return what it wrote (static buffer). */
 static const char *capture(void (*fn)(struct json *))

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "perf_hist.h"
-#include "perf_tag.h"
-#include "perf_workload.h"
+#include "perf/perf_hist.h"
+#include "perf/perf_tag.h"
+#include "perf/perf_workload.h"
 
 static struct perf_hist h, h2;
 

@@ -7,10 +7,10 @@
 #include <nvme/types.h>
 
 #include "check.h"
-#include "fields.h"
-#include "hexdump.h"
-#include "id_render.h"
-#include "log_render.h"
+#include "output/fields.h"
+#include "output/hexdump.h"
+#include "output/id_render.h"
+#include "output/log_render.h"
 
 static char buf[65536];
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json.h"
+#include "output/json.h"
 #include "perf.h"
 
 static const double pcts[] = { 50, 90, 99, 99.9, 99.99 };

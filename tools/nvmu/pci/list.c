@@ -8,10 +8,10 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "json.h"
 #include "list_ctrl.h"
 #include "nvmu/pci.h"
-#include "table.h"
+#include "output/json.h"
+#include "output/table.h"
 #include "verbs.h"
 
 /* "nvme (nvme0)", "vfio-pci", or "-". */

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hexdump.h"
 #include "input_file.h"
 #include "io_common.h"
+#include "output/hexdump.h"
 #include "verbs.h"
 
 enum io_kind { IO_READ, IO_WRITE, IO_COMPARE };

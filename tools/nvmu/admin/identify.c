@@ -4,7 +4,7 @@
 
 #include "cli.h"
 #include "device.h"
-#include "id_render.h"
+#include "output/id_render.h"
 #include "verbs.h"
 
 /* Options shared by the identify verbs: -o FORMAT, -n NSID. */

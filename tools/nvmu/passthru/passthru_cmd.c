@@ -7,8 +7,8 @@
 
 #include "cli.h"
 #include "device.h"
-#include "hexdump.h"
 #include "input_file.h"
+#include "output/hexdump.h"
 #include "passthru_cmd.h"
 #include "verbs.h"
 

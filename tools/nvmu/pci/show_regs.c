@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "json.h"
 #include "nvmu/mmio.h"
 #include "nvmu/vfio.h"
+#include "output/json.h"
 #include "verbs.h"
 
 struct reg {

@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "device.h"
-#include "hexdump.h"
 #include "log_page.h"
+#include "output/hexdump.h"
 #include "verbs.h"
 
 #define LOG_LEN_MAX (64u << 20) /* bytes; one buffer in memory */

@@ -5,9 +5,9 @@
 
 #include "cli.h"
 #include "device.h"
-#include "hexdump.h"
 #include "input_file.h"
-#include "json.h"
+#include "output/hexdump.h"
+#include "output/json.h"
 #include "verbs.h"
 
 /* Features nvmu names, and the data a Get Features transfers for them. */

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "device.h"
-#include "id_render.h"
+#include "output/id_render.h"
 #include "verbs.h"
 
 #define FORMAT_TIMEOUT_MS 600000u /* formatting may take minutes on a real device */

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "device.h"
 #include "log_page.h"
-#include "log_render.h"
+#include "output/log_render.h"
 #include "verbs.h"
 
 /* Options of the log verbs: -o FORMAT, and -n NSID / -e ENTRIES where the verb has them. */
