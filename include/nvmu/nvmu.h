@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file nvmu.h
- * @brief Umbrella header: every public layer of nvmu.
+ * @brief Umbrella header: every public header of nvmu.
+ *
+ * host.h comes first: it is what an application uses (attach a controller, namespaces,
+ * asynchronous I/O on per-thread queue pairs). The others are the layers below it, for
+ * programs that drive the NVMe core, a transport, VFIO or the IOMMU themselves.
  */
 #ifndef NVMU_NVMU_H
 #define NVMU_NVMU_H
+
+#include "nvmu/host.h"
 
 #include "nvmu/support.h"
 #include "nvmu/mmio.h"
@@ -12,7 +18,11 @@
 #include "nvmu/vfio.h"
 #include "nvmu/iommu.h"
 #include "nvmu/iommu_vfio.h"
+#include "nvmu/nvme_cmd.h"
+#include "nvmu/dptr.h"
+#include "nvmu/queue.h"
 #include "nvmu/nvme.h"
+#include "nvmu/qpair_fast.h"
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/nvme_soft.h"
 

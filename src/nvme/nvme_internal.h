@@ -114,7 +114,7 @@ void qpair_repost(struct nvmu_qpair *qp, struct nvmu_tracker *trk);
 int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 	       nvmu_cmd_cb cb, void *arg, struct nvmu_tracker **trk);
 
-/* ---- admin commands (admin.c) ---- */
+/* ---- admin commands (admin_queue.c) ---- */
 
 /* nvmu_admin_cmd() with the admin lock already held. */
 int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,

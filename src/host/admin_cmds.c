@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Admin commands of the host API: raw commands and log pages (any thread). */
+/* The host API's admin commands: a raw command with a data buffer, and log pages. Any
+ * thread may call them: the core serialises the admin queue. */
 #include <errno.h>
 #include <string.h>
 

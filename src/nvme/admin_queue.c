@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Synchronous admin commands with deadlines; Identify, Number of Queues, namespaces. */
+/* The admin queue: commands sent and waited for with a deadline, commands posted with a
+ * callback (Asynchronous Event Requests), and the admin commands the core itself needs
+ * (Identify, Number of Queues, the active namespace list). */
 #include <errno.h>
 #include <string.h>
 
