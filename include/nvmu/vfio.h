@@ -194,6 +194,38 @@ NVMU_API int nvmu_vfio_intx_unmask(struct nvmu_vfio_device *d);
  */
 NVMU_API int64_t nvmu_vfio_eventfd_wait(int fd, int timeout_ms);
 
+/* ---- info queries and capability chains -------------------------------------------- */
+
+/*
+ * VFIO answers its "get info" ioctls (region, IRQ and IOMMU info) with a structure that
+ * starts with argsz and may carry a chain of capabilities. Reading them is part of this
+ * layer's interface because every VFIO client needs it, not only the device code: the
+ * type1 IOMMU backend (nvmu_iommu_open_vfio()) reads the container's IOVA ranges and DMA
+ * limit this way, and an application issuing its own VFIO ioctls can too.
+ */
+
+struct vfio_info_cap_header; /* from <linux/vfio.h>, which this header does not need */
+
+/**
+ * Run a VFIO "get info" ioctl @p request on @p fd whose answer may carry capabilities:
+ * @p query (of @p size bytes, with argsz and any input fields set) is sent once, and again
+ * with the larger argsz the kernel asked for. Returns the malloc'd answer (free() it), or
+ * NULL with errno set.
+ */
+NVMU_API void *nvmu_vfio_query_info(int fd, unsigned long request, const void *query,
+				    size_t size);
+
+/**
+ * The capability of @p id in the chain of an info structure of @p argsz bytes whose first
+ * capability is at offset @p first (0 = none), if at least @p min_size bytes of it lie
+ * inside the structure; NULL otherwise. A chain that points outside the structure or
+ * backwards ends the walk. Capabilities may sit at 4-byte offsets: copy fields out of
+ * the result rather than casting it to a larger structure.
+ */
+NVMU_API const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t argsz,
+								uint32_t first, uint16_t id,
+								size_t min_size);
+
 /* ---- SR-IOV ----------------------------------------------------------------------- */
 
 /** Set the VF token (UUID string) on PF @p pf, as required before its VFs can be opened. */

@@ -7,7 +7,7 @@
 #include "iommu/dma_chunk.h"
 #include "iommu/iommu_internal.h"
 #include "iommu/page_bitmap.h"
-#include "iommu/pow2.h"
+#include "support/pow2.h"
 
 /* Alignment nvmu_mem_alloc() guarantees for @p flags. */
 static size_t mem_alignment(unsigned flags)

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu/upper_bound.h"
 #include "iommu/dma_chunk.h"
-#include "iommu/pow2.h"
+#include "support/pow2.h"
+#include "support/upper_bound.h"
 
 #define DEFAULT_CHUNK_SIZE (4ull << 20)
 /* Bound on requests and chunk sizes, so sizes plus alignment padding never overflow. */

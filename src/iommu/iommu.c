@@ -6,7 +6,7 @@
 #include "iommu/iommu_internal.h"
 #include "iommu/iova_alloc.h"
 #include "iommu/map_table.h"
-#include "iommu/pow2.h"
+#include "support/pow2.h"
 
 #define SUPERPAGE_2M (2ull << 20)
 #define SUPERPAGE_1G (1ull << 30)

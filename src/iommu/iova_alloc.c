@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu/upper_bound.h"
 #include "iommu/iova_alloc.h"
-#include "iommu/pow2.h"
+#include "support/pow2.h"
+#include "support/upper_bound.h"
 
 /* Grow the interval array to hold at least @p need entries. */
 static int ensure_capacity(struct iova_alloc *a, size_t need)

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu/upper_bound.h"
 #include "iommu/map_table.h"
+#include "support/upper_bound.h"
 
 void map_table_init(struct map_table *t)
 {

@@ -10,7 +10,9 @@
 #include <sys/resource.h>
 
 #include "nvmu/iommu_vfio.h"
-#include "vfio/caps.h"
+/* This backend is a VFIO client like any other: it reaches the container and VFIO's info
+ * queries and capability chains through the vfio layer's public interface only. */
+#include "nvmu/vfio.h"
 
 #define MAX_RANGES 32
 

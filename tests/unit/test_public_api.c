@@ -16,6 +16,7 @@ TEST(umbrella_header_and_exported_symbols)
 	CHECK_STR_CONTAINS(nvmu_last_error(), "'nvme0' is not a PCI address");
 	CHECK(nvmu_page_size() >= 4096);
 	CHECK(nvmu_iommu_create != NULL && nvmu_vfio_open != NULL && nvmu_iommu_open_vfio != NULL);
+	CHECK(nvmu_vfio_query_info != NULL && nvmu_vfio_find_cap != NULL);
 }
 
 RUN_TESTS(T(umbrella_header_and_exported_symbols))

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu/upper_bound.h"
 #include "soft.h"
+#include "support/upper_bound.h"
 
 #define IOVA_BASE 0x100000000ull /* 4 GiB: far from typical CPU addresses of heap and mmap */
 #define GUARD_BYTES 4096u

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Binary search over the sorted arrays of the IOMMU layer (free IOVA ranges, mappings,
- * pool chunks), each sorted by a 64-bit key at a fixed offset of its elements. */
-#ifndef NVMU_SRC_IOMMU_UPPER_BOUND_H
-#define NVMU_SRC_IOMMU_UPPER_BOUND_H
+/* Binary search over arrays sorted by a 64-bit key at a fixed offset of their elements:
+ * the IOMMU layer's free IOVA ranges, mappings and pool chunks, the software controller's
+ * DMA mappings. A support header because layers that know nothing of each other use it. */
+#ifndef NVMU_SRC_SUPPORT_UPPER_BOUND_H
+#define NVMU_SRC_SUPPORT_UPPER_BOUND_H
 
 #include <stddef.h>
 #include <stdint.h>

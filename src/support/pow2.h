@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Power-of-two helpers shared by the IOMMU layer. */
-#ifndef NVMU_SRC_IOMMU_POW2_H
-#define NVMU_SRC_IOMMU_POW2_H
+/* Power-of-two helpers (page sizes, alignments): generic arithmetic any layer may use. */
+#ifndef NVMU_SRC_SUPPORT_POW2_H
+#define NVMU_SRC_SUPPORT_POW2_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,0 +1,11 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# link_static.sh SOURCE LIBRARY INCLUDE_DIR OUTPUT CC [CFLAGS...]: compile and link SOURCE
+# statically against LIBRARY (the installed libnvmu.a) as an application would, then run
+# it. Linking happens here rather than at build time so that a clash fails this test with
+# the linker's message instead of breaking the whole build.
+set -eu
+src=$1 lib=$2 inc=$3 out=$4
+shift 4
+"$@" -std=gnu11 -Wall -Wextra -Werror -I"$inc" -o "$out" "$src" "$lib" -pthread
+"$out"
