@@ -12,6 +12,7 @@
 #include "nvmu/vfio.h"
 #include "nvmu/iommu.h"
 #include "nvmu/iommu_vfio.h"
+#include "nvmu/transport.h"
 #include "nvmu/nvme.h"
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/nvme_soft.h"
