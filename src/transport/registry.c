@@ -7,8 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "transport/registry.h"
@@ -85,50 +83,4 @@ const struct nvmu_transport_class *nvmu_transport_find(const char *name)
 	cls = find_locked(name);
 	pthread_mutex_unlock(&lock);
 	return cls;
-}
-
-/* Append to buf as snprintf() would, counting what the full text needs in *used. */
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...) NVMU_PRINTF(4, 5);
-
-static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*used < len ? buf + *used : NULL, *used < len ? len - *used : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used += (size_t)n;
-}
-
-/* How a class's device strings look: its forms, or its bare scheme when it gives none. */
-static const char *forms_of(const struct nvmu_transport_class *cls)
-{
-	return cls->forms ? cls->forms : cls->name;
-}
-
-size_t nvmu_transport_help(char *buf, size_t len)
-{
-	const struct nvmu_transport_class *cls[NVMU_TRANSPORT_CLASSES_MAX];
-	size_t n = nvmu_transport_classes(cls), used = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		append(buf, len, &used, "  %s\n      %s\n", forms_of(cls[i]),
-		       cls[i]->description ? cls[i]->description : "");
-	return used;
-}
-
-size_t nvmu_transport_forms_list(char *buf, size_t len)
-{
-	const struct nvmu_transport_class *cls[NVMU_TRANSPORT_CLASSES_MAX];
-	size_t n = nvmu_transport_classes(cls), used = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		append(buf, len, &used, "%s%s", i ? "; " : "", forms_of(cls[i]));
-	return used;
 }

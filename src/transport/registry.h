@@ -21,7 +21,7 @@ extern const struct nvmu_transport_class nvmu_transport_soft_class;
  */
 size_t nvmu_transport_classes(const struct nvmu_transport_class **out);
 
-/* The forms of every class on one line, "FORMS; FORMS", into @p buf (as snprintf()). */
+/* The forms of every class on one line, "FORMS; FORMS", into @p buf (as snprintf(); help.c). */
 size_t nvmu_transport_forms_list(char *buf, size_t len);
 
 /* True if the @p len characters at @p name form a valid scheme name. */
