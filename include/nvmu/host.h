@@ -114,12 +114,16 @@ struct nvmu_host_opts {
 };
 
 /**
- * Attach the controller named by @p dev: a PCI address ("0000:01:00.0", bound to
- * vfio-pci) opens the PCIe transport; "soft:OPTIONS" opens an in-process software
- * controller (nvme_soft.h). Brings the controller up, reads Identify Controller and every
- * active namespace, enables SMART and namespace-notice events and arms Asynchronous Event
- * Requests. Returns 0 and sets *out; -EINVAL (malformed device string), or the error of
- * the transport or of bring-up (nvmu_ctrl_open()), with a message.
+ * Attach the controller named by device string @p dev, opened through the transport
+ * registry (nvmu_transport_open(), transport.h): a PCI address ("0000:01:00.0" or
+ * "01:00.0", bound to vfio-pci) or "pcie:ADDR" opens the PCIe transport; "soft",
+ * "soft:OPTIONS" an in-process software controller (nvme_soft.h); a registered class
+ * "NAME:REST" or "NAME://REST" its own. Brings the controller up, reads Identify Controller
+ * and every active namespace, enables SMART and namespace-notice events and arms
+ * Asynchronous Event Requests. Returns 0 and sets *out; -EINVAL (malformed device string
+ * or unknown scheme), -EBUSY (a kernel NVMe device such as /dev/nvme0: the message names
+ * the PCI address to bind), or the error of the transport or of bring-up
+ * (nvmu_ctrl_open()), with a message.
  */
 NVMU_API int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 			      struct nvmu_host_ctrl **out);

@@ -34,46 +34,11 @@
 #include "nvmu/nvme_cmd.h"
 #include "nvmu/queue.h"
 #include "nvmu/support.h"
+#include "nvmu/transport.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- transports ------------------------------------------------------------------ */
-
-struct nvmu_transport;
-
-/**
- * What a transport offers the core. Register offsets are NVME_REG_* (libnvme). Every
- * function that can fail returns 0 or a negative errno with a message.
- */
-struct nvmu_transport_ops {
-	/** Read a 32-bit controller register. */
-	uint32_t (*read32)(struct nvmu_transport *t, uint32_t off);
-	/** Read a 64-bit controller register (CAP, ASQ, ACQ). */
-	uint64_t (*read64)(struct nvmu_transport *t, uint32_t off);
-	/** Write a 32-bit controller register. */
-	void (*write32)(struct nvmu_transport *t, uint32_t off, uint32_t val);
-	/** Write a 64-bit controller register (ASQ, ACQ). */
-	void (*write64)(struct nvmu_transport *t, uint32_t off, uint64_t val);
-	/** Allocate zeroed, page-aligned DMA memory the device can read and write. */
-	int (*dma_alloc)(struct nvmu_transport *t, size_t len, struct nvmu_dma_buf *buf);
-	/** Free memory from dma_alloc (zeroes *buf; a zeroed buf is ignored). */
-	void (*dma_free)(struct nvmu_transport *t, struct nvmu_dma_buf *buf);
-	/** Number of interrupt vectors (0 = polled only). */
-	uint32_t (*irq_count)(struct nvmu_transport *t);
-	/** Connect interrupt vector @p vector to eventfd @p fd (-1 disconnects). */
-	int (*irq_connect)(struct nvmu_transport *t, uint32_t vector, int fd);
-	/** True once the device is gone or the system asked for it back (may be NULL). */
-	bool (*gone)(struct nvmu_transport *t);
-};
-
-/** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */
-struct nvmu_transport {
-	const struct nvmu_transport_ops *ops;
-	volatile uint8_t *doorbells;
-	const char *name; /**< for messages, e.g. the PCI address */
-};
 
 /* ---- controller ------------------------------------------------------------------ */
 

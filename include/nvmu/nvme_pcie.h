@@ -35,6 +35,9 @@ NVMU_API int nvmu_pcie_open(const char *addr, const struct nvmu_pcie_opts *opts,
 /** Close a transport from nvmu_pcie_open() (its controller must be closed first). */
 NVMU_API void nvmu_pcie_close(struct nvmu_transport *t);
 
+/** True if @p t is a PCIe transport (from nvmu_pcie_open()). */
+NVMU_API bool nvmu_pcie_is(const struct nvmu_transport *t);
+
 /** The VFIO device behind a PCIe transport (config space, reset, interrupts). */
 NVMU_API struct nvmu_vfio_device *nvmu_pcie_vfio_device(struct nvmu_transport *t);
 

@@ -76,6 +76,12 @@ NVMU_API void nvmu_soft_close(struct nvmu_transport *t);
 NVMU_API bool nvmu_soft_is(const struct nvmu_transport *t);
 
 /**
+ * True if @p t is a software controller opened with mode=step, which does nothing unless
+ * its caller steps it with nvmu_soft_step(); false for any other transport.
+ */
+NVMU_API bool nvmu_soft_stepped(struct nvmu_transport *t);
+
+/**
  * Process pending work now: doorbells, up to @p max commands (0 = all that are visible),
  * due delayed completions, interrupts. One call is one "step" for the fault schedule.
  * Returns the number of commands fetched plus delayed completions posted.

@@ -18,6 +18,7 @@
 #include "nvmu/vfio.h"
 #include "nvmu/iommu.h"
 #include "nvmu/iommu_vfio.h"
+#include "nvmu/transport.h"
 #include "nvmu/nvme_cmd.h"
 #include "nvmu/dptr.h"
 #include "nvmu/queue.h"

@@ -74,6 +74,31 @@ NVMU_API int nvmu_pci_set_roots(const char *sys_root, const char *proc_root, con
 NVMU_API int nvmu_pci_parse_addr(const char *text, char out[NVMU_PCI_ADDR_LEN]);
 
 /**
+ * nvmu_pci_parse_addr() for a caller that only asks whether @p text is a PCI address (a
+ * device-string parser trying its forms): no failure message is left. Returns true, with
+ * the normalised form in @p out, or false.
+ */
+NVMU_API bool nvmu_pci_is_addr(const char *text, char out[NVMU_PCI_ADDR_LEN]);
+
+/**
+ * True if @p dev looks like a device of the kernel NVMe driver, with or without "/dev/": a
+ * controller ("nvme0"), a namespace ("nvme0n1"), a partition ("nvme0n1p1"), a path device
+ * ("nvme0c0n1") or a generic namespace device ("ng0n1"). Looks at the text only.
+ */
+NVMU_API bool nvmu_pci_is_kernel_nvme(const char *dev);
+
+/**
+ * The PCI address of the controller behind kernel NVMe device @p dev (a name that
+ * nvmu_pci_is_kernel_nvme() accepts), read from sysfs: the controller whose folder holds
+ * the device's (or, for a native-multipath head, one of its paths'), then
+ * <sys>/class/nvme/<ctrl>/device. @p ctrl, if not NULL, gets the controller's name
+ * ("nvme0"; NVMU_PCI_NAME_LEN bytes). Returns 0; -EINVAL (not such a name); -ENODEV (no
+ * such device in sysfs); -ENOTSUP (the controller is not on PCIe, e.g. NVMe over TCP: the
+ * message names its transport).
+ */
+NVMU_API int nvmu_pci_kernel_nvme_addr(const char *dev, char addr[NVMU_PCI_ADDR_LEN], char *ctrl);
+
+/**
  * Read what sysfs knows about the function at @p addr (any accepted address form).
  * Returns 0, -EINVAL for a malformed address, or -ENODEV if there is no such function.
  */

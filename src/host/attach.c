@@ -1,49 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Controllers of the host API: device strings to transports, attach, detach, probe. */
+/* Controllers of the host API: attach (through the transport registry), detach, probe. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host_internal.h"
-#include "nvmu/nvme_pcie.h"
-#include "nvmu/nvme_soft.h"
-
-#define SOFT_PREFIX "soft:"
-
-static int open_transport(struct nvmu_host_ctrl *h, const char *dev,
-			  const struct nvmu_host_opts *opts)
-{
-	struct nvmu_pcie_opts po = { .vf_token = opts ? opts->vf_token : NULL };
-	char addr[NVMU_PCI_ADDR_LEN];
-	int ret;
-
-	if (strncmp(dev, SOFT_PREFIX, strlen(SOFT_PREFIX)) == 0) {
-		h->soft = true;
-		return nvmu_soft_open(dev + strlen(SOFT_PREFIX), &h->t);
-	}
-	if (nvmu_pci_parse_addr(dev, addr) < 0)
-		return nvmu_fail(EINVAL, "device \"%s\" is neither a PCI address (0000:01:00.0) nor "
-				 "\"soft:OPTIONS\"", dev);
-	ret = nvmu_pcie_open(addr, &po, &h->t);
-	if (ret == 0)
-		h->iommu = nvmu_pcie_iommu(h->t);
-	return ret;
-}
-
-static void close_transport(struct nvmu_host_ctrl *h)
-{
-	if (!h->t)
-		return;
-	if (h->soft)
-		nvmu_soft_close(h->t);
-	else
-		nvmu_pcie_close(h->t);
-	h->t = NULL;
-}
 
 static void host_free(struct nvmu_host_ctrl *h)
 {
-	close_transport(h);
+	nvmu_transport_close(h->t);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->ev_lock);
 	pthread_mutex_destroy(&h->reset_lock);
@@ -55,10 +20,11 @@ static void host_free(struct nvmu_host_ctrl *h)
 int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 		     struct nvmu_host_ctrl **out)
 {
+	const struct nvmu_transport_open_opts topts = { .vf_token = opts ? opts->vf_token : NULL };
 	struct nvmu_host_ctrl *h = calloc(1, sizeof(*h));
 	int ret;
 
-	if (!h || !(h->name = strdup(dev))) {
+	if (!h || !(h->name = strdup(dev ? dev : ""))) {
 		free(h);
 		return nvmu_fail(ENOMEM, "out of memory");
 	}
@@ -71,13 +37,15 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 		h->event_cb = opts->event_cb;
 		h->event_arg = opts->event_arg;
 	}
-	ret = open_transport(h, dev, opts);
-	if (ret == 0)
+	ret = nvmu_transport_open(dev, &topts, &h->t);
+	if (ret == 0) {
+		h->iommu = nvmu_transport_iommu(h->t);
 		ret = nvmu_ctrl_open(h->t, opts ? &opts->ctrl : NULL, &h->ctrl);
+	}
 	if (ret == 0)
 		ret = ns_discover(h);
 	if (ret < 0) {
-		nvmu_fail_context(-ret, "attach %s", dev);
+		nvmu_fail_context(-ret, "attach %s", h->name);
 		if (h->ctrl)
 			nvmu_ctrl_close(h->ctrl);
 		host_free(h);

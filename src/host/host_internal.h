@@ -28,8 +28,7 @@ struct nvmu_ns {
 
 struct nvmu_host_ctrl {
 	char *name;
-	struct nvmu_transport *t;
-	bool soft;
+	struct nvmu_transport *t;    /* from nvmu_transport_open(), closed through its ops */
 	struct nvmu_ctrl *ctrl;
 	struct nvmu_iommu *iommu;    /* NULL when the transport has none to translate with */
 	pthread_mutex_t lock;        /* DMA memory, IOMMU, the list of queue pairs */

@@ -59,6 +59,11 @@ bad:
 	return -EINVAL;
 }
 
+bool nvmu_pci_is_addr(const char *text, char out[NVMU_PCI_ADDR_LEN])
+{
+	return text && !pcifs_normalise_addr(text, out);
+}
+
 int nvmu_pci_parse_addr(const char *text, char out[NVMU_PCI_ADDR_LEN])
 {
 	if (text && !pcifs_normalise_addr(text, out))

@@ -86,6 +86,20 @@ else
 	fail "list -o json shows $DEV with driver nvme" "exit $status"
 fi
 
+# ---- a kernel NVMe device as <dev> -----------------------------------------------------
+# While the kernel driver has it, /dev/nvmeX (and its namespace) is refused with the PCI
+# address behind it and the bind command to run.
+ctrl=$(ls /sys/bus/pci/devices/$DEV/nvme/ | head -1)
+for node in "/dev/$ctrl" "/dev/$NS"; do
+	run nvmu id-ctrl "$node"
+	if [ $status -eq 1 ] && grep -q "PCI address $DEV, bound to the kernel driver nvme" "$ERR" &&
+		grep -q "run 'nvmu bind $DEV'" "$ERR"; then
+		pass "id-ctrl $node fails naming $DEV and nvmu bind"
+	else
+		fail "id-ctrl $node fails naming $DEV and nvmu bind" "exit $status"
+	fi
+done
+
 # ---- bind / unbind -------------------------------------------------------------------
 group=$(basename "$(readlink /sys/bus/pci/devices/$DEV/iommu_group)")
 run nvmu bind $DEV

@@ -1,24 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The tool's device opener: PCI address (vfio-pci) or soft:OPTIONS attached with the host
- * API; admin data through DMA; namespace checks.
+ * The tool's device opener: every <dev> string goes through the library's transport
+ * registry (nvmu_host_attach(), or nvmu_transport_open() for the bare transport), so the
+ * tool accepts exactly the forms the library does; admin data through DMA; namespace checks.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "device.h"
-#include "nvmu/nvme_pcie.h"
-#include "nvmu/nvme_soft.h"
 #include "verbs.h"
-
-#define SOFT_PREFIX "soft:"
-
-/* "soft" alone is the software controller with its defaults. */
-static bool is_soft(const char *name)
-{
-	return !strcmp(name, "soft") || !strncmp(name, SOFT_PREFIX, strlen(SOFT_PREFIX));
-}
 
 /* The attach error without the host API's "attach <dev>: " prefix (the tool names it). */
 static int attach_fail(const char *verb, const char *dev)
@@ -36,14 +28,12 @@ int device_open(const char *verb, const char *name, struct tool_dev *d)
 {
 	/* One-shot commands: no Asynchronous Event Requests held by the controller. */
 	const struct nvmu_host_opts opts = { .no_aer = true };
-	const char *dev = strcmp(name, "soft") ? name : SOFT_PREFIX;
 
 	memset(d, 0, sizeof(*d));
 	d->name = name;
-	d->soft = is_soft(name);
-	if (nvmu_host_attach(dev, &opts, &d->host) < 0) {
+	if (nvmu_host_attach(name, &opts, &d->host) < 0) {
 		d->host = NULL;
-		return attach_fail(verb, dev);
+		return attach_fail(verb, name);
 	}
 	d->ctrl = nvmu_host_core(d->host);
 	return 0;
@@ -51,21 +41,36 @@ int device_open(const char *verb, const char *name, struct tool_dev *d)
 
 int device_open_transport(const char *verb, const char *name, struct tool_dev *d)
 {
-	int ret;
-
 	memset(d, 0, sizeof(*d));
 	d->name = name;
-	if (is_soft(name)) {
-		d->soft = true;
-		ret = nvmu_soft_open(name[4] ? name + strlen(SOFT_PREFIX) : "", &d->t);
-	} else {
-		ret = nvmu_pcie_open(name, NULL, &d->t);
-	}
-	if (ret < 0) {
+	if (nvmu_transport_open(name, NULL, &d->t) < 0) {
 		d->t = NULL;
 		return cli_fail(verb);
 	}
 	return 0;
+}
+
+void device_print_usage(FILE *out, const char *usage)
+{
+	const char *mark = strstr(usage, DEVICE_HELP_MARK);
+	size_t need;
+	char *forms;
+
+	if (!mark) {
+		fputs(usage, out);
+		return;
+	}
+	fwrite(usage, 1, (size_t)(mark - usage), out);
+	fputs("<dev> is one of:\n", out);
+	need = nvmu_transport_help(NULL, 0) + 1;
+	forms = malloc(need);
+	if (forms) {
+		nvmu_transport_help(forms, need);
+		fputs(forms, out);
+		free(forms);
+	}
+	fputs(DEVICE_KERNEL_HELP, out);
+	fputs(mark + strlen(DEVICE_HELP_MARK), out);
 }
 
 int device_start(const char *verb, struct tool_dev *d)
@@ -85,12 +90,7 @@ int device_close(struct tool_dev *d)
 		ret = nvmu_host_detach(d->host);
 	else if (d->ctrl)
 		ret = nvmu_ctrl_close(d->ctrl);
-	if (d->t) {
-		if (d->soft)
-			nvmu_soft_close(d->t);
-		else
-			nvmu_pcie_close(d->t);
-	}
+	nvmu_transport_close(d->t);
 	d->host = NULL;
 	d->ctrl = NULL;
 	d->t = NULL;

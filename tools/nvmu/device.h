@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Opening the <dev> of a verb: a PCI address of a controller bound to vfio-pci, or
- * "soft:OPTIONS" (the in-process software controller), attached through the host API
- * (nvmu_host_attach()). Only `reset` opens the bare transport, to reset the PCI function
- * before the controller is brought up.
+ * Opening the <dev> of a verb: any device string of the library's transport registry (a PCI
+ * address of a controller bound to vfio-pci, "soft:OPTIONS", a registered "NAME:REST"),
+ * attached through the host API (nvmu_host_attach()). Only `reset` opens the bare
+ * transport, to reset the PCI function before the controller is brought up.
  */
 #ifndef NVMU_TOOL_DEVICE_H
 #define NVMU_TOOL_DEVICE_H
@@ -11,14 +11,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nvmu/host.h"
 #include "nvmu/nvme.h"
 
-/* Help text shared by the verbs that take a <dev>. */
-#define DEVICE_HELP                                                                        \
-	"<dev> is a PCI address (0000:00:10.0 or 00:10.0) of a controller bound to vfio-pci\n" \
-	"('nvmu bind' it first), or soft:OPTIONS for the in-process software controller.\n"
+/*
+ * Help text shared by the verbs that take a <dev>: a mark that device_print_usage()
+ * replaces with the device forms of the library's transport registry (nvmu_transport_help()),
+ * so the help always lists what the parser accepts.
+ */
+#define DEVICE_HELP_MARK "@DEVICE_FORMS@\n"
+#define DEVICE_HELP DEVICE_HELP_MARK
+/* After the forms: what happens to a device the kernel's nvme driver has. */
+#define DEVICE_KERNEL_HELP                                                                \
+	"A device of the kernel nvme driver (/dev/nvme0, /dev/nvme0n1, /dev/ng0n1) is refused\n" \
+	"with the PCI address of its controller, to 'nvmu bind' and use instead.\n"
 #define DEVICE_OUTPUT_HELP                                            \
 	"  -o, --output-format FORMAT  normal (the default) or json\n" \
 	"  -h, --help                  show this help\n"
@@ -31,7 +39,6 @@ struct tool_dev {
 	struct nvmu_host_ctrl *host; /* set by device_open() */
 	struct nvmu_transport *t;    /* set by device_open_transport() only */
 	struct nvmu_ctrl *ctrl;      /* the core controller; NULL until opened/started */
-	bool soft;
 };
 
 /*
@@ -46,6 +53,9 @@ int device_open(const char *verb, const char *name, struct tool_dev *d);
  * EXIT_FAILED with a message.
  */
 int device_open_transport(const char *verb, const char *name, struct tool_dev *d);
+
+/* Print a verb's @p usage to @p out, with the device forms in place of DEVICE_HELP. */
+void device_print_usage(FILE *out, const char *usage);
 
 /* Bring up the controller of a transport opened by device_open_transport(). */
 int device_start(const char *verb, struct tool_dev *d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "device.h"
 #include "nvmu/pci.h"
 #include "verbs.h"
 
@@ -59,7 +60,7 @@ static int help(int argc, char **argv)
 	verb = find_verb(argv[2]);
 	if (!verb)
 		return unknown_verb(argv[2]);
-	fputs(verb->usage, stdout);
+	device_print_usage(stdout, verb->usage);
 	return EXIT_OK;
 }
 
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
 	if (!verb)
 		return unknown_verb(argv[1]);
 	if (wants_help(argc - 1, argv + 1)) {
-		fputs(verb->usage, stdout);
+		device_print_usage(stdout, verb->usage);
 		return EXIT_OK;
 	}
 	if (apply_environment())

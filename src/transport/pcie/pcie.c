@@ -137,6 +137,8 @@ static const struct nvmu_transport_ops pcie_ops = {
 	.irq_count = pcie_irq_count,
 	.irq_connect = pcie_irq_connect,
 	.gone = pcie_gone,
+	.close = nvmu_pcie_close,
+	.iommu = nvmu_pcie_iommu,
 };
 
 /* BAR0 mapped with its registers and admin doorbells reachable. */
@@ -233,4 +235,9 @@ struct nvmu_dma_pool *nvmu_pcie_dma_pool(struct nvmu_transport *t)
 struct nvmu_iommu *nvmu_pcie_iommu(struct nvmu_transport *t)
 {
 	return pcie(t)->iommu;
+}
+
+bool nvmu_pcie_is(const struct nvmu_transport *t)
+{
+	return t && t->ops == &pcie_ops;
 }

@@ -104,6 +104,7 @@ static const struct nvmu_transport_ops soft_ops = {
 	.dma_free = op_dma_free,
 	.irq_count = op_irq_count,
 	.irq_connect = op_irq_connect,
+	.close = nvmu_soft_close,
 };
 
 /* Doorbells, queue tables and interrupt vectors for the options. */
@@ -187,6 +188,11 @@ void nvmu_soft_close(struct nvmu_transport *t)
 bool nvmu_soft_is(const struct nvmu_transport *t)
 {
 	return t && t->ops == &soft_ops;
+}
+
+bool nvmu_soft_stepped(struct nvmu_transport *t)
+{
+	return nvmu_soft_is(t) && soft_of(t)->o.stepped;
 }
 
 unsigned nvmu_soft_step(struct nvmu_transport *t, unsigned max)

@@ -251,7 +251,7 @@ uint16_t soft_delete_cq(struct soft_ctrl *c, struct soft_cmd *cmd);
 uint16_t soft_delete_sq(struct soft_ctrl *c, struct soft_cmd *cmd);
 uint16_t soft_dbbuf_config(struct soft_ctrl *c, struct soft_cmd *cmd);
 
-/* ---- admin.c ---- */
+/* ---- admin_exec.c ---- */
 uint16_t soft_admin_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
 
 /* ---- identify.c ---- */

@@ -238,3 +238,49 @@ void fake_add_blockdev(struct fake *f, const char *addr, const char *ctrl, const
 	PATHF(rel, "sys/class/block/%s", name);
 	fake_symlink(f, rel, dir);
 }
+
+void fake_add_nvme_class(struct fake *f, const char *addr, const char *ctrl)
+{
+	char rel[PATH_MAX], target[PATH_MAX];
+
+	fake_add_ctrl(f, addr, ctrl);
+	PATHF(rel, "sys/devices/pci0000:00/%s/nvme/%s/transport", addr, ctrl);
+	fake_write(f, rel, "pcie\n");
+	PATHF(rel, "sys/devices/pci0000:00/%s/nvme/%s/device", addr, ctrl);
+	PATHF(target, "sys/devices/pci0000:00/%s", addr);
+	fake_symlink(f, rel, target);
+	PATHF(rel, "sys/class/nvme/%s", ctrl);
+	PATHF(target, "sys/devices/pci0000:00/%s/nvme/%s", addr, ctrl);
+	fake_symlink(f, rel, target);
+}
+
+void fake_add_fabrics_ctrl(struct fake *f, const char *ctrl, const char *transport,
+			   const char *ns)
+{
+	char rel[PATH_MAX], target[PATH_MAX], text[64];
+
+	PATHF(rel, "sys/devices/virtual/nvme-fabrics/ctl/%s/transport", ctrl);
+	PATHF(text, "%s\n", transport);
+	fake_write(f, rel, text);
+	PATHF(rel, "sys/class/nvme/%s", ctrl);
+	PATHF(target, "sys/devices/virtual/nvme-fabrics/ctl/%s", ctrl);
+	fake_symlink(f, rel, target);
+	if (!ns)
+		return;
+	PATHF(rel, "sys/devices/virtual/nvme-fabrics/ctl/%s/%s/dev", ctrl, ns);
+	fake_write(f, rel, "259:9\n");
+	PATHF(rel, "sys/class/block/%s", ns);
+	PATHF(target, "sys/devices/virtual/nvme-fabrics/ctl/%s/%s", ctrl, ns);
+	fake_symlink(f, rel, target);
+}
+
+void fake_add_generic(struct fake *f, const char *addr, const char *ctrl, const char *name)
+{
+	char rel[PATH_MAX], target[PATH_MAX];
+
+	PATHF(rel, "sys/devices/pci0000:00/%s/nvme/%s/%s/dev", addr, ctrl, name);
+	fake_write(f, rel, "242:0\n");
+	PATHF(rel, "sys/class/nvme-generic/%s", name);
+	PATHF(target, "sys/devices/pci0000:00/%s/nvme/%s/%s", addr, ctrl, name);
+	fake_symlink(f, rel, target);
+}

@@ -43,5 +43,18 @@ void fake_add_ctrl(struct fake *f, const char *addr, const char *ctrl);
  */
 void fake_add_blockdev(struct fake *f, const char *addr, const char *ctrl, const char *parent,
 		       const char *name, const char *devnum);
+/*
+ * Controller @p ctrl as the kernel nvme driver shows it: its folder below the function,
+ * transport "pcie", a device link to the function and <sys>/class/nvme/<ctrl>.
+ */
+void fake_add_nvme_class(struct fake *f, const char *addr, const char *ctrl);
+/*
+ * A fabrics controller (e.g. transport "tcp") under devices/virtual/nvme-fabrics, in
+ * class/nvme, with namespace block device @p ns (NULL = none).
+ */
+void fake_add_fabrics_ctrl(struct fake *f, const char *ctrl, const char *transport,
+			   const char *ns);
+/* A generic namespace character device (e.g. "ng0n1") below controller @p ctrl. */
+void fake_add_generic(struct fake *f, const char *addr, const char *ctrl, const char *name);
 
 #endif

@@ -183,7 +183,7 @@ TEST(format_and_reset)
 	CHECK_EQ(nvmu("reset soft:"), 0);
 	CHECK_STR_CONTAINS(out, "Reset of soft:: controller reset (CC.EN 1 -> 0 -> 1) done");
 	CHECK_EQ(nvmu("reset soft: --flr"), 1);
-	CHECK_STR_CONTAINS(err, "--flr needs a PCI device");
+	CHECK_STR_CONTAINS(err, "--flr needs a PCIe device");
 	fake_cleanup(&f);
 }
 
@@ -199,7 +199,7 @@ TEST(devices_that_cannot_be_opened)
 	CHECK_STR_CONTAINS(err, "no PCI device 0000:00:1f.7");
 	CHECK_EQ(err_lines(), 1);
 	CHECK_EQ(nvmu("id-ctrl nonsense"), 1);
-	CHECK_STR_CONTAINS(err, "device \"nonsense\" is neither a PCI address");
+	CHECK_STR_CONTAINS(err, "'nonsense' is neither a PCI address");
 	CHECK_EQ(nvmu("id-ctrl soft:bogus=1"), 1);
 	CHECK_STR_CONTAINS(err, "unknown option 'bogus'");
 	CHECK_EQ(err_lines(), 1);

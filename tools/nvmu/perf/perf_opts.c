@@ -167,10 +167,6 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		return cli_usage_error(verb, "no <dev> given");
 	if (o->reset_interval_s && !retries_given)
 		o->retries = PERF_RESET_RETRIES; /* I/Os a reset interrupts are reposted */
-	for (unsigned i = 0; o->reset_interval_s && i < o->ndevs; i++)
-		if (strstr(o->devs[i], "mode=step"))
-			return cli_usage_error(verb, "--reset-interval needs a device that runs on its "
-					       "own; %s is stepped by the I/O threads", o->devs[i]);
 	if (o->ndevs * o->threads > PERF_MAX_THREADS)
 		return cli_usage_error(verb, "%u devices x %u threads: at most %d jobs", o->ndevs,
 				       o->threads, PERF_MAX_THREADS);

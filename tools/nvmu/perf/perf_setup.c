@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "nvmu/nvme_soft.h"
 #include "perf.h"
 #include "verbs.h"
@@ -42,8 +43,12 @@ static int open_dev(const struct perf_opts *o, struct perf_dev *d)
 		return EXIT_FAILED;
 	}
 	d->lba_size = nvmu_ns_lba_size(d->ns);
-	if (!strncmp(d->name, "soft:", 5) && strstr(d->name, "mode=step"))
+	/* A controller in stepped mode runs only when the I/O threads step it. */
+	if (nvmu_soft_stepped(nvmu_ctrl_transport(nvmu_host_core(d->h))))
 		d->step = nvmu_ctrl_transport(nvmu_host_core(d->h));
+	if (d->step && o->reset_interval_s)
+		return cli_usage_error("perf", "--reset-interval needs a device that runs on its "
+				       "own; %s is stepped by the I/O threads", d->name);
 	bs = perf_bs(o, d);
 	if (bs % d->lba_size) {
 		fprintf(stderr, "nvmu perf: %s: -b %u is not a multiple of namespace %u's %u-byte "

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Admin command dispatch, Abort and Asynchronous Event Request. */
+/* The software controller executes admin commands: dispatch by opcode, Abort, and
+ * Asynchronous Event Request. */
 #include "sgl.h"
 #include "soft.h"
 

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* What any transport does for its owner, through its ops: close, and its IOMMU context. */
+#include "nvmu/transport.h"
+
+void nvmu_transport_close(struct nvmu_transport *t)
+{
+	if (t && t->ops->close)
+		t->ops->close(t);
+}
+
+struct nvmu_iommu *nvmu_transport_iommu(struct nvmu_transport *t)
+{
+	return t && t->ops->iommu ? t->ops->iommu(t) : NULL;
+}
