@@ -38,7 +38,11 @@ struct nvmu_prp_pages {
 NVMU_API int nvmu_prp_build(uint64_t iova, size_t len, uint32_t page_size, size_t max_len,
 			    const struct nvmu_prp_pages *list, uint64_t *prp1, uint64_t *prp2);
 
-/** List pages needed for a transfer of @p len bytes starting @p offset into a page. */
+/**
+ * Returns the number of PRP list pages a transfer of @p len bytes needs when it starts
+ * @p offset bytes into a page; 0 when it needs none, when @p len is 0, or when
+ * @p page_size is not a power of two of at least 4096.
+ */
 NVMU_API uint32_t nvmu_prp_list_pages(size_t offset, size_t len, uint32_t page_size);
 
 /**
@@ -139,14 +143,21 @@ NVMU_API int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, siz
 			    size_t len, uint32_t page_size, const struct nvmu_prp_pages *list,
 			    struct nvmu_sgl_desc *dptr);
 
-/** Data Block descriptors that @p npages segment pages of @p page_size bytes can hold. */
+/**
+ * Returns how many Data Block descriptors @p npages segment pages of @p page_size bytes
+ * can hold, counting the one in the command itself; each page but the last gives one slot
+ * to the pointer to the next page.
+ */
 NVMU_API size_t nvmu_sgl_capacity(uint32_t page_size, uint32_t npages);
 
-/** Pieces (descriptors) that bytes [@p skip, @p skip + @p len) of @p iov span. */
+/**
+ * Returns the number of non-empty pieces, and so of SGL descriptors, that bytes
+ * [@p skip, @p skip + @p len) of @p iov span; 0 when the range lies beyond the iovec.
+ */
 NVMU_API size_t nvmu_iov_pieces(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
 				size_t len);
 
-/** Total bytes of @p iov. */
+/** Returns the total number of bytes of @p iov. */
 NVMU_API size_t nvmu_iov_bytes(const struct nvmu_dma_buf *iov, unsigned iovcnt);
 
 /** A piece of @p buf: @p len bytes from @p off (CPU and device address both moved). */

@@ -40,11 +40,11 @@
  * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
  *   nvmu_host_qpair_free()).
- * When a submission function returns an error its callback is never called; when it
- * returns 0 the callback is called exactly once.
- *
- * - -ENODEV: the device was removed; -EIO: the controller failed (a reset did not bring it
- *   back). While a reset is pending or running, submissions wait in the queue pair.
+ * - -ENODEV: the device was removed.
+ * - -EIO: the controller failed, because a reset did not bring it back.
+ * While a reset is pending or running, submissions do not fail: they wait in the queue
+ * pair. When a submission function returns an error its callback is never called; when
+ * it returns 0 the callback is called exactly once.
  *
  * Completion (struct nvmu_cpl .err):
  * - 0: success (.dw0/.dw1 from the last completion).
@@ -91,11 +91,11 @@ struct nvmu_ns;
 
 /* ---- controllers ------------------------------------------------------------------ */
 
-/** An Asynchronous Event, as the controller reported it (Asynchronous Event Request dw0). */
+/** An Asynchronous Event as the controller reported it in dword 0 of the request. */
 struct nvmu_host_event {
-	uint8_t type;     /**< enum nvme_async_event_type (0 error, 1 SMART/health, 2 notice...) */
+	uint8_t type;     /**< enum nvme_async_event_type: 0 error, 1 SMART/health, 2 notice */
 	uint8_t info;     /**< event information (e.g. NVME_AER_SMART_*) */
-	uint8_t log_page; /**< log page to read to clear the event (e.g. NVME_LOG_LID_SMART) */
+	uint8_t log_page; /**< the log page whose reading clears the event (e.g. SMART) */
 	uint32_t dw0;     /**< the whole dword 0 */
 };
 
@@ -109,7 +109,8 @@ struct nvmu_host_opts {
 	bool no_aer;                 /**< do not keep Asynchronous Event Requests armed */
 	bool no_auto_reset;          /**< never reset on its own: the application calls
 					  nvmu_host_reset() when nvmu_host_state() asks for it */
-	nvmu_host_event_cb event_cb; /**< asynchronous events (may be NULL: events are counted) */
+	nvmu_host_event_cb event_cb; /**< called for each asynchronous event; when NULL,
+					  events are only counted */
 	void *event_arg;
 };
 
@@ -142,22 +143,22 @@ NVMU_API int nvmu_host_detach(struct nvmu_host_ctrl *h);
  */
 NVMU_API int nvmu_host_probe(char (*addrs)[NVMU_PCI_ADDR_LEN], size_t max, size_t *n);
 
-/** The core controller (registers, queue primitives, raw admin). */
+/** Returns the core controller, for registers, queue primitives and raw admin commands. */
 NVMU_API struct nvmu_ctrl *nvmu_host_core(const struct nvmu_host_ctrl *h);
 
-/** Identify Controller data. */
+/** Returns the Identify Controller data read at attach. */
 NVMU_API const struct nvme_id_ctrl *nvmu_host_id(const struct nvmu_host_ctrl *h);
 
-/** The device string the controller was attached with. */
+/** Returns the device string the controller was attached with. */
 NVMU_API const char *nvmu_host_name(const struct nvmu_host_ctrl *h);
 
-/** Number of active namespaces. */
+/** Returns the number of active namespaces found at attach. */
 NVMU_API unsigned nvmu_host_ns_count(const struct nvmu_host_ctrl *h);
 
-/** The @p index-th active namespace (in NSID order), or NULL. */
+/** Returns the @p index-th active namespace in NSID order, or NULL past the last one. */
 NVMU_API struct nvmu_ns *nvmu_host_ns(const struct nvmu_host_ctrl *h, unsigned index);
 
-/** The namespace with ID @p nsid, or NULL if it is not active. */
+/** Returns the namespace with ID @p nsid, or NULL if it is not active. */
 NVMU_API struct nvmu_ns *nvmu_host_ns_by_id(const struct nvmu_host_ctrl *h, uint32_t nsid);
 
 /** Commands the host API knows (nvmu_host_supports()). */
@@ -170,44 +171,52 @@ enum nvmu_host_cmd {
 	NVMU_HOST_CMD_FLUSH,
 };
 
-/** True if the controller supports @p cmd (ONCS; Flush: always, VWC or not). */
+/**
+ * Returns true if the controller supports @p cmd, as ONCS says. Flush is always
+ * supported, whether or not the controller has a volatile write cache.
+ */
 NVMU_API bool nvmu_host_supports(const struct nvmu_host_ctrl *h, enum nvmu_host_cmd cmd);
 
 /* ---- namespaces ------------------------------------------------------------------- */
 
-/** The namespace's ID. */
+/** Returns the namespace's ID. */
 NVMU_API uint32_t nvmu_ns_id(const struct nvmu_ns *ns);
 
-/** Decoded facts: NSZE/NCAP/NUSE, LBA size, metadata size, format. */
+/** Returns the decoded facts: NSZE, NCAP, NUSE, LBA size, metadata size and format. */
 NVMU_API const struct nvmu_ns_info *nvmu_ns_info(const struct nvmu_ns *ns);
 
-/** Identify Namespace data as read at attach (features: id->nsfeat, limits...). */
+/** Returns the Identify Namespace data read at attach, for features and limits. */
 NVMU_API const struct nvme_id_ns *nvmu_ns_identify(const struct nvmu_ns *ns);
 
-/** Bytes per logical block. */
+/** Returns the number of bytes per logical block. */
 NVMU_API uint32_t nvmu_ns_lba_size(const struct nvmu_ns *ns);
 
-/** Logical blocks in the namespace (NSZE). */
+/** Returns the number of logical blocks in the namespace (NSZE). */
 NVMU_API uint64_t nvmu_ns_blocks(const struct nvmu_ns *ns);
 
-/** Capacity in bytes (NSZE x LBA size). */
+/** Returns the capacity in bytes: NSZE times the LBA size. */
 NVMU_API uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns);
 
 /* ---- DMA buffers ---------------------------------------------------------------- */
 
 /**
- * Allocate @p len bytes (rounded up to pages) of zeroed DMA memory that carries its IOVA.
- * Any thread. Returns 0 and fills *buf; -ENOMEM or the pool's error.
+ * Allocate @p len bytes of zeroed DMA memory, rounded up to whole pages, that carries
+ * its IOVA. Any thread may call it. Returns 0 and fills *buf, or -ENOMEM or the pool's
+ * error.
  */
-NVMU_API int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len, struct nvmu_dma_buf *buf);
+NVMU_API int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len,
+				 struct nvmu_dma_buf *buf);
 
-/** Free a buffer from nvmu_host_dma_alloc() (zeroes *buf; a zeroed one is ignored). */
+/**
+ * Free a buffer from nvmu_host_dma_alloc() and zero *buf, so that freeing it twice is
+ * harmless: a zeroed buffer is ignored.
+ */
 NVMU_API void nvmu_host_dma_free(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf);
 
 /**
- * Map application memory [vaddr, vaddr+len) (page aligned) for DMA, so foreign pieces
- * inside it are translated. Returns 0; -ENOTSUP (the transport has no IOMMU context, as
- * the software controller), or nvmu_iommu_map()'s error.
+ * Map the page-aligned application memory [vaddr, vaddr+len) for DMA, so that foreign
+ * pieces inside it can be translated. Returns 0, -ENOTSUP when the transport has no
+ * IOMMU context (the software controller has none), or the error of nvmu_iommu_map().
  */
 NVMU_API int nvmu_host_dma_map(struct nvmu_host_ctrl *h, void *vaddr, size_t len);
 
@@ -233,10 +242,12 @@ struct nvmu_host_qpair_opts {
 
 /**
  * Create an I/O queue pair for the calling thread, with its request objects. Returns 0
- * and sets *out; the errors of nvmu_qpair_create() (-EBUSY no queue left, -EINVAL size,
- * -ENOSPC no interrupt vector, -ENOTSUP no SGLs, -EREMOTEIO), -ENOMEM.
+ * and sets *out, -ENOMEM, or the errors of nvmu_qpair_create(): -EBUSY when no queue is
+ * left, -EINVAL for a bad size, -ENOSPC when no interrupt vector is left, -ENOTSUP when
+ * SGLs are asked for and missing, and -EREMOTEIO when the controller refuses the queue.
  */
-NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpair_opts *opts,
+NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h,
+				    const struct nvmu_host_qpair_opts *opts,
 				    struct nvmu_host_qpair **out);
 
 /**
@@ -246,24 +257,29 @@ NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_
 NVMU_API int nvmu_host_qpair_free(struct nvmu_host_qpair *qp);
 
 /**
- * Reap up to @p max completions (0 = all there are), run callbacks of finished requests,
- * submit waiting requests into the slots that freed up, ring each doorbell once.
- * Returns the number of NVMe completions reaped. No system call, no lock.
+ * Reap up to @p max completions (0 means all there are), run the callbacks of finished
+ * requests, submit waiting requests into the slots that freed up, and ring each doorbell
+ * once. It makes no system call and takes no lock, so it can be called in a tight loop.
+ * Returns the number of NVMe completions reaped.
  */
 NVMU_API unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max);
 
 /**
- * Deadline of commands submitted on @p qp from now on (0: none; else 100..3600000 ms).
- * Set it around one submission for a per-command deadline. Returns 0 or -EINVAL.
+ * Set the deadline of commands submitted on @p qp from now on: 0 for none, otherwise
+ * 100..3600000 ms. Set it around one submission to give that command its own deadline.
+ * Returns 0, or -EINVAL for a value outside that range.
  */
 NVMU_API int nvmu_host_qpair_set_timeout(struct nvmu_host_qpair *qp, uint32_t ms);
 
-/** Ring the SQ doorbell for requests posted with defer_doorbell. */
+/**
+ * Ring the SQ doorbell for requests posted with defer_doorbell. During a pause for a
+ * reset it does nothing, since the reset owns the queue.
+ */
 NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
 
 /**
- * The eventfd of an interrupt-driven pair (-1 when polled). Add it to epoll with
- * EPOLLIN; when readable, call nvmu_host_qpair_ack_irq() and then
+ * Returns the eventfd of an interrupt-driven pair, or -1 when the pair is polled. Add it
+ * to epoll with EPOLLIN; when readable, call nvmu_host_qpair_ack_irq() and then
  * nvmu_host_process_completions() until it returns 0. Wait with a timeout of about
  * 100 ms and call nvmu_host_process_completions() when it expires too: deadlines, fatal
  * status and removal are noticed while the pair is polled (a device that stops
@@ -271,16 +287,19 @@ NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
  */
 NVMU_API int nvmu_host_qpair_eventfd(const struct nvmu_host_qpair *qp);
 
-/** Reset the eventfd's counter (one read system call). Returns the interrupts counted. */
+/**
+ * Reset the eventfd's counter with one read system call. Returns the number of
+ * interrupts counted, or 0 when none was signalled or the pair has no eventfd.
+ */
 NVMU_API uint64_t nvmu_host_qpair_ack_irq(struct nvmu_host_qpair *qp);
 
-/** Requests accepted and not yet completed (waiting + in flight). */
+/** Returns the requests accepted and not yet completed, both waiting and in flight. */
 NVMU_API uint32_t nvmu_host_qpair_pending(const struct nvmu_host_qpair *qp);
 
-/** Requests waiting in software for a queue slot. */
+/** Returns the number of requests waiting in software for a queue slot. */
 NVMU_API uint32_t nvmu_host_qpair_waiting(const struct nvmu_host_qpair *qp);
 
-/** The core queue pair (stats, raw primitives). */
+/** Returns the core queue pair, for statistics and the raw primitives. */
 NVMU_API struct nvmu_qpair *nvmu_host_qpair_core(const struct nvmu_host_qpair *qp);
 
 /* ---- asynchronous namespace commands ---------------------------------------------- */
@@ -304,30 +323,46 @@ enum nvmu_io_flags {
  * iovec that is not PRP-compatible uses an SGL when the controller has them.
  * An iovec of up to 8 pieces is copied at submission; a longer array must stay valid
  * until the callback. The memory itself must stay valid until the callback.
+ * Returns 0 or one of the submission errors listed at the top of this file.
  */
 NVMU_API int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			  nvmu_host_cb cb, void *arg);
 
-/** Write @p iov at @p lba (as nvmu_ns_read(); NVMU_IO_FUA for Force Unit Access). */
+/**
+ * Write @p iov at @p lba, with the same rules and return values as nvmu_ns_read().
+ * NVMU_IO_FUA asks for Force Unit Access.
+ */
 NVMU_API int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			   const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			   nvmu_host_cb cb, void *arg);
 
-/** Compare @p iov with the blocks at @p lba (Compare Failure status if they differ). */
+/**
+ * Compare @p iov with the blocks at @p lba. If they differ, the command completes with
+ * the Compare Failure status. Returns as nvmu_ns_read(), and -ENOTSUP when ONCS has no
+ * Compare.
+ */
 NVMU_API int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			     const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			     nvmu_host_cb cb, void *arg);
 
-/** Verify @p nlb blocks at @p lba (no data transfer). */
+/**
+ * Verify @p nlb blocks at @p lba; no data is transferred. Returns 0 or a submission
+ * error, including -ENOTSUP when ONCS has no Verify.
+ */
 NVMU_API int nvmu_ns_verify(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			    uint64_t nlb, unsigned flags, nvmu_host_cb cb, void *arg);
 
-/** Write Zeroes to @p nlb blocks at @p lba (NVMU_IO_DEALLOCATE: deallocate them too). */
-NVMU_API int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
-				  uint64_t nlb, unsigned flags, nvmu_host_cb cb, void *arg);
+/**
+ * Write Zeroes to @p nlb blocks at @p lba; with NVMU_IO_DEALLOCATE the blocks are
+ * deallocated too. Returns 0 or a submission error, including -ENOTSUP when ONCS has no
+ * Write Zeroes.
+ */
+NVMU_API int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				  uint64_t lba, uint64_t nlb, unsigned flags, nvmu_host_cb cb,
+				  void *arg);
 
-/** Flush the namespace's volatile write cache. */
+/** Flush the namespace's volatile write cache. Returns 0 or a submission error. */
 NVMU_API int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb,
 			   void *arg);
 
@@ -338,8 +373,9 @@ struct nvmu_lba_range {
 };
 
 /**
- * Dataset Management, Deallocate (attribute AD) of @p nranges ranges (1..256). The array
- * must stay valid until the callback.
+ * Deallocate @p nranges ranges (1..256) with Dataset Management, attribute AD. The
+ * array must stay valid until the callback. Returns 0 or a submission error, including
+ * -ENOTSUP when ONCS has no Dataset Management.
  */
 NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 				const struct nvmu_lba_range *ranges, unsigned nranges,
@@ -348,16 +384,18 @@ NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 /**
  * Copy @p nranges source ranges (1..min(MSRC+1, 128), each up to MSSRL blocks, 65536
  * at most) of the namespace to @p dst_lba (source format 0). The array must stay valid
- * until the callback. -ENOTSUP when ONCS has no Copy.
+ * until the callback. Returns 0 or a submission error, including -ENOTSUP when ONCS has
+ * no Copy and -EINVAL when the ranges exceed MSRC, MSSRL or MCL.
  */
 NVMU_API int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
 			  const struct nvmu_lba_range *ranges, unsigned nranges,
 			  nvmu_host_cb cb, void *arg);
 
 /**
- * Submit a raw I/O command @p cmd (CID and data pointer are set by nvmu) with data
- * @p iov (NULL/0: no data; the command's PRP1/PRP2 are kept). Never split, never
- * validated: for verification engineers.
+ * Submit a raw I/O command @p cmd with data @p iov; nvmu sets the CID and the data
+ * pointer. With no data (NULL or 0 pieces), the command's own PRP1/PRP2 are kept. The
+ * command is never split and never validated, so verification engineers can send what a
+ * normal caller could not. Returns 0 or a submission error.
  */
 NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe *cmd,
 			      const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
@@ -375,37 +413,48 @@ struct nvmu_host_waiter {
 	struct nvmu_cpl cpl;
 };
 
-/** The callback that fills a struct nvmu_host_waiter. */
+/** The callback that fills a struct nvmu_host_waiter and marks it done. */
 NVMU_API void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl);
 
 /**
- * Process completions of @p qp until @p w is done or @p timeout_ms passes (0 = 30 s).
- * Returns @p w's completion error (0, -EREMOTEIO with w->cpl.status, -ECANCELED), or
- * -ETIMEDOUT (the request stays in flight; its completion is dropped when it arrives).
+ * Process completions of @p qp until @p w is done or @p timeout_ms passes (0 means
+ * 30 s). Returns @p w's completion error (0, -EREMOTEIO with w->cpl.status, -ECANCELED,
+ * ...), or -ETIMEDOUT; after a timeout the request stays in flight and its completion is
+ * dropped when it arrives.
  */
 NVMU_API int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
 			    uint32_t timeout_ms);
 
-/** Read synchronously: nvmu_ns_read() + nvmu_host_wait(). *cpl (if not NULL) gets the status. */
+/**
+ * Read synchronously: nvmu_ns_read() followed by nvmu_host_wait(). *cpl, if not NULL,
+ * gets the completion. Returns the submission error, or what nvmu_host_wait() returns.
+ */
 NVMU_API int nvmu_ns_read_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			       const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			       uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
-/** Write synchronously: nvmu_ns_write() + nvmu_host_wait(). */
+/**
+ * Write synchronously: nvmu_ns_write() followed by nvmu_host_wait(). Returns as
+ * nvmu_ns_read_sync().
+ */
 NVMU_API int nvmu_ns_write_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 				const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 				uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
-/** Flush synchronously: nvmu_ns_flush() + nvmu_host_wait(). */
+/**
+ * Flush synchronously: nvmu_ns_flush() followed by nvmu_host_wait(). Returns as
+ * nvmu_ns_read_sync().
+ */
 NVMU_API int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 				uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
 /* ---- admin ------------------------------------------------------------------------ */
 
 /**
- * Run raw admin command @p cmd with data @p buf (NULL: none; a DMA buffer carrying its
- * IOVA) and wait up to @p timeout_ms (0 = the controller's default). Any thread.
- * Returns as nvmu_admin_cmd(); *cpl (if not NULL) gets the completion.
+ * Run the raw admin command @p cmd with the data @p buf, a DMA buffer that carries its
+ * IOVA (NULL for none), and wait up to @p timeout_ms (0 means the controller's default).
+ * Any thread may call it. *cpl, if not NULL, gets the completion. Returns what
+ * nvmu_admin_cmd() returns.
  */
 NVMU_API int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd,
 			     const struct nvmu_dma_buf *buf, uint32_t timeout_ms,
@@ -414,19 +463,24 @@ NVMU_API int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd,
 /**
  * Get Log Page @p lid for @p nsid (0xffffffff: controller-wide) into @p out (@p len
  * bytes, up to 1 MiB) through a temporary DMA buffer; reading the page clears the event
- * that named it (RAE=0). Returns 0 or as nvmu_admin_cmd().
+ * that named it (RAE=0). Returns 0, -EINVAL when @p len is not a multiple of 4 in
+ * 4..1 MiB, the allocation's error, or an error of nvmu_admin_cmd().
  */
-NVMU_API int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid, void *out,
-			       size_t len);
+NVMU_API int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid,
+			       void *out, size_t len);
 
 /**
  * Reap admin completions, deliver asynchronous events to the event callback (on this
  * thread) and re-arm their requests. Call it from one thread every so often (e.g. from an
- * event loop tick); events wait in the controller until then. Returns events delivered.
+ * event loop tick); events wait in the controller until then. Returns the number of
+ * events delivered.
  */
 NVMU_API unsigned nvmu_host_admin_poll(struct nvmu_host_ctrl *h);
 
-/** The controller's state (live, needs reset, resetting, failed, removed). Any thread. */
+/**
+ * Returns the controller's state: live, needs reset, resetting, failed or removed. Any
+ * thread may call it.
+ */
 NVMU_API enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h);
 
 /**
@@ -438,7 +492,7 @@ NVMU_API enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h);
  */
 NVMU_API int nvmu_host_reset(struct nvmu_host_ctrl *h);
 
-/** Asynchronous events received since attach. */
+/** Returns the number of asynchronous events received since attach. */
 NVMU_API uint64_t nvmu_host_events_seen(const struct nvmu_host_ctrl *h);
 
 #ifdef __cplusplus

@@ -77,42 +77,50 @@ NVMU_API int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opt
  */
 NVMU_API int nvmu_ctrl_close(struct nvmu_ctrl *ctrl);
 
-/** The controller's CAP register as read at bring-up. */
+/** Returns the controller's CAP register as read at bring-up. */
 NVMU_API uint64_t nvmu_ctrl_cap(const struct nvmu_ctrl *ctrl);
 
-/** Read CSTS now (0xffffffff when the device is gone). */
+/** Reads CSTS now and returns it; it reads 0xffffffff when the device is gone. */
 NVMU_API uint32_t nvmu_ctrl_csts(const struct nvmu_ctrl *ctrl);
 
-/** The Identify Controller data read at bring-up. */
+/** Returns the Identify Controller data read at bring-up. */
 NVMU_API const struct nvme_id_ctrl *nvmu_ctrl_id(const struct nvmu_ctrl *ctrl);
 
-/** Controller memory page size chosen (CC.MPS) in bytes. */
+/** Returns the controller memory page size chosen for CC.MPS, in bytes. */
 NVMU_API uint32_t nvmu_ctrl_page_size(const struct nvmu_ctrl *ctrl);
 
-/** Largest transfer of one command in bytes (from MDTS; bounded by nvmu's PRP pages). */
+/**
+ * Returns the largest transfer of one command in bytes. MDTS bounds it, and so does the
+ * number of PRP list pages nvmu gives each tracker.
+ */
 NVMU_API size_t nvmu_ctrl_max_transfer(const struct nvmu_ctrl *ctrl);
 
-/** I/O queue pairs the controller granted (Set Features Number of Queues). */
+/** Returns the number of I/O queue pairs granted by Set Features Number of Queues. */
 NVMU_API uint16_t nvmu_ctrl_io_queues(const struct nvmu_ctrl *ctrl);
 
-/** Largest I/O queue size (CAP.MQES + 1). */
+/** Returns the largest I/O queue size, CAP.MQES + 1, capped at 65535. */
 NVMU_API uint32_t nvmu_ctrl_max_queue_entries(const struct nvmu_ctrl *ctrl);
 
-/** True if I/O queues can use SGLs (Identify Controller SGLS). */
+/** Returns true if I/O queues can use SGLs, as Identify Controller SGLS says. */
 NVMU_API bool nvmu_ctrl_sgl_supported(const struct nvmu_ctrl *ctrl);
 
 /**
- * True if shadow doorbells are in use: OACS offers Doorbell Buffer Config, the options did
- * not turn it off, and the command succeeded at bring-up. The admin queue always uses MMIO
- * doorbells; I/O queues write the shadow and MMIO only when the event-index rule says so.
+ * Returns true if shadow doorbells are in use: OACS offers Doorbell Buffer Config, the
+ * options did not turn it off, and the command succeeded at bring-up. The admin queue
+ * always uses MMIO doorbells; I/O queues write the shadow, and write MMIO only when the
+ * event-index rule says the controller is waiting.
  */
 NVMU_API bool nvmu_ctrl_dbbuf_enabled(const struct nvmu_ctrl *ctrl);
 
-/** The transport the controller runs on. */
+/** Returns the transport the controller runs on. */
 NVMU_API struct nvmu_transport *nvmu_ctrl_transport(const struct nvmu_ctrl *ctrl);
 
-/** Allocate DMA memory through the controller's transport (zeroed, page aligned). 0 or -errno. */
-NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len, struct nvmu_dma_buf *buf);
+/**
+ * Allocate zeroed, page-aligned DMA memory through the controller's transport. Returns 0
+ * and fills *buf, or the transport's negative errno (such as -ENOMEM).
+ */
+NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len,
+				 struct nvmu_dma_buf *buf);
 
 /** Free memory from nvmu_ctrl_dma_alloc() and zero *buf. */
 NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *buf);
@@ -120,12 +128,14 @@ NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *bu
 /* ---- admin commands (synchronous, with a deadline) ------------------------------- */
 
 /**
- * Submit admin command @p cmd (its CID is set by the core) with data at [iova, iova+len)
- * (PRPs are built; with len 0 the command's PRP1/PRP2 are kept, e.g. a queue's base) and wait for its completion until @p timeout_ms
- * (0 = the controller's default). *cpl (if not NULL) receives the completion.
- * Returns 0; -EREMOTEIO if the device returned an error status (kept in *cpl and the
- * message); -ETIMEDOUT (the command's tracker stays reserved until the device answers);
- * -EIO (CSTS.CFS), -ENODEV (device gone); -E2BIG/-EINVAL from PRP building.
+ * Submit the admin command @p cmd with data at [iova, iova+len) and wait for its
+ * completion until @p timeout_ms passes (0 means the controller's default). The core sets
+ * the CID and builds the PRPs; with len 0 the command's own PRP1/PRP2 are kept, as for a
+ * queue's base address. *cpl, if not NULL, receives the completion.
+ * Returns 0; -EREMOTEIO if the device returned an error status, which is kept in *cpl and
+ * in the message; -ETIMEDOUT, in which case the command's tracker stays reserved until
+ * the device answers; -EIO when CSTS.CFS is set or the controller needs a reset; -ENODEV
+ * when the device is gone; or -E2BIG or -EINVAL from PRP building.
  */
 NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
 			    size_t len, uint32_t timeout_ms, struct nvmu_cpl *cpl);
@@ -139,26 +149,32 @@ NVMU_API int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64
 NVMU_API int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
 			       size_t len, nvmu_cmd_cb cb, void *arg);
 
-/** Reap admin completions (runs callbacks of nvmu_admin_submit()). Returns the number reaped. */
+/**
+ * Reap admin completions, which runs the callbacks of nvmu_admin_submit(). Returns the
+ * number of completions reaped.
+ */
 NVMU_API unsigned nvmu_admin_poll(struct nvmu_ctrl *ctrl);
 
 /**
  * Identify with @p cns / @p nsid into @p out (NVME_IDENTIFY_DATA_SIZE bytes), through
- * the controller's own DMA page. Returns 0 or as nvmu_admin_cmd().
+ * the controller's own DMA page. Returns 0 or an error of nvmu_admin_cmd().
  */
-NVMU_API int nvmu_admin_identify(struct nvmu_ctrl *ctrl, uint8_t cns, uint32_t nsid, void *out);
+NVMU_API int nvmu_admin_identify(struct nvmu_ctrl *ctrl, uint8_t cns, uint32_t nsid,
+				 void *out);
 
 /**
  * Set Features Number of Queues asking for @p nsq/@p ncq I/O queues (1-based counts).
- * *granted (if not NULL) gets the pairs granted (min of both). Returns 0 or as
- * nvmu_admin_cmd().
+ * *granted, if not NULL, gets the number of pairs granted, the smaller of the two counts.
+ * Returns 0, -EINVAL for a count of 0 or 65535, or an error of nvmu_admin_cmd().
  */
 NVMU_API int nvmu_admin_set_num_queues(struct nvmu_ctrl *ctrl, uint16_t nsq, uint16_t ncq,
 				       uint16_t *granted);
 
 /**
- * Active namespace IDs above @p after (0 = from the start) into @p nsids (up to
- * @p max, at most NVME_ID_NS_LIST_MAX per call). Sets *n. Returns 0 or as nvmu_admin_cmd().
+ * Read the active namespace IDs above @p after (0 means from the start) into @p nsids:
+ * up to @p max of them, and at most NVME_ID_NS_LIST_MAX per call. Sets *n. A list that
+ * is not in ascending order is cut at the first bad entry, with a warning. Returns 0 or
+ * an error of nvmu_admin_cmd().
  */
 NVMU_API int nvmu_admin_active_ns(struct nvmu_ctrl *ctrl, uint32_t after, uint32_t *nsids,
 				  size_t max, size_t *n);
@@ -173,16 +189,19 @@ struct nvmu_ns_info {
 	bool meta_extended;        /**< metadata transferred at the end of each LBA */
 };
 
-/** Decode @p id into *info (nsid is set by the caller). Returns 0 or -EINVAL (bad format). */
+/**
+ * Decode @p id into *info; the caller sets info->nsid. Returns 0, or -EINVAL when the
+ * format index or the LBA data size in @p id is invalid.
+ */
 NVMU_API int nvmu_ns_info_decode(const struct nvme_id_ns *id, struct nvmu_ns_info *info);
 
 /**
  * Identify Namespace @p nsid: *id (if not NULL) gets the raw data, *info (if not NULL)
- * the decoded facts. Returns 0, -ENOENT for an inactive namespace (all zeroes), or as
- * nvmu_admin_cmd().
+ * the decoded facts. Returns 0, -ENOENT for an inactive namespace (its data is all
+ * zeroes), -EINVAL when the data cannot be decoded, or an error of nvmu_admin_cmd().
  */
-NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid, struct nvme_id_ns *id,
-				    struct nvmu_ns_info *info);
+NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid,
+				    struct nvme_id_ns *id, struct nvmu_ns_info *info);
 
 /* ---- I/O queue pairs --------------------------------------------------------------- */
 
@@ -221,23 +240,29 @@ struct nvmu_qpair_stats {
 /**
  * Create an I/O completion queue and submission queue (same QID) of @p opts->entries
  * entries, with one tracker per slot, each owning pre-mapped PRP list pages.
- * Returns 0 and sets *out; -EBUSY (no queue ID left), -EINVAL (size), -ENOSPC (no
- * interrupt vector), -EREMOTEIO (create command failed), -ENOMEM.
+ * Returns 0 and sets *out; -EBUSY when no queue ID is left, -EINVAL for a bad size,
+ * -ENOSPC when no interrupt vector is left, -ENOTSUP when SGLs are asked for and the
+ * controller has none, -EREMOTEIO when a create command failed, or -ENOMEM.
  */
 NVMU_API int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
 			       struct nvmu_qpair **out);
 
 /**
- * Delete the SQ then the CQ, disconnect the interrupt and free the pair (also when the
- * device refuses: the error is returned). Commands still outstanding are abandoned.
+ * Delete the SQ and then the CQ, disconnect the interrupt and free the pair. The pair is
+ * freed even when the device refuses a delete command. Commands still outstanding end
+ * with -ECANCELED (or -ENODEV for a removed device) from inside this call. Returns 0 or
+ * the error of the first delete command that failed.
  */
 NVMU_API int nvmu_qpair_delete(struct nvmu_qpair *qp);
 
 /**
- * Post @p cmd with data at [iova, iova+len) (PRPs built into the tracker's list pages;
- * with len 0 the command's own PRP1/PRP2 are sent unchanged); @p cb(arg, cqe) runs from nvmu_qpair_poll(). No doorbell is rung:
- * call nvmu_qpair_ring() after a batch. Returns 0; -EAGAIN when all trackers or slots
- * are in use (the queue is full); -E2BIG/-EINVAL from PRP building.
+ * Post @p cmd with data at [iova, iova+len). The PRPs are built into the tracker's list
+ * pages; with len 0 the command's own PRP1/PRP2 are sent unchanged. @p cb(arg, cqe) runs
+ * from nvmu_qpair_poll(). No doorbell is rung, so that a batch costs one doorbell write:
+ * call nvmu_qpair_ring() after it. Returns 0; -EAGAIN when all trackers or slots are in
+ * use (the queue is full) or a reset is pending; -ESHUTDOWN when the pair is being
+ * deleted; -ENODEV or -EIO when the controller was removed or failed; or -E2BIG or
+ * -EINVAL from PRP building.
  */
 NVMU_API int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			       size_t len, nvmu_cmd_cb cb, void *arg);
@@ -245,13 +270,15 @@ NVMU_API int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint
 /**
  * Post @p cmd with data at bytes [@p skip, @p skip + @p len) of the scattered buffer
  * @p iov, described as @p kind says (PRPs need a PRP-compatible range, see
- * nvmu_prp_build_iov()). No doorbell is rung. Returns 0; -EAGAIN (queue full), -ENOTSUP
- * (SGL asked on the admin queue or a controller without SGLs), -E2BIG (longer than the
- * queue's maximum transfer, or more descriptors than a tracker's pages hold), -EINVAL.
+ * nvmu_prp_build_iov()). No doorbell is rung. Returns 0; the errors of
+ * nvmu_qpair_submit(); -ENOTSUP when an SGL is asked for on the admin queue or on a
+ * controller without SGLs; -E2BIG when the data is longer than the queue's maximum
+ * transfer or needs more descriptors than a tracker's pages hold; or -EINVAL.
  */
 NVMU_API int nvmu_qpair_submit_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
 				   const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
-				   size_t len, enum nvmu_dptr_kind kind, nvmu_cmd_cb cb, void *arg);
+				   size_t len, enum nvmu_dptr_kind kind, nvmu_cmd_cb cb,
+				   void *arg);
 
 /**
  * Fast path of nvmu_qpair_submit_iov() for one contiguous piece described by PRPs: post
@@ -266,19 +293,23 @@ NVMU_API int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *c
 /**
  * Post @p cmd with a small host-to-device payload (e.g. Dataset Management or Copy range
  * lists): @p len bytes (at most one controller page) are copied from @p data into the
- * tracker's own pre-mapped page, and PRP1 points to it. No doorbell is rung. Returns 0;
- * -EAGAIN (queue full), -E2BIG (longer than a page).
+ * tracker's own pre-mapped page, and PRP1 points to it. No doorbell is rung. Returns 0,
+ * -E2BIG when @p len is longer than a page, or the errors of nvmu_qpair_submit() for a
+ * full or halted queue.
  */
 NVMU_API int nvmu_qpair_submit_payload(struct nvmu_qpair *qp, struct nvmu_sqe *cmd,
 				       const void *data, size_t len, nvmu_cmd_cb cb, void *arg);
 
-/** Largest transfer of one command on this pair in bytes. */
+/** Returns the largest transfer of one command on this pair, in bytes. */
 NVMU_API size_t nvmu_qpair_max_transfer(const struct nvmu_qpair *qp);
 
-/** SGL Data Block descriptors one command of this pair can carry (0: no SGLs). */
+/**
+ * Returns how many SGL Data Block descriptors one command of this pair can carry, or 0
+ * when the pair cannot use SGLs.
+ */
 NVMU_API size_t nvmu_qpair_max_sgl_descriptors(const struct nvmu_qpair *qp);
 
-/** True if the pair describes data with SGLs by default. */
+/** Returns true if the pair describes data with SGLs by default. */
 NVMU_API bool nvmu_qpair_sgl(const struct nvmu_qpair *qp);
 
 /** Ring the SQ doorbell for everything posted since the last ring. */
@@ -291,32 +322,38 @@ NVMU_API void nvmu_qpair_ring(struct nvmu_qpair *qp);
  */
 NVMU_API unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max);
 
-/** The queue ID. */
+/** Returns the queue ID. */
 NVMU_API uint16_t nvmu_qpair_id(const struct nvmu_qpair *qp);
 
-/** Entries of the queue. */
+/** Returns the number of entries of the queue. */
 NVMU_API uint32_t nvmu_qpair_entries(const struct nvmu_qpair *qp);
 
-/** Commands submitted and not yet completed (abandoned ones included). */
+/**
+ * Returns the number of commands submitted and not yet completed, including the ones
+ * whose waiter abandoned them.
+ */
 NVMU_API uint32_t nvmu_qpair_outstanding(const struct nvmu_qpair *qp);
 
 /**
- * The eventfd signalled by the CQ's interrupt, or -1 for a polled pair. For epoll: add it
- * with EPOLLIN; when it is readable, read its 8-byte counter (it is non-blocking) and
- * then call nvmu_qpair_poll() until it returns 0 - reading first means an interrupt that
- * arrives while polling makes the fd readable again, so no completion is missed. Poll
- * every 100 ms or so even without an interrupt: deadlines and the controller's status
- * are checked from nvmu_qpair_poll().
+ * Returns the eventfd signalled by the CQ's interrupt, or -1 for a polled pair. For
+ * epoll, add it with EPOLLIN; when it is readable, read its 8-byte counter (it is
+ * non-blocking) and then call nvmu_qpair_poll() until it returns 0. Reading first means
+ * that an interrupt arriving while polling makes the fd readable again, so no completion
+ * is missed. Poll every 100 ms or so even without an interrupt, because deadlines and the
+ * controller's status are checked from nvmu_qpair_poll().
  */
 NVMU_API int nvmu_qpair_eventfd(const struct nvmu_qpair *qp);
 
-/** The MSI-X vector of the CQ, or -1 for a polled pair. */
+/** Returns the MSI-X vector of the CQ, or -1 for a polled pair. */
 NVMU_API int nvmu_qpair_vector(const struct nvmu_qpair *qp);
 
 /** Copy the pair's counters into *st. */
 NVMU_API void nvmu_qpair_stats(const struct nvmu_qpair *qp, struct nvmu_qpair_stats *st);
 
-/** The memory of the pair's SQ and CQ rings (diagnostics, fault-injection tests). */
+/**
+ * Fill *sq and *cq with the memory of the pair's rings, for diagnostics and
+ * fault-injection tests.
+ */
 NVMU_API void nvmu_qpair_rings(const struct nvmu_qpair *qp, struct nvmu_dma_buf *sq,
 			       struct nvmu_dma_buf *cq);
 
@@ -333,21 +370,28 @@ NVMU_API int nvmu_qpair_set_timeout(struct nvmu_qpair *qp, uint32_t ms);
 /** What the controller is doing. */
 enum nvmu_ctrl_state {
 	NVMU_CTRL_LIVE = 0,    /**< running */
-	NVMU_CTRL_NEEDS_RESET, /**< a fatal status, a failed abort or a stuck command asked for
-				    a reset (nvmu_ctrl_reset_reason() says which); commands
+	NVMU_CTRL_NEEDS_RESET, /**< a fatal status, a failed abort or a stuck command asked
+				    for a reset (nvmu_ctrl_reason() says which); commands
 				    wait */
 	NVMU_CTRL_RESETTING,   /**< nvmu_ctrl_reset() is running */
-	NVMU_CTRL_FAILED,      /**< the last reset failed; nvmu_ctrl_reset() may be tried again */
+	NVMU_CTRL_FAILED,      /**< the last reset failed; nvmu_ctrl_reset() may be tried
+				    again */
 	NVMU_CTRL_REMOVED,     /**< the device is gone: every command ends with -ENODEV */
 };
 
-/** The controller's state (any thread). */
+/** Returns the controller's state. Any thread may call it. */
 NVMU_API enum nvmu_ctrl_state nvmu_ctrl_state(const struct nvmu_ctrl *ctrl);
 
-/** Name of a state ("live", "needs reset", "resetting", "failed", "removed"). */
+/**
+ * Returns the name of a state: "live", "needs reset", "resetting", "failed" or
+ * "removed" ("?" for a value outside the enum).
+ */
 NVMU_API const char *nvmu_ctrl_state_name(enum nvmu_ctrl_state st);
 
-/** Why the controller last asked for a reset, failed or was marked removed ("" if never). */
+/**
+ * Returns why the controller last asked for a reset, failed or was marked removed, or ""
+ * if it never did. A successful reset clears it.
+ */
 NVMU_API const char *nvmu_ctrl_reason(const struct nvmu_ctrl *ctrl);
 
 /**
@@ -359,7 +403,8 @@ NVMU_API enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl);
 
 /**
  * Mark the controller removed (e.g. the OS asked for the device back): every command in
- * flight ends with -ENODEV from its pair's next poll, and new ones fail at once. Final.
+ * flight ends with -ENODEV from its pair's next poll, and new ones fail at once. This is
+ * final: a removed controller cannot be reset.
  */
 NVMU_API void nvmu_ctrl_set_removed(struct nvmu_ctrl *ctrl, const char *why);
 

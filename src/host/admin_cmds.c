@@ -8,13 +8,15 @@
 
 #define LOG_MAX_BYTES (1u << 20)
 
-int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd, const struct nvmu_dma_buf *buf,
-		    uint32_t timeout_ms, struct nvmu_cpl *cpl)
+int nvmu_host_admin(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd,
+		    const struct nvmu_dma_buf *buf, uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
-	return nvmu_admin_cmd(h->ctrl, cmd, buf ? buf->iova : 0, buf ? buf->len : 0, timeout_ms, cpl);
+	return nvmu_admin_cmd(h->ctrl, cmd, buf ? buf->iova : 0, buf ? buf->len : 0, timeout_ms,
+			      cpl);
 }
 
-int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid, void *out, size_t len)
+int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid, void *out,
+		      size_t len)
 {
 	struct nvmu_dma_buf buf = { 0 };
 	uint32_t numd = (uint32_t)(len / 4 - 1);
@@ -27,8 +29,8 @@ int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t nsid, void
 	int ret;
 
 	if (len < 4 || len % 4 || len > LOG_MAX_BYTES)
-		return nvmu_fail(EINVAL, "log page length %zu is not a multiple of 4 in 4..%u", len,
-				 LOG_MAX_BYTES);
+		return nvmu_fail(EINVAL, "log page length %zu is not a multiple of 4 in 4..%u",
+				 len, LOG_MAX_BYTES);
 	ret = nvmu_host_dma_alloc(h, len, &buf);
 	if (ret < 0)
 		return ret;

@@ -18,7 +18,9 @@ static bool has_foreign(const struct nvmu_dma_buf *iov, unsigned iovcnt)
 	return false;
 }
 
-/* Translate every foreign piece into r->inline_iov; 0 or -EFAULT naming the piece. */
+/* Copy @iov into r->inline_iov, translating each foreign piece through the IOMMU. The
+ * lock is held because the IOMMU's mappings may change under other threads. Returns 0,
+ * or -EFAULT with a message that names the first piece that is not mapped. */
 static int translate(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iovcnt)
 {
 	struct nvmu_host_ctrl *h = r->qp->h;
@@ -29,12 +31,13 @@ static int translate(struct host_req *r, const struct nvmu_dma_buf *iov, unsigne
 		r->inline_iov[i] = iov[i];
 		if (iov[i].iova)
 			continue;
-		ret = nvmu_iommu_translate(h->iommu, iov[i].vaddr, iov[i].len, &r->inline_iov[i].iova);
+		ret = nvmu_iommu_translate(h->iommu, iov[i].vaddr, iov[i].len,
+					   &r->inline_iov[i].iova);
 		if (ret < 0)
-			ret = nvmu_fail(EFAULT, "buffer piece %u at %p (%zu bytes) is not mapped for DMA: "
-					"allocate it with nvmu_host_dma_alloc(), map it with "
-					"nvmu_host_dma_map(), or pass NVMU_IO_BOUNCE", i, iov[i].vaddr,
-					iov[i].len);
+			ret = nvmu_fail(EFAULT, "buffer piece %u at %p (%zu bytes) is not mapped "
+					"for DMA: allocate it with nvmu_host_dma_alloc(), map it "
+					"with nvmu_host_dma_map(), or pass NVMU_IO_BOUNCE", i,
+					iov[i].vaddr, iov[i].len);
 	}
 	pthread_mutex_unlock(&h->lock);
 	return ret;
@@ -60,6 +63,8 @@ static void scatter(const struct nvmu_dma_buf *iov, unsigned iovcnt, const void 
 	}
 }
 
+/* Replace @iov by a DMA buffer of the same size. For a write the data is gathered into it
+ * now; for a read, buf_release() scatters it back. Returns 0 or the allocation's error. */
 static int bounce(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iovcnt,
 		  bool to_device)
 {
@@ -88,7 +93,8 @@ int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iov
 	r->iov = iov;
 	r->iovcnt = iovcnt;
 	if (!has_foreign(iov, iovcnt)) {
-		if (iovcnt <= HOST_INLINE_IOV) { /* short iovecs are copied: the caller's may go */
+		/* A short iovec is copied, so the caller may free its own array at once. */
+		if (iovcnt <= HOST_INLINE_IOV) {
 			memcpy(r->inline_iov, iov, iovcnt * sizeof(*iov));
 			r->iov = r->inline_iov;
 		}
@@ -101,11 +107,13 @@ int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iov
 			return 0;
 		}
 	} else if (h->iommu) {
-		ret = nvmu_fail(EINVAL, "%u foreign buffer pieces: at most %u are translated; give "
-				"the pieces their IOVA or pass NVMU_IO_BOUNCE", iovcnt, HOST_INLINE_IOV);
+		ret = nvmu_fail(EINVAL, "%u foreign buffer pieces: at most %u are translated; "
+				"give the pieces their IOVA or pass NVMU_IO_BOUNCE", iovcnt,
+				HOST_INLINE_IOV);
 	} else {
-		ret = nvmu_fail(EFAULT, "foreign buffer pieces, but transport %s cannot translate "
-				"addresses: use nvmu_host_dma_alloc() buffers or NVMU_IO_BOUNCE", h->name);
+		ret = nvmu_fail(EFAULT, "foreign buffer pieces, but transport %s cannot "
+				"translate addresses: use nvmu_host_dma_alloc() buffers or "
+				"NVMU_IO_BOUNCE", h->name);
 	}
 	if (flags & NVMU_IO_BOUNCE)
 		return bounce(r, iov, iovcnt, to_device);

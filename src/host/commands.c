@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Namespace commands: validation with precise errors, then a request in the wait queue. */
+/* Namespace commands. Each one is validated first, so a mistake gets a precise message,
+ * and then becomes a request in the wait queue, unless the fast path can post it directly.
+ */
 #include <errno.h>
 #include <string.h>
 
@@ -14,9 +16,9 @@ static int check_ns(const struct nvmu_host_qpair *qp, const struct nvmu_ns *ns)
 		return nvmu_fail(EINVAL, "namespace %u does not belong to controller %s",
 				 ns ? ns->info.nsid : 0, qp->h->name);
 	if (ns->info.ms)
-		return nvmu_fail(ENOTSUP, "namespace %u has %u bytes of metadata per block; the host "
-				 "API moves data only (use nvmu_host_raw_io())", ns->info.nsid,
-				 ns->info.ms);
+		return nvmu_fail(ENOTSUP, "namespace %u has %u bytes of metadata per block; the "
+				 "host API moves data only (use nvmu_host_raw_io())",
+				 ns->info.nsid, ns->info.ms);
 	return 0;
 }
 
@@ -26,8 +28,8 @@ static int check_range(const struct nvmu_ns *ns, uint64_t lba, uint64_t nlb)
 		return nvmu_fail(EINVAL, "a command on namespace %u needs at least one block",
 				 ns->info.nsid);
 	if (lba >= ns->info.nsze || nlb > ns->info.nsze - lba)
-		return nvmu_fail(ERANGE, "blocks [%llu, %llu) go beyond namespace %u, which has %llu",
-				 (unsigned long long)lba, (unsigned long long)(lba + nlb),
+		return nvmu_fail(ERANGE, "blocks [%llu, %llu) go beyond namespace %u, which has "
+				 "%llu", (unsigned long long)lba, (unsigned long long)(lba + nlb),
 				 ns->info.nsid, (unsigned long long)ns->info.nsze);
 	return 0;
 }
@@ -41,7 +43,9 @@ static int check_supported(const struct nvmu_host_qpair *qp, enum nvmu_host_cmd 
 	return 0;
 }
 
-/* Pick PRP or SGL for @iov; an iovec PRPs cannot express goes to SGLs when there are. */
+/* Choose PRPs or an SGL to describe @iov. An iovec that PRPs cannot express uses an SGL
+ * when the queue pair has SGLs. Returns 0, -ENOTSUP when SGLs are asked for but the
+ * controller has none, or -EINVAL when PRPs are needed and cannot express @iov. */
 static int choose_dptr(const struct nvmu_host_qpair *qp, const struct nvmu_dma_buf *iov,
 		       unsigned iovcnt, size_t len, unsigned flags, enum nvmu_dptr_kind *kind)
 {
@@ -71,7 +75,8 @@ static int choose_dptr(const struct nvmu_host_qpair *qp, const struct nvmu_dma_b
 	return -EINVAL; /* the message says which piece */
 }
 
-/* Queue @r (filled by the caller) with its callback. */
+/* Queue @r, which the caller filled in, with its callback. A synchronous waiter is also
+ * recorded, so that it can find its request again if it gives up. */
 static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 {
 	r->cb = cb;
@@ -81,8 +86,8 @@ static int enqueue(struct host_req *r, nvmu_host_cb cb, void *arg)
 	return req_enqueue(r);
 }
 
-/* CDW12 and CDW13 of a read or write of @last + 1 blocks with @flags (NVMU_IO_FUA moves
- * by a shift). */
+/* CDW12 and CDW13 of a read or write of @last + 1 blocks with @flags. NVMU_IO_FUA is moved
+ * into place by a shift, without a branch. */
 static inline uint64_t rw_cdw12(unsigned flags, uint64_t last)
 {
 	_Static_assert((uint64_t)NVMU_IO_FUA << 30 == (uint64_t)NVME_IO_FUA << 16,
@@ -91,17 +96,19 @@ static inline uint64_t rw_cdw12(unsigned flags, uint64_t last)
 }
 
 /*
- * The common case in one step: one piece of at most two pages with its IOVA (PRP1/PRP2),
- * one command within the namespace's fast limits, nothing waiting (so order is kept), no
- * pause and nothing else in the core pair's hold word. The command goes to the core with
- * the caller's own callback: no request object, nothing of the host API at completion
- * (a waiter that gives up finds the callback in the core: see sync.c).
- * Every test comes before anything is taken. Returns 0 when posted (the doorbell not
- * rung: see posted()), 1 to take the general path.
+ * Post the common case in one step. It applies to one piece of at most two pages that
+ * has its IOVA (so PRP1 and PRP2 describe it), one command within the namespace's fast
+ * limits, nothing waiting (so the order is kept), no pause, and nothing else in the core
+ * pair's hold word. The command goes to the core with the caller's own callback, so no
+ * request object is used and the host API does nothing at completion; a waiter that gives
+ * up finds the callback in the core pair (see sync.c).
+ * Every test comes before anything is taken. Returns 0 when the command was posted, with
+ * the doorbell not rung yet (see posted()), or 1 when the general path must take it.
  */
 static inline int submit_direct_fast(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
-				     uint8_t opcode, uint64_t lba, const struct nvmu_dma_buf *iov,
-				     unsigned iovcnt, unsigned flags, nvmu_host_cb cb, void *arg)
+				     uint8_t opcode, uint64_t lba,
+				     const struct nvmu_dma_buf *iov, unsigned iovcnt,
+				     unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	struct nvmu_qpair *core;
 	uint64_t prp2;
@@ -111,30 +118,31 @@ static inline int submit_direct_fast(struct nvmu_host_qpair *qp, const struct nv
 		return 1;
 	core = qp->core;
 	if (__builtin_expect(!nvmu_qpair_fast_ready(core) || iov->len - 1 >= ns->fast_max ||
-			     (iov->len & ns->lba_mask) || lba >= ns->fast_end || iov->iova == 0 ||
+			     (iov->len & ns->lba_mask) || lba >= ns->fast_end ||
+			     iov->iova == 0 ||
 			     !nvmu_qpair_fast_prps(core, iov->iova, iov->len, &prp2), 0))
 		return 1;
 	nvmu_qpair_fast_post_rw(core, opcode, ns->info.nsid, lba,
-				rw_cdw12(flags, (iov->len - 1) >> ns->lba_shift), iov->iova, prp2,
-				cb, arg);
+				rw_cdw12(flags, (iov->len - 1) >> ns->lba_shift), iov->iova,
+				prp2, cb, arg);
 	return 0;
 }
 
 /*
- * The same direct post with every condition checked exactly, and a PRP list page when
- * the piece needs one: what submit_direct_fast() left because of a fast limit, a list, a
- * pair that keeps its commands for reposts, a pause that is over. Returns as
- * submit_direct_fast().
+ * The same direct post, with every condition checked exactly and a PRP list page used
+ * when the piece needs one. It catches what submit_direct_fast() left because of a fast
+ * limit, a PRP list, a pair that keeps its commands for reposts, or a pause that is over.
+ * Returns what submit_direct_fast() returns.
  */
-static inline int submit_direct_checked(struct nvmu_host_qpair *qp, const struct nvmu_ns *ns,
-					uint8_t opcode, uint64_t lba,
+static inline int submit_direct_checked(struct nvmu_host_qpair *qp,
+					const struct nvmu_ns *ns, uint8_t opcode, uint64_t lba,
 					const struct nvmu_dma_buf *iov, unsigned iovcnt,
 					unsigned flags, nvmu_host_cb cb, void *arg)
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
-	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) || qp->wait_head ||
-	    qp->sgl_default || (flags & NVMU_IO_SGL))
+	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) ||
+	    qp->wait_head || qp->sgl_default || (flags & NVMU_IO_SGL))
 		return 1;
 	len = iov->len;
 	last = (len - 1) >> ns->lba_shift; /* huge for len 0 */
@@ -145,8 +153,8 @@ static inline int submit_direct_checked(struct nvmu_host_qpair *qp, const struct
 				 iov->iova, len, cb, arg);
 }
 
-/* Ring the doorbell after a fast-path post; 0. Out of line, so that the fast path makes no
- * call (and needs no stack frame): it leaves with a jump. */
+/* Ring the doorbell after a fast-path post and return 0. It is out of line so that the
+ * fast path makes no call and needs no stack frame: it leaves with a jump. */
 __attribute__((noinline))
 static int ring_posted(struct nvmu_host_qpair *qp)
 {
@@ -154,14 +162,16 @@ static int ring_posted(struct nvmu_host_qpair *qp)
 	return 0;
 }
 
-/* submit_direct_fast() posted a command: ring unless the pair defers its doorbell. Returns 0. */
+/* Finish a command that submit_direct_fast() posted: ring the doorbell unless the pair
+ * defers it. Returns 0. */
 static inline int posted(struct nvmu_host_qpair *qp)
 {
 	return qp->defer ? 0 : ring_posted(qp);
 }
 
-/* A read, write or compare: data in @iov decides the block count. */
-__attribute__((noinline)) /* keep the fast path's frame small */
+/* Submit a read, write or compare as a request. The length of the data in @iov decides
+ * the block count. It is kept out of line so the fast path's stack frame stays small. */
+__attribute__((noinline))
 static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
 		       uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt,
 		       unsigned flags, bool to_device, nvmu_host_cb cb, void *arg)
@@ -179,7 +189,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	lbs = ns->info.lba_size;
 	len = iov ? nvmu_iov_bytes(iov, iovcnt) : 0;
 	if (len == 0)
-		return nvmu_fail(EINVAL, "no data buffer (iovec of %u pieces, %zu bytes)", iovcnt, len);
+		return nvmu_fail(EINVAL, "no data buffer (iovec of %u pieces, %zu bytes)", iovcnt,
+				 len);
 	if (len % lbs)
 		return nvmu_fail(EINVAL, "buffer length %zu is not a multiple of namespace %u's "
 				 "%u-byte LBA size", len, ns->info.nsid, lbs);
@@ -193,8 +204,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	max_bytes = max_bytes / lbs * lbs;
 	if (kind == NVMU_DPTR_SGL && iovcnt > qp->max_desc &&
 	    !split_fits(iov, iovcnt, len, max_bytes, qp->max_desc, lbs))
-		return nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more than the %zu SGL "
-				 "descriptors one command carries", iovcnt, qp->max_desc);
+		return nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more than the %zu "
+				 "SGL descriptors one command carries", iovcnt, qp->max_desc);
 	if ((ret = req_get(qp, &r)) < 0)
 		return ret;
 	if ((ret = buf_resolve(r, iov, iovcnt, flags, to_device)) < 0) {
@@ -202,7 +213,8 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 		return ret;
 	}
 	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid,
-				    .cdw12 = flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0 };
+				    .cdw12 = flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16
+								 : 0 };
 	r->kind = REQ_LBA;
 	r->dptr = kind;
 	r->lba_size = lbs;
@@ -212,15 +224,17 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 	return enqueue(r, cb, arg);
 }
 
-/* The general paths of read and write, with their signature: the fast path (at most two
- * pages) leaves to them with a jump, so it needs no stack frame of its own. They try the
- * fast path again with a PRP list page before building a request. */
+/* The general paths of read and write. They have the same signature as the public
+ * functions, so the fast path (at most two pages) leaves to them with a jump and needs no
+ * stack frame of its own. They try a direct post again, with a PRP list page, before they
+ * build a request. */
 __attribute__((noinline))
 static int read_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 			const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			nvmu_host_cb cb, void *arg)
 {
-	if (submit_direct_checked(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_checked(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb,
+				  arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, false, cb, arg);
 }
@@ -230,14 +244,15 @@ static int write_general(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 			 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			 nvmu_host_cb cb, void *arg)
 {
-	if (submit_direct_checked(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (submit_direct_checked(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb,
+				  arg) == 0)
 		return posted(qp);
 	return submit_data(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, true, cb, arg);
 }
 
 int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
-		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
-		 void *arg)
+		 const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+		 nvmu_host_cb cb, void *arg)
 {
 	if (submit_direct_fast(qp, ns, nvme_cmd_read, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
@@ -245,8 +260,8 @@ int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 }
 
 int nvmu_ns_write(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
-		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags, nvmu_host_cb cb,
-		  void *arg)
+		  const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
+		  nvmu_host_cb cb, void *arg)
 {
 	if (submit_direct_fast(qp, ns, nvme_cmd_write, lba, iov, iovcnt, flags, cb, arg) == 0)
 		return posted(qp);
@@ -259,14 +274,15 @@ int nvmu_ns_compare(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba
 {
 	int ret = check_supported(qp, NVMU_HOST_CMD_COMPARE, "Compare");
 
-	if (ret == 0 &&
-	    submit_direct_checked(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags, cb, arg) == 0)
+	if (ret == 0 && submit_direct_checked(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
+					      cb, arg) == 0)
 		return posted(qp);
 	return ret < 0 ? ret : submit_data(qp, ns, nvme_cmd_compare, lba, iov, iovcnt, flags,
 					   true, cb, arg);
 }
 
-/* Verify or Write Zeroes: a block count, no data; @limit bytes per command (0: none). */
+/* Submit a Verify or Write Zeroes, which has a block count but no data. Each child command
+ * covers at most @limit bytes (0 means no limit). */
 static int submit_blocks(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t opcode,
 			 uint64_t lba, uint64_t nlb, uint32_t cdw12_flags, size_t limit,
 			 nvmu_host_cb cb, void *arg)
@@ -281,7 +297,8 @@ static int submit_blocks(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t
 		max_blocks = limit / ns->info.lba_size ? limit / ns->info.lba_size : 1;
 	if ((ret = req_get(qp, &r)) < 0)
 		return ret;
-	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid, .cdw12 = cdw12_flags };
+	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid,
+				    .cdw12 = cdw12_flags };
 	r->kind = REQ_LBA;
 	r->lba_size = ns->info.lba_size;
 	r->lba = lba;
@@ -295,9 +312,10 @@ int nvmu_ns_verify(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
 {
 	int ret = check_supported(qp, NVMU_HOST_CMD_VERIFY, "Verify");
 
-	return ret < 0 ? ret : submit_blocks(qp, ns, nvme_cmd_verify, lba, nlb,
-					     flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0,
-					     qp->h->verify_limit, cb, arg);
+	return ret < 0 ? ret
+		       : submit_blocks(qp, ns, nvme_cmd_verify, lba, nlb,
+				       flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16 : 0,
+				       qp->h->verify_limit, cb, arg);
 }
 
 int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
@@ -305,12 +323,15 @@ int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 {
 	int ret = check_supported(qp, NVMU_HOST_CMD_WRITE_ZEROES, "Write Zeroes");
 
-	return ret < 0 ? ret : submit_blocks(qp, ns, nvme_cmd_write_zeroes, lba, nlb,
-					     flags & NVMU_IO_DEALLOCATE ? (uint32_t)NVME_IO_DEAC << 16 : 0,
-					     qp->h->wz_limit, cb, arg);
+	return ret < 0 ? ret
+		       : submit_blocks(qp, ns, nvme_cmd_write_zeroes, lba, nlb,
+				       flags & NVMU_IO_DEALLOCATE ? (uint32_t)NVME_IO_DEAC << 16
+								  : 0,
+				       qp->h->wz_limit, cb, arg);
 }
 
-int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb, void *arg)
+int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb,
+		  void *arg)
 {
 	struct host_req *r;
 	int ret = check_ns(qp, ns);
@@ -360,7 +381,8 @@ int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 		       const struct nvmu_lba_range *ranges, unsigned nranges, nvmu_host_cb cb,
 		       void *arg)
 {
-	struct nvmu_sqe cmd = { .opcode = nvme_cmd_dsm, .cdw10 = nranges - 1, .cdw11 = NVME_DSMGMT_AD };
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_dsm, .cdw10 = nranges - 1,
+				.cdw11 = NVME_DSMGMT_AD };
 	int ret = check_supported(qp, NVMU_HOST_CMD_DSM, "Dataset Management");
 
 	if (ret < 0 || (ret = check_ns(qp, ns)) < 0 ||
@@ -369,11 +391,13 @@ int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 	return submit_ranges(qp, ns, REQ_DSM, cmd, ranges, nranges, cb, arg);
 }
 
-/* Copy limits of the namespace: source ranges, blocks per range, blocks in all. */
+/* Check a Copy against the namespace's limits: the number of source ranges (MSRC), the
+ * blocks per range (MSSRL) and the blocks in all (MCL). Returns 0 or -EINVAL. */
 static int check_copy_limits(const struct nvmu_ns *ns, const struct nvmu_lba_range *ranges,
 			     unsigned n)
 {
-	unsigned max_ranges = ns->id.msrc + 1u < COPY_MAX_RANGES ? ns->id.msrc + 1u : COPY_MAX_RANGES;
+	unsigned max_ranges = ns->id.msrc + 1u < COPY_MAX_RANGES ? ns->id.msrc + 1u
+								 : COPY_MAX_RANGES;
 	uint64_t total = 0;
 	int ret = check_ranges(ns, ranges, n, max_ranges, "Copy");
 
@@ -383,25 +407,28 @@ static int check_copy_limits(const struct nvmu_ns *ns, const struct nvmu_lba_ran
 		uint32_t mssrl = ns->id.mssrl ? ns->id.mssrl : HOST_MAX_NLB;
 
 		if (ranges[i].nlb > mssrl || ranges[i].nlb > HOST_MAX_NLB)
-			return nvmu_fail(EINVAL, "Copy range %u has %u blocks; namespace %u allows %u "
-					 "per range (MSSRL)", i, ranges[i].nlb, ns->info.nsid, mssrl);
+			return nvmu_fail(EINVAL, "Copy range %u has %u blocks; namespace %u allows "
+					 "%u per range (MSSRL)", i, ranges[i].nlb, ns->info.nsid,
+					 mssrl);
 		total += ranges[i].nlb;
 	}
 	if (ns->id.mcl && total > ns->id.mcl)
-		return nvmu_fail(EINVAL, "Copy of %llu blocks exceeds namespace %u's limit of %u (MCL)",
-				 (unsigned long long)total, ns->info.nsid, ns->id.mcl);
+		return nvmu_fail(EINVAL, "Copy of %llu blocks exceeds namespace %u's limit of %u "
+				 "(MCL)", (unsigned long long)total, ns->info.nsid, ns->id.mcl);
 	return 0;
 }
 
 int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
-		 const struct nvmu_lba_range *ranges, unsigned nranges, nvmu_host_cb cb, void *arg)
+		 const struct nvmu_lba_range *ranges, unsigned nranges, nvmu_host_cb cb,
+		 void *arg)
 {
 	struct nvmu_sqe cmd = { .opcode = nvme_cmd_copy, .cdw10 = (uint32_t)dst_lba,
 				.cdw11 = (uint32_t)(dst_lba >> 32), .cdw12 = nranges - 1 };
 	uint64_t total = 0;
 	int ret = check_supported(qp, NVMU_HOST_CMD_COPY, "Copy");
 
-	if (ret < 0 || (ret = check_ns(qp, ns)) < 0 || (ret = check_copy_limits(ns, ranges, nranges)) < 0)
+	if (ret < 0 || (ret = check_ns(qp, ns)) < 0 ||
+	    (ret = check_copy_limits(ns, ranges, nranges)) < 0)
 		return ret;
 	for (unsigned i = 0; i < nranges; i++)
 		total += ranges[i].nlb;

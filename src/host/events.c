@@ -19,7 +19,8 @@ static void aer_done(void *arg, const struct nvmu_cpl *cpl)
 	if (cpl->err == 0) {
 		struct nvmu_host_event *ev;
 
-		if (h->ev_count == HOST_EVENT_RING) { /* drop the oldest */
+		/* A full ring drops its oldest event, so the newest state is what is seen. */
+		if (h->ev_count == HOST_EVENT_RING) {
 			h->ev_head = (h->ev_head + 1) % HOST_EVENT_RING;
 			h->ev_count--;
 		}
@@ -33,8 +34,8 @@ static void aer_done(void *arg, const struct nvmu_cpl *cpl)
 	} else {
 		char text[NVMU_STATUS_TEXT_MAX];
 
-		/* Ended by a reset or shutdown, or the limit was exceeded: not re-armed here
-		 * (a reset arms a new set). */
+		/* The request was ended by a reset or a shutdown, or the controller's limit
+		 * was exceeded. It is not re-armed here, because a reset arms a new set. */
 		nvmu_log(NVMU_LOG_INFO, "%s: asynchronous event request ended with %s", h->name,
 			 nvmu_status_text(cpl->status, text, sizeof(text)));
 	}
@@ -59,8 +60,8 @@ void events_start(struct nvmu_host_ctrl *h)
 	unsigned n = id->aerl + 1u < HOST_MAX_AERS ? id->aerl + 1u : HOST_MAX_AERS;
 
 	if (nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL) < 0)
-		nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event configuration refused: %s", h->name,
-			 nvmu_last_error());
+		nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event configuration refused: %s",
+			 h->name, nvmu_last_error());
 	for (unsigned i = 0; i < n; i++) {
 		if (arm_one(h) < 0) {
 			nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event request not armed: %s",

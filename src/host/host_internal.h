@@ -112,100 +112,119 @@ struct nvmu_host_qpair {
 
 /* ---- requests and the wait queue (requests.c) ---- */
 
-/* A free request, zeroed but for its queue pair: 0, or -ESHUTDOWN (pair being freed),
- * -ENODEV/-EIO (controller removed or failed), -ENOBUFS (none free), with a message. */
+/* Take a free request of @qp, zeroed except for its queue pair. Returns 0, -ESHUTDOWN
+ * when the pair is being freed, -ENODEV or -EIO when the controller was removed or
+ * failed, or -ENOBUFS when every request is in use; each error sets a message. */
 int req_get(struct nvmu_host_qpair *qp, struct host_req **out);
 
-/* Give back a request that was never queued. */
+/* Give back a request that was never queued, for example after buf_resolve() failed. */
 void req_put(struct host_req *r);
 
-/* Queue @r behind the waiting requests, submit what fits, ring unless deferred. Returns 0. */
+/* Queue @r behind the requests already waiting, so requests start in the order they were
+ * made, then submit as many as the queue has room for. The doorbell is rung unless the
+ * caller deferred it. Always returns 0: a request that cannot start yet waits. */
 int req_enqueue(struct host_req *r);
 
-/* Submit waiting requests in order while the queue has room. */
+/* Submit waiting requests in order for as long as the queue has room. */
 void req_drain(struct nvmu_host_qpair *qp);
 
-/* Complete every request in use with @err (queue pair going away). */
+/* Complete every request in use with @err. It is used when the queue pair goes away, so no
+ * caller is left waiting for a callback. */
 void req_cancel_all(struct nvmu_host_qpair *qp, int err);
 
-/* End the requests waiting for a slot with @err (the controller is gone or failed). */
+/* End the requests that wait for a queue slot with @err, because the controller is gone
+ * or has failed and no slot will ever free up for them. */
 void req_fail_waiting(struct nvmu_host_qpair *qp, int err);
 
 /* The host API's bits in its core pair's hold word (the owner's bits of enum
  * nvmu_qpair_hold_bits): while one is set, a command leaves the fast path for the
  * general one. */
 enum host_hold {
-	HOST_HOLD_PAUSED = NVMU_QPAIR_HOLD_OWNER << 0,  /* the pair's thread acknowledged a pause and
-						  has not seen its end yet */
-	HOST_HOLD_WAITING = NVMU_QPAIR_HOLD_OWNER << 1, /* requests wait for a queue slot: order */
+	/* The pair's thread acknowledged a pause and has not yet seen it end. */
+	HOST_HOLD_PAUSED = NVMU_QPAIR_HOLD_OWNER << 0,
+	/* Requests wait for a queue slot, so a new command must queue behind them to keep
+	 * the order. */
+	HOST_HOLD_WAITING = NVMU_QPAIR_HOLD_OWNER << 1,
 };
 
-/* The pause in progress (0: none). An acquire load: once it reads 0 after a pause, what
- * the reset did to the core pair is visible to this thread. */
+/* The number of the pause in progress, or 0 when there is none. The load is an acquire:
+ * once it reads 0 after a pause, what the reset did to the core pair is visible to this
+ * thread. */
 static inline uint32_t host_paused(const struct nvmu_host_qpair *qp)
 {
 	return __atomic_load_n(qp->stop, __ATOMIC_ACQUIRE);
 }
 
-/* True if @qp may post to the device now (no pause, controller live). */
+/* True if @qp may post to the device now: no pause is in progress and the controller is
+ * live. */
 static inline bool host_can_post(const struct nvmu_host_qpair *qp)
 {
 	return host_paused(qp) == 0 && nvmu_ctrl_state(qp->h->ctrl) == NVMU_CTRL_LIVE;
 }
 
-/* Acknowledge pause @stop for @qp: it posts nothing, and touches nothing else of its core
- * pair, until the pause is over (qpair.c). */
+/* Acknowledge pause @stop for @qp. From then until the pause is over, @qp posts nothing
+ * and touches nothing else of its core pair, so the reset can work on it (qpair.c). */
 void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop);
 
 /* ---- synchronous waits (sync.c) ---- */
 
-/* Drop the callbacks of the waiters that gave up during a pause (before a poll, or the
- * pair's deletion, can run them). */
+/* Drop the callbacks of the waiters that gave up during a pause. This must happen before
+ * a poll or the pair's deletion could run them, since the waiters' memory is gone. */
 void sync_forget_pending(struct nvmu_host_qpair *qp);
 
 /* ---- recovery (recovery.c) ---- */
 
-/* Reset when the controller asks for it and automatic resets are on; fail waiting
- * requests of @qp (may be NULL) when the controller is removed or failed. */
+/* Reset the controller when it asks for a reset and automatic resets are on. If another
+ * thread did the reset meanwhile, nothing more happens. */
 void recover_if_needed(struct nvmu_host_ctrl *h);
 
-/* What the submission path returns when the controller cannot take commands: 0 (wait
- * for the reset), -ENODEV (removed) or -EIO (failed), with a message. */
+/* What the submission path returns when the controller cannot take commands. Returns 0
+ * when a reset will bring it back (the request waits), -ENODEV when it was removed, or
+ * -EIO when it failed; the errors set a message. */
 int host_state_error(const struct nvmu_host_ctrl *h);
 
 /* ---- data buffers (buffers.c) ---- */
 
-/* Make @r's data @iov usable by the device: as given, translated, or bounced (@flags);
- * @to_device: the data goes to the device (write, compare). 0 or -EFAULT/-EINVAL/-ENOMEM. */
+/* Make @r's data @iov usable by the device. Pieces with an IOVA are used as given, foreign
+ * pieces are translated through the IOMMU, and if that fails and @flags has
+ * NVMU_IO_BOUNCE the data goes through a bounce buffer. @to_device is true when the data
+ * goes to the device (write, compare), so a bounce buffer is filled first. Returns 0,
+ * -EFAULT (not mapped, or no IOMMU), -EINVAL (too many foreign pieces) or -ENOMEM. */
 int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iovcnt,
 		unsigned flags, bool to_device);
 
-/* Copy a bounced read back and free the bounce buffer. */
+/* Copy the data of a successful bounced read back to the caller's buffer, then free the
+ * bounce buffer. Without a bounce buffer it does nothing. */
 void buf_release(struct host_req *r);
 
 /* ---- splitting (split.c) ---- */
 
-/* Bytes of the next child command: at most @left and @max_bytes, at most @max_desc pieces
- * of @iov from @off (0 = no limit), rounded down to whole @lba_size blocks. 0 when a single
- * block needs more than @max_desc pieces. */
+/* The size in bytes of the next child command. It is at most @left and @max_bytes, spans
+ * at most @max_desc pieces of @iov from @off (0 means no limit), and is rounded down to
+ * whole @lba_size blocks. Returns 0 when a single block needs more than @max_desc pieces.
+ */
 size_t split_child_bytes(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t off,
 			 size_t left, size_t max_bytes, size_t max_desc, uint32_t lba_size);
 
-/* True if every child of a split of [0, total) fits @max_desc descriptors. */
+/* True if every child command of a split of bytes [0, total) fits in @max_desc
+ * descriptors. */
 bool split_fits(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t total, size_t max_bytes,
 		size_t max_desc, uint32_t lba_size);
 
 /* ---- namespaces (namespaces.c) ---- */
 
-/* Read the active namespace list and Identify Namespace of each. */
+/* Read the active namespace list, then Identify Namespace for each namespace in it.
+ * Returns 0 or a negative errno. */
 int ns_discover(struct nvmu_host_ctrl *h);
 
-/* Command size limits from Identify Controller (NVM command set), when it has them. */
+/* Read the Verify and Write Zeroes size limits from Identify Controller for the NVM
+ * command set (CNS 06h). A controller without that page leaves them unlimited. */
 void ns_read_limits(struct nvmu_host_ctrl *h);
 
 /* ---- events (events.c) ---- */
 
-/* Enable SMART and notice events and arm the Asynchronous Event Requests. */
+/* Enable the SMART and notice events, then arm the Asynchronous Event Requests so the
+ * controller can report them. */
 void events_start(struct nvmu_host_ctrl *h);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Namespaces of an attached controller: active list, Identify Namespace, accessors. */
+/* The namespaces of an attached controller: reading the active namespace list, Identify
+ * Namespace for each one, and the accessors. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -41,7 +42,7 @@ static int add_ns(struct nvmu_host_ctrl *h, uint32_t nsid)
 	ns->h = h;
 	ret = nvmu_admin_identify_ns(h->ctrl, nsid, &ns->id, &ns->info);
 	if (ret == -ENOENT)
-		return 0; /* went inactive in between */
+		return 0; /* it went inactive after the list was read */
 	if (ret < 0)
 		return ret;
 	ns->lba_shift = (uint32_t)__builtin_ctz(ns->info.lba_size);
@@ -68,7 +69,8 @@ int ns_discover(struct nvmu_host_ctrl *h)
 	return ret;
 }
 
-/* A size limit of 2^@exp units of the minimum memory page size (0: none). */
+/* Convert a size limit of 2^@exp units of the minimum memory page size into bytes. An
+ * exponent of 0 means no limit and gives 0. */
 static size_t limit_bytes(const struct nvmu_host_ctrl *h, uint8_t exp)
 {
 	uint64_t mps_min = 4096ull << NVME_CAP_MPSMIN(nvmu_ctrl_cap(h->ctrl));
@@ -82,7 +84,8 @@ void ns_read_limits(struct nvmu_host_ctrl *h)
 {
 	struct nvme_id_ctrl_nvm nvm;
 
-	/* Optional (NVMe 2.0); a controller without it has no such limits to report. */
+	/* This Identify page is optional (NVMe 2.0); a controller without it has no such
+	 * limits to report, so the failure is not an error. */
 	if (nvmu_admin_identify(h->ctrl, NVME_IDENTIFY_CNS_CSI_CTRL, 0, &nvm) < 0) {
 		nvmu_clear_error();
 		return;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Queue pairs of the host API: a core queue pair plus its pre-allocated requests. */
+/* Queue pairs of the host API. Each one wraps a core queue pair and adds requests that
+ * are allocated up front, so submitting never allocates memory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -27,8 +28,9 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 			   struct nvmu_host_qpair **out)
 {
 	struct nvmu_host_qpair_opts o = opts ? *opts : (struct nvmu_host_qpair_opts){ 0 };
-	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts, .sgl = o.sgl,
-				      .timeout_ms = o.timeout_ms, .retries = o.retries };
+	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts,
+				      .sgl = o.sgl, .timeout_ms = o.timeout_ms,
+				      .retries = o.retries };
 	struct nvmu_host_qpair *qp = calloc(1, sizeof(*qp));
 	uint32_t nreqs;
 	int ret;
@@ -39,12 +41,15 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 	qp->defer = o.defer_doorbell;
 	qp->stop = &h->stop;
 	qp->owner = pthread_self();
-	pthread_mutex_lock(&h->lock); /* queue memory comes from the shared DMA pool */
+	/* The queue memory comes from the DMA pool, which all pairs share. */
+	pthread_mutex_lock(&h->lock);
 	ret = nvmu_qpair_create(h->ctrl, &co, &qp->core);
 	pthread_mutex_unlock(&h->lock);
 	if (ret == 0) {
-		nreqs = o.requests ? o.requests : nvmu_qpair_entries(qp->core) * REQUESTS_PER_ENTRY;
-		ret = alloc_requests(qp, nreqs < REQUESTS_MIN && !o.requests ? REQUESTS_MIN : nreqs);
+		nreqs = o.requests ? o.requests
+				   : nvmu_qpair_entries(qp->core) * REQUESTS_PER_ENTRY;
+		ret = alloc_requests(qp, nreqs < REQUESTS_MIN && !o.requests ? REQUESTS_MIN
+									    : nreqs);
 	}
 	if (ret < 0) {
 		if (qp->core)
@@ -99,9 +104,9 @@ void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
 	__atomic_store_n(&qp->parked, stop, __ATOMIC_RELEASE);
 }
 
-/* Not the common case: a pause for a reset (acknowledged here), or a controller that is
- * not live (reset it if it asks and automatic resets are on; end the requests waiting
- * for a slot if it is gone or failed). */
+/* Handle the uncommon cases. A pause for a reset is acknowledged here. A controller that
+ * is not live is reset if it asks for it and automatic resets are on; if it is gone or
+ * has failed, the requests waiting for a slot end, since no slot will free up. */
 static void handle_pause_or_failure(struct nvmu_host_qpair *qp)
 {
 	uint32_t stop = host_paused(qp);
@@ -117,9 +122,10 @@ static void handle_pause_or_failure(struct nvmu_host_qpair *qp)
 		req_fail_waiting(qp, err);
 }
 
-/* After a poll that found a bit of @hold set: clear the pause bit if the pause this pair
- * acknowledged is over (and no new one began: a callback may have acknowledged one),
- * handle a controller that is not live, and submit the requests waiting for a slot. */
+/* Run after a poll that found a bit of @hold set. The pause bit is cleared if the pause
+ * this pair acknowledged is over and no new one began (a callback may have acknowledged
+ * one). Then a controller that is not live is handled, and the requests waiting for a
+ * slot are submitted. */
 static void after_held_poll(struct nvmu_host_qpair *qp, uint32_t hold)
 {
 	if ((hold & HOST_HOLD_PAUSED) && !host_paused(qp))
@@ -135,8 +141,8 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	uint32_t hold;
 	unsigned n;
 
-	/* Also when paused: the pause is acknowledged for this thread. Read by resetting
-	 * threads (owned_by()). */
+	/* Record the owner even when paused, since the pause is acknowledged for this
+	 * thread. Resetting threads read it through owned_by(). */
 	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
 	if (host_paused(qp)) {
 		handle_pause_or_failure(qp);
@@ -145,10 +151,12 @@ unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
 	if (__builtin_expect(qp->nforget != 0, 0))
 		sync_forget_pending(qp);
 	n = nvmu_qpair_poll(qp->core, max);
-	hold = nvmu_qpair_hold(qp->core) & (NVMU_QPAIR_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
+	hold = nvmu_qpair_hold(qp->core) &
+	       (NVMU_QPAIR_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
 	if (__builtin_expect(hold != 0, 0))
 		after_held_poll(qp, hold);
-	nvmu_qpair_ring(qp->core); /* what callbacks and the wait queue posted */
+	/* One doorbell write covers what the callbacks and the wait queue posted. */
+	nvmu_qpair_ring(qp->core);
 	return n;
 }
 
@@ -174,13 +182,14 @@ uint64_t nvmu_host_qpair_ack_irq(struct nvmu_host_qpair *qp)
 	int fd = nvmu_qpair_eventfd(qp->core);
 
 	if (fd >= 0 && read(fd, &count, sizeof(count)) != sizeof(count))
-		count = 0; /* EAGAIN: nothing signalled */
+		count = 0; /* EAGAIN means no interrupt was signalled */
 	return count;
 }
 
 uint32_t nvmu_host_qpair_pending(const struct nvmu_host_qpair *qp)
 {
-	/* requests, plus fast-path commands (core commands that are no request's child) */
+	/* The requests, plus the commands the fast path posted: those are the core commands
+	 * that are not the child of any request. */
 	return qp->pending + (nvmu_qpair_outstanding(qp->core) - qp->children);
 }
 

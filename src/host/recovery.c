@@ -37,8 +37,9 @@ static bool all_paused(struct nvmu_host_ctrl *h, uint32_t seq, uint16_t *late)
 	return all;
 }
 
-/* Wait until every queue pair acknowledged pause @seq (the lock is not held meanwhile:
- * an owner may need it to finish the submission it is in). */
+/* Wait until every queue pair acknowledged pause @seq, for at most PAUSE_WAIT_MS. The
+ * lock is not held while waiting, because an owner may need it to finish the submission
+ * it is in. Returns 0, or -EBUSY naming a pair whose thread did not answer. */
 static int wait_paused(struct nvmu_host_ctrl *h, uint32_t seq)
 {
 	uint64_t deadline = nvmu_deadline_ms(PAUSE_WAIT_MS);
@@ -46,9 +47,10 @@ static int wait_paused(struct nvmu_host_ctrl *h, uint32_t seq)
 
 	while (!all_paused(h, seq, &late)) {
 		if (nvmu_deadline_passed(deadline))
-			return nvmu_fail(EBUSY, "%s: queue pair %u did not pause for the reset within "
-					 "%u ms: its thread must call nvmu_host_process_completions()",
-					 h->name, late, PAUSE_WAIT_MS);
+			return nvmu_fail(EBUSY, "%s: queue pair %u did not pause for the reset "
+					 "within %u ms: its thread must call "
+					 "nvmu_host_process_completions()", h->name, late,
+					 PAUSE_WAIT_MS);
 		nvmu_sleep_us(PAUSE_POLL_US);
 	}
 	return 0;
@@ -80,7 +82,8 @@ static void lock_reset(struct nvmu_host_ctrl *h)
 	}
 }
 
-/* The reset, reset lock held. */
+/* Pause every pair, reset the controller and arm the event requests again, with the reset
+ * lock held. Returns 0 or the error of the pause or of the reset. */
 static int reset_locked(struct nvmu_host_ctrl *h)
 {
 	uint32_t seq = ++h->stop_seq ? h->stop_seq : ++h->stop_seq;
@@ -91,7 +94,8 @@ static int reset_locked(struct nvmu_host_ctrl *h)
 	if (ret == 0)
 		ret = nvmu_ctrl_reset(h->ctrl);
 	if (ret == 0 && !h->no_aer) {
-		/* The reset ended every event request: a full set is armed, none re-armed. */
+		/* The reset ended every event request, so a full set is armed again and none
+		 * is counted as waiting to be re-armed. */
 		pthread_mutex_lock(&h->ev_lock);
 		h->to_arm = 0;
 		pthread_mutex_unlock(&h->ev_lock);
@@ -123,7 +127,8 @@ void recover_if_needed(struct nvmu_host_ctrl *h)
 	if (!h->auto_reset || nvmu_ctrl_state(h->ctrl) != NVMU_CTRL_NEEDS_RESET)
 		return;
 	lock_reset(h);
-	if (nvmu_ctrl_state(h->ctrl) == NVMU_CTRL_NEEDS_RESET) /* not done meanwhile */
+	/* Another thread may have done the reset while this one waited for the lock. */
+	if (nvmu_ctrl_state(h->ctrl) == NVMU_CTRL_NEEDS_RESET)
 		reset_locked(h);
 	pthread_mutex_unlock(&h->reset_lock);
 }

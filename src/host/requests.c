@@ -16,13 +16,15 @@ int req_get(struct nvmu_host_qpair *qp, struct host_req **out)
 	int ret;
 
 	if (qp->closing)
-		return nvmu_fail(ESHUTDOWN, "queue pair %u is being freed", nvmu_qpair_id(qp->core));
+		return nvmu_fail(ESHUTDOWN, "queue pair %u is being freed",
+				 nvmu_qpair_id(qp->core));
 	if ((ret = host_state_error(qp->h)) < 0)
 		return ret;
 	if (!r)
-		return nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u waiting "
-				 "for a queue slot): process completions, or create the pair with "
-				 "more requests", qp->nreqs, nvmu_qpair_id(qp->core), qp->waiting);
+		return nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u "
+				 "waiting for a queue slot): process completions, or create the "
+				 "pair with more requests", qp->nreqs, nvmu_qpair_id(qp->core),
+				 qp->waiting);
 	qp->free = r->next;
 	memset(r, 0, offsetof(struct host_req, inline_iov));
 	r->qp = qp;
@@ -42,8 +44,8 @@ void req_put(struct host_req *r)
 	qp->pending--;
 }
 
-/* Hand the result to the caller (after the request went back to the pool: the callback
- * may submit again). */
+/* Hand the result to the caller. The request goes back to the pool first, because the
+ * callback may submit again and should find it free. */
 static void req_finish(struct host_req *r)
 {
 	nvmu_host_cb cb = r->cb;
@@ -72,7 +74,9 @@ static void child_done(void *arg, const struct nvmu_cpl *cpl)
 		req_finish(r);
 }
 
-/* The next child of an LBA command: as many blocks as one command may carry. */
+/* Post the next child command of an LBA request, carrying as many blocks as one command
+ * may. Returns 0, -E2BIG when a single block needs more SGL descriptors than a command
+ * holds, or the submission's error (-EAGAIN when the queue is full). */
 static int post_lba_child(struct nvmu_host_qpair *qp, struct host_req *r)
 {
 	struct nvmu_sqe cmd = r->cmd;
@@ -107,7 +111,8 @@ static int post_lba_child(struct nvmu_host_qpair *qp, struct host_req *r)
 	return 0;
 }
 
-/* A range list (Dataset Management or Copy format 0) in the tracker's own page. */
+/* Write the range list of a Dataset Management or Copy (format 0) request into @page,
+ * which is copied into the tracker's own page. Returns its size in bytes. */
 static size_t format_ranges(const struct host_req *r, uint8_t *page)
 {
 	if (r->kind == REQ_DSM) {
@@ -138,8 +143,8 @@ static int post_single(struct nvmu_host_qpair *qp, struct host_req *r)
 		ret = nvmu_qpair_submit_payload(qp->core, &cmd, page, format_ranges(r, page),
 						child_done, r);
 	} else {
-		ret = nvmu_qpair_submit_iov(qp->core, &cmd, r->iov, r->iovcnt, 0, r->bytes, r->dptr,
-					    child_done, r);
+		ret = nvmu_qpair_submit_iov(qp->core, &cmd, r->iov, r->iovcnt, 0, r->bytes,
+					    r->dptr, child_done, r);
 	}
 	if (ret == 0) {
 		r->left = 0;
@@ -154,7 +159,8 @@ static int post_next(struct nvmu_host_qpair *qp, struct host_req *r)
 	return r->kind == REQ_LBA ? post_lba_child(qp, r) : post_single(qp, r);
 }
 
-/* Append @r to the wait queue; the first one stops the fast path (order is kept). */
+/* Append @r to the wait queue. The first request to wait sets HOST_HOLD_WAITING, which
+ * sends new commands off the fast path so they cannot overtake it. */
 static void wait_push(struct nvmu_host_qpair *qp, struct host_req *r)
 {
 	r->next = NULL;
@@ -168,7 +174,8 @@ static void wait_push(struct nvmu_host_qpair *qp, struct host_req *r)
 	qp->waiting++;
 }
 
-/* Take the head of the wait queue off it; the last one lets the fast path go on. */
+/* Take the head off the wait queue. When the queue becomes empty, the fast path is
+ * allowed again. */
 static struct host_req *wait_pop(struct nvmu_host_qpair *qp)
 {
 	struct host_req *r = qp->wait_head;
@@ -187,17 +194,18 @@ void req_drain(struct nvmu_host_qpair *qp)
 	struct host_req *r;
 
 	if (qp->draining || !host_can_post(qp))
-		return; /* a callback submitted from inside (the outer loop continues), or
-			   the controller is paused for a reset */
+		/* Either a callback submitted from inside a drain, which the outer loop
+		 * continues, or the controller is paused for a reset. */
+		return;
 	qp->draining = true;
 	while ((r = qp->wait_head) != NULL) {
 		if (r->cpl.err)
-			r->left = 0; /* a child failed: submit no more of this request */
+			r->left = 0; /* a child failed, so no more of this request is sent */
 		while (r->left) {
 			int ret = post_next(qp, r);
 
 			if (ret == -EAGAIN)
-				goto out; /* full, or a reset is pending: drained later */
+				goto out; /* full, or a reset is pending: a later drain retries */
 			if (ret < 0) {
 				nvmu_log(NVMU_LOG_WARN, "%s: request not submitted: %s",
 					 nvmu_host_name(qp->h), nvmu_last_error());
@@ -219,7 +227,8 @@ int req_enqueue(struct host_req *r)
 
 	wait_push(qp, r);
 	req_drain(qp);
-	if (!qp->defer && !host_paused(qp)) /* paused: the core pair is not ours to touch */
+	/* During a pause the core pair belongs to the resetting thread, so it is not rung. */
+	if (!qp->defer && !host_paused(qp))
 		nvmu_qpair_ring(qp->core);
 	return 0;
 }
@@ -240,7 +249,7 @@ void req_fail_waiting(struct nvmu_host_qpair *qp, int err)
 
 void req_cancel_all(struct nvmu_host_qpair *qp, int err)
 {
-	/* The core pair is gone: its hold word is not cleared. */
+	/* The core pair is already gone, so its hold word is not cleared. */
 	qp->wait_head = qp->wait_tail = NULL;
 	qp->waiting = 0;
 	for (uint32_t i = 0; i < qp->nreqs; i++) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* How much of a request the next child command carries (MDTS, SGL descriptors, NLB). */
+/* How much of a request the next child command carries. The limits are the maximum
+ * transfer size (MDTS), the SGL descriptors one command can hold, and the 16-bit NLB. */
 #include "host_internal.h"
 
-/* Bytes reachable from @off within @max_desc pieces (capped at @cap). */
+/* The number of bytes from @off that fit in @max_desc pieces of @iov, but at most @cap. */
 static size_t bytes_within_pieces(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t off,
 				  size_t max_desc, size_t cap)
 {

@@ -23,7 +23,8 @@ void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl)
 /* The request of @qp that @w waits for, or NULL when its command went through the fast
  * path (the callback is then in the core pair). It looks at every request, which only a
  * waiter that gives up needs. */
-static struct host_req *request_of(struct nvmu_host_qpair *qp, const struct nvmu_host_waiter *w)
+static struct host_req *request_of(struct nvmu_host_qpair *qp,
+				   const struct nvmu_host_waiter *w)
 {
 	for (uint32_t i = 0; i < qp->nreqs; i++)
 		if (qp->reqs[i].in_use && qp->reqs[i].waiter == w)
@@ -34,10 +35,12 @@ static struct host_req *request_of(struct nvmu_host_qpair *qp, const struct nvmu
 void sync_forget_pending(struct nvmu_host_qpair *qp)
 {
 	while (qp->nforget)
-		nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb, qp->forget[--qp->nforget]);
+		nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb,
+					 qp->forget[--qp->nforget]);
 }
 
-/* @w gives up on its command: it completes later without anyone to tell. */
+/* @w gives up on its command. The command still completes later, so its callback must no
+ * longer point at @w, whose memory the caller is about to reuse. */
 static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 {
 	struct host_req *r = request_of(qp, w);
@@ -52,8 +55,9 @@ static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 		qp->forget[qp->nforget++] = w;
 		return;
 	}
-	/* Not paused, or (never seen) more waiters gave up during this pause than the pair
-	 * keeps: wait for its end, acknowledged as paused meanwhile. */
+	/* Either no pause is in progress, or more waiters gave up during this pause than the
+	 * pair has room for (never seen in practice). Wait for the pause to end, keeping it
+	 * acknowledged meanwhile, then drop the callback directly. */
 	while ((stop = host_paused(qp)) != 0) {
 		host_ack_pause(qp, stop);
 		nvmu_sleep_us(100);
@@ -61,7 +65,8 @@ static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 	nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb, w);
 }
 
-int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint32_t timeout_ms)
+int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
+		   uint32_t timeout_ms)
 {
 	uint64_t deadline = nvmu_deadline_ms(timeout_ms ? timeout_ms : HOST_WAIT_DEFAULT_MS);
 
@@ -70,9 +75,9 @@ int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint3
 			if (w->done)
 				break;
 			forget(qp, w);
-			return nvmu_fail(ETIMEDOUT, "%s: no completion within %u ms (%u requests "
-					 "pending on queue pair %u)", qp->h->name, timeout_ms,
-					 qp->pending, nvmu_qpair_id(qp->core));
+			return nvmu_fail(ETIMEDOUT, "%s: no completion within %u ms (%u "
+					 "requests pending on queue pair %u)", qp->h->name,
+					 timeout_ms, qp->pending, nvmu_qpair_id(qp->core));
 		}
 	}
 	if (w->cpl.err == -EREMOTEIO) {
@@ -84,7 +89,9 @@ int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint3
 	return w->cpl.err;
 }
 
-/* Wait for a command just submitted (@ret its submission result) and report its status. */
+/* Wait for a command that was just submitted, unless its submission failed with @ret.
+ * The completion goes into @cpl when given. Returns @ret or what nvmu_host_wait() returns.
+ */
 static int finish_sync(struct nvmu_host_qpair *qp, int ret, struct nvmu_host_waiter *w,
 		       uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
@@ -100,13 +107,13 @@ typedef int (*data_cmd_fn)(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint6
 			   nvmu_host_cb cb, void *arg);
 
 static int data_sync(data_cmd_fn submit, struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
-		     uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
-		     uint32_t timeout_ms, struct nvmu_cpl *cpl)
+		     uint64_t lba, const struct nvmu_dma_buf *iov, unsigned iovcnt,
+		     unsigned flags, uint32_t timeout_ms, struct nvmu_cpl *cpl)
 {
 	struct nvmu_host_waiter w = { 0 };
 
-	return finish_sync(qp, submit(qp, ns, lba, iov, iovcnt, flags, nvmu_host_sync_cb, &w), &w,
-			   timeout_ms, cpl);
+	return finish_sync(qp, submit(qp, ns, lba, iov, iovcnt, flags, nvmu_host_sync_cb, &w),
+			   &w, timeout_ms, cpl);
 }
 
 int nvmu_ns_read_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
@@ -128,5 +135,6 @@ int nvmu_ns_flush_sync(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint32_t 
 {
 	struct nvmu_host_waiter w = { 0 };
 
-	return finish_sync(qp, nvmu_ns_flush(qp, ns, nvmu_host_sync_cb, &w), &w, timeout_ms, cpl);
+	return finish_sync(qp, nvmu_ns_flush(qp, ns, nvmu_host_sync_cb, &w), &w, timeout_ms,
+			   cpl);
 }

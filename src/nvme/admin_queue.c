@@ -35,14 +35,17 @@ static int give_up(struct nvmu_ctrl *ctrl, struct nvmu_tracker *trk, const struc
 	tracker_abandon(trk);
 	ctrl->rec.timeouts++;
 	if (cmd->opcode != nvme_admin_async_event)
-		ctrl_request_reset(ctrl, "admin command opcode %#04x got no completion within %u ms",
-				   cmd->opcode, timeout_ms);
+		ctrl_request_reset(ctrl, "admin command opcode %#04x got no completion "
+				   "within %u ms", cmd->opcode, timeout_ms);
 	return nvmu_fail(ETIMEDOUT, "%s: admin command opcode %#04x (CID %#x) got no completion "
 			 "within %u ms; CSTS=%#x", ctrl->t->name, cmd->opcode, cmd->cid, timeout_ms,
 			 csts);
 }
 
-/* Poll the admin queue until @w is done, the deadline passes or the controller fails. */
+/* Poll the admin queue until @w is done, the deadline passes or the controller fails.
+ * Polling sleeps a little after a run of empty polls, so a long command does not keep
+ * a core busy. CSTS is read every few milliseconds, because a controller that has
+ * failed never answers and the caller should learn that before the deadline. */
 static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_tracker *trk,
 		      const struct nvmu_sqe *cmd, uint32_t timeout_ms)
 {
@@ -73,7 +76,9 @@ static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_t
 	return 0;
 }
 
-/* Why an admin command cannot be sent now (0 if it can): removed, failed, needs reset. */
+/* Returns 0 if an admin command may be sent now. Otherwise it returns -ENODEV when the
+ * device was removed, or -EIO when the controller failed or waits for a reset, with a
+ * message that gives the recorded reason. */
 static int admin_refused(struct nvmu_ctrl *ctrl)
 {
 	switch (ctrl_state(ctrl)) {
@@ -120,9 +125,10 @@ int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova
 				 ctrl->t->name, cmd->opcode,
 				 nvmu_status_text(w.cpl.status, text, sizeof(text)));
 	if (w.cpl.err < 0)
-		return nvmu_fail(-w.cpl.err, "%s: admin command opcode %#04x %s (%s)", ctrl->t->name,
-				 cmd->opcode, w.cpl.err == -ENODEV ? "ended: device removed"
-							     : "ended by a controller reset",
+		return nvmu_fail(-w.cpl.err, "%s: admin command opcode %#04x %s (%s)",
+				 ctrl->t->name, cmd->opcode,
+				 w.cpl.err == -ENODEV ? "ended: device removed"
+						      : "ended by a controller reset",
 				 ctrl->reason);
 	return 0;
 }
@@ -224,8 +230,8 @@ int nvmu_admin_active_ns(struct nvmu_ctrl *ctrl, uint32_t after, uint32_t *nsids
 		return ret;
 	for (size_t i = 0; i < NVME_ID_NS_LIST_MAX && *n < max && list.ns[i]; i++) {
 		if (list.ns[i] <= after || (i > 0 && list.ns[i] <= list.ns[i - 1])) {
-			nvmu_log(NVMU_LOG_WARN, "%s: active namespace list not ascending at entry %zu "
-				 "(NSID %u); truncated", ctrl->t->name, i, list.ns[i]);
+			nvmu_log(NVMU_LOG_WARN, "%s: active namespace list not ascending at "
+				 "entry %zu (NSID %u); truncated", ctrl->t->name, i, list.ns[i]);
 			break;
 		}
 		nsids[(*n)++] = list.ns[i];
@@ -245,7 +251,8 @@ int nvmu_ns_info_decode(const struct nvme_id_ns *id, struct nvmu_ns_info *info)
 				 nlbaf);
 	lbaf = &id->lbaf[fmt];
 	if (lbaf->ds < 9 || lbaf->ds > 31)
-		return nvmu_fail(EINVAL, "LBA format %u has an invalid data size 2^%u", fmt, lbaf->ds);
+		return nvmu_fail(EINVAL, "LBA format %u has an invalid data size 2^%u", fmt,
+				 lbaf->ds);
 	info->nsze = id->nsze;
 	info->ncap = id->ncap;
 	info->nuse = id->nuse;

@@ -26,7 +26,7 @@ uint32_t ctrl_now_ms(const struct nvmu_ctrl *ctrl)
 
 uint64_t check_interval_ticks(const struct nvmu_ctrl *ctrl)
 {
-	double rate; /* every pair's check sets it */
+	double rate; /* every pair's check stores it, so a relaxed load is enough */
 
 	__atomic_load(&ctrl->ticks_per_ns, &rate, __ATOMIC_RELAXED);
 	return (uint64_t)(rate * NVMU_CHECK_INTERVAL_MS * 1e6);
@@ -78,7 +78,9 @@ static void send_abort(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 	trk->flags |= TRK_ABORT_SENT;
 }
 
-/* @trk's deadline passed: abort it (I/O), or ask for a reset. */
+/* @trk's deadline passed. An I/O command gets an Abort and a second, shorter deadline;
+ * an admin command cannot be aborted on its own queue, so it makes the controller ask
+ * for a reset instead, as does an I/O command whose Abort did not end it in time. */
 static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 {
 	struct nvmu_ctrl *ctrl = qp->ctrl;
@@ -88,7 +90,7 @@ static void overdue(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 	if (trk->flags & TRK_TIMED_OUT) {
 		ctrl_request_reset(ctrl, "CID %#x on queue %u was not ended by its Abort within "
 				   "%u ms", nvmu_tracker_cid(trk), qp->qid, wait);
-		trk->flags |= TRK_NO_TIMEOUT; /* asked once */
+		trk->flags |= TRK_NO_TIMEOUT; /* ask for the reset only once */
 		return;
 	}
 	trk->flags |= TRK_TIMED_OUT;

@@ -33,14 +33,16 @@ static void apply_mdts(struct nvmu_ctrl *ctrl)
 		ctrl->max_transfer = (size_t)limit;
 }
 
-/* Registers, admin queue, enable: everything up to the first admin command. */
+/* Everything up to the first admin command: read CAP, choose CC, disable the controller,
+ * allocate the admin queue and the scratch page, and enable it again. */
 static int bring_up(struct nvmu_ctrl *ctrl, uint16_t admin_entries)
 {
 	int ret;
 
 	ctrl->cap = ctrl->t->ops->read64(ctrl->t, NVME_REG_CAP);
 	if (ctrl->cap == UINT64_MAX)
-		return nvmu_fail(ENODEV, "%s: controller is gone (CAP reads all-ones)", ctrl->t->name);
+		return nvmu_fail(ENODEV, "%s: controller is gone (CAP reads all-ones)",
+				 ctrl->t->name);
 	ctrl->dstrd = (unsigned)NVME_CAP_DSTRD(ctrl->cap);
 	ctrl->ready_timeout_ms = ctrl_cap_timeout_ms(ctrl->cap);
 	ret = ctrl_choose_cc(ctrl->cap, nvmu_page_size(), &ctrl->cc, &ctrl->page_size);
@@ -59,7 +61,8 @@ static int bring_up(struct nvmu_ctrl *ctrl, uint16_t admin_entries)
 	return ret;
 }
 
-/* Identify Controller and Number of Queues: what the core needs to know. */
+/* Learn what the core needs from the controller: Identify Controller (for MDTS and the
+ * optional features) and how many I/O queues Set Features Number of Queues grants. */
 static int discover(struct nvmu_ctrl *ctrl, uint16_t io_queues)
 {
 	int ret = nvmu_admin_identify(ctrl, NVME_IDENTIFY_CNS_CTRL, 0, &ctrl->id);
@@ -78,7 +81,9 @@ static int discover(struct nvmu_ctrl *ctrl, uint16_t io_queues)
 	return 0;
 }
 
-/* Disable the controller; a failure @err that led here keeps its message. */
+/* Disable the controller after the failure @err. Disabling may itself fail and set a new
+ * message, so the message of @err is saved and set again: the caller reports the first
+ * failure, which is the useful one. */
 static int disable_after(struct nvmu_ctrl *ctrl, int err)
 {
 	char saved[256];

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Controller registers: CC choice, enable, disable, shutdown, each wait with a deadline. */
+/* The controller registers: choosing CC, and enabling, disabling and shutting down the
+ * controller. Each wait for CSTS has a deadline taken from CAP.TO (or from the caller),
+ * so a controller that never answers cannot hang the driver. */
 #include <errno.h>
 
 #include "nvme_internal.h"
@@ -66,12 +68,14 @@ int ctrl_check_csts(const struct nvmu_ctrl *ctrl, uint32_t csts, bool cfs_fatal,
 		return nvmu_fail(ENODEV, "%s: controller is gone (CSTS reads 0xffffffff) while %s",
 				 ctrl->t->name, doing);
 	if (cfs_fatal && NVME_CSTS_CFS(csts))
-		return nvmu_fail(EIO, "%s: controller fatal status (CSTS.CFS=1, CSTS=%#x) while %s; "
-				 "it needs a reset", ctrl->t->name, csts, doing);
+		return nvmu_fail(EIO, "%s: controller fatal status (CSTS.CFS=1, CSTS=%#x) "
+				 "while %s; it needs a reset", ctrl->t->name, csts, doing);
 	return 0;
 }
 
-/* Wait until (CSTS & mask) == want; @doing names the state awaited for messages. */
+/* Wait until (CSTS & mask) == want, polling once a millisecond. @doing describes the
+ * state awaited and is used in the messages. Returns 0, -ETIMEDOUT when @timeout_ms
+ * passes, or the error of ctrl_check_csts() when the controller is gone or has failed. */
 static int wait_csts(struct nvmu_ctrl *ctrl, uint32_t mask, uint32_t want, uint32_t timeout_ms,
 		     bool cfs_fatal, const char *doing)
 {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* I/O queue pairs: queue IDs, Create/Delete I/O CQ and SQ, MSI-X vectors and eventfds. */
+/* I/O queue pairs: this file hands out queue IDs, sends Create and Delete I/O CQ and SQ,
+ * and connects each queue's MSI-X vector to an eventfd when interrupts are asked for. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ static int pick_entries(const struct nvmu_ctrl *ctrl, const struct nvmu_qpair_op
 	return 0;
 }
 
-/* The CQ's vector is its QID (vector 0 belongs to the admin queue). */
+/* Connect an eventfd to the interrupt of @qp. The CQ uses the MSI-X vector whose number
+ * is its QID, since vector 0 belongs to the admin queue; a device with too few vectors
+ * gets -ENOSPC. */
 static int connect_irq(struct nvmu_qpair *qp)
 {
 	struct nvmu_transport *t = qp->ctrl->t;
@@ -73,7 +76,8 @@ static void disconnect_irq(struct nvmu_qpair *qp)
 	qp->efd = -1;
 }
 
-/* A queue command: during a reset the resetting thread already holds the admin lock. */
+/* Send a queue command (create or delete). During a reset, the resetting thread already
+ * holds the admin lock and calls this itself, so the lock must not be taken again. */
 static int queue_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd)
 {
 	if (ctrl_state(ctrl) == NVMU_CTRL_RESETTING)
@@ -114,7 +118,8 @@ int io_queue_create_on_device(struct nvmu_qpair *qp)
 	int ret = create_cq(qp);
 
 	if (ret < 0)
-		return nvmu_fail_context(-ret, "create I/O CQ %u (%u entries)", qp->qid, qp->cq.size);
+		return nvmu_fail_context(-ret, "create I/O CQ %u (%u entries)", qp->qid,
+					 qp->cq.size);
 	ret = create_sq(qp);
 	if (ret < 0) {
 		nvmu_fail_context(-ret, "create I/O SQ %u (%u entries)", qp->qid, qp->sq.size);
@@ -143,7 +148,8 @@ static void unlink_qpair(struct nvmu_qpair *qp)
 	pthread_mutex_unlock(&qp->ctrl->state_lock);
 }
 
-/* Deadline and reposts of @qp from @opts; a pair that may repost keeps each command. */
+/* Apply the timeout and retry count of @opts to @qp. A pair that may repost its commands
+ * keeps a copy of each one it submits, so the copies are allocated here. */
 static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_opts *opts)
 {
 	int ret = 0;
@@ -154,7 +160,8 @@ static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_op
 		qp->retries = opts->retries;
 		qp->saved = calloc(qp->trk.n, sizeof(*qp->saved));
 		if (!qp->saved)
-			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u", qp->qid);
+			ret = nvmu_fail(ENOMEM, "out of memory for the commands of queue %u",
+					qp->qid);
 		else
 			nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_SAVED, true);
 	}
@@ -177,8 +184,8 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts
 		return ret;
 	if (opts && opts->sgl && !nvmu_ctrl_sgl_supported(ctrl)) {
 		ctrl->qid_used[qid] = false;
-		return nvmu_fail(ENOTSUP, "%s: SGLs asked for, but Identify Controller SGLS says the "
-				 "controller has none", ctrl->t->name);
+		return nvmu_fail(ENOTSUP, "%s: SGLs asked for, but Identify Controller SGLS "
+				 "says the controller has none", ctrl->t->name);
 	}
 	ret = qpair_alloc(ctrl, qid, entries, ctrl->max_transfer, &qp);
 	if (ret == 0) {
@@ -217,7 +224,8 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 		return 0;
 	ctrl = qp->ctrl;
 	ret = ret_cq = 0;
-	/* A callback run below may submit again: refused (-ESHUTDOWN), never left behind. */
+	/* A callback run below may submit again. The halted flag makes that submission fail
+	 * with -ESHUTDOWN, so no command is left behind on a queue about to be freed. */
 	qp->deleting = true;
 	nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, true);
 	if (ctrl_state(ctrl) != NVMU_CTRL_REMOVED) {
@@ -228,7 +236,7 @@ int nvmu_qpair_delete(struct nvmu_qpair *qp)
 		if (ret_cq < 0 && ret == 0)
 			ret = nvmu_fail_context(-ret_cq, "delete I/O CQ %u", qp->qid);
 	}
-	/* Whatever is still in flight ends now, once: the queue is gone. */
+	/* The queue is gone, so whatever is still in flight ends now, each command once. */
 	qpair_end_all(qp, ctrl_state(ctrl) == NVMU_CTRL_REMOVED
 				  ? NVMU_STATUS_HOST(NVME_SC_HOST_PATH_ERROR)
 				  : NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));

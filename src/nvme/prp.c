@@ -22,7 +22,8 @@ static uint32_t data_pages(size_t offset, size_t len, uint32_t page_size)
 	return (uint32_t)((offset + len + page_size - 1) / page_size);
 }
 
-/* List pages needed for @entries PRP entries (entries after PRP1). */
+/* The number of list pages needed for @entries PRP entries, counting only the entries
+ * that follow PRP1. */
 static uint32_t list_pages_for(uint64_t entries, uint32_t page_size)
 {
 	if (entries <= 1) /* PRP2 holds the one entry directly */
@@ -38,7 +39,8 @@ uint32_t nvmu_prp_list_pages(size_t offset, size_t len, uint32_t page_size)
 	return list_pages_for(data_pages(offset, len, page_size) - 1, page_size);
 }
 
-/* Appends PRP entries after PRP1: the first straight into PRP2, the rest into the list. */
+/* Appends the PRP entries that follow PRP1. When there is only one, it goes straight into
+ * PRP2; otherwise PRP2 points to the list and every entry goes into the list pages. */
 struct prp_writer {
 	const struct nvmu_prp_pages *list;
 	uint64_t entries; /* total after PRP1 */
@@ -57,7 +59,8 @@ static void prp_put(struct prp_writer *w, uint64_t addr)
 		return;
 	}
 	if (w->used == w->per_page - 1 && w->entries - w->written > 1) {
-		/* Last slot of a full page, more than one entry left: chain. */
+		/* This is the last slot of a full page and more than one entry is left, so the
+		 * slot points to the next list page instead of holding data. */
 		w->list->vaddr[(size_t)w->page * w->per_page + w->used] =
 			w->list->iova + (uint64_t)(w->page + 1) * w->per_page * 8;
 		w->page++;
@@ -78,21 +81,21 @@ int nvmu_prp_iov_pages(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t s
 	unsigned k = 0;
 
 	if (!piece_walk_start(&w, iov, iovcnt, skip, len))
-		return nvmu_fail(EINVAL, "data range [%zu, +%zu) lies beyond the %zu-byte buffer", skip,
-				 len, nvmu_iov_bytes(iov, iovcnt));
+		return nvmu_fail(EINVAL, "data range [%zu, +%zu) lies beyond the %zu-byte buffer",
+				 skip, len, nvmu_iov_bytes(iov, iovcnt));
 	*pages = 0;
 	while (piece_next(&w, &iova, &n)) {
 		if (k == 0 && (iova & 3))
-			return nvmu_fail(EINVAL, "data address 0x%llx is not 4-byte aligned, as PRPs "
-					 "require", (unsigned long long)iova);
+			return nvmu_fail(EINVAL, "data address 0x%llx is not 4-byte aligned, "
+					 "as PRPs require", (unsigned long long)iova);
 		if (k > 0 && (iova & mask))
 			return nvmu_fail(EINVAL, "iovec piece %u starts at 0x%llx, not on a page "
 					 "boundary: not PRP-compatible (use an SGL)", k,
 					 (unsigned long long)iova);
 		if (w.left && ((iova + n) & mask))
 			return nvmu_fail(EINVAL, "iovec piece %u ends at 0x%llx, not on a page "
-					 "boundary, and more follows: not PRP-compatible (use an SGL)",
-					 k, (unsigned long long)(iova + n));
+					 "boundary, and more follows: not PRP-compatible "
+					 "(use an SGL)", k, (unsigned long long)(iova + n));
 		*pages += data_pages(iova & mask, n, page_size);
 		k++;
 	}
@@ -114,20 +117,21 @@ int nvmu_prp_build_iov(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t s
 	*prp1 = 0;
 	*prp2 = 0;
 	if (!valid_page_size(page_size))
-		return nvmu_fail(EINVAL, "PRP page size %u is not a power of two >= 4096", page_size);
+		return nvmu_fail(EINVAL, "PRP page size %u is not a power of two >= 4096",
+				 page_size);
 	if (len == 0)
 		return 0;
 	if (max_len && len > max_len)
-		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)", len,
-				 max_len);
+		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)",
+				 len, max_len);
 	ret = nvmu_prp_iov_pages(iov, iovcnt, skip, len, page_size, &pages);
 	if (ret < 0)
 		return ret;
 	pw.entries = pages - 1;
 	need = list_pages_for(pw.entries, page_size);
 	if (need && (!list || !list->vaddr || need > list->npages))
-		return nvmu_fail(E2BIG, "transfer of %zu bytes needs %u PRP list page(s); %u available",
-				 len, need, list ? list->npages : 0);
+		return nvmu_fail(E2BIG, "transfer of %zu bytes needs %u PRP list page(s); "
+				 "%u available", len, need, list ? list->npages : 0);
 	if (pw.entries > 1)
 		*prp2 = list->iova;
 	piece_walk_start(&w, iov, iovcnt, skip, len);

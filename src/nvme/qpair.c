@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Queue pairs: rings, trackers with PRP pages, submission and completion (admin and I/O). */
+/* Queue pairs, admin and I/O alike: their rings, their trackers with the PRP list pages
+ * each one owns, submission, and the completion poll. */
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -105,7 +106,9 @@ void qpair_free(struct nvmu_qpair *qp)
 	free(qp);
 }
 
-/* PRP or SGL for [skip, skip+len) of @iov into @cmd's data pointer, in @trk's pages. */
+/* Fill @cmd's data pointer for bytes [skip, skip+len) of @iov, as PRPs or as an SGL.
+ * Any list or segment pages needed are @trk's own, so they stay valid until the command
+ * completes. */
 static int build_dptr(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
 		      const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
 		      enum nvmu_dptr_kind kind)
@@ -124,8 +127,8 @@ static int build_dptr(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nv
 				 qp->qid, qp->qid ? "Identify Controller SGLS says none"
 						  : "admin commands use PRPs");
 	if (len > qp->max_transfer)
-		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)", len,
-				 qp->max_transfer);
+		return nvmu_fail(E2BIG, "transfer of %zu bytes exceeds the limit of %zu (MDTS)",
+				 len, qp->max_transfer);
 	cmd->flags |= NVMU_SQE_PSDT_SGL;
 	return nvmu_sgl_build(iov, iovcnt, skip, len, qp->ctrl->page_size, &trk->prp,
 			      (struct nvmu_sgl_desc *)&cmd->prp1);
@@ -149,8 +152,9 @@ static int halted_error(const struct nvmu_qpair *qp)
 			 qp->ctrl->t->name, nvmu_ctrl_state_name(st), nvmu_ctrl_reason(qp->ctrl));
 }
 
-/* The free tracker a new command will take (it stays free until post_cmd()): 0, or
- * -EAGAIN (queue full) or halted_error(). */
+/* Find the free tracker a new command will take. It stays free until post_cmd(), so a
+ * caller that fails before posting has nothing to undo. Returns 0, -EAGAIN when the queue
+ * is full, or the error of halted_error(). */
 static int free_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 {
 	if (qpair_halted(qp))
@@ -162,7 +166,8 @@ static int free_tracker(struct nvmu_qpair *qp, struct nvmu_tracker **out)
 	return 0;
 }
 
-/* Post @cmd (data pointer built) through @trk, the free tracker free_tracker() gave. */
+/* Post @cmd, whose data pointer is already built, through @trk, the free tracker that
+ * free_tracker() returned. The doorbell is not rung here. */
 static void post_cmd(struct nvmu_qpair *qp, struct nvmu_tracker *trk, struct nvmu_sqe *cmd,
 		     nvmu_cmd_cb cb, void *arg)
 {
@@ -276,8 +281,9 @@ void nvmu_qpair_ring(struct nvmu_qpair *qp)
 	nvmu_sq_ring(&qp->sq);
 }
 
-/* A completion that names no command in flight: a late answer to an abandoned command is
- * taken (it frees the tracker); anything else is counted and logged, never followed. */
+/* Handle a completion that names no command in flight. A late answer to an abandoned
+ * command is taken, which frees its tracker. Anything else is counted and logged but never
+ * followed, because its CID cannot be trusted. */
 __attribute__((noinline, cold))
 static void take_unmatched_cqe(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uint16_t sqhd)
 {
@@ -321,8 +327,8 @@ void qpair_repost(struct nvmu_qpair *qp, struct nvmu_tracker *trk)
 	qp->stats.reposted++;
 }
 
-/* Post @trk's command again when it failed with @status without Do Not Retry and it has a
- * retry left (the doorbell rings at the end of the poll). */
+/* Post @trk's command again when it failed with @status, Do Not Retry is clear, and it has
+ * a retry left. The doorbell is rung once at the end of the poll, not here. */
 static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status)
 {
 	if (!qp->saved || nvmu_status_dnr(status) || trk->retries >= qp->retries ||
@@ -332,8 +338,9 @@ static bool retry_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_
 	return true;
 }
 
-/* A completion of @trk with error status @status: true if its command was posted again
- * (no callback yet), else its status and error go into @cpl. */
+/* Handle a completion of @trk with the error status @status. Returns true if its command
+ * was posted again, in which case no callback runs yet; otherwise the status and the
+ * matching error go into @cpl. */
 static bool complete_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status,
 			   struct nvmu_cpl *cpl)
 {
@@ -345,9 +352,10 @@ static bool complete_error(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint
 }
 
 /*
- * Take the posted completion @v (its status field @status; @ok: a success, known at
- * compile time in the poll loop's common case): move the CQ head, check what it names,
- * complete its command. Returns true if the command was posted again instead.
+ * Take the posted completion @v, whose status field is @status: move the CQ head, check
+ * which command it names, and complete that command. @ok says the status is a success;
+ * in the poll loop's common case it is a compile-time constant, so the error branch
+ * disappears. Returns true if the command was posted again instead of completed.
  */
 static inline __attribute__((always_inline)) bool
 take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t status, bool ok)
@@ -386,8 +394,9 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	return false;
 }
 
-/* take_cqe() of @v, posted with the error status @status (true if its command was posted
- * again). */
+/* Take @v, which was posted with the error status @status. It is kept out of line so the
+ * error handling does not grow the poll loop. Returns true if the command was posted
+ * again. */
 __attribute__((noinline))
 static bool take_error_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
 			   uint16_t status)
@@ -402,8 +411,9 @@ enum poll_step {
 	POLL_REPOSTED, /* an error completion whose command was posted again */
 };
 
-/* The poll loop's uncommon case, out of line (a leaf when it ends the loop): @v, with
- * status field @status, is either not posted yet or posted with an error status. */
+/* The poll loop's uncommon case: @v, with status field @status, is either not posted yet
+ * or posted with an error status. It is out of line, and a leaf function when it ends the
+ * loop, so the common path stays small. */
 __attribute__((noinline))
 static enum poll_step take_cqe_uncommon(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v,
 					uint16_t status)

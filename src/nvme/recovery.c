@@ -13,6 +13,8 @@
 #define CSTS_ALL_ONES 0xffffffffu
 #define RESET_DELETE_TIMEOUT_MS 2000 /* per Delete I/O SQ/CQ before a reset */
 
+/* Halt or release every I/O pair. The admin pair is halted only when the device is gone,
+ * because the reset itself still needs it; a pair being deleted stays halted. */
 static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 {
 	bool removed = ctrl_state(ctrl) == NVMU_CTRL_REMOVED;
@@ -22,7 +24,8 @@ static void halt_all(struct nvmu_ctrl *ctrl, bool halted)
 		nvmu_qpair_hold_set(qp, NVMU_QPAIR_HOLD_HALTED, halted || qp->deleting);
 }
 
-/* Move to @st with a reason (state_lock held). */
+/* Move to state @st and record why, from @fmt, unless @fmt is NULL. The caller holds
+ * state_lock. Every pair is halted or released to match the new state. */
 static void set_state(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state st, const char *fmt,
 		      va_list ap)
 {
@@ -136,11 +139,14 @@ int cpl_err(const struct nvmu_tracker *trk, uint16_t status)
 	return -EREMOTEIO;
 }
 
-/* End @trk with @status (if it was not already): completed by qpair_complete_ended(). */
+/* Mark @trk as ended with @status, unless it already is. Its callback does not run here:
+ * qpair_complete_ended() runs it later, from the poll on the pair's own thread. An
+ * abandoned tracker has no callback and is freed at once, since its answer will never
+ * come. */
 static void end_one(struct nvmu_qpair *qp, struct nvmu_tracker *trk, uint16_t status)
 {
 	if (trk->state == TRACKER_ABANDONED) {
-		tracker_put(&qp->trk, trk); /* its answer will never come */
+		tracker_put(&qp->trk, trk);
 		qp->dropped++;
 	} else if (trk->state == TRACKER_BUSY && !(trk->flags & TRK_ENDED)) {
 		tracker_refuse(trk);
@@ -236,7 +242,9 @@ static void repost(struct nvmu_qpair *qp, bool ok)
 		nvmu_sq_ring(&qp->sq);
 }
 
-/* Steps after the disable: enable, Number of Queues, shadow doorbells, every I/O queue. */
+/* Bring the controller back after the disable: enable it, ask again for the same number
+ * of queues, restore the shadow doorbells and create every I/O queue again. A controller
+ * that now grants fewer queues than are in use fails the reset with -EREMOTEIO. */
 static int bring_back(struct nvmu_ctrl *ctrl)
 {
 	struct nvmu_cpl cpl;
@@ -288,7 +296,8 @@ static void delete_io_queues(struct nvmu_ctrl *ctrl, enum nvmu_ctrl_state was)
 	}
 }
 
-/* The device went away during the reset: the commands it ended, it ended for that. */
+/* The device went away during the reset. The commands the reset ended are given the
+ * status of a removal, so their callers see -ENODEV and not a cancelled command. */
 static void ended_by_removal(struct nvmu_qpair *qp)
 {
 	for (uint32_t i = 0; i < qp->trk.n; i++) {

@@ -29,7 +29,9 @@ static struct nvmu_sgl_desc desc(uint64_t addr, uint64_t len, enum nvmu_sgl_type
 	return d;
 }
 
-/* Descriptor of the segment page @page, which holds @count descriptors in all. */
+/* The descriptor that points to segment page @page, which holds @count descriptors in
+ * all. It is a Last Segment descriptor when @last, so the controller knows no further
+ * page follows. */
 static struct nvmu_sgl_desc segment_desc(const struct nvmu_prp_pages *list, uint32_t page,
 					 uint32_t page_size, size_t count, bool last)
 {
@@ -38,7 +40,8 @@ static struct nvmu_sgl_desc segment_desc(const struct nvmu_prp_pages *list, uint
 }
 
 int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip, size_t len,
-		   uint32_t page_size, const struct nvmu_prp_pages *list, struct nvmu_sgl_desc *dptr)
+		   uint32_t page_size, const struct nvmu_prp_pages *list,
+		   struct nvmu_sgl_desc *dptr)
 {
 	size_t per = page_size / sizeof(struct nvmu_sgl_desc);
 	size_t pieces, left, in_page;
@@ -52,13 +55,14 @@ int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
 	if (len == 0)
 		return 0;
 	if (!piece_walk_start(&w, iov, iovcnt, skip, len))
-		return nvmu_fail(EINVAL, "data range [%zu, +%zu) lies beyond the %zu-byte buffer", skip,
-				 len, nvmu_iov_bytes(iov, iovcnt));
+		return nvmu_fail(EINVAL, "data range [%zu, +%zu) lies beyond the %zu-byte buffer",
+				 skip, len, nvmu_iov_bytes(iov, iovcnt));
 	pieces = nvmu_iov_pieces(iov, iovcnt, skip, len);
 	if (pieces == 1) {
 		piece_next(&w, &iova, &n);
 		if (n > UINT32_MAX)
-			return nvmu_fail(EINVAL, "an SGL data block holds less than 4 GiB, not %zu bytes", n);
+			return nvmu_fail(EINVAL, "an SGL data block holds less than 4 GiB, "
+					 "not %zu bytes", n);
 		*dptr = desc(iova, n, NVMU_SGL_DATA_BLOCK);
 		return 0;
 	}
@@ -72,14 +76,17 @@ int nvmu_sgl_build(const struct nvmu_dma_buf *iov, unsigned iovcnt, size_t skip,
 	slot = (struct nvmu_sgl_desc *)list->vaddr;
 	while (piece_next(&w, &iova, &n)) {
 		if (n > UINT32_MAX)
-			return nvmu_fail(EINVAL, "an SGL data block holds less than 4 GiB, not %zu bytes", n);
+			return nvmu_fail(EINVAL, "an SGL data block holds less than 4 GiB, "
+					 "not %zu bytes", n);
 		if (in_page == 1 && left > 1) {
-			/* Last slot of a page with more to come: the next page's descriptor. */
+			/* This is the last slot of a page and more descriptors follow, so the
+			 * slot gets the descriptor of the next segment page. */
 			bool last = left <= per;
 
 			page++;
 			*slot = segment_desc(list, page, page_size, last ? left : per, last);
-			slot = (struct nvmu_sgl_desc *)((uint8_t *)list->vaddr + (size_t)page * page_size);
+			slot = (struct nvmu_sgl_desc *)((uint8_t *)list->vaddr +
+							(size_t)page * page_size);
 			in_page = last ? left : per;
 		}
 		*slot++ = desc(iova, n, NVMU_SGL_DATA_BLOCK);

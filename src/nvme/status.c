@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Completion status as text: names from libnvme's NVME_SC_* constants. */
+/* Completion status as text. The names are those of libnvme's NVME_SC_* constants, so
+ * they can be looked up in libnvme and in the NVMe specification. */
 #include <stdio.h>
 
 #include "nvmu/nvme.h"
@@ -82,7 +83,8 @@ char *nvmu_status_text(uint16_t status, char *buf, size_t len)
 		return buf;
 	n = snprintf(buf, len, "%s (sct %u sc 0x%x)%s%s", nvmu_status_name(status),
 		     nvmu_status_sct(status), nvmu_status_sc(status),
-		     nvmu_status_dnr(status) ? " dnr" : "", nvmu_status_more(status) ? " more" : "");
+		     nvmu_status_dnr(status) ? " dnr" : "",
+		     nvmu_status_more(status) ? " more" : "");
 	if (nvmu_status_crd(status) && n > 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, " crd %u", nvmu_status_crd(status));
 	return buf;

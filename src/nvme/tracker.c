@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Request trackers: CID = index + generation (see tracker.h). */
+/* Request trackers. A CID is the tracker's index plus a generation count; tracker.h
+ * explains why. */
 #include <errno.h>
 #include <stdlib.h>
 

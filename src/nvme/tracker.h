@@ -36,7 +36,8 @@ enum tracker_flag {
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "tracker words are little-endian");
 
-/* A tracker's word: accepting @live_cid, in @state, with @flags, no retries. */
+/* Build the 64-bit word that holds a tracker's live CID, state, flags and retry count, so
+ * that taking or releasing a tracker is a single store. The retry count starts at 0. */
 static inline uint64_t tracker_word(uint32_t live_cid, enum tracker_state state, uint8_t flags)
 {
 	return live_cid | (uint64_t)state << 32 | (uint64_t)flags << 40;
@@ -72,7 +73,8 @@ static inline void tracker_release(struct nvmu_tracker_table *tt, struct nvmu_tr
 	tt->free = trk;
 }
 
-/* Release a tracker (tracker_release() with what it knows of itself). */
+/* Release @trk using the CID it accepts, for callers that do not have the completion's
+ * CID at hand. */
 static inline void tracker_put(struct nvmu_tracker_table *tt, struct nvmu_tracker *trk)
 {
 	tracker_release(tt, trk, (uint16_t)trk->live_cid);
@@ -108,7 +110,7 @@ static inline void tracker_abandon(struct nvmu_tracker *trk)
 enum cid_check tracker_check(const struct nvmu_tracker_table *tt, uint16_t cid,
 			     struct nvmu_tracker **out);
 
-/* Name of a check result, for messages. */
+/* The name of a check result, used in log messages. */
 const char *cid_check_name(enum cid_check c);
 
 #endif

@@ -81,7 +81,8 @@ int cli_parse_u32(const char *verb, const char *opt, const char *text, uint32_t 
 int cli_device_arg(int argc, char **argv, const char **dev)
 {
 	if (optind >= argc)
-		return cli_usage_error(argv[0], "expected a device (a PCI address, soft:OPTIONS, ...)");
+		return cli_usage_error(argv[0], "expected a device (a PCI address, "
+				       "soft:OPTIONS, ...)");
 	if (optind != argc - 1)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind + 1]);
 	*dev = argv[optind];

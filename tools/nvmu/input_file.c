@@ -20,13 +20,15 @@ int input_file_read_opt(const char *verb, const char *path, void *buf, size_t le
 	int extra;
 
 	if (!f) {
-		fprintf(stderr, "nvmu %s: cannot open input file '%s': %s\n", verb, path, strerror(errno));
+		fprintf(stderr, "nvmu %s: cannot open input file '%s': %s\n", verb, path,
+			strerror(errno));
 		return EXIT_FAILED;
 	}
 	got = fread(buf, 1, len, f);
 	extra = got == len ? fgetc(f) : EOF;
 	if (ferror(f)) {
-		fprintf(stderr, "nvmu %s: cannot read input file '%s': %s\n", verb, path, strerror(errno));
+		fprintf(stderr, "nvmu %s: cannot read input file '%s': %s\n", verb, path,
+			strerror(errno));
 		got = (size_t)-1;
 	} else if (got != len || extra != EOF) {
 		fprintf(stderr, "nvmu %s: data size mismatch: input file '%s' has %s%zu bytes, the "

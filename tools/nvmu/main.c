@@ -38,13 +38,15 @@ static void print_overview(FILE *out)
 		     "operation failed, 2 on a usage error.\n"
 		     "\n"
 		     "Environment: NVMU_LOG_LEVEL (0-3) sets the library's log level;\n"
-		     "NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace /sys, /proc and\n"
+		     "NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace /sys, /proc "
+		     "and\n"
 		     "/run/nvmu (for tests).\n");
 }
 
 static int unknown_verb(const char *name)
 {
-	fprintf(stderr, "nvmu: unknown command '%s'\nRun 'nvmu help' for the list of commands.\n", name);
+	fprintf(stderr, "nvmu: unknown command '%s'\nRun 'nvmu help' for the list of commands.\n",
+		name);
 	return EXIT_USAGE;
 }
 

@@ -125,7 +125,8 @@ static int parse_args(int argc, char **argv, bool set, struct feature_args *a)
 			a->save = true;
 			break;
 		case 'n':
-			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX, &a->nsid);
+			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX,
+					    &a->nsid);
 			break;
 		case 'l':
 			bad = cli_parse_u32(argv[0], "--data-len", optarg, 1u << 20, &a->data_len);
@@ -167,8 +168,8 @@ static void print_got(const struct feature_args *a, const struct nvmu_cpl *cpl, 
 		return;
 	}
 	if (a->format == CLI_FORMAT_NORMAL) {
-		printf("get-feature:0x%02x (%s), %s value:0x%08x\n", a->fid, name, sel_names[a->sel],
-		       cpl->dw0);
+		printf("get-feature:0x%02x (%s), %s value:0x%08x\n", a->fid, name,
+		       sel_names[a->sel], cpl->dw0);
 		if (a->data_len)
 			hexdump(stdout, data, a->data_len);
 		return;
@@ -229,7 +230,8 @@ static int run_feature(int argc, char **argv, bool set)
 			ret = cli_fail(argv[0]);
 	}
 	if (!ret && set)
-		printf("set-feature:0x%02x (%s), value:0x%08x, cdw12:0x%08x, save:%d, result:0x%08x\n",
+		printf("set-feature:0x%02x (%s), value:0x%08x, cdw12:0x%08x, save:%d, "
+		       "result:0x%08x\n",
 		       a.fid, feature_find(a.fid)->name, a.cdw11, a.cdw12, a.save, cpl.dw0);
 	else if (!ret)
 		print_got(&a, &cpl, data);
@@ -269,7 +271,8 @@ const struct nvmu_verb nvmu_verb_get_feature = {
 		 "  -l, --data-len LEN          data bytes to receive (default: the feature's)\n"
 		 "  -b, --raw-binary            write the data bytes to stdout as they are\n"
 		 "  -o, --output-format FORMAT  normal (the default) or json: {\"feature_id\",\n"
-		 "                              \"name\", \"sel\", \"value\", \"data\" (hex)} (nvme-cli\n"
+		 "                              \"name\", \"sel\", \"value\", \"data\" (hex)} "
+		 "(nvme-cli\n"
 		 "                              2.3 has no JSON for this command)\n"
 		 "  -h, --help                  show this help\n"
 		 DEVICE_EXIT_HELP,

@@ -36,7 +36,8 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 	while (!bad && (opt = cli_getopt(argc, argv, "n:l:s:i:p:m:t:f", longopts)) != -1) {
 		switch (opt) {
 		case 'n':
-			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX, &a->nsid);
+			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX,
+					    &a->nsid);
 			a->has_nsid = true;
 			break;
 		case 'l':
@@ -56,7 +57,8 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 			bad = cli_parse_u32(argv[0], "--ms", optarg, 1, &a->ms);
 			break;
 		case 't':
-			bad = cli_parse_u32(argv[0], "--timeout", optarg, UINT32_MAX, &a->timeout_ms);
+			bad = cli_parse_u32(argv[0], "--timeout", optarg, UINT32_MAX,
+					    &a->timeout_ms);
 			break;
 		case 'f':
 			a->force = true;
@@ -68,12 +70,13 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 	if (bad)
 		return EXIT_USAGE;
 	if (!a->has_nsid || a->nsid == 0)
-		return cli_usage_error(argv[0], "give the namespace with -n NSID (0xffffffff: all)");
+		return cli_usage_error(argv[0],
+				       "give the namespace with -n NSID (0xffffffff: all)");
 	if (!a->has_lbaf)
 		return cli_usage_error(argv[0], "give the LBA format with -l LBAF");
 	if (!a->force && !isatty(STDIN_FILENO))
-		return cli_usage_error(argv[0], "formatting erases the namespace and stdin is not a "
-					"terminal to confirm it: pass --force");
+		return cli_usage_error(argv[0], "formatting erases the namespace and stdin is not "
+				       "a terminal to confirm it: pass --force");
 	return cli_device_arg(argc, argv, &a->dev);
 }
 
@@ -90,7 +93,8 @@ static int check_lbaf(const char *verb, struct tool_dev *d, const struct format_
 	if (nvmu_admin_identify_ns(d->ctrl, nsid, &id, NULL) < 0)
 		return cli_fail(verb);
 	if (a->lbaf >= id_ns_lbaf_count(&id)) {
-		fprintf(stderr, "nvmu %s: LBA format %u does not exist on namespace %u (formats 0-%u)\n",
+		fprintf(stderr, "nvmu %s: LBA format %u does not exist on namespace %u "
+			"(formats 0-%u)\n",
 			verb, a->lbaf, nsid, id_ns_lbaf_count(&id) - 1);
 		return EXIT_FAILED;
 	}
@@ -138,7 +142,8 @@ static int run_format(int argc, char **argv)
 		if (device_admin(&d, &cmd, NULL, 0, false, a.timeout_ms, &cpl) < 0)
 			ret = cli_fail(argv[0]);
 		else
-			printf("Success formatting namespace:%x (LBA format %u: %s)\n", a.nsid, a.lbaf, desc);
+			printf("Success formatting namespace:%x (LBA format %u: %s)\n", a.nsid,
+			       a.lbaf, desc);
 	}
 	device_close(&d);
 	return ret;

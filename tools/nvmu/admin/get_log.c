@@ -50,14 +50,16 @@ static int parse_args(int argc, char **argv, struct get_log_args *a)
 				return EXIT_USAGE;
 			break;
 		case 'n':
-			if (cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX, &a->req.nsid))
+			if (cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX,
+					  &a->req.nsid))
 				return EXIT_USAGE;
 			break;
 		case 'o':
 			if (cli_parse_u64(argv[0], "--lpo", optarg, UINT64_MAX, &lpo))
 				return EXIT_USAGE;
 			if (lpo % 4)
-				return cli_usage_error(argv[0], "--lpo %s is not a multiple of 4", optarg);
+				return cli_usage_error(argv[0], "--lpo %s is not a multiple of 4",
+						       optarg);
 			a->req.lpo = lpo;
 			break;
 		case 's':

@@ -181,7 +181,8 @@ const struct nvmu_verb nvmu_verb_list_ns = {
 	.usage = "Usage: nvmu list-ns <dev> [-o json|normal]\n"
 		 "\n"
 		 "Send Identify Active Namespace ID list (CNS 2) until every active namespace is\n"
-		 "listed. Human output: \"[index]:0xNSID\" lines; JSON: {\"nsid_list\": [{\"nsid\": N}]}\n"
+		 "listed. Human output: \"[index]:0xNSID\" lines; JSON: {\"nsid_list\": "
+		 "[{\"nsid\": N}]}\n"
 		 "as nvme-cli.\n"
 		 DEVICE_HELP
 		 "\n"

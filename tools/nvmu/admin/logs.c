@@ -145,7 +145,8 @@ const struct nvmu_verb nvmu_verb_smart_log = {
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
-		 "  -n, --namespace-id NSID     a namespace's log (default 0xffffffff: the controller)\n"
+		 "  -n, --namespace-id NSID     a namespace's log (default 0xffffffff: the "
+		 "controller)\n"
 		 DEVICE_OUTPUT_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_smart_log,
@@ -157,7 +158,8 @@ const struct nvmu_verb nvmu_verb_error_log = {
 	.usage = "Usage: nvmu error-log <dev> [-e ENTRIES] [-o json|normal]\n"
 		 "\n"
 		 "Read Error Information log entries (64 bytes each) and print them, or as JSON\n"
-		 "{\"errors\": [{\"error_count\", \"sqid\", \"cmdid\", \"status_field\", ...}]} as nvme-cli.\n"
+		 "{\"errors\": [{\"error_count\", \"sqid\", \"cmdid\", \"status_field\", ...}]} "
+		 "as nvme-cli.\n"
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
@@ -174,7 +176,8 @@ const struct nvmu_verb nvmu_verb_fw_log = {
 	.usage = "Usage: nvmu fw-log <dev> [-o json|normal]\n"
 		 "\n"
 		 "Read the Firmware Slot Information log: the active slot (afi) and the revision\n"
-		 "in each occupied slot. JSON as nvme-cli: {\"<dev>\": {\"Active Firmware Slot (afi)\":\n"
+		 "in each occupied slot. JSON as nvme-cli: {\"<dev>\": {\"Active Firmware Slot "
+		 "(afi)\":\n"
 		 "N, \"Firmware Rev Slot N\": \"<number> (<text>)\"}}.\n"
 		 DEVICE_HELP
 		 "\n"

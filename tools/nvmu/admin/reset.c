@@ -56,7 +56,8 @@ static int run_reset(int argc, char **argv)
 			return EXIT_USAGE;
 		use_flr = true;
 	}
-	if ((ret = cli_device_arg(argc, argv, &dev)) || (ret = device_open_transport(argv[0], dev, &d)))
+	if ((ret = cli_device_arg(argc, argv, &dev)) ||
+	    (ret = device_open_transport(argv[0], dev, &d)))
 		return ret;
 	if (use_flr)
 		ret = flr(argv[0], &d);

@@ -59,8 +59,14 @@ static int parse_args(int argc, char **argv, struct dsm_args *a)
 	while (!ret && (opt = cli_getopt(argc, argv, "n:s:b:d", longopts)) != -1) {
 		switch (opt) {
 		case 'n': ret = io_parse_opt(argv[0], opt, optarg, &a->io); break;
-		case 's': ret = parse_list(argv[0], "-s", optarg, 0, UINT64_MAX, a->slbas, &a->nslbas); break;
-		case 'b': ret = parse_list(argv[0], "-b", optarg, 1, UINT32_MAX, a->blocks, &a->nblocks); break;
+		case 's':
+			ret = parse_list(argv[0], "-s", optarg, 0, UINT64_MAX, a->slbas,
+					 &a->nslbas);
+			break;
+		case 'b':
+			ret = parse_list(argv[0], "-b", optarg, 1, UINT32_MAX, a->blocks,
+					 &a->nblocks);
+			break;
 		case 'd': a->ad = true; break;
 		default: return EXIT_USAGE;
 		}
@@ -68,10 +74,11 @@ static int parse_args(int argc, char **argv, struct dsm_args *a)
 	if (ret)
 		return ret;
 	if (!a->ad)
-		return cli_usage_error(argv[0], "give the attribute --ad (deallocate), the only one "
-					"nvmu sends");
+		return cli_usage_error(argv[0], "give the attribute --ad (deallocate), the only "
+				       "one nvmu sends");
 	if (!a->nslbas || !a->nblocks)
-		return cli_usage_error(argv[0], "give the ranges with -s SLBA,... and -b BLOCKS,...");
+		return cli_usage_error(argv[0],
+				       "give the ranges with -s SLBA,... and -b BLOCKS,...");
 	if (a->nslbas != a->nblocks)
 		return cli_usage_error(argv[0], "-s has %u values and -b %u: one of each per range",
 				       a->nslbas, a->nblocks);
@@ -86,10 +93,12 @@ static int run_dsm(int argc, char **argv)
 	struct io_ctx io;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, &a)) || (ret = io_open(argv[0], a.io.dev, a.io.nsid, &io)))
+	if ((ret = parse_args(argc, argv, &a)) ||
+	    (ret = io_open(argv[0], a.io.dev, a.io.nsid, &io)))
 		return ret;
 	for (unsigned i = 0; i < a.nslbas; i++)
-		ranges[i] = (struct nvmu_lba_range){ .slba = a.slbas[i], .nlb = (uint32_t)a.blocks[i] };
+		ranges[i] = (struct nvmu_lba_range){ .slba = a.slbas[i],
+						    .nlb = (uint32_t)a.blocks[i] };
 	ret = nvmu_ns_deallocate(io.qp, io.ns, ranges, a.nslbas, nvmu_host_sync_cb, &w);
 	if (!(ret = io_wait(argv[0], &io, ret, &w)))
 		printf("NVMe DSM: success\n");
@@ -111,7 +120,8 @@ const struct nvmu_verb nvmu_verb_dsm = {
 		 "\n"
 		 "Options (nvme-cli's):\n"
 		 "  -n, --namespace-id NSID     namespace (required; an active one)\n"
-		 "  -d, --ad                    attribute Deallocate (required; the only one sent)\n"
+		 "  -d, --ad                    attribute Deallocate (required; the only one "
+		 "sent)\n"
 		 "  -s, --slbs SLBA,...         first block of each range (1-256 ranges)\n"
 		 "  -b, --blocks N,...          blocks of each range (1-4294967295)\n"
 		 "  -h, --help                  show this help\n"

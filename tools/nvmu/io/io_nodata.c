@@ -27,7 +27,8 @@ static int run_flush(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "n:", longopts)) != -1)
 		if (io_parse_opt(argv[0], opt, optarg, &a) != 0)
 			return EXIT_USAGE;
-	if ((ret = io_parse_end(argc, argv, false, &a)) || (ret = io_open(argv[0], a.dev, a.nsid, &io)))
+	if ((ret = io_parse_end(argc, argv, false, &a)) ||
+	    (ret = io_open(argv[0], a.dev, a.nsid, &io)))
 		return ret;
 	if (io.ns) {
 		ret = flush_one(argv[0], &io, io.ns);
@@ -70,14 +71,18 @@ static int run_range(int argc, char **argv, bool zeroes)
 			return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if ((ret = io_parse_end(argc, argv, true, &a)) || (ret = io_open(argv[0], a.dev, a.nsid, &io)))
+	if ((ret = io_parse_end(argc, argv, true, &a)) ||
+	    (ret = io_open(argv[0], a.dev, a.nsid, &io)))
 		return ret;
 	if (zeroes)
-		ret = nvmu_ns_write_zeroes(io.qp, io.ns, a.slba, a.nlb0 + 1ull, flags, nvmu_host_sync_cb, &w);
+		ret = nvmu_ns_write_zeroes(io.qp, io.ns, a.slba, a.nlb0 + 1ull, flags,
+					   nvmu_host_sync_cb, &w);
 	else
-		ret = nvmu_ns_verify(io.qp, io.ns, a.slba, a.nlb0 + 1ull, flags, nvmu_host_sync_cb, &w);
+		ret = nvmu_ns_verify(io.qp, io.ns, a.slba, a.nlb0 + 1ull, flags, nvmu_host_sync_cb,
+				     &w);
 	if (!(ret = io_wait(argv[0], &io, ret, &w)))
-		printf("NVME %s Success\n", zeroes ? "Write Zeroes" : "Verify"); /* nvme-cli's words */
+		/* nvme-cli prints these words, and scripts may look for them. */
+		printf("NVME %s Success\n", zeroes ? "Write Zeroes" : "Verify");
 	io_close(&io);
 	return ret;
 }

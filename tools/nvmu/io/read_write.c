@@ -42,7 +42,8 @@ static int parse_args(int argc, char **argv, struct data_args *a)
 			if (cli_parse_u64(argv[0], "-z", optarg, UINT32_MAX, &a->data_size))
 				return EXIT_USAGE;
 			if (!a->data_size)
-				return cli_usage_error(argv[0], "-z 0: the data size is at least one block");
+				return cli_usage_error(argv[0], "-z 0: the data size is at least "
+						       "one block");
 			break;
 		case 'd': a->file = optarg; break;
 		case 'f': a->fua = true; break;
@@ -60,7 +61,8 @@ static int check_size(const char *verb, const struct io_ctx *io, const struct da
 	if (!a->data_size || a->data_size == bytes)
 		return 0;
 	fprintf(stderr, "nvmu %s: data size mismatch: -z %llu, but -c %u is %u blocks of %u bytes "
-		"= %llu bytes on namespace %u\n", verb, (unsigned long long)a->data_size, a->io.nlb0,
+		"= %llu bytes on namespace %u\n", verb, (unsigned long long)a->data_size,
+		a->io.nlb0,
 		a->io.nlb0 + 1, nvmu_ns_lba_size(io->ns), (unsigned long long)bytes, a->io.nsid);
 	return EXIT_FAILED;
 }
@@ -72,7 +74,8 @@ static int output(const char *verb, const char *path, const void *data, size_t l
 	int ret;
 
 	if (!f) {
-		fprintf(stderr, "nvmu %s: cannot create output file '%s': %s\n", verb, path, strerror(errno));
+		fprintf(stderr, "nvmu %s: cannot create output file '%s': %s\n", verb, path,
+			strerror(errno));
 		return EXIT_FAILED;
 	}
 	ret = raw_write(f, data, len);
@@ -93,11 +96,14 @@ static int submit(enum io_kind kind, struct io_ctx *io, const struct data_args *
 
 	switch (kind) {
 	case IO_READ:
-		return nvmu_ns_read(io->qp, io->ns, a->io.slba, data, 1, flags, nvmu_host_sync_cb, w);
+		return nvmu_ns_read(io->qp, io->ns, a->io.slba, data, 1, flags, nvmu_host_sync_cb,
+				    w);
 	case IO_WRITE:
-		return nvmu_ns_write(io->qp, io->ns, a->io.slba, data, 1, flags, nvmu_host_sync_cb, w);
+		return nvmu_ns_write(io->qp, io->ns, a->io.slba, data, 1, flags, nvmu_host_sync_cb,
+				     w);
 	case IO_COMPARE:
-		return nvmu_ns_compare(io->qp, io->ns, a->io.slba, data, 1, flags, nvmu_host_sync_cb, w);
+		return nvmu_ns_compare(io->qp, io->ns, a->io.slba, data, 1, flags,
+				       nvmu_host_sync_cb, w);
 	}
 	return -EINVAL;
 }
@@ -110,12 +116,14 @@ static int run_data(int argc, char **argv, enum io_kind kind)
 	struct io_ctx io;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, &a)) || (ret = io_open(argv[0], a.io.dev, a.io.nsid, &io)))
+	if ((ret = parse_args(argc, argv, &a)) ||
+	    (ret = io_open(argv[0], a.io.dev, a.io.nsid, &io)))
 		return ret;
 	if (!(ret = check_size(argv[0], &io, &a)))
 		ret = io_buffer(argv[0], &io, io_bytes(&io, &a.io), &data);
 	if (!ret && kind != IO_READ)
-		ret = input_file_read_opt(argv[0], a.file ? a.file : "-", data.vaddr, data.len, "-z");
+		ret = input_file_read_opt(argv[0], a.file ? a.file : "-", data.vaddr, data.len,
+					  "-z");
 	if (!ret)
 		ret = io_wait(argv[0], &io, submit(kind, &io, &a, &data, &w), &w);
 	if (!ret && kind == IO_READ)
@@ -186,7 +194,8 @@ const struct nvmu_verb nvmu_verb_write = {
 const struct nvmu_verb nvmu_verb_compare = {
 	.name = "compare",
 	.summary = "compare blocks of a namespace with a file or stdin (NVMe Compare)",
-	.usage = "Usage: nvmu compare <dev> -n NSID [-s SLBA] [-c NLB-1] [-z BYTES] [-d FILE] [-f]\n"
+	.usage = "Usage: nvmu compare <dev> -n NSID [-s SLBA] [-c NLB-1] [-z BYTES] [-d FILE] "
+		 "[-f]\n"
 		 "\n"
 		 "Send an NVMe Compare of -c + 1 logical blocks at block -s of namespace -n with\n"
 		 "the data of -d FILE, or of stdin (exactly that many bytes). Data that differs\n"

@@ -84,7 +84,8 @@ static void field_text(const struct field *f, const uint8_t *p, bool human, char
 		break;
 	case FIELD_KELVIN:
 		if (human)
-			snprintf(out, len, "%lld°C (%llu Kelvin)", (long long)v - 273, (unsigned long long)v);
+			snprintf(out, len, "%lld°C (%llu Kelvin)", (long long)v - 273,
+				 (unsigned long long)v);
 		else
 			snprintf(out, len, "%llu", (unsigned long long)v);
 		break;

@@ -51,7 +51,8 @@ static size_t smart_sensors(const struct nvme_smart_log *log, struct field f[8],
 			continue;
 		snprintf(keys[n], sizeof(keys[n]), "temperature_sensor_%u", i + 1);
 		f[n] = (struct field){ keys[n], NULL,
-				       (uint16_t)(offsetof(struct nvme_smart_log, temp_sensor) + 2 * i),
+				       (uint16_t)(offsetof(struct nvme_smart_log, temp_sensor) +
+						  2 * i),
 				       2, FIELD_KELVIN };
 		n++;
 	}
@@ -97,7 +98,8 @@ static size_t error_decode(const struct nvme_error_log_page *e, struct named_val
 	v[n++] = (struct named_value){ "cmdid", field_le(&e->cmdid, 2) };
 	v[n++] = (struct named_value){ "status_field", status >> 1 };
 	v[n++] = (struct named_value){ "phase_tag", status & 1u };
-	v[n++] = (struct named_value){ "parm_error_location", field_le(&e->parm_error_location, 2) };
+	v[n++] = (struct named_value){ "parm_error_location",
+				       field_le(&e->parm_error_location, 2) };
 	v[n++] = (struct named_value){ "lba", field_le(&e->lba, 8) };
 	v[n++] = (struct named_value){ "nsid", field_le(&e->nsid, 4) };
 	v[n++] = (struct named_value){ "vs", e->vs };
@@ -138,7 +140,8 @@ void error_log_print(FILE *out, const struct nvme_error_log_page *e, size_t n)
 }
 
 /* Slot @p i's revision as nvme-cli shows it: the 8 bytes as a number and as text. */
-static void fw_slot_text(const struct nvme_firmware_slot *fw, unsigned i, bool hex, char *out, size_t len)
+static void fw_slot_text(const struct nvme_firmware_slot *fw, unsigned i, bool hex, char *out,
+			 size_t len)
 {
 	uint64_t v = field_le(fw->frs[i], 8);
 	char ascii[9];

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What admin-passthru and io-passthru share: nvme-cli's options, the command and completion shown. */
+/* What admin-passthru and io-passthru share: nvme-cli's options, and the way the command
+ * and its completion are shown, so both verbs accept and print the same things. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 	int opt, bad;
 
 	*a = (struct passthru_args){ 0 };
-	while ((opt = cli_getopt(argc, argv, "O:f:n:l:m:t:2:3:4:5:6:7:8:9:i:bsdrw", longopts)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "O:f:n:l:m:t:2:3:4:5:6:7:8:9:i:bsdrw",
+				 longopts)) != -1) {
 		switch (opt) {
 		case 'O':
 			bad = cli_parse_u32(argv[0], "--opcode", optarg, 0xff, &v);
@@ -75,19 +77,24 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 			a->cmd.flags = (uint8_t)v;
 			break;
 		case 'n':
-			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX, &a->cmd.nsid);
+			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX,
+					    &a->cmd.nsid);
 			break;
 		case 'l':
-			bad = cli_parse_u32(argv[0], "--data-len", optarg, DATA_LEN_MAX, &a->data_len);
+			bad = cli_parse_u32(argv[0], "--data-len", optarg, DATA_LEN_MAX,
+					    &a->data_len);
 			break;
 		case 'm':
-			bad = cli_parse_u32(argv[0], "--metadata-len", optarg, UINT32_MAX, &a->metadata_len);
+			bad = cli_parse_u32(argv[0], "--metadata-len", optarg, UINT32_MAX,
+					    &a->metadata_len);
 			break;
 		case 't':
-			bad = cli_parse_u32(argv[0], "--timeout", optarg, UINT32_MAX, &a->timeout_ms);
+			bad = cli_parse_u32(argv[0], "--timeout", optarg, UINT32_MAX,
+					    &a->timeout_ms);
 			break;
 		case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
-			bad = cli_parse_u32(argv[0], cdw_names[opt - '2'], optarg, UINT32_MAX, cdws[opt - '2']);
+			bad = cli_parse_u32(argv[0], cdw_names[opt - '2'], optarg, UINT32_MAX,
+					    cdws[opt - '2']);
 			break;
 		case 'i':
 			a->input_file = optarg;
@@ -107,15 +114,17 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 	if (!has_opcode)
 		return cli_usage_error(argv[0], "give the command's opcode with --opcode=N");
 	if (a->metadata_len)
-		return cli_usage_error(argv[0], "--metadata-len is not supported (%s)", admin ?
-				       "admin commands carry no metadata" : "nvmu sends no metadata buffer");
+		return cli_usage_error(argv[0], "--metadata-len is not supported (%s)",
+				       admin ? "admin commands carry no metadata"
+					     : "nvmu sends no metadata buffer");
 	if (a->read && a->write)
 		return cli_usage_error(argv[0], "--read and --write exclude each other");
 	if ((a->read || a->write) && !a->data_len)
 		return cli_usage_error(argv[0], "--read/--write need --data-len=N");
 	default_direction(a);
 	if (a->write && !a->input_file)
-		return cli_usage_error(argv[0], "a command that sends data needs --input-file=FILE");
+		return cli_usage_error(argv[0], "a command that sends data needs "
+				       "--input-file=FILE");
 	if (a->input_file && !a->write)
 		return cli_usage_error(argv[0], "--input-file is for commands that send data "
 					"(--write with --data-len)");

@@ -20,7 +20,8 @@ static int check_addresses(const char *verb, int argc, char **argv)
 	char addr[NVMU_PCI_ADDR_LEN];
 
 	if (optind >= argc)
-		return cli_usage_error(verb, "no PCI address given (e.g. 'nvmu %s 0000:00:10.0')", verb);
+		return cli_usage_error(verb, "no PCI address given (e.g. 'nvmu %s 0000:00:10.0')",
+				       verb);
 	for (int i = optind; i < argc; i++)
 		if (nvmu_pci_parse_addr(argv[i], addr))
 			return cli_usage_error(verb, "%s", nvmu_last_error());
@@ -59,18 +60,19 @@ static int bind_one(const char *addr, unsigned flags)
 	if (nvmu_pci_get(addr, &before))
 		return -1;
 	if (before.class_code >> 8 != NVMU_PCI_CLASS_NVME)
-		return nvmu_fail(EINVAL, "%s is not an NVMe controller (class %06x); nvmu bind only takes NVMe "
-					 "devices (run 'nvmu list' to see them)", before.addr, before.class_code);
+		return nvmu_fail(EINVAL, "%s is not an NVMe controller (class %06x); nvmu bind "
+				 "only takes NVMe devices (run 'nvmu list' to see them)",
+				 before.addr, before.class_code);
 	if (!strcmp(before.driver, "vfio-pci")) {
-		printf("%s: already bound to vfio-pci (IOMMU group %d, /dev/vfio/%d)\n", before.addr,
-		       before.iommu_group, before.iommu_group);
+		printf("%s: already bound to vfio-pci (IOMMU group %d, /dev/vfio/%d)\n",
+		       before.addr, before.iommu_group, before.iommu_group);
 		return 0;
 	}
 	load_vfio_pci();
 	if (nvmu_pci_bind_vfio(addr, flags))
 		return -1;
-	printf("%s: bound to vfio-pci (was %s), IOMMU group %d (/dev/vfio/%d)\n", before.addr, or_none(before.driver),
-	       before.iommu_group, before.iommu_group);
+	printf("%s: bound to vfio-pci (was %s), IOMMU group %d (/dev/vfio/%d)\n", before.addr,
+	       or_none(before.driver), before.iommu_group, before.iommu_group);
 	return 0;
 }
 
@@ -105,7 +107,8 @@ static int unbind_one(const char *addr)
 	if (nvmu_pci_get(addr, &before))
 		return -1;
 	if (strcmp(before.driver, "vfio-pci") && before.driver[0]) {
-		printf("%s: not bound to vfio-pci (driver %s), nothing to do\n", before.addr, before.driver);
+		printf("%s: not bound to vfio-pci (driver %s), nothing to do\n", before.addr,
+		       before.driver);
 		return 0;
 	}
 	if (nvmu_pci_unbind_vfio(addr) || nvmu_pci_get(addr, &after))
@@ -115,7 +118,8 @@ static int unbind_one(const char *addr)
 	else if (!after.driver[0])
 		printf("%s: released from vfio-pci (no kernel driver took it)\n", before.addr);
 	else
-		printf("%s: returned to %s (was %s)\n", before.addr, after.driver, or_none(before.driver));
+		printf("%s: returned to %s (was %s)\n", before.addr, after.driver,
+		       or_none(before.driver));
 	return 0;
 }
 

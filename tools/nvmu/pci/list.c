@@ -45,8 +45,10 @@ static void number_text(int v, char *buf, size_t len)
 		snprintf(buf, len, "%d", v);
 }
 
-/* The controller's columns: serial, model, firmware, namespaces, capacity ("-" each if not opened). */
-static void ctrl_texts(const struct list_ctrl *c, char *nns, size_t nns_len, char *cap, size_t cap_len)
+/* Format the controller's columns: serial, model, firmware, namespaces and capacity. Each
+ * is "-" when the controller could not be opened, so the table keeps its shape. */
+static void ctrl_texts(const struct list_ctrl *c, char *nns, size_t nns_len, char *cap,
+		       size_t cap_len)
 {
 	snprintf(nns, nns_len, c->opened ? "%u" : "-", c->namespaces);
 	if (c->opened)
@@ -57,8 +59,9 @@ static void ctrl_texts(const struct list_ctrl *c, char *nns, size_t nns_len, cha
 
 static int print_table(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls, size_t n)
 {
-	static const char *const header[] = { "ADDRESS", "VENDOR:DEVICE", "DRIVER", "IOMMU GROUP", "NUMA", "SR-IOV",
-					      "SERIAL", "MODEL", "FIRMWARE", "NS", "CAPACITY" };
+	static const char *const header[] = { "ADDRESS", "VENDOR:DEVICE", "DRIVER",
+					      "IOMMU GROUP", "NUMA", "SR-IOV", "SERIAL", "MODEL",
+					      "FIRMWARE", "NS", "CAPACITY" };
 	struct table t;
 	int ret = 0;
 
@@ -68,11 +71,13 @@ static int print_table(const struct nvmu_pci_dev *devs, const struct list_ctrl *
 	}
 	table_init(&t, 11, header);
 	for (size_t i = 0; i < n && !ret; i++) {
-		char id[16], driver[2 * NVMU_PCI_NAME_LEN + 4], group[16], numa[16], sriov[NVMU_PCI_ADDR_LEN + 8];
+		char id[16], driver[2 * NVMU_PCI_NAME_LEN + 4], group[16], numa[16],
+		     sriov[NVMU_PCI_ADDR_LEN + 8];
 		char nns[16], cap[32];
 		const struct list_ctrl *c = &ctrls[i];
-		const char *row[] = { devs[i].addr, id, driver, group, numa, sriov, c->opened ? c->sn : "-",
-				      c->opened ? c->mn : "-", c->opened ? c->fr : "-", nns, cap };
+		const char *row[] = { devs[i].addr, id, driver, group, numa, sriov,
+				      c->opened ? c->sn : "-", c->opened ? c->mn : "-",
+				      c->opened ? c->fr : "-", nns, cap };
 
 		snprintf(id, sizeof(id), "%04x:%04x", devs[i].vendor, devs[i].device);
 		driver_text(&devs[i], driver, sizeof(driver));
@@ -204,7 +209,8 @@ static int run_list(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		list_ctrl_read(&devs[i], &ctrls[i]);
-	status = format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n) : print_table(devs, ctrls, n);
+	status = format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n)
+					   : print_table(devs, ctrls, n);
 	free(ctrls);
 	nvmu_pci_free_list(devs);
 	return status;
@@ -212,7 +218,8 @@ static int run_list(int argc, char **argv)
 
 const struct nvmu_verb nvmu_verb_list = {
 	.name = "list",
-	.summary = "list NVMe PCI functions: driver, IOMMU group, NUMA, SR-IOV; serial, model... on vfio-pci",
+	.summary = "list NVMe PCI functions: driver, IOMMU group, NUMA, SR-IOV; serial, model... "
+		   "on vfio-pci",
 	.usage = "Usage: nvmu list [-o json|normal]\n"
 		 "\n"
 		 "List every NVMe PCI function (class 01:08) in the system: PCI address,\n"
@@ -226,8 +233,10 @@ const struct nvmu_verb nvmu_verb_list = {
 		 "\n"
 		 "Options:\n"
 		 "  -o, --output FORMAT  normal (an aligned table, the default) or json\n"
-		 "                       ({\"Devices\": [{\"Address\": ..., ...}]}; nvme-cli's keys\n"
-		 "                       SerialNumber, ModelNumber, Firmware, PhysicalSize (bytes),\n"
+		 "                       ({\"Devices\": [{\"Address\": ..., ...}]}; nvme-cli's "
+		 "keys\n"
+		 "                       SerialNumber, ModelNumber, Firmware, PhysicalSize "
+		 "(bytes),\n"
 		 "                       and Namespaces)\n"
 		 "  -h, --help           show this help\n"
 		 "\n"

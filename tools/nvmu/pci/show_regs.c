@@ -33,7 +33,8 @@ static void decode_cap(uint64_t v)
 
 static void decode_vs(uint64_t v)
 {
-	printf("    NVMe %u.%u.%u\n", (unsigned)(v >> 16), (unsigned)(v >> 8) & 0xff, (unsigned)v & 0xff);
+	printf("    NVMe %u.%u.%u\n", (unsigned)(v >> 16), (unsigned)(v >> 8) & 0xff,
+	       (unsigned)v & 0xff);
 }
 
 static void decode_cc(uint64_t v)
@@ -49,8 +50,8 @@ static void decode_cc(uint64_t v)
 static void decode_csts(uint64_t v)
 {
 	printf("    RDY %u, CFS %u, SHST %u, NSSRO %u, PP %u\n", (unsigned)NVME_CSTS_RDY(v),
-	       (unsigned)NVME_CSTS_CFS(v), (unsigned)NVME_CSTS_SHST(v), (unsigned)NVME_CSTS_NSSRO(v),
-	       (unsigned)NVME_CSTS_PP(v));
+	       (unsigned)NVME_CSTS_CFS(v), (unsigned)NVME_CSTS_SHST(v),
+	       (unsigned)NVME_CSTS_NSSRO(v), (unsigned)NVME_CSTS_PP(v));
 }
 
 static void decode_aqa(uint64_t v)
@@ -99,7 +100,8 @@ static int read_reg(struct nvmu_vfio_device *dev, volatile uint8_t *bar, size_t 
 		return 0;
 	}
 	if (nvmu_vfio_bar_range_mapped(dev, 0, r->offset, len)) {
-		*val = len == 8 ? nvmu_mmio_read64(bar + r->offset) : nvmu_mmio_read32(bar + r->offset);
+		*val = len == 8 ? nvmu_mmio_read64(bar + r->offset)
+				: nvmu_mmio_read32(bar + r->offset);
 		return 0;
 	}
 	*val = 0;

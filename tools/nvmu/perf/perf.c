@@ -62,7 +62,8 @@ static void reset_devices(const struct perf_opts *o, struct perf_dev *devs)
 		if (d->removed)
 			continue;
 		if (nvmu_host_reset(d->h) < 0) {
-			fprintf(stderr, "nvmu perf: %s: reset failed: %s\n", d->name, nvmu_last_error());
+			fprintf(stderr, "nvmu perf: %s: reset failed: %s\n", d->name,
+				nvmu_last_error());
 			if (nvmu_host_state(d->h) == NVMU_CTRL_REMOVED)
 				d->removed = true;
 			continue;
@@ -96,8 +97,8 @@ static void watch(const struct perf_opts *o, struct perf_dev *devs, struct perf_
 		for (unsigned i = 0; i < o->ndevs; i++)
 			if (nvmu_host_state(devs[i].h) == NVMU_CTRL_REMOVED)
 				devs[i].removed = true;
-		if (o->reset_interval_s && now >= next_reset && now < last_reset && !stop_requested &&
-		    __atomic_load_n(&running, __ATOMIC_ACQUIRE) == njobs) {
+		if (o->reset_interval_s && now >= next_reset && now < last_reset &&
+		    !stop_requested && __atomic_load_n(&running, __ATOMIC_ACQUIRE) == njobs) {
 			reset_devices(o, devs);
 			next_reset = perf_mono_ns() + o->reset_interval_s * 1000000000ull;
 		}
@@ -126,8 +127,8 @@ static bool report_failures(const struct perf_opts *o, const struct perf_dev *de
 
 	for (unsigned i = 0; i < o->ndevs; i++) {
 		if (devs[i].removed) {
-			fprintf(stderr, "nvmu perf: %s: the device was removed during the run (%s); "
-				"the results cover the time before\n", devs[i].name,
+			fprintf(stderr, "nvmu perf: %s: the device was removed during the run "
+				"(%s); the results cover the time before\n", devs[i].name,
 				nvmu_ctrl_reason(nvmu_host_core(devs[i].h)));
 			failed = true;
 		}
@@ -137,8 +138,9 @@ static bool report_failures(const struct perf_opts *o, const struct perf_dev *de
 		const struct perf_job *j = &jobs[k];
 
 		if (j->err || j->st.errors) {
-			fprintf(stderr, "nvmu perf: %s thread %u: %llu I/O errors; %s\n", j->dev->name,
-				j->index, (unsigned long long)j->st.errors, j->errmsg);
+			fprintf(stderr, "nvmu perf: %s thread %u: %llu I/O errors; %s\n",
+				j->dev->name, j->index, (unsigned long long)j->st.errors,
+				j->errmsg);
 			failed = true;
 		}
 		if (j->st.mismatches) {
@@ -232,7 +234,8 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"      --timeout MS        deadline of each I/O (default: the driver's, 30 s)\n"
 	"      --clock C           latency clock: tsc (default on x86: rdtsc, calibrated against\n"
 	"                          CLOCK_MONOTONIC; never a system call) or monotonic\n"
-	"                          (clock_gettime: a vDSO call only while the kernel's clocksource\n"
+	"                          (clock_gettime: a vDSO call only while the kernel's "
+	"clocksource\n"
 	"                          is the TSC; in a QEMU TCG guest it is often a system call)\n"
 	DEVICE_OUTPUT_HELP
 	"\n"

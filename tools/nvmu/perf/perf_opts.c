@@ -43,8 +43,8 @@ static int parse_workload(const char *verb, const char *text, struct perf_opts *
 			o->read_pct = (unsigned)w[i].read_pct;
 		return 0;
 	}
-	return cli_usage_error(verb, "-w %s: expected read, write, randread, randwrite, rw or randrw",
-			       text);
+	return cli_usage_error(verb, "-w %s: expected read, write, randread, randwrite, rw or "
+			       "randrw", text);
 }
 
 /* -b: bytes, with an optional k or m suffix (binary). */
@@ -55,7 +55,8 @@ static int parse_bs(const char *verb, const char *text, uint32_t *out)
 	uint64_t v, mult = 1;
 
 	if (len == 0 || len >= sizeof(num))
-		return cli_usage_error(verb, "-b expects a size such as 4096 or 4k, not '%s'", text);
+		return cli_usage_error(verb, "-b expects a size such as 4096 or 4k, not '%s'",
+				       text);
 	memcpy(num, text, len + 1);
 	if (strchr("kK", num[len - 1]))
 		mult = 1024;
@@ -126,12 +127,14 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		case OPT_VERIFY: o->verify = true; break;
 		case OPT_CLOCK:
 			if (!perf_clock_parse(optarg, &o->clock))
-				return cli_usage_error(verb, "--clock %s: expected tsc or monotonic", optarg);
+				return cli_usage_error(verb, "--clock %s: expected tsc or "
+						       "monotonic", optarg);
 			if (o->clock == PERF_CLOCK_TSC && !PERF_HAVE_TSC)
 				return cli_usage_error(verb, "--clock tsc: this CPU has no TSC");
 			break;
 		case OPT_RESET_INTERVAL:
-			bad = cli_parse_u32(verb, "--reset-interval", optarg, 86400, &o->reset_interval_s);
+			bad = cli_parse_u32(verb, "--reset-interval", optarg, 86400,
+					    &o->reset_interval_s);
 			break;
 		case OPT_RETRIES:
 			bad = cli_parse_u32(verb, "--retries", optarg, 255, &o->retries);

@@ -234,7 +234,8 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 	       o->ndevs, o->runtime_s, o->warmup_s, o->irq ? "interrupts" : "polled",
 	       perf_clock_name(c->kind), c->ticks_per_ns);
 	printf("%-20s %3s %3s %11s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "device", "thr", "cpu",
-	       "IOPS", "MiB/s", "avg us", "min us", "max us", "p50", "p90", "p99", "p99.9", "p99.99");
+	       "IOPS", "MiB/s", "avg us", "min us", "max us", "p50", "p90", "p99", "p99.9",
+	       "p99.99");
 	row_init(&total);
 	for (unsigned i = 0; i < o->ndevs; i++) {
 		row_init(&dev);

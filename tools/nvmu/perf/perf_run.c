@@ -36,7 +36,8 @@ static void io_done(void *arg, const struct nvmu_cpl *cpl)
 
 			snprintf(j->errmsg, sizeof(j->errmsg), "%s of unit %llu failed: %s",
 				 io->write ? "write" : "read", (unsigned long long)io->unit,
-				 cpl->err == -EREMOTEIO ? nvmu_status_text(cpl->status, st, sizeof(st))
+				 cpl->err == -EREMOTEIO ? nvmu_status_text(cpl->status, st,
+									   sizeof(st))
 							: strerror(-cpl->err));
 		}
 		io->gen = io->write ? GEN_UNKNOWN : 0; /* nothing to check */
@@ -52,15 +53,16 @@ static void verify_read(struct perf_job *j, struct perf_io *io)
 
 	for (uint32_t b = 0; b < j->blocks; b++) {
 		uint32_t found;
-		enum perf_tag_result r = perf_tag_check((uint8_t *)io->buf.vaddr + (size_t)b * lbs, lbs,
-							 lba + b, io->gen, j->seed, &found);
+		enum perf_tag_result r = perf_tag_check((uint8_t *)io->buf.vaddr + (size_t)b * lbs,
+							lbs, lba + b, io->gen, j->seed, &found);
 
 		if (r == PERF_TAG_OK)
 			continue;
 		if (j->st.mismatches++ < PERF_MAX_REPORTED_MISMATCHES)
 			fprintf(stderr, "nvmu perf: %s: verify mismatch at LBA %llu: %s (expected "
 				"generation %u, found %u)\n", j->dev->name,
-				(unsigned long long)(lba + b), perf_tag_result_name(r), io->gen, found);
+				(unsigned long long)(lba + b), perf_tag_result_name(r), io->gen,
+				found);
 	}
 }
 
@@ -190,7 +192,9 @@ void *perf_job_run(void *arg)
 			finish_io(j, &j->ios[j->done[i]], now, measuring && !stopping);
 		__atomic_store_n(&j->progress, j->progress + n, __ATOMIC_RELAXED);
 		if (!measuring && now >= warm_end) {
-			perf_hist_reset(&j->st.hist); /* errors and mismatches of the warm-up stay */
+			/* Only the latencies start again: errors and mismatches seen during
+			 * the warm-up are still reported. */
+			perf_hist_reset(&j->st.hist);
 			j->st.ios = j->st.reads = j->st.writes = 0;
 			start = now;
 			measuring = true;
@@ -202,7 +206,8 @@ void *perf_job_run(void *arg)
 		}
 		if (stopping && now >= drain_end) {
 			j->st.errors += nvmu_host_qpair_pending(j->qp);
-			snprintf(j->errmsg, sizeof(j->errmsg), "%u I/Os did not complete within %d s",
+			snprintf(j->errmsg, sizeof(j->errmsg),
+				 "%u I/Os did not complete within %d s",
 				 nvmu_host_qpair_pending(j->qp), PERF_DRAIN_S);
 			break;
 		}

@@ -38,7 +38,8 @@ static int open_dev(const struct perf_opts *o, struct perf_dev *d)
 		return fail("cannot attach", d->name);
 	d->ns = o->nsid ? nvmu_host_ns_by_id(d->h, o->nsid) : nvmu_host_ns(d->h, 0);
 	if (!d->ns) {
-		fprintf(stderr, "nvmu perf: %s: namespace %u is not active (%u active namespaces)\n",
+		fprintf(stderr, "nvmu perf: %s: namespace %u is not active (%u active "
+			"namespaces)\n",
 			d->name, o->nsid, nvmu_host_ns_count(d->h));
 		return EXIT_FAILED;
 	}
@@ -94,7 +95,8 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 	uint32_t max_entries = nvmu_ctrl_max_queue_entries(nvmu_host_core(d->h));
 	uint64_t entries = (uint64_t)o->qd * children + 1;
 	struct nvmu_host_qpair_opts qo = {
-		.entries = (uint32_t)(entries < 64 ? 64 : entries > max_entries ? max_entries : entries),
+		.entries = (uint32_t)(entries < 64 ? 64
+				      : entries > max_entries ? max_entries : entries),
 		.requests = o->qd + 8,
 		.interrupts = o->irq,
 		.sgl = o->sgl,
@@ -107,7 +109,8 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 	if (qo.entries > 4096)
 		qo.entries = 4096;
 	if (o->sgl && !nvmu_ctrl_sgl_supported(nvmu_host_core(d->h))) {
-		fprintf(stderr, "nvmu perf: %s: --sgl: the controller does not support SGLs\n", d->name);
+		fprintf(stderr, "nvmu perf: %s: --sgl: the controller does not support SGLs\n",
+			d->name);
 		return EXIT_FAILED;
 	}
 	if (nvmu_host_qpair_create(d->h, &qo, &j->qp) < 0)
@@ -133,8 +136,8 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 			(unsigned long long)share);
 		return EXIT_USAGE;
 	}
-	perf_wl_init(&j->wl, 0x9e3779b97f4a7c15ull * (j->seed + 1), o->verify ? share * j->index : 0,
-		     share, o->random, o->read_pct);
+	perf_wl_init(&j->wl, 0x9e3779b97f4a7c15ull * (j->seed + 1),
+		     o->verify ? share * j->index : 0, share, o->random, o->read_pct);
 	perf_hist_reset(&j->st.hist);
 	return 0;
 }

@@ -31,7 +31,8 @@ void perf_tag_stamp(void *block, uint32_t lba_size, uint64_t lba, uint32_t gen, 
 
 	memcpy(block, &t, sizeof(t));
 	t.check = block_sum(block, lba_size);
-	memcpy((unsigned char *)block + offsetof(struct perf_tag, check), &t.check, sizeof(t.check));
+	memcpy((unsigned char *)block + offsetof(struct perf_tag, check), &t.check,
+	       sizeof(t.check));
 }
 
 enum perf_tag_result perf_tag_check(const void *block, uint32_t lba_size, uint64_t lba,
