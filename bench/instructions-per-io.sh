@@ -4,7 +4,7 @@
 # by callgrind on tests/bench/bench_ipio, which drives N reads at queue depth QD through the
 # host API on the software controller in stepped mode (soft:mode=step) and steps the
 # controller itself. Collection is on only inside the driver's entry points
-# (nvmu_ns_read, nvmu_host_qpair_kick, nvmu_host_process_completions, and what they call),
+# (nvmu_ns_read, nvmu_host_qpair_kick, nvmu_host_qpair_poll, and what they call),
 # so the device model's work (nvmu_soft_step) and the benchmark's loop are not counted.
 # The completion callback (read_done) is the application's work: its own toggle switches
 # collection off while it runs (a toggle inside a collected region) and back on when it
@@ -27,7 +27,7 @@ out=$(mktemp /tmp/ipio.XXXXXX)
 trap 'rm -f "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no \
 	--toggle-collect=nvmu_ns_read --toggle-collect=nvmu_host_qpair_kick \
-	--toggle-collect=nvmu_host_process_completions --toggle-collect=read_done \
+	--toggle-collect=nvmu_host_qpair_poll --toggle-collect=read_done \
 	"$build/tests/bench/bench_ipio" "$n" "$qd" 2>/dev/null >/dev/null
 ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p;s/^totals: *\([0-9]*\).*/\1/p' "$out" | head -n1)
 [ -n "$ir" ] || { echo "instructions-per-io: no callgrind totals in $out" >&2; exit 1; }

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 		/* 4. Read it back asynchronously: submit, then poll until the callback ran. */
 		ret = nvmu_ns_read(qp, ns, 0, &in, 1, 0, read_done, &cpl);
 		while (ret == 0 && cpl.err == 1)
-			nvmu_host_process_completions(qp, 0);
+			nvmu_host_qpair_poll(qp, 0);
 		if (ret == 0)
 			ret = cpl.err; /* 0, or -EREMOTEIO with the NVMe status in cpl.status */
 	}

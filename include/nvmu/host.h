@@ -11,7 +11,7 @@
  *     nvmu_host_qpair_create(h, NULL, &qp);                // one per thread
  *     nvmu_host_dma_alloc(h, 4096, &buf);                  // carries its IOVA
  *     nvmu_ns_write(qp, ns, lba, &buf, 1, 0, done, ctx);   // asynchronous
- *     while (!finished) nvmu_host_process_completions(qp, 0);
+ *     while (!finished) nvmu_host_qpair_poll(qp, 0);
  *
  * Data buffers are arrays of struct nvmu_dma_buf pieces ({vaddr, iova, len}). A buffer
  * from nvmu_host_dma_alloc() (or any piece of it, nvmu_dma_slice()) carries its device
@@ -39,7 +39,7 @@
  * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
  * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
- *   nvmu_host_qpair_free()).
+ *   nvmu_host_qpair_delete()).
  * - -ENODEV: the device was removed.
  * - -EIO: the controller failed, because a reset did not bring it back.
  * While a reset is pending or running, submissions do not fail: they wait in the queue
@@ -59,7 +59,7 @@
  *
  * Recovery: a command past its deadline is aborted; when the Abort fails or does not end
  * it in time, or the controller reports a fatal status (CSTS.CFS), the controller is
- * reset from the next nvmu_host_process_completions() or nvmu_host_admin_poll() (unless
+ * reset from the next nvmu_host_qpair_poll() or nvmu_host_admin_poll() (unless
  * opts.no_auto_reset): every queue pair is paused, the controller is re-enabled behind
  * the same handles, commands in flight end or are reposted, and events are re-armed. A
  * removed device (the system's hot-remove request, or registers reading all-ones) ends
@@ -232,7 +232,7 @@ struct nvmu_host_qpair_opts {
 	bool interrupts;      /**< completion interrupts through an eventfd (see below) */
 	bool sgl;             /**< describe data with SGLs (needs SGL support) */
 	bool defer_doorbell;  /**< submissions only post; the SQ doorbell rings in
-				   nvmu_host_process_completions() or nvmu_host_qpair_kick() */
+				   nvmu_host_qpair_poll() or nvmu_host_qpair_kick() */
 	uint32_t timeout_ms;  /**< deadline of each command (default: the controller's I/O
 				   timeout, 30 s); 0 keeps the default */
 	uint8_t retries;      /**< repost a command up to this many times when a controller
@@ -254,7 +254,7 @@ NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h,
  * Delete the queue pair. Requests still waiting or in flight complete with -ECANCELED
  * (their callbacks run inside this call). Returns 0 or the queue deletion's error.
  */
-NVMU_API int nvmu_host_qpair_free(struct nvmu_host_qpair *qp);
+NVMU_API int nvmu_host_qpair_delete(struct nvmu_host_qpair *qp);
 
 /**
  * Reap up to @p max completions (0 means all there are), run the callbacks of finished
@@ -262,7 +262,7 @@ NVMU_API int nvmu_host_qpair_free(struct nvmu_host_qpair *qp);
  * once. It makes no system call and takes no lock, so it can be called in a tight loop.
  * Returns the number of NVMe completions reaped.
  */
-NVMU_API unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max);
+NVMU_API unsigned nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max);
 
 /**
  * Set the deadline of commands submitted on @p qp from now on: 0 for none, otherwise
@@ -280,8 +280,8 @@ NVMU_API void nvmu_host_qpair_kick(struct nvmu_host_qpair *qp);
 /**
  * Returns the eventfd of an interrupt-driven pair, or -1 when the pair is polled. Add it
  * to epoll with EPOLLIN; when readable, call nvmu_host_qpair_ack_irq() and then
- * nvmu_host_process_completions() until it returns 0. Wait with a timeout of about
- * 100 ms and call nvmu_host_process_completions() when it expires too: deadlines, fatal
+ * nvmu_host_qpair_poll() until it returns 0. Wait with a timeout of about
+ * 100 ms and call nvmu_host_qpair_poll() when it expires too: deadlines, fatal
  * status and removal are noticed while the pair is polled (a device that stops
  * answering sends no interrupt).
  */
@@ -485,7 +485,7 @@ NVMU_API enum nvmu_ctrl_state nvmu_host_state(const struct nvmu_host_ctrl *h);
 
 /**
  * Reset the controller now (see "Recovery" above): pause every queue pair - a pair used
- * by another thread pauses at its next nvmu_host_process_completions(), which must come
+ * by another thread pauses at its next nvmu_host_qpair_poll(), which must come
  * within 10 s - then nvmu_ctrl_reset(), re-enable events, and resume. Any thread.
  * Returns 0; -EBUSY (a pair did not pause: nothing was done), or nvmu_ctrl_reset()'s
  * error (-ENODEV removed; -ETIMEDOUT/-EIO/-EREMOTEIO: the controller failed).

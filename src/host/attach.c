@@ -65,7 +65,7 @@ int nvmu_host_detach(struct nvmu_host_ctrl *h)
 	if (!h)
 		return 0;
 	while (h->qpairs)
-		nvmu_host_qpair_free(h->qpairs);
+		nvmu_host_qpair_delete(h->qpairs);
 	ret = nvmu_ctrl_close(h->ctrl);
 	host_free(h);
 	return ret;

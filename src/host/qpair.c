@@ -79,7 +79,7 @@ static void unlink_qpair(struct nvmu_host_qpair *qp)
 	pthread_mutex_unlock(&qp->h->lock);
 }
 
-int nvmu_host_qpair_free(struct nvmu_host_qpair *qp)
+int nvmu_host_qpair_delete(struct nvmu_host_qpair *qp)
 {
 	int ret;
 
@@ -136,7 +136,7 @@ static void after_held_poll(struct nvmu_host_qpair *qp, uint32_t hold)
 		req_drain(qp);
 }
 
-unsigned nvmu_host_process_completions(struct nvmu_host_qpair *qp, unsigned max)
+unsigned nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max)
 {
 	uint32_t hold;
 	unsigned n;

@@ -2,7 +2,7 @@
 /*
  * Recovery in the host API: a reset pauses every queue pair first. The resetting thread
  * raises h->stop; each pair's owner acknowledges it at its next
- * nvmu_host_process_completions() and posts nothing until h->stop drops (its submissions
+ * nvmu_host_qpair_poll() and posts nothing until h->stop drops (its submissions
  * wait in the pair's queue), so the core can rebuild the queues under nobody's feet.
  * Pairs the resetting thread itself last used need no acknowledgement.
  */
@@ -49,7 +49,7 @@ static int wait_paused(struct nvmu_host_ctrl *h, uint32_t seq)
 		if (nvmu_deadline_passed(deadline))
 			return nvmu_fail(EBUSY, "%s: queue pair %u did not pause for the reset "
 					 "within %u ms: its thread must call "
-					 "nvmu_host_process_completions()", h->name, late,
+					 "nvmu_host_qpair_poll()", h->name, late,
 					 PAUSE_WAIT_MS);
 		nvmu_sleep_us(PAUSE_POLL_US);
 	}

@@ -71,7 +71,7 @@ int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
 	uint64_t deadline = nvmu_deadline_ms(timeout_ms ? timeout_ms : HOST_WAIT_DEFAULT_MS);
 
 	while (!w->done) {
-		if (nvmu_host_process_completions(qp, 0) == 0 && nvmu_deadline_passed(deadline)) {
+		if (nvmu_host_qpair_poll(qp, 0) == 0 && nvmu_deadline_passed(deadline)) {
 			if (w->done)
 				break;
 			forget(qp, w);

@@ -5,7 +5,7 @@
  * between reaps, so that the driver's work and the device model's work happen in
  * different functions. Under callgrind with collection toggled on only inside the
  * driver's entry points (nvmu_ns_read, nvmu_host_qpair_kick,
- * nvmu_host_process_completions) and off again inside the completion callback (read_done,
+ * nvmu_host_qpair_poll) and off again inside the completion callback (read_done,
  * the application's work) the instructions counted are the driver's own cost of
  * submitting and completing the reads; bench/instructions-per-io.sh divides them by N.
  *
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 				goto fail;
 		nvmu_host_qpair_kick(b.qp);
 		nvmu_soft_step(t, 0); /* the device model: not the driver's cost */
-		nvmu_host_process_completions(b.qp, 0);
+		nvmu_host_qpair_poll(b.qp, 0);
 	}
 	if (b.failed) {
 		fprintf(stderr, "bench_ipio: %lu reads failed\n", b.failed);

@@ -75,12 +75,12 @@ static bool reap_until(const unsigned *done, unsigned want)
 			struct epoll_event ev;
 
 			nvmu_host_qpair_ack_irq(qp);
-			while (nvmu_host_process_completions(qp, 0))
+			while (nvmu_host_qpair_poll(qp, 0))
 				;
 			if (*done >= want)
 				break;
 			epoll_wait(epfd, &ev, 1, 100);
-		} else if (nvmu_host_process_completions(qp, 0) == 0) {
+		} else if (nvmu_host_qpair_poll(qp, 0) == 0) {
 			/* nothing yet */
 		}
 		if (nvmu_deadline_passed(deadline)) {
@@ -462,13 +462,13 @@ TEST(requests_wait_in_order_when_the_queue_is_full)
 					    &items[i])) == -ENOBUFS) {
 			/* Every request object is taken: the documented answer is to reap. */
 			nobufs++;
-			nvmu_host_process_completions(qp, 0);
+			nvmu_host_qpair_poll(qp, 0);
 		}
 		CHECK_EQ(ret, 0);
 		if (nvmu_host_qpair_waiting(qp) > max_waiting)
 			max_waiting = nvmu_host_qpair_waiting(qp);
 		if (i % 50 == 49) /* let some complete while more arrive */
-			nvmu_host_process_completions(qp, 0);
+			nvmu_host_qpair_poll(qp, 0);
 	}
 	CHECK(reap_until(&log.n, N));
 	printf("# %u writes accepted, at most %u waiting in software (queue of %u), %u completed "

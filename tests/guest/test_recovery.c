@@ -72,7 +72,7 @@ static bool wait_done(struct nvmu_host_qpair *qp, struct waiter *w)
 	uint64_t deadline = nvmu_deadline_ms(IO_WAIT_MS);
 
 	while (w->done == 0 && !nvmu_deadline_passed(deadline))
-		nvmu_host_process_completions(qp, 0);
+		nvmu_host_qpair_poll(qp, 0);
 	return w->done == 1;
 }
 
@@ -133,7 +133,7 @@ TEST(cfs_from_unmapped_queue_memory_then_reset)
 		uint64_t deadline = nvmu_deadline_ms(NOTICE_WAIT_MS);
 
 		while (nvmu_host_state(h) == NVMU_CTRL_LIVE && !nvmu_deadline_passed(deadline))
-			nvmu_host_process_completions(qp, 0);
+			nvmu_host_qpair_poll(qp, 0);
 	}
 	CHECK_EQ(nvmu_host_state(h), NVMU_CTRL_NEEDS_RESET);
 	CHECK_STR_CONTAINS(nvmu_ctrl_reason(nvmu_host_core(h)), "CSTS.CFS=1");

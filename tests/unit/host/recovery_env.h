@@ -238,9 +238,9 @@ static inline bool all_done(const struct rig *r)
 
 static inline void poll_once(struct rig *r, bool admin)
 {
-	nvmu_host_process_completions(r->qp, 0);
+	nvmu_host_qpair_poll(r->qp, 0);
 	if (r->qp2)
-		nvmu_host_process_completions(r->qp2, 0);
+		nvmu_host_qpair_poll(r->qp2, 0);
 	if (admin)
 		nvmu_host_admin_poll(r->h);
 }

@@ -58,12 +58,12 @@ TEST(large_queue_keeps_at_most_1024_commands_in_flight)
 	CHECK_EQ(nvmu_host_qpair_waiting(qp), 76);
 	for (unsigned k = 0; k < 2000 && done < 1100; k++) {
 		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
-		nvmu_host_process_completions(qp, 0);
+		nvmu_host_qpair_poll(qp, 0);
 	}
 	CHECK_EQ(done, 1100);
 	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 }
 
@@ -73,7 +73,7 @@ static bool step_until(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 {
 	for (unsigned k = 0; k < 1000 && *done < want; k++) {
 		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
-		nvmu_host_process_completions(qp, 0);
+		nvmu_host_qpair_poll(qp, 0);
 	}
 	return *done == want;
 }
@@ -105,7 +105,7 @@ TEST(a_device_that_fetches_nothing_gets_no_slot_overwritten)
 		CHECK_EQ(nvmu_ns_write(qp, ns, i, &piece[i], 1, 0, count_ok, &done), 0);
 	}
 	CHECK(step_until(h, qp, &done, 13));
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	memset(buf.vaddr, 0, 13 * 4096);
 	qp = NULL;
 	CHECK_EQ(nvmu_host_qpair_create(h, &qo, &qp), 0);
@@ -130,7 +130,7 @@ TEST(a_device_that_fetches_nothing_gets_no_slot_overwritten)
 	for (unsigned i = 0; i < 13; i++)
 		CHECK_EQ(((uint8_t *)piece[i].vaddr)[4095], i + 1);
 	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 out:
 	nvmu_host_dma_free(h, &buf);
 	detach(h);
@@ -182,7 +182,7 @@ TEST(a_waiter_that_gives_up_is_not_written_to)
 	memset(w, GAVE_UP, sizeof(*w));
 	for (unsigned k = 0; k < 100 && nvmu_host_qpair_pending(qp); k++) {
 		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
-		nvmu_host_process_completions(qp, 0);
+		nvmu_host_qpair_poll(qp, 0);
 	}
 	CHECK_EQ(nvmu_host_qpair_pending(qp), 0);
 	CHECK(untouched(w));
@@ -191,19 +191,19 @@ TEST(a_waiter_that_gives_up_is_not_written_to)
 	CHECK_EQ(nvmu_ns_read(qp, ns, 2, &buf, 1, 0, nvmu_host_sync_cb, w), 0);
 	CHECK_EQ(pthread_create(&t, NULL, reset_thread, h), 0);
 	while (nvmu_host_state(h) != NVMU_CTRL_RESETTING)
-		nvmu_host_process_completions(qp, 0); /* acknowledges the pause */
+		nvmu_host_qpair_poll(qp, 0); /* acknowledges the pause */
 	CHECK_EQ(nvmu_host_wait(qp, w, 20), -ETIMEDOUT);
 	memset(w, GAVE_UP, sizeof(*w));
 	CHECK_EQ(pthread_join(t, &ret), 0);
 	CHECK_EQ((intptr_t)ret, 0);
 	for (unsigned k = 0; k < 100 && nvmu_host_qpair_pending(qp); k++) {
 		nvmu_soft_step(nvmu_ctrl_transport(nvmu_host_core(h)), 0);
-		nvmu_host_process_completions(qp, 0);
+		nvmu_host_qpair_poll(qp, 0);
 	}
 	CHECK_EQ(nvmu_host_qpair_pending(qp), 0); /* ended by the reset, nobody told */
 	CHECK(untouched(w));
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 out:
 	free(w);
 	if (h)
@@ -227,7 +227,7 @@ TEST(callbacks_during_pair_deletion_cannot_leave_commands_behind)
 	}
 	/* Nothing stepped: all 8 are in flight when the pair goes; each ends once, and the
 	 * read its callback tries to submit is refused, not lost. */
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	for (unsigned i = 0; i < 8; i++) {
 		CHECK_EQ(slots[i].calls, 1);
 		CHECK_EQ(slots[i].err, -ECANCELED);
@@ -281,7 +281,7 @@ TEST(reads_at_the_fast_limits)
 	rd.len = 4 * 4096;
 	nvmu_host_dma_free(h, &rd);
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 }
 

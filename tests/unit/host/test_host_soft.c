@@ -67,7 +67,7 @@ static bool reap(struct nvmu_host_qpair *qp, const unsigned *done, unsigned want
 	uint64_t deadline = nvmu_deadline_ms(TIMEOUT_MS);
 
 	while (*done < want)
-		if (nvmu_host_process_completions(qp, 0) == 0 && nvmu_deadline_passed(deadline))
+		if (nvmu_host_qpair_poll(qp, 0) == 0 && nvmu_deadline_passed(deadline))
 			return false;
 	return true;
 }
@@ -204,7 +204,7 @@ static void random_io(const char *dev, const struct nvmu_host_qpair_opts *qo, un
 		     NS_BYTES) == 0);
 	for (int i = 0; i < 8; i++)
 		nvmu_host_dma_free(h, &slots[i].buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 out_free:
 	free(model);
@@ -282,7 +282,7 @@ TEST(full_queue_waits_in_order)
 	rd.len = 4096;
 	nvmu_host_dma_free(h, &rd);
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 }
 
@@ -328,7 +328,7 @@ TEST(precise_errors)
 	CHECK_EQ(nvmu_ns_read_sync(qp, ns, 4, &fb, 1, NVMU_IO_BOUNCE, TIMEOUT_MS, NULL), 0);
 	CHECK_EQ(foreign[1000], 0x5a);
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 }
 
@@ -381,7 +381,7 @@ TEST(namespace_commands)
 	CHECK_EQ(nvmu_ns_flush_sync(qp, ns, TIMEOUT_MS, NULL), 0);
 	CHECK_EQ(nvmu_ns_deallocate(qp, ns, ranges, 0, io_done, NULL), -EINVAL);
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	detach(h);
 }
 
@@ -410,7 +410,7 @@ TEST(split_request_completes_once_with_the_first_error)
 	CHECK_EQ(nvmu_qpair_outstanding(nvmu_host_qpair_core(qp)), 0);
 	(void)c;
 	nvmu_host_dma_free(h, &buf);
-	CHECK_EQ(nvmu_host_qpair_free(qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	nvmu_soft_violations_clear(nvmu_ctrl_transport(nvmu_host_core(h)));
 	detach(h);
 }

@@ -122,7 +122,7 @@ TEST(detach_while_needing_reset)
 		submit(&r, false, i, 0);
 	run_until_state(&r, false, NVMU_CTRL_NEEDS_RESET, WAIT_MS);
 	CHECK_STR_CONTAINS(nvmu_ctrl_reason(nvmu_host_core(r.h)), "CFS");
-	CHECK_EQ(nvmu_host_qpair_free(r.qp), -EIO); /* no Delete I/O SQ for it now */
+	CHECK_EQ(nvmu_host_qpair_delete(r.qp), -EIO); /* no Delete I/O SQ for it now */
 	r.qp = NULL;
 	check_err(&r, 0, 0);
 	check_errs(&r, 1, 4, -ECANCELED);

@@ -52,7 +52,7 @@ TEST(surprise_removal_seen_by_admin_poll)
 	CHECK(ms <= 300);
 	CHECK_EQ(r.req[1].calls, 0);
 	/* The pair's next poll ends its command. */
-	nvmu_host_process_completions(r.qp, 0);
+	nvmu_host_qpair_poll(r.qp, 0);
 	CHECK_EQ(r.req[1].calls, 1);
 	check_all(&r, 1, -ENODEV);
 	CHECK_EQ(rig_close(&r), -ENODEV);

@@ -94,7 +94,7 @@ TEST(duplicate_cid_after_reuse_ignored)
 	 * duplicate it has no room for). */
 	while ((c->next < CHAIN_READS || nvmu_host_qpair_pending(r.qp)) &&
 	       !nvmu_deadline_passed(deadline))
-		nvmu_host_process_completions(r.qp, 4);
+		nvmu_host_qpair_poll(r.qp, 4);
 	CHECK(run(&r, false, WAIT_MS));
 	for (unsigned i = 0; i < CHAIN_READS; i++)
 		if (c->calls[i] != 1)

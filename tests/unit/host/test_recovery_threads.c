@@ -78,10 +78,10 @@ static void *worker_run(void *arg)
 			worker_submit(w, next);
 			next = (next + 1) % WORKER_BLOCKS;
 		}
-		nvmu_host_process_completions(w->qp, 0);
+		nvmu_host_qpair_poll(w->qp, 0);
 	}
 	while (w->submitted != w->completed && !nvmu_deadline_passed(deadline))
-		nvmu_host_process_completions(w->qp, 0);
+		nvmu_host_qpair_poll(w->qp, 0);
 	return NULL;
 }
 
@@ -127,7 +127,7 @@ TEST(reset_from_another_thread)
 		}
 	}
 	nvmu_host_dma_free(r.h, &w->buf);
-	CHECK_EQ(nvmu_host_qpair_free(w->qp), 0);
+	CHECK_EQ(nvmu_host_qpair_delete(w->qp), 0);
 out:
 	free(w);
 	CHECK_EQ(rig_close(&r), 0);
@@ -150,7 +150,7 @@ static void *race_resets(void *arg)
 {
 	struct racer *rc = arg;
 
-	nvmu_host_process_completions(rc->qp, 0); /* this thread owns the pair */
+	nvmu_host_qpair_poll(rc->qp, 0); /* this thread owns the pair */
 	for (int i = 0; i < RACING_RESETS; i++) {
 		uint64_t t0 = nvmu_now_ns();
 
@@ -162,7 +162,7 @@ static void *race_resets(void *arg)
 	__atomic_store_n(&rc->done, true, __ATOMIC_RELEASE);
 	/* The other thread's resets need this pair to pause too. */
 	while (!__atomic_load_n(rc->other_done, __ATOMIC_ACQUIRE))
-		nvmu_host_process_completions(rc->qp, 0);
+		nvmu_host_qpair_poll(rc->qp, 0);
 	return NULL;
 }
 
@@ -183,7 +183,7 @@ TEST(concurrent_resets_from_two_threads)
 	CHECK_EQ(a.failed + b.failed, 0);
 	CHECK(a.worst_ms < 1000 && b.worst_ms < 1000);
 	CHECK_EQ(rec(&r).resets, 2 * RACING_RESETS);
-	nvmu_host_process_completions(r.qp2, 0); /* the main thread owns both again */
+	nvmu_host_qpair_poll(r.qp2, 0); /* the main thread owns both again */
 	submit(&r, false, 0, 0);
 	submit_on(&r, r.qp2, false, 1, 0);
 	check_all(&r, 2, 0);

@@ -178,7 +178,7 @@ void *perf_job_run(void *arg)
 
 		if (j->dev->step)
 			nvmu_soft_step(j->dev->step, 0); /* the device model (soft:mode=step) */
-		nvmu_host_process_completions(j->qp, 0);
+		nvmu_host_qpair_poll(j->qp, 0);
 		if (j->ndone == 0) {
 			if (o->irq && nvmu_host_qpair_pending(j->qp))
 				wait_irq(j);

@@ -179,7 +179,7 @@ void perf_teardown(const struct perf_opts *o, struct perf_dev *devs, struct perf
 		struct perf_job *j = &jobs[k];
 
 		if (j->qp)
-			nvmu_host_qpair_free(j->qp);
+			nvmu_host_qpair_delete(j->qp);
 		for (uint32_t i = 0; j->ios && i < o->qd; i++)
 			nvmu_host_dma_free(j->dev->h, &j->ios[i].mem);
 		free(j->ios);
