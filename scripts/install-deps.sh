@@ -3,7 +3,8 @@
 set -euo pipefail
 
 PACKAGES=(
-	gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 libnvme-dev
+	gcc g++ clang libclang-rt-14-dev meson ninja-build pkg-config python3 libnvme-dev
+	libjson-c-dev libssl-dev # what libnvme.pc names: pkg-config needs them to give its flags
 	qemu-system-x86 busybox-static cpio kmod
 	nvme-cli # the guest test of nvmu's admin verbs compares with nvme-cli's output
 	strace   # the guest check that nvmu perf makes no system call per I/O

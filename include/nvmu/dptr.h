@@ -118,7 +118,7 @@ struct nvmu_sgl_desc {
 	uint8_t type; /**< descriptor type in bits 7:4 (enum nvmu_sgl_type), sub type in 3:0 */
 };
 
-_Static_assert(sizeof(struct nvmu_sgl_desc) == 16, "an SGL descriptor is 16 bytes");
+NVMU_STATIC_ASSERT(sizeof(struct nvmu_sgl_desc) == 16, "an SGL descriptor is 16 bytes");
 
 /** SGL descriptor types (bits 7:4 of the type byte; sub type 0 = address). */
 enum nvmu_sgl_type {

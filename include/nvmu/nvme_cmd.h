@@ -58,8 +58,8 @@ struct nvmu_cqe {
 	uint16_t status; /**< bit 0: phase tag; bits 15:1: status field */
 };
 
-_Static_assert(sizeof(struct nvmu_sqe) == 64, "an NVMe command is 64 bytes");
-_Static_assert(sizeof(struct nvmu_cqe) == 16, "an NVMe completion is 16 bytes");
+NVMU_STATIC_ASSERT(sizeof(struct nvmu_sqe) == 64, "an NVMe command is 64 bytes");
+NVMU_STATIC_ASSERT(sizeof(struct nvmu_cqe) == 16, "an NVMe completion is 16 bytes");
 
 /** The 15-bit status field of a completion (SC, SCT, CRD, More, DNR; no phase tag). */
 static inline uint16_t nvmu_cqe_status(const struct nvmu_cqe *cqe)

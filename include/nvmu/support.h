@@ -27,6 +27,13 @@ extern "C" {
 #define NVMU_PRINTF(f, a)
 #endif
 
+/* A compile-time check in a public header, which C and C++ spell differently. */
+#ifdef __cplusplus
+#define NVMU_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define NVMU_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
 /* ---- errors ---------------------------------------------------------------------- */
 
 /** Message of the last failure on this thread ("" if none). Valid until the next failure. */

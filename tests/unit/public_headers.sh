@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: MIT
 # The public headers as an application sees them: the umbrella nvmu.h includes every
 # header of include/nvmu, host.h first, and each header compiles on its own (it includes
-# what it uses). Usage: public_headers.sh INCLUDE_DIR CC. Prints TAP.
+# what it uses) as C with CC and as C++ with each CXX (their extern "C" guards promise
+# C++ programs can use them). Usage: public_headers.sh INCLUDE_DIR CC [CXX...]. Prints TAP.
 set -u
 inc=$1
 cc=$2
+shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -34,6 +36,16 @@ for h in "$inc"/nvmu/*.h; do
 		result "not ok" "$name does not compile on its own"
 		echo "$out" | sed 's/^/# /'
 	fi
+	for cxx in "$@"; do
+		cp "$tmp/t.c" "$tmp/t.cc"
+		if out=$("$cxx" -std=c++11 -Wall -Wextra -Werror -I"$inc" -c "$tmp/t.cc" \
+			-o "$tmp/t.o" 2>&1); then
+			result ok "$name compiles as C++ with $(basename "$cxx")"
+		else
+			result "not ok" "$name does not compile as C++ with $(basename "$cxx")"
+			echo "$out" | sed 's/^/# /'
+		fi
+	done
 done
 echo "1..$n"
 exit $fail
