@@ -68,7 +68,7 @@ struct nvmu_iommu_config {
 
 /**
  * Create an IOMMU context over the given IOVA ranges. IOVA 0 is never handed out.
- * Returns 0 and sets *out, or -EINVAL for an empty/invalid configuration, -ENOMEM.
+ * Returns 0 and sets *out, -EINVAL for an empty or invalid configuration, or -ENOMEM.
  */
 NVMU_API int nvmu_iommu_create(const struct nvmu_iommu_config *cfg, struct nvmu_iommu **out);
 
@@ -107,14 +107,15 @@ NVMU_API int nvmu_iommu_map(struct nvmu_iommu *iommu, void *vaddr, size_t len, u
 			    enum nvmu_map_kind kind, uint64_t *iova);
 
 /**
- * Unmap the mapping that starts at @p vaddr. Returns 0, -ENOENT, or the backend's error
- * (the mapping then stays in place).
+ * Unmap the mapping that starts at @p vaddr. Returns 0, -ENOENT if no mapping starts
+ * there, or the backend's error (the mapping then stays in place).
  */
 NVMU_API int nvmu_iommu_unmap(struct nvmu_iommu *iommu, void *vaddr);
 
 /**
- * Unmap every temporary mapping at once; returns how many were released, or the first
- * backend error (the mappings whose unmap failed stay in place; the others are released).
+ * Unmap every temporary mapping at once. Returns how many were released, or the first
+ * backend error; the mappings whose unmap failed then stay in place, and the others are
+ * released.
  */
 NVMU_API int nvmu_iommu_release_temporary(struct nvmu_iommu *iommu);
 
@@ -126,16 +127,16 @@ NVMU_API int nvmu_iommu_translate(const struct nvmu_iommu *iommu, const void *va
 				  uint64_t *iova);
 
 /**
- * The mapping that holds @p vaddr: its start (*base), length (*len) and device address
- * (*iova). Returns 0, or -EFAULT if @p vaddr is not mapped.
+ * Find the mapping that holds @p vaddr and give its start (*base), length (*len) and
+ * device address (*iova). Returns 0, or -EFAULT if @p vaddr is not mapped.
  */
 NVMU_API int nvmu_iommu_mapping_of(const struct nvmu_iommu *iommu, const void *vaddr,
 				   void **base, size_t *len, uint64_t *iova);
 
-/** Number of live mappings. */
+/** Returns the number of live mappings. */
 NVMU_API size_t nvmu_iommu_mapping_count(const struct nvmu_iommu *iommu);
 
-/** The IOMMU page size the context was created with. */
+/** Returns the IOMMU page size the context was created with. */
 NVMU_API uint64_t nvmu_iommu_page_size(const struct nvmu_iommu *iommu);
 
 /* ---- DMA buffer pool ------------------------------------------------------------- */
@@ -164,7 +165,7 @@ struct nvmu_dma_pool;
 NVMU_API int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_config *cfg,
 				  struct nvmu_dma_pool **out);
 
-/** Unmap and free every chunk; buffers still allocated become invalid. */
+/** Unmap and free every chunk. Buffers still allocated become invalid. */
 NVMU_API void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool);
 
 /**

@@ -12,7 +12,7 @@
 #define nvmu_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 /** Order earlier loads before later loads (e.g. CQE phase before CQE body). */
 #define nvmu_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-/** Full barrier. */
+/** Order all earlier loads and stores before all later ones. */
 #define nvmu_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 /** Read a 32-bit device register. */

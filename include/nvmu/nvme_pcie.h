@@ -38,13 +38,13 @@ NVMU_API void nvmu_pcie_close(struct nvmu_transport *t);
 /** True if @p t is a PCIe transport (from nvmu_pcie_open()). */
 NVMU_API bool nvmu_pcie_is(const struct nvmu_transport *t);
 
-/** The VFIO device behind a PCIe transport (config space, reset, interrupts). */
+/** Returns the VFIO device behind a PCIe transport, for config space, reset and interrupts. */
 NVMU_API struct nvmu_vfio_device *nvmu_pcie_vfio_device(struct nvmu_transport *t);
 
-/** The DMA pool of a PCIe transport, for data buffers that carry their IOVA. */
+/** Returns the DMA pool of a PCIe transport, for data buffers that carry their IOVA. */
 NVMU_API struct nvmu_dma_pool *nvmu_pcie_dma_pool(struct nvmu_transport *t);
 
-/** The IOMMU context of a PCIe transport, to map foreign buffers. */
+/** Returns the IOMMU context of a PCIe transport, through which foreign buffers are mapped. */
 NVMU_API struct nvmu_iommu *nvmu_pcie_iommu(struct nvmu_transport *t);
 
 #ifdef __cplusplus

@@ -111,7 +111,7 @@ struct nvmu_soft_violations {
 	uint64_t count[NVMU_SOFT_V_COUNT];
 };
 
-/** Short name of a violation class (e.g. "sq-tail"); "?" for an unknown one. */
+/** Returns the short name of a violation class (e.g. "sq-tail"), or "?" for an unknown one. */
 NVMU_API const char *nvmu_soft_violation_name(enum nvmu_soft_violation v);
 
 /** Copy the violation counters into *out. */
@@ -145,7 +145,10 @@ struct nvmu_soft_stats {
 /** Copy the counters into *out. */
 NVMU_API void nvmu_soft_stats(struct nvmu_transport *t, struct nvmu_soft_stats *out);
 
-/** The RAM behind namespace @p nsid (1-based) and its size in bytes; NULL if none. */
+/**
+ * Returns the RAM behind namespace @p nsid (1-based) and puts its size in bytes in
+ * *@p bytes, or returns NULL if there is no such namespace.
+ */
 NVMU_API void *nvmu_soft_ns_data(struct nvmu_transport *t, uint32_t nsid, uint64_t *bytes);
 
 /* ---- events and faults --------------------------------------------------------- */
@@ -164,12 +167,15 @@ enum nvmu_soft_fault_action {
 	NVMU_SOFT_FAULT_NEVER,      /**< never complete (Abort or a reset still ends it) */
 	NVMU_SOFT_FAULT_LATE,       /**< execute, complete after @c delay_ms / @c delay_steps */
 	NVMU_SOFT_FAULT_WRONG_CID,  /**< execute, complete with CID @c cid instead */
-	NVMU_SOFT_FAULT_STALE_CID,  /**< execute, complete, then post the previous command's CID again */
+	/** Execute, complete, then post the previous command's CID again. */
+	NVMU_SOFT_FAULT_STALE_CID,
 	NVMU_SOFT_FAULT_DUP_CID,    /**< execute, post its completion twice */
 	NVMU_SOFT_FAULT_BAD_PHASE,  /**< execute, post the completion with the wrong phase tag */
-	NVMU_SOFT_FAULT_BAD_SQHD,   /**< execute, complete with SQ head @c cid (may be out of range) */
+	/** Execute, complete with SQ head @c cid, which may be out of range. */
+	NVMU_SOFT_FAULT_BAD_SQHD,
 	NVMU_SOFT_FAULT_CFS,        /**< raise CSTS.CFS and stop processing */
-	NVMU_SOFT_FAULT_REMOVE,     /**< surprise removal: registers read all-ones, doorbells ignored */
+	/** Surprise removal: registers read all-ones and doorbells are ignored. */
+	NVMU_SOFT_FAULT_REMOVE,
 	NVMU_SOFT_FAULT_ACTION_COUNT
 };
 
@@ -178,7 +184,8 @@ enum nvmu_soft_fault_match {
 	NVMU_SOFT_MATCH_OPCODE = 1u << 0, /**< opcode == @c opcode */
 	NVMU_SOFT_MATCH_QUEUE = 1u << 1,  /**< submitted to SQ @c qid (0 = admin) */
 	NVMU_SOFT_MATCH_IO = 1u << 2,     /**< submitted to any I/O SQ */
-	NVMU_SOFT_MATCH_LBA = 1u << 3,    /**< an I/O whose LBA range overlaps [lba_first, lba_last] */
+	/** An I/O whose LBA range overlaps [lba_first, lba_last]. */
+	NVMU_SOFT_MATCH_LBA = 1u << 3,
 };
 
 /** A rule of the fault schedule. */
@@ -199,7 +206,7 @@ struct nvmu_soft_fault {
 /** Add a rule; returns its id (>= 0), or -EINVAL (bad action) / -ENOSPC (64 rules). */
 NVMU_API int nvmu_soft_fault_add(struct nvmu_transport *t, const struct nvmu_soft_fault *rule);
 
-/** Times rule @p id fired (0 for an unknown id). */
+/** Returns how many times rule @p id fired, or 0 for an unknown id. */
 NVMU_API uint64_t nvmu_soft_fault_hits(struct nvmu_transport *t, int id);
 
 /** Remove every rule. */

@@ -117,7 +117,7 @@ NVMU_API int nvmu_pci_list_nvme(struct nvmu_pci_dev **devs, size_t *n);
  */
 NVMU_API int nvmu_pci_group_devices(int group, struct nvmu_pci_dev **devs, size_t *n);
 
-/** Release an array from nvmu_pci_list_nvme() or nvmu_pci_group_devices(). */
+/** Release an array from nvmu_pci_list_nvme() or nvmu_pci_group_devices(); NULL is fine. */
 NVMU_API void nvmu_pci_free_list(struct nvmu_pci_dev *devs);
 
 /** True if the kernel driver @p name is registered on the PCI bus (e.g. "vfio-pci"). */

@@ -36,7 +36,10 @@ extern "C" {
 
 /* ---- errors ---------------------------------------------------------------------- */
 
-/** Message of the last failure on this thread ("" if none). Valid until the next failure. */
+/**
+ * Returns the message of the last failure on this thread, or "" if there was none. The
+ * string stays valid until the next failure on the same thread.
+ */
 NVMU_API const char *nvmu_last_error(void);
 
 /**
@@ -45,7 +48,10 @@ NVMU_API const char *nvmu_last_error(void);
  */
 NVMU_API int nvmu_fail(int err, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
-/** Prefix the current message of this thread with more context; returns -err. */
+/**
+ * Prefix this thread's current failure message with more context (or, if there is none,
+ * with strerror(@p err)). Returns -err, like nvmu_fail().
+ */
 NVMU_API int nvmu_fail_context(int err, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
 /** Forget the last failure message of this thread. */
@@ -72,15 +78,18 @@ NVMU_API void nvmu_log_set_sink(nvmu_log_fn fn, void *ctx);
 /** Messages above @p level are dropped (default NVMU_LOG_WARN, or $NVMU_LOG_LEVEL 0-3). */
 NVMU_API void nvmu_log_set_level(enum nvmu_log_level level);
 
-/** Emit one message through the current sink. */
+/** Format one message and pass it to the sink, unless its level is above the one set. */
 NVMU_API void nvmu_log(enum nvmu_log_level level, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
 /* ---- time and deadlines ---------------------------------------------------------- */
 
-/** Monotonic time in nanoseconds (CLOCK_MONOTONIC, served by the vDSO: no system call). */
+/**
+ * Returns the monotonic time in nanoseconds. CLOCK_MONOTONIC is served by the vDSO, so this
+ * makes no system call.
+ */
 NVMU_API uint64_t nvmu_now_ns(void);
 
-/** A deadline @p ms milliseconds from now, in nvmu_now_ns() units. */
+/** Returns the deadline @p ms milliseconds from now, in nvmu_now_ns() units. */
 NVMU_API uint64_t nvmu_deadline_ms(uint64_t ms);
 
 /** True once nvmu_now_ns() has reached @p deadline. */
@@ -100,25 +109,33 @@ static inline uint64_t nvmu_ticks(void)
 #endif
 }
 
-/** Sleep for @p us microseconds (not for hot paths). */
+/**
+ * Sleep for @p us microseconds, resuming after signals. It makes a system call, so it is
+ * not for hot paths.
+ */
 NVMU_API void nvmu_sleep_us(uint64_t us);
 
 /* ---- page-aligned memory --------------------------------------------------------- */
 
-/** The host's base page size. */
+/** Returns the host's base page size in bytes, asked of the kernel once. */
 NVMU_API size_t nvmu_page_size(void);
 
 enum nvmu_mem_flags {
-	NVMU_MEM_HUGEPAGE = 1u << 0, /**< back with hugetlbfs pages (fails if none reserved) */
+	/** Back the memory with hugetlbfs pages; the allocation fails if none are reserved. */
+	NVMU_MEM_HUGEPAGE = 1u << 0,
 };
 
 /**
  * Allocate @p len bytes (rounded up to the page size, or to 2 MiB for hugepages) of
- * zeroed, page-aligned anonymous memory. Returns 0 and sets *out, or a negative errno.
+ * zeroed, page-aligned anonymous memory. Returns 0 and sets *out; -EINVAL for 0 bytes, or
+ * the negative errno of mmap() (-ENOMEM, typically) when the memory cannot be had.
  */
 NVMU_API int nvmu_mem_alloc(size_t len, unsigned flags, void **out);
 
-/** Release memory from nvmu_mem_alloc(); @p len and @p flags as given to it. */
+/**
+ * Release memory from nvmu_mem_alloc(). Pass the @p len and @p flags given to it, since
+ * they decide how much is unmapped. NULL is ignored.
+ */
 NVMU_API void nvmu_mem_free(void *ptr, size_t len, unsigned flags);
 
 /** Round @p v up to a multiple of @p align (a power of two). */

@@ -127,7 +127,7 @@ struct nvmu_transport_class {
  */
 NVMU_API int nvmu_transport_register(const struct nvmu_transport_class *cls);
 
-/** The class registered as @p name (built-ins included), or NULL. */
+/** Returns the class registered as @p name (built-ins included), or NULL if there is none. */
 NVMU_API const struct nvmu_transport_class *nvmu_transport_find(const char *name);
 
 /**
@@ -149,7 +149,7 @@ NVMU_API int nvmu_transport_open(const char *dev, const struct nvmu_transport_op
 /** Close a transport (its controller must be closed first); NULL is ignored. */
 NVMU_API void nvmu_transport_close(struct nvmu_transport *t);
 
-/** The IOMMU context of @p t (see nvmu_transport_ops.iommu), or NULL if it has none. */
+/** Returns the IOMMU context of @p t (see nvmu_transport_ops.iommu), or NULL if it has none. */
 NVMU_API struct nvmu_iommu *nvmu_transport_iommu(struct nvmu_transport *t);
 
 #ifdef __cplusplus

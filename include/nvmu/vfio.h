@@ -31,23 +31,33 @@ struct nvmu_vfio_device;
 
 /**
  * Open /dev/vfio/vfio and check the VFIO API version and type1 IOMMU support.
- * Returns 0 and sets *out, -ENOENT (vfio not loaded), -EACCES, or -ENOTSUP.
+ * Returns 0 and sets *out; -ENOENT if vfio is not loaded, -EACCES without permission,
+ * -ENOTSUP for an unknown API version or no type1v2 backend, -ENOMEM, or the errno of
+ * open().
  */
 NVMU_API int nvmu_vfio_container_open(struct nvmu_vfio_container **out);
 
-/** Close the container. Every device opened in it must be closed first. */
+/**
+ * Close the container. Every device opened in it must be closed first; a group still in
+ * use is closed anyway, with a warning in the log. NULL is ignored.
+ */
 NVMU_API void nvmu_vfio_container_close(struct nvmu_vfio_container *c);
 
-/** The container's file descriptor (for IOMMU backends). */
+/** Returns the container's file descriptor, which IOMMU backends issue their ioctls on. */
 NVMU_API int nvmu_vfio_container_fd(const struct nvmu_vfio_container *c);
 
-/** True once a group is attached and the IOMMU type is set (DMA mappings possible). */
+/**
+ * True once a group is attached and the IOMMU type is set, since only then can DMA
+ * mappings be made.
+ */
 NVMU_API bool nvmu_vfio_container_ready(const struct nvmu_vfio_container *c);
 
 /** Options for nvmu_vfio_device_open(); zero-initialised means defaults. */
 struct nvmu_vfio_device_opts {
-	/** VF token (a UUID) shared with the PF's driver; needed to open an SR-IOV VF whose
-	 *  PF is bound to vfio-pci. NULL when not needed. */
+	/**
+	 * VF token (a UUID) shared with the PF's driver; needed to open an SR-IOV VF whose
+	 * PF is bound to vfio-pci. NULL when not needed.
+	 */
 	const char *vf_token;
 };
 
@@ -66,21 +76,25 @@ NVMU_API int nvmu_vfio_device_open(struct nvmu_vfio_container *c, const char *ad
  * Open the device at @p addr in a container of its own: checks the device first (so a
  * wrong address or driver is reported as such), then opens the container and the device.
  * Close with nvmu_vfio_device_close() then nvmu_vfio_container_close().
- * Returns 0 or a negative errno as nvmu_vfio_device_open() and nvmu_vfio_container_open().
+ * Returns 0, or a negative errno as nvmu_vfio_device_open() and nvmu_vfio_container_open()
+ * do.
  */
 NVMU_API int nvmu_vfio_open(const char *addr, const struct nvmu_vfio_device_opts *opts,
 			    struct nvmu_vfio_container **container, struct nvmu_vfio_device **out);
 
-/** Disable interrupts, unmap BARs, close the device (and its group when unused). */
+/**
+ * Disable the device's interrupts, unmap its BARs and close it, and its group when no
+ * other device uses the group. NULL is ignored.
+ */
 NVMU_API void nvmu_vfio_device_close(struct nvmu_vfio_device *d);
 
-/** The device's normalised PCI address. */
+/** Returns the device's normalised PCI address ("0000:00:10.0"). */
 NVMU_API const char *nvmu_vfio_device_addr(const struct nvmu_vfio_device *d);
 
-/** The device's VFIO file descriptor. */
+/** Returns the device's VFIO file descriptor. */
 NVMU_API int nvmu_vfio_device_fd(const struct nvmu_vfio_device *d);
 
-/** The IOMMU group number of the device. */
+/** Returns the number of the device's IOMMU group. */
 NVMU_API int nvmu_vfio_device_group(const struct nvmu_vfio_device *d);
 
 /* ---- regions ---------------------------------------------------------------------- */
@@ -101,14 +115,19 @@ struct nvmu_vfio_region {
 	uint64_t size;
 	uint64_t offset; /**< offset of the region in the device fd */
 	bool readable, writable, mmappable;
-	bool msix_mappable; /**< the MSI-X table in this BAR may be mmapped too (IRQ remapping) */
-	uint32_t nr_sparse; /**< mmappable sub-areas; 0 means the whole region (if mmappable) */
+	/** The MSI-X table in this BAR may be mmapped too, as IRQ remapping protects it. */
+	bool msix_mappable;
+	/** The number of mmappable sub-areas. 0 means the whole region, if it is mmappable. */
+	uint32_t nr_sparse;
 	struct {
 		uint64_t offset, size;
 	} sparse[NVMU_VFIO_MAX_SPARSE];
 };
 
-/** Fill *r with the description of region @p index. Returns 0 or a negative errno. */
+/**
+ * Fill *r with the description of region @p index. Returns 0, -EINVAL if the device has
+ * no such region, or the errno of the ioctl (-ENOMEM if the answer cannot be stored).
+ */
 NVMU_API int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index,
 				   struct nvmu_vfio_region *r);
 
@@ -117,7 +136,9 @@ NVMU_API int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index,
  * space; only the areas VFIO allows to be mmapped (the sparse-mmap capability: QEMU's
  * NVMe keeps its MSI-X table inside BAR0) are backed by the device, the rest stays
  * inaccessible and must be reached with nvmu_vfio_region_read/write().
- * Returns 0 and sets *base and *size; mapping twice returns the same base.
+ * Returns 0 and sets *base and *size; mapping twice returns the same base. Fails with
+ * -EINVAL for a BAR number above 5, -ENODEV if the device has no such BAR, -ENOTSUP if
+ * it cannot be mmapped, -ENOSPC if too many ranges are guarded, or the errno of mmap().
  */
 NVMU_API int nvmu_vfio_map_bar(struct nvmu_vfio_device *d, unsigned bar, void **base,
 			       size_t *size);
@@ -134,14 +155,20 @@ NVMU_API bool nvmu_vfio_bar_range_mapped(const struct nvmu_vfio_device *d, unsig
  */
 NVMU_API bool nvmu_vfio_device_mmio_lost(const struct nvmu_vfio_device *d);
 
-/** Unmap BAR @p bar (no-op if not mapped). */
+/** Unmap BAR @p bar; nothing happens if it is not mapped. */
 NVMU_API void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar);
 
-/** Read @p len bytes at @p off of region @p index through the device fd. Returns 0 or -errno. */
+/**
+ * Read @p len bytes at @p off of region @p index through the device fd. Returns 0,
+ * -EINVAL if the range lies beyond the region, -EIO for a short read, or -errno.
+ */
 NVMU_API int nvmu_vfio_region_read(struct nvmu_vfio_device *d, uint32_t index, uint64_t off,
 				   void *buf, size_t len);
 
-/** Write @p len bytes at @p off of region @p index through the device fd. Returns 0 or -errno. */
+/**
+ * Write @p len bytes at @p off of region @p index through the device fd. Returns 0,
+ * -EINVAL if the range lies beyond the region, -EIO for a short write, or -errno.
+ */
 NVMU_API int nvmu_vfio_region_write(struct nvmu_vfio_device *d, uint32_t index, uint64_t off,
 				    const void *buf, size_t len);
 
@@ -157,7 +184,10 @@ NVMU_API int nvmu_vfio_set_bus_master(struct nvmu_vfio_device *d, bool on);
 /** True if VFIO can reset the device (FLR or another method). */
 NVMU_API bool nvmu_vfio_can_reset(const struct nvmu_vfio_device *d);
 
-/** Reset the function (FLR where available). Returns 0 or -errno. */
+/**
+ * Reset the function (FLR where available). Returns 0, -ENOTSUP if VFIO cannot reset
+ * it, or the errno of the reset.
+ */
 NVMU_API int nvmu_vfio_reset(struct nvmu_vfio_device *d);
 
 /* ---- interrupts ------------------------------------------------------------------- */
@@ -168,16 +198,21 @@ enum nvmu_vfio_irq_index {
 	NVMU_VFIO_IRQ_MSI = 1,
 	NVMU_VFIO_IRQ_MSIX = 2,
 	NVMU_VFIO_IRQ_ERR = 3, /**< AER error notification */
-	NVMU_VFIO_IRQ_REQ = 4, /**< device request: the kernel wants the device back (hot-remove) */
+	/** Device request: the kernel wants the device back, for a hot-remove. */
+	NVMU_VFIO_IRQ_REQ = 4,
 };
 
-/** Number of vectors of interrupt @p index (0 if absent); *flags gets VFIO's flags if not NULL. */
-NVMU_API uint32_t nvmu_vfio_irq_count(struct nvmu_vfio_device *d, uint32_t index, uint32_t *flags);
+/**
+ * Returns the number of vectors of interrupt @p index, or 0 if the device lacks it. If
+ * @p flags is not NULL it gets VFIO's flags for the interrupt (0 if absent).
+ */
+NVMU_API uint32_t nvmu_vfio_irq_count(struct nvmu_vfio_device *d, uint32_t index,
+				      uint32_t *flags);
 
 /**
  * Connect eventfds to vectors [first, first+n) of interrupt @p index (MSI-X, INTx, ERR
- * or REQ); an fd of -1 disconnects that vector. Returns 0 or -errno
- * (-EINVAL naming the vector count when out of range).
+ * or REQ); an fd of -1 disconnects that vector. Returns 0, -EINVAL (naming the vector
+ * count) when the vectors are out of range, -ENOMEM, or the errno of the ioctl.
  */
 NVMU_API int nvmu_vfio_irq_set_eventfds(struct nvmu_vfio_device *d, uint32_t index,
 					uint32_t first, uint32_t n, const int *fds);
@@ -185,7 +220,10 @@ NVMU_API int nvmu_vfio_irq_set_eventfds(struct nvmu_vfio_device *d, uint32_t ind
 /** Disable every vector of interrupt @p index. Returns 0 or -errno. */
 NVMU_API int nvmu_vfio_irq_disable(struct nvmu_vfio_device *d, uint32_t index);
 
-/** Unmask INTx after handling it (VFIO masks the line when it fires). */
+/**
+ * Unmask INTx after handling it, since VFIO masks the line when it fires. Returns 0 or
+ * the -errno of the ioctl.
+ */
 NVMU_API int nvmu_vfio_intx_unmask(struct nvmu_vfio_device *d);
 
 /**
@@ -204,7 +242,8 @@ NVMU_API int64_t nvmu_vfio_eventfd_wait(int fd, int timeout_ms);
  * limit this way, and an application issuing its own VFIO ioctls can too.
  */
 
-struct vfio_info_cap_header; /* from <linux/vfio.h>, which this header does not need */
+/* Declared in <linux/vfio.h>, which this header does not need to include. */
+struct vfio_info_cap_header;
 
 /**
  * Run a VFIO "get info" ioctl @p request on @p fd whose answer may carry capabilities:
@@ -216,19 +255,23 @@ NVMU_API void *nvmu_vfio_query_info(int fd, unsigned long request, const void *q
 				    size_t size);
 
 /**
- * The capability of @p id in the chain of an info structure of @p argsz bytes whose first
- * capability is at offset @p first (0 = none), if at least @p min_size bytes of it lie
- * inside the structure; NULL otherwise. A chain that points outside the structure or
- * backwards ends the walk. Capabilities may sit at 4-byte offsets: copy fields out of
- * the result rather than casting it to a larger structure.
+ * Returns the capability of @p id in the chain of an info structure of @p argsz bytes
+ * whose first capability is at offset @p first (0 if it has none), provided at least
+ * @p min_size bytes of it lie inside the structure; otherwise NULL. A chain that points
+ * outside the structure or backwards ends the walk. Capabilities may sit at 4-byte
+ * offsets: copy fields out of the result rather than casting it to a larger structure.
  */
-NVMU_API const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t argsz,
-								uint32_t first, uint16_t id,
-								size_t min_size);
+NVMU_API const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info,
+								uint32_t argsz, uint32_t first,
+								uint16_t id, size_t min_size);
 
 /* ---- SR-IOV ----------------------------------------------------------------------- */
 
-/** Set the VF token (UUID string) on PF @p pf, as required before its VFs can be opened. */
+/**
+ * Set the VF token (a UUID string) on PF @p pf, as required before its VFs can be opened.
+ * Returns 0, -EINVAL if @p uuid is not a UUID, or the errno of the ioctl (the message
+ * says to load vfio-pci with enable_sriov=1 when the kernel lacks the feature).
+ */
 NVMU_API int nvmu_vfio_set_vf_token(struct nvmu_vfio_device *pf, const char *uuid);
 
 #ifdef __cplusplus

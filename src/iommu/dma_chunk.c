@@ -9,13 +9,14 @@
 #include "iommu/page_bitmap.h"
 #include "support/pow2.h"
 
-/* Alignment nvmu_mem_alloc() guarantees for @p flags. */
+/* Returns the alignment that nvmu_mem_alloc() guarantees for @p flags. */
 static size_t mem_alignment(unsigned flags)
 {
 	return flags & NVMU_MEM_HUGEPAGE ? DMA_HUGEPAGE_SIZE : nvmu_page_size();
 }
 
-/* Largest power of two that divides both vaddr and iova offsets alike. */
+/* Returns the largest power of two modulo which @p vaddr and @p iova are equal, so that
+ * pages of that size line up in both address spaces. */
 static uint64_t congruence_of(uintptr_t vaddr, uint64_t iova)
 {
 	uint64_t diff = (uint64_t)vaddr ^ iova;
@@ -48,8 +49,8 @@ static int map_memory(struct dma_chunk *c, struct nvmu_iommu *iommu,
 				     spec->want_congruence, &c->iova);
 
 	if (rc == -ENOSPC && spec->need_congruence < spec->want_congruence)
-		rc = iommu_map_congruent(iommu, (void *)c->vaddr, c->len, NVMU_DMA_RW, NVMU_MAP_FIXED,
-					 spec->need_congruence, &c->iova);
+		rc = iommu_map_congruent(iommu, (void *)c->vaddr, c->len, NVMU_DMA_RW,
+					 NVMU_MAP_FIXED, spec->need_congruence, &c->iova);
 	if (rc)
 		return rc;
 	c->congruence = congruence_of(c->vaddr, c->iova);
@@ -69,7 +70,8 @@ int dma_chunk_create(struct dma_chunk *c, struct nvmu_iommu *iommu,
 	c->used = calloc(bitmap_words(c->npages), sizeof(uint64_t));
 	c->starts = calloc(bitmap_words(c->npages), sizeof(uint64_t));
 	if (!c->used || !c->starts) {
-		rc = nvmu_fail(ENOMEM, "cannot allocate the page maps of a %zu-byte DMA chunk", c->len);
+		rc = nvmu_fail(ENOMEM, "cannot allocate the page maps of a %zu-byte DMA chunk",
+			       c->len);
 		goto fail_bitmaps;
 	}
 	rc = alloc_memory(c, spec);
@@ -94,7 +96,8 @@ int dma_chunk_destroy(struct dma_chunk *c, struct nvmu_iommu *iommu)
 	int rc = nvmu_iommu_unmap(iommu, (void *)c->vaddr);
 
 	if (rc)
-		nvmu_log(NVMU_LOG_WARN, "DMA pool: keeping %zu bytes at %p that could not be unmapped: %s",
+		nvmu_log(NVMU_LOG_WARN,
+			 "DMA pool: keeping %zu bytes at %p that could not be unmapped: %s",
 			 c->mem_len, c->mem, nvmu_last_error());
 	else
 		nvmu_mem_free(c->mem, c->mem_len, c->mem_flags);

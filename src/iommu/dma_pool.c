@@ -75,13 +75,13 @@ void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool)
 	free(pool);
 }
 
-/* Index of the first chunk whose vaddr is above @p addr. */
+/* Returns the index of the first chunk whose vaddr is above @p addr. */
 static size_t chunk_upper_bound(const struct nvmu_dma_pool *pool, uintptr_t addr)
 {
 	return UPPER_BOUND(pool->chunks, pool->nchunks, vaddr, addr);
 }
 
-/* The chunk holding @p addr, or NULL. */
+/* Returns the chunk that holds @p addr, or NULL. */
 static struct dma_chunk *chunk_of(const struct nvmu_dma_pool *pool, uintptr_t addr)
 {
 	size_t i = chunk_upper_bound(pool, addr);
@@ -91,7 +91,8 @@ static struct dma_chunk *chunk_of(const struct nvmu_dma_pool *pool, uintptr_t ad
 	return NULL;
 }
 
-/* Bytes a new chunk may have under max_bytes (SIZE_MAX when unlimited). */
+/* Returns how many bytes a new chunk may have without going over max_bytes, in whole
+ * granules, or SIZE_MAX when the pool is unlimited. */
 static size_t budget_left(const struct nvmu_dma_pool *pool)
 {
 	if (!pool->max_bytes)
@@ -111,8 +112,8 @@ static int add_chunk(struct nvmu_dma_pool *pool, const struct dma_chunk_spec *sp
 
 	if (spec->len > budget_left(pool))
 		return nvmu_fail(ENOMEM,
-				 "DMA pool limit of %zu bytes reached: %zu bytes mapped, %zu more needed "
-				 "(free buffers or raise max_bytes)",
+				 "DMA pool limit of %zu bytes reached: %zu bytes mapped, %zu more "
+				 "needed (free buffers or raise max_bytes)",
 				 pool->max_bytes, pool->mapped_bytes, spec->len);
 	if (pool->nchunks == pool->cap) {
 		size_t cap = pool->cap ? pool->cap * 2 : 8;
@@ -164,7 +165,8 @@ static int new_chunk_for(struct nvmu_dma_pool *pool, size_t bytes, size_t align,
 	return add_chunk(pool, &spec, out);
 }
 
-/* Place @p n pages in an existing shared chunk; returns the chunk or NULL. */
+/* Place @p n pages in an existing shared chunk. Returns the chunk, with the first page in
+ * *first, or NULL if none has room. */
 static struct dma_chunk *find_in_chunks(struct nvmu_dma_pool *pool, size_t n, size_t align,
 					size_t *first)
 {
@@ -191,8 +193,8 @@ int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align, struct 
 	if (len == 0 || len > MAX_REQUEST)
 		return nvmu_fail(EINVAL, "nvmu_dma_alloc: cannot allocate %zu bytes", len);
 	if (align && (!is_pow2(align) || align > pool->chunk_size))
-		return nvmu_fail(EINVAL, "nvmu_dma_alloc: alignment %zu is not a power of two up to the "
-				 "chunk size %zu", align, pool->chunk_size);
+		return nvmu_fail(EINVAL, "nvmu_dma_alloc: alignment %zu is not a power of two up "
+				 "to the chunk size %zu", align, pool->chunk_size);
 	if (align < pool->page)
 		align = pool->page;
 	n = nvmu_align_up(len, pool->page) / pool->page;
@@ -216,7 +218,7 @@ int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align, struct 
 	return 0;
 }
 
-/* Another empty shared chunk than @p c exists. */
+/* True if a shared chunk other than @p c is empty. */
 static bool has_other_idle_chunk(const struct nvmu_dma_pool *pool, const struct dma_chunk *c)
 {
 	for (size_t i = 0; i < pool->nchunks; i++) {
@@ -253,7 +255,8 @@ void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf)
 	va = (uintptr_t)buf->vaddr;
 	c = pool ? chunk_of(pool, va) : NULL;
 	if (!c) {
-		nvmu_log(NVMU_LOG_WARN, "DMA free of %p (+%zu bytes): not a buffer of this pool; ignored",
+		nvmu_log(NVMU_LOG_WARN,
+			 "DMA free of %p (+%zu bytes): not a buffer of this pool; ignored",
 			 buf->vaddr, buf->len);
 		return;
 	}
@@ -261,8 +264,8 @@ void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf)
 	if (off % pool->page || buf->len % pool->page || buf->iova != c->iova + off ||
 	    !dma_chunk_is_buffer(c, off / pool->page, buf->len / pool->page)) {
 		nvmu_log(NVMU_LOG_WARN,
-			 "DMA free of %p (+%zu bytes, IOVA 0x%llx): not a live buffer (double free or "
-			 "damaged descriptor); ignored", buf->vaddr, buf->len,
+			 "DMA free of %p (+%zu bytes, IOVA 0x%llx): not a live buffer (double "
+			 "free or damaged descriptor); ignored", buf->vaddr, buf->len,
 			 (unsigned long long)buf->iova);
 		return;
 	}

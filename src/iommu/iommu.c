@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* IOMMU context: IOVA space + mapping table in front of a backend ops table. */
+/* The IOMMU context. An IOVA space and a table of mappings sit in front of a backend's ops
+ * table, so the backend only maps and unmaps. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -76,7 +77,8 @@ void nvmu_iommu_destroy(struct nvmu_iommu *iommu)
 		nvmu_clear_error();
 		rc = iommu->ops->unmap(iommu->ctx, e->iova, e->len);
 		if (rc)
-			nvmu_log(NVMU_LOG_WARN, "destroy: cannot unmap IOVA 0x%llx (+%zu bytes): %s",
+			nvmu_log(NVMU_LOG_WARN,
+				 "destroy: cannot unmap IOVA 0x%llx (+%zu bytes): %s",
 				 (unsigned long long)e->iova, e->len, nvmu_last_error());
 	}
 	map_table_fini(&iommu->maps);
@@ -94,10 +96,10 @@ int nvmu_iommu_reserve(struct nvmu_iommu *iommu, uint64_t start, uint64_t last)
 
 		if (e->iova <= last && start <= e->iova + e->len - 1)
 			return nvmu_fail(EBUSY,
-					 "cannot reserve IOVA 0x%llx-0x%llx: the mapping of %p at IOVA "
-					 "0x%llx (+%zu bytes) is live there",
-					 (unsigned long long)start, (unsigned long long)last, (void *)e->vaddr,
-					 (unsigned long long)e->iova, e->len);
+					 "cannot reserve IOVA 0x%llx-0x%llx: the mapping of %p at "
+					 "IOVA 0x%llx (+%zu bytes) is live there",
+					 (unsigned long long)start, (unsigned long long)last,
+					 (void *)e->vaddr, (unsigned long long)e->iova, e->len);
 	}
 	return iova_alloc_exclude(&iommu->iova, start, last);
 }
@@ -119,8 +121,8 @@ static int check_map_args(const struct nvmu_iommu *iommu, void *vaddr, size_t le
 	if (!vaddr || !iova)
 		return nvmu_fail(EINVAL, "DMA map: NULL address");
 	if (len == 0 || (va & mask) || (len & mask))
-		return nvmu_fail(EINVAL, "DMA map of %p (+%zu bytes): address and length must be non-zero "
-				 "multiples of the IOMMU page size %llu", vaddr, len,
+		return nvmu_fail(EINVAL, "DMA map of %p (+%zu bytes): address and length must be "
+				 "non-zero multiples of the IOMMU page size %llu", vaddr, len,
 				 (unsigned long long)iommu->page_size);
 	if (va + len < va)
 		return nvmu_fail(EINVAL, "DMA map of %p (+%zu bytes) wraps around", vaddr, len);
@@ -167,13 +169,14 @@ int iommu_map_congruent(struct nvmu_iommu *iommu, void *vaddr, size_t len, unsig
 		modulus = iommu->page_size;
 	clash = map_table_overlap(&iommu->maps, (uintptr_t)vaddr, len);
 	if (clash)
-		return nvmu_fail(EEXIST, "DMA map of %p (+%zu bytes) overlaps the mapping of %p (+%zu bytes)",
-				 vaddr, len, (void *)clash->vaddr, clash->len);
+		return nvmu_fail(EEXIST, "DMA map of %p (+%zu bytes) overlaps the mapping of %p "
+				 "(+%zu bytes)", vaddr, len, (void *)clash->vaddr, clash->len);
 	if (iommu->max_mappings && iommu->maps.n >= iommu->max_mappings)
 		return nvmu_fail(ENOSPC,
-				 "DMA map of %p: the backend's limit of %llu mappings is reached (VFIO "
-				 "type1: dma_entry_limit; map fewer, larger regions, e.g. through the DMA pool)",
-				 vaddr, (unsigned long long)iommu->max_mappings);
+				 "DMA map of %p: the backend's limit of %llu mappings is reached "
+				 "(VFIO type1: dma_entry_limit; map fewer, larger regions, e.g. "
+				 "through the DMA pool)", vaddr,
+				 (unsigned long long)iommu->max_mappings);
 	rc = map_table_reserve_one(&iommu->maps);
 	if (rc)
 		return rc;
@@ -188,10 +191,11 @@ int iommu_map_congruent(struct nvmu_iommu *iommu, void *vaddr, size_t len, unsig
 		int err = rc < 0 ? -rc : EIO;
 
 		give_back_iova(iommu, e.iova, len);
-		return nvmu_fail_context(err, "DMA map of %p (+%zu bytes) at IOVA 0x%llx", vaddr, len,
-					 (unsigned long long)e.iova);
+		return nvmu_fail_context(err, "DMA map of %p (+%zu bytes) at IOVA 0x%llx", vaddr,
+					 len, (unsigned long long)e.iova);
 	}
-	map_table_insert(&iommu->maps, &e); /* cannot fail: checked and reserved above */
+	/* This cannot fail: the overlap was checked and the room reserved above. */
+	map_table_insert(&iommu->maps, &e);
 	*iova = e.iova;
 	return 0;
 }
@@ -210,7 +214,8 @@ static int unmap_entry(struct nvmu_iommu *iommu, const struct map_entry *e)
 	nvmu_clear_error();
 	rc = iommu->ops->unmap(iommu->ctx, e->iova, e->len);
 	if (rc)
-		return nvmu_fail_context(rc < 0 ? -rc : EIO, "DMA unmap of %p (+%zu bytes) at IOVA 0x%llx",
+		return nvmu_fail_context(rc < 0 ? -rc : EIO,
+					 "DMA unmap of %p (+%zu bytes) at IOVA 0x%llx",
 					 (void *)e->vaddr, e->len, (unsigned long long)e->iova);
 	give_back_iova(iommu, e->iova, e->len);
 	return 0;
@@ -228,7 +233,8 @@ int nvmu_iommu_unmap(struct nvmu_iommu *iommu, void *vaddr)
 	if (i < 0) {
 		inside = map_table_lookup(&iommu->maps, (uintptr_t)vaddr, 1);
 		if (inside)
-			return nvmu_fail(ENOENT, "DMA unmap: %p is inside the mapping that starts at %p",
+			return nvmu_fail(ENOENT,
+					 "DMA unmap: %p is inside the mapping that starts at %p",
 					 vaddr, (void *)inside->vaddr);
 		return nvmu_fail(ENOENT, "DMA unmap: no mapping starts at %p", vaddr);
 	}
@@ -271,7 +277,8 @@ int nvmu_iommu_release_temporary(struct nvmu_iommu *iommu)
 		return nvmu_fail(EINVAL, "release of temporary mappings: NULL IOMMU context");
 	map_table_drop_if(&iommu->maps, release_if_temporary, &st);
 	if (st.first_error)
-		return nvmu_fail_context(-st.first_error, "%d temporary mappings released, some failed",
+		return nvmu_fail_context(-st.first_error,
+					 "%d temporary mappings released, some failed",
 					 st.released);
 	return st.released;
 }
@@ -289,7 +296,8 @@ int nvmu_iommu_translate(const struct nvmu_iommu *iommu, const void *vaddr, size
 	/* A range that wraps cannot lie inside a mapping: lookup rejects it. */
 	e = map_table_lookup(&iommu->maps, va, len);
 	if (!e)
-		return nvmu_fail(EFAULT, "%p (+%zu bytes) is not inside one DMA mapping", vaddr, len);
+		return nvmu_fail(EFAULT, "%p (+%zu bytes) is not inside one DMA mapping", vaddr,
+				 len);
 	*iova = e->iova + (va - e->vaddr);
 	return 0;
 }

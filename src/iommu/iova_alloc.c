@@ -99,8 +99,9 @@ int iova_alloc_init(struct iova_alloc *a, const struct nvmu_iova_range *ranges, 
 	for (size_t i = 0; i < n; i++) {
 		if (ranges[i].start > ranges[i].last) {
 			iova_alloc_fini(a);
-			return nvmu_fail(EINVAL, "IOVA range %zu is inverted: start 0x%llx > last 0x%llx", i,
-					 (unsigned long long)ranges[i].start,
+			return nvmu_fail(EINVAL,
+					 "IOVA range %zu is inverted: start 0x%llx > last 0x%llx",
+					 i, (unsigned long long)ranges[i].start,
 					 (unsigned long long)ranges[i].last);
 		}
 		if (page_round(ranges[i].start, ranges[i].last, page, &a->free[kept]))
@@ -110,8 +111,8 @@ int iova_alloc_init(struct iova_alloc *a, const struct nvmu_iova_range *ranges, 
 	a->nfree = merge_sorted(a->free, kept);
 	if (a->nfree == 0) {
 		iova_alloc_fini(a);
-		return nvmu_fail(EINVAL, "the IOVA ranges hold no whole page of 0x%llx bytes above IOVA 0",
-				 (unsigned long long)page);
+		return nvmu_fail(EINVAL, "the IOVA ranges hold no whole page of 0x%llx bytes above "
+				 "IOVA 0", (unsigned long long)page);
 	}
 	return 0;
 }
@@ -122,11 +123,13 @@ void iova_alloc_fini(struct iova_alloc *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* Lowest start in @p iv for @p len bytes with start % modulus == phase. */
+/* Find the lowest start in @p iv for @p len bytes with start % modulus == phase. Returns
+ * true with it in *start, or false if there is none. */
 static bool fit_lowest(const struct iova_interval *iv, uint64_t len, uint64_t modulus,
 		       uint64_t phase, uint64_t *start)
 {
-	uint64_t span = iv->last - iv->start; /* size - 1: cannot overflow */
+	/* The size minus one, which cannot overflow even for the whole 64-bit space. */
+	uint64_t span = iv->last - iv->start;
 	uint64_t pad;
 
 	if (len - 1 > span)
@@ -138,7 +141,8 @@ static bool fit_lowest(const struct iova_interval *iv, uint64_t len, uint64_t mo
 	return true;
 }
 
-/* Highest start in @p iv for @p len bytes with start % modulus == phase. */
+/* Find the highest start in @p iv for @p len bytes with start % modulus == phase. Returns
+ * true with it in *start, or false if there is none. */
 static bool fit_highest(const struct iova_interval *iv, uint64_t len, uint64_t modulus,
 			uint64_t phase, uint64_t *start)
 {
@@ -190,8 +194,8 @@ int iova_alloc_get(struct iova_alloc *a, uint64_t len, uint64_t modulus, uint64_
 	uint64_t mask = a->page - 1;
 	int rc;
 
-	if (len == 0 || (len & mask) || !is_pow2(modulus) || modulus < a->page || phase >= modulus ||
-	    (phase & mask))
+	if (len == 0 || (len & mask) || !is_pow2(modulus) || modulus < a->page ||
+	    phase >= modulus || (phase & mask))
 		return nvmu_fail(EINVAL, "bad IOVA request: len 0x%llx modulus 0x%llx phase 0x%llx",
 				 (unsigned long long)len, (unsigned long long)modulus,
 				 (unsigned long long)phase);
@@ -201,8 +205,9 @@ int iova_alloc_get(struct iova_alloc *a, uint64_t len, uint64_t modulus, uint64_
 		return rc;
 	for (size_t k = 0; k < a->nfree; k++) {
 		size_t i = place == IOVA_LOWEST ? k : a->nfree - 1 - k;
-		bool ok = place == IOVA_LOWEST ? fit_lowest(&a->free[i], len, modulus, phase, start)
-					       : fit_highest(&a->free[i], len, modulus, phase, start);
+		bool ok = place == IOVA_LOWEST
+				  ? fit_lowest(&a->free[i], len, modulus, phase, start)
+				  : fit_highest(&a->free[i], len, modulus, phase, start);
 
 		if (ok) {
 			carve(a, i, *start, *start + len - 1);
@@ -214,7 +219,7 @@ int iova_alloc_get(struct iova_alloc *a, uint64_t len, uint64_t modulus, uint64_
 			 (unsigned long long)len, (unsigned long long)modulus);
 }
 
-/* Index of the first interval whose start is above @p addr. */
+/* Returns the index of the first interval whose start is above @p addr. */
 static size_t upper_bound(const struct iova_alloc *a, uint64_t addr)
 {
 	return UPPER_BOUND(a->free, a->nfree, start, addr);
@@ -268,8 +273,8 @@ int iova_alloc_exclude(struct iova_alloc *a, uint64_t start, uint64_t last)
 	int rc;
 
 	if (start > last)
-		return nvmu_fail(EINVAL, "inverted IOVA window 0x%llx-0x%llx", (unsigned long long)start,
-				 (unsigned long long)last);
+		return nvmu_fail(EINVAL, "inverted IOVA window 0x%llx-0x%llx",
+				 (unsigned long long)start, (unsigned long long)last);
 	start &= ~(a->page - 1);
 	last |= a->page - 1;
 	/* At most one interval is split in two. */

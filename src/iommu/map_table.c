@@ -34,13 +34,13 @@ int map_table_reserve_one(struct map_table *t)
 	return 0;
 }
 
-/* Index of the first entry whose vaddr is above @p vaddr. */
+/* Returns the index of the first entry whose vaddr is above @p vaddr. */
 static size_t upper_bound(const struct map_table *t, uintptr_t vaddr)
 {
 	return UPPER_BOUND(t->v, t->n, vaddr, vaddr);
 }
 
-/* Bytes of entry @p e at or after @p vaddr (0 if it ends before). */
+/* Returns how many bytes of entry @p e lie at or after @p vaddr, or 0 if it ends before. */
 static size_t covers_from(const struct map_entry *e, uintptr_t vaddr)
 {
 	uintptr_t end = e->vaddr + e->len;

@@ -28,7 +28,7 @@ void bitmap_clear_range(uint64_t *bm, size_t from, size_t n)
 	assign_range(bm, from, n, false);
 }
 
-/* First bit equal to @p value at or after @p from; @p nbits if none. */
+/* Returns the first bit equal to @p value at or after @p from, or @p nbits if none is. */
 static size_t next_with(const uint64_t *bm, size_t nbits, size_t from, bool value)
 {
 	size_t nwords = bitmap_words(nbits);

@@ -21,16 +21,18 @@ static int container_fd(void *ctx)
 	return (int)(intptr_t)ctx;
 }
 
+/* VFIO says only ENOMEM when it cannot pin memory; the usual cause is the locked-memory
+ * limit, so the message names it and how to raise it. Returns -ENOMEM. */
 static int explain_pin_failure(size_t len)
 {
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		return nvmu_fail(ENOMEM, "VFIO could not pin %zu bytes for DMA: the locked-memory "
-				 "limit is %llu KiB (ulimit -l) and this process lacks CAP_IPC_LOCK. Raise "
-				 "it (ulimit -l unlimited, 'memlock' in /etc/security/limits.conf, or "
-				 "LimitMEMLOCK= for a service) or run as root", len,
-				 (unsigned long long)rl.rlim_cur / 1024);
+		return nvmu_fail(ENOMEM, "VFIO could not pin %zu bytes for DMA: the "
+				 "locked-memory limit is %llu KiB (ulimit -l) and this process "
+				 "lacks CAP_IPC_LOCK. Raise it (ulimit -l unlimited, 'memlock' in "
+				 "/etc/security/limits.conf, or LimitMEMLOCK= for a service) or "
+				 "run as root", len, (unsigned long long)rl.rlim_cur / 1024);
 	return nvmu_fail(ENOMEM, "VFIO could not pin %zu bytes for DMA: out of memory", len);
 }
 
@@ -84,9 +86,11 @@ static const struct nvmu_iommu_ops type1_ops = {
 	.unmap = type1_unmap,
 };
 
-/* The kernel may place capabilities at 4-byte offsets: copy fields out, never cast. */
-static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iova_range *ranges,
-		       size_t *nranges, uint64_t *avail)
+/* Read the container's usable IOVA ranges and the number of DMA mappings still available
+ * from the capabilities of its info. The kernel may place capabilities at 4-byte offsets,
+ * so fields are copied out, never read through a cast pointer. */
+static void parse_caps(const struct vfio_iommu_type1_info *info,
+		       struct nvmu_iova_range *ranges, size_t *nranges, uint64_t *avail)
 {
 	const char *cap;
 	uint32_t first = (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
@@ -94,30 +98,37 @@ static void parse_caps(const struct vfio_iommu_type1_info *info, struct nvmu_iov
 
 	cap = (const char *)nvmu_vfio_find_cap(info, info->argsz, first,
 					       VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
-					       offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges));
+					       offsetof(struct vfio_iommu_type1_info_cap_iova_range,
+							iova_ranges));
 	if (cap) {
 		size_t room = info->argsz - (size_t)(cap - (const char *)info) -
 			      offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges);
 
-		memcpy(&nr, cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range, nr_iovas), sizeof(nr));
+		memcpy(&nr, cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range, nr_iovas),
+		       sizeof(nr));
 		for (uint32_t i = 0; i < nr && *nranges < MAX_RANGES; i++) {
 			struct vfio_iova_range r;
 
 			if ((i + 1) * sizeof(r) > room)
-				break; /* the list runs past the structure */
-			memcpy(&r, cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range, iova_ranges) +
-					    i * sizeof(r), sizeof(r));
+				/* The list runs past the structure: trust none of the rest. */
+				break;
+			memcpy(&r,
+			       cap + offsetof(struct vfio_iommu_type1_info_cap_iova_range,
+					      iova_ranges) + i * sizeof(r),
+			       sizeof(r));
 			ranges[*nranges].start = r.start;
 			ranges[*nranges].last = r.end;
 			(*nranges)++;
 		}
 	}
-	cap = (const char *)nvmu_vfio_find_cap(info, info->argsz, first, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL,
+	cap = (const char *)nvmu_vfio_find_cap(info, info->argsz, first,
+					       VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL,
 					       sizeof(struct vfio_iommu_type1_info_dma_avail));
 	if (cap) {
 		uint32_t n;
 
-		memcpy(&n, cap + offsetof(struct vfio_iommu_type1_info_dma_avail, avail), sizeof(n));
+		memcpy(&n, cap + offsetof(struct vfio_iommu_type1_info_dma_avail, avail),
+		       sizeof(n));
 		*avail = n;
 	}
 }
@@ -131,7 +142,8 @@ int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)
 	int fd = nvmu_vfio_container_fd(c);
 
 	if (!nvmu_vfio_container_ready(c))
-		return nvmu_fail(EINVAL, "the VFIO container has no IOMMU yet: open a device in it first");
+		return nvmu_fail(EINVAL, "the VFIO container has no IOMMU yet: open a device in it "
+				 "first");
 	struct vfio_iommu_type1_info query = { .argsz = sizeof(query) };
 
 	info = nvmu_vfio_query_info(fd, VFIO_IOMMU_GET_INFO, &query, sizeof(query));
@@ -146,7 +158,8 @@ int nvmu_iommu_open_vfio(struct nvmu_vfio_container *c, struct nvmu_iommu **out)
 			page = smallest;
 	}
 	free(info);
-	if (nranges == 0) { /* old kernels: assume the usual 39-bit space minus nothing */
+	/* Old kernels report no IOVA ranges: assume the usual 39-bit space, all of it usable. */
+	if (nranges == 0) {
 		ranges[0].start = 0;
 		ranges[0].last = (1ull << 39) - 1;
 		nranges = 1;

@@ -8,7 +8,8 @@
 #include "nvmu/pci.h"
 #include "pci/pcifs.h"
 
-/* Parse exactly @p min..@p max hex digits at *s (advancing it); -1 if there are none/too many. */
+/* Parse @p min to @p max hex digits at *s, advancing *s past them. Returns their value, or
+ * -1 if there are fewer than @p min or more than @p max. */
 static long long hex_field(const char **s, size_t min, size_t max)
 {
 	long long v = 0;
@@ -17,7 +18,8 @@ static long long hex_field(const char **s, size_t min, size_t max)
 	while (isxdigit((unsigned char)**s)) {
 		if (++n > max)
 			return -1;
-		v = v * 16 + (isdigit((unsigned char)**s) ? **s - '0' : tolower((unsigned char)**s) - 'a' + 10);
+		v = v * 16 + (isdigit((unsigned char)**s) ? **s - '0'
+							  : tolower((unsigned char)**s) - 'a' + 10);
 		(*s)++;
 	}
 	return n < min ? -1 : v;
@@ -52,8 +54,8 @@ int pcifs_normalise_addr(const char *text, char out[NVMU_PCI_ADDR_LEN])
 	fn = hex_field(&s, 1, 1);
 	if (fn < 0 || fn > 7 || *s)
 		goto bad;
-	snprintf(out, NVMU_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", (uint32_t)domain, (uint8_t)bus, (uint8_t)slot,
-		 (uint8_t)fn);
+	snprintf(out, NVMU_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", (uint32_t)domain, (uint8_t)bus,
+		 (uint8_t)slot, (uint8_t)fn);
 	return 0;
 bad:
 	return -EINVAL;
@@ -68,6 +70,6 @@ int nvmu_pci_parse_addr(const char *text, char out[NVMU_PCI_ADDR_LEN])
 {
 	if (text && !pcifs_normalise_addr(text, out))
 		return 0;
-	return nvmu_fail(EINVAL, "'%.64s' is not a PCI address (expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:00:10.0)",
-			 text ? text : "");
+	return nvmu_fail(EINVAL, "'%.64s' is not a PCI address (expected DDDD:BB:SS.F or "
+			 "BB:SS.F, e.g. 0000:00:10.0)", text ? text : "");
 }

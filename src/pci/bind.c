@@ -19,7 +19,8 @@
 
 static int write_attr(const char *value, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
-/* Write @p value to <sys root><formatted path>; on failure leave a message naming the file. */
+/* Write @p value to the sysfs file <sys root><formatted path>. Returns 0, or the negative
+ * errno with a message that names the file, so the user can see which step failed. */
 static int write_attr(const char *value, const char *fmt, ...)
 {
 	char rel[PATH_MAX], shown[PATH_MAX];
@@ -36,8 +37,9 @@ static int write_attr(const char *value, const char *fmt, ...)
 		return 0;
 	if (pcifs_sys_path(shown, "%s", rel))
 		snprintf(shown, sizeof(shown), "%s", rel);
-	return nvmu_fail(-ret, "cannot write '%s' to %s: %s%s", value[0] == '\n' ? "\\n" : value, shown,
-			 strerror(-ret), ret == -EACCES || ret == -EPERM ? " (binding drivers needs root)" : "");
+	return nvmu_fail(-ret, "cannot write '%s' to %s: %s%s",
+			 value[0] == '\n' ? "\\n" : value, shown, strerror(-ret),
+			 ret == -EACCES || ret == -EPERM ? " (binding drivers needs root)" : "");
 }
 
 static int set_override(const char *addr, const char *driver)
@@ -55,22 +57,26 @@ static int bind_to(const char *addr, const char *driver)
 	return write_attr(addr, "/bus/pci/drivers/%s/%s", driver, "bind");
 }
 
-/* Ask the kernel to find a driver for the device (honouring driver_override). */
+/* Ask the kernel to find a driver for the device. The kernel honours driver_override, so
+ * after set_override() this picks that driver. */
 static int probe(const char *addr)
 {
 	return write_attr(addr, "/bus/pci/drivers_probe");
 }
 
-/* The driver bound to @p addr now, "" if none. */
+/* Put the name of the driver bound to @p addr now in @p buf, or "" if there is none. */
 static void current_driver(const char *addr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 
-	if (pcifs_sys_path(path, "/bus/pci/devices/%s/driver", addr) || pcifs_link_name(path, buf, len))
+	if (pcifs_sys_path(path, "/bus/pci/devices/%s/driver", addr) ||
+	    pcifs_link_name(path, buf, len))
 		buf[0] = '\0';
 }
 
-/* ---- the state folder: <state>/<addr>.driver holds the driver before vfio-pci ------ */
+/* ---- the state folder -------------------------------------------------------------- */
+
+/* <state>/<addr>.driver holds the driver a device had before it was bound to vfio-pci. */
 
 static int state_file(const char *addr, char *path)
 {
@@ -83,23 +89,29 @@ static int remember_driver(const char *addr, const char *driver)
 	FILE *f;
 
 	if (state_file(addr, path))
-		return nvmu_fail(ENAMETOOLONG, "state folder path %s is too long", pcifs_state_dir());
+		return nvmu_fail(ENAMETOOLONG, "state folder path %s is too long",
+				 pcifs_state_dir());
 	if (!driver[0]) {
-		unlink(path); /* a stale record must not send the device to an old driver */
+		/* The device had no driver. A record left from an earlier bind must go, or an
+		 * unbind would send the device to that old driver. */
+		unlink(path);
 		return 0;
 	}
 	if (mkdir(pcifs_state_dir(), 0755) && errno != EEXIST)
-		return nvmu_fail(errno, "cannot create state folder %s: %s", pcifs_state_dir(), strerror(errno));
+		return nvmu_fail(errno, "cannot create state folder %s: %s", pcifs_state_dir(),
+				 strerror(errno));
 	f = fopen(path, "we");
 	if (!f)
-		return nvmu_fail(errno, "cannot record the driver of %s in %s: %s", addr, path, strerror(errno));
+		return nvmu_fail(errno, "cannot record the driver of %s in %s: %s", addr, path,
+				 strerror(errno));
 	fprintf(f, "%s\n", driver);
 	if (fclose(f))
-		return nvmu_fail(errno, "cannot record the driver of %s in %s: %s", addr, path, strerror(errno));
+		return nvmu_fail(errno, "cannot record the driver of %s in %s: %s", addr, path,
+				 strerror(errno));
 	return 0;
 }
 
-/* The driver recorded for @p addr, "" if none. */
+/* Put the driver recorded for @p addr in @p buf, or "" if none was recorded. */
 static void remembered_driver(const char *addr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -125,21 +137,23 @@ static int check_bindable(const struct nvmu_pci_dev *dev, unsigned flags)
 
 	if (dev->iommu_group < 0)
 		return nvmu_fail(EINVAL,
-				 "%s has no IOMMU group: the IOMMU is off. Enable it with intel_iommu=on (Intel) "
-				 "or amd_iommu=on (AMD) on the kernel command line and VT-d / AMD-Vi in the "
-				 "firmware setup, then reboot", dev->addr);
+				 "%s has no IOMMU group: the IOMMU is off. Enable it with "
+				 "intel_iommu=on (Intel) or amd_iommu=on (AMD) on the kernel "
+				 "command line and VT-d / AMD-Vi in the firmware setup, then "
+				 "reboot", dev->addr);
 	if (!nvmu_pci_driver_loaded(VFIO_PCI))
 		return nvmu_fail(ENOENT, "vfio-pci driver is not loaded: run 'modprobe vfio-pci'");
 	if (flags & NVMU_PCI_BIND_FORCE)
 		return 0;
 	ret = nvmu_pci_check_in_use(dev->addr, users, sizeof(users));
 	if (ret == -EBUSY)
-		return nvmu_fail(EBUSY, "refusing to bind %s: %s (unmount/stop them first, or pass --force)",
-				 dev->addr, users);
+		return nvmu_fail(EBUSY, "refusing to bind %s: %s (unmount/stop them first, or "
+				 "pass --force)", dev->addr, users);
 	return ret;
 }
 
-/* Put a device whose bind failed back where it was, as far as possible (errors ignored). */
+/* Put a device whose bind failed back where it was, as far as that is possible. Errors are
+ * ignored: the caller reports the failure of the bind, which is what the user needs. */
 static void undo_bind(const struct nvmu_pci_dev *dev)
 {
 	char now[NVMU_PCI_NAME_LEN];
@@ -190,17 +204,20 @@ int nvmu_pci_bind_vfio(const char *addr, unsigned flags)
 	if (strcmp(now, VFIO_PCI)) {
 		undo_bind(&dev);
 		if (now[0])
-			return nvmu_fail(EIO, "cannot bind %s to vfio-pci: after probing it is on %s instead", dev.addr, now);
-		return nvmu_fail(EIO, "cannot bind %s to vfio-pci: vfio-pci did not take it after probing "
-				      "(see 'dmesg' for why)", dev.addr);
+			return nvmu_fail(EIO, "cannot bind %s to vfio-pci: after probing it is on "
+					 "%s instead", dev.addr, now);
+		return nvmu_fail(EIO, "cannot bind %s to vfio-pci: vfio-pci did not take it after "
+				 "probing (see 'dmesg' for why)", dev.addr);
 	}
-	nvmu_log(NVMU_LOG_INFO, "%s: bound to vfio-pci (was %s)", dev.addr, dev.driver[0] ? dev.driver : "no driver");
+	nvmu_log(NVMU_LOG_INFO, "%s: bound to vfio-pci (was %s)", dev.addr,
+		 dev.driver[0] ? dev.driver : "no driver");
 	return 0;
 }
 
 /* ---- unbind ----------------------------------------------------------------------- */
 
-/* True if driver_override names vfio-pci (a device left without a driver by a bind). */
+/* True if driver_override names vfio-pci. A device without a driver is still ours to give
+ * back when a bind left it so. */
 static bool override_is_vfio(const char *addr)
 {
 	char path[PATH_MAX], text[NVMU_PCI_NAME_LEN];
@@ -234,11 +251,13 @@ int nvmu_pci_unbind_vfio(const char *addr)
 	if (!ret)
 		ret = give_back(dev.addr, prev);
 	if (ret)
-		return nvmu_fail_context(-ret, "cannot return %s to %s", dev.addr, prev[0] ? prev : "its driver");
+		return nvmu_fail_context(-ret, "cannot return %s to %s", dev.addr,
+					 prev[0] ? prev : "its driver");
 	current_driver(dev.addr, now, sizeof(now));
 	if (prev[0] && strcmp(now, prev))
-		return nvmu_fail(EIO, "%s left vfio-pci but %s did not take it back (%s; see 'dmesg' for why)",
-				 dev.addr, prev, now[0] ? now : "it has no driver");
+		return nvmu_fail(EIO, "%s left vfio-pci but %s did not take it back (%s; see "
+				 "'dmesg' for why)", dev.addr, prev,
+				 now[0] ? now : "it has no driver");
 	forget_driver(dev.addr);
 	nvmu_log(NVMU_LOG_INFO, "%s: returned to %s", dev.addr, now[0] ? now : "no driver");
 	return 0;

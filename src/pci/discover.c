@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Discovery: read a PCI function's identity and relations from sysfs; list NVMe functions and IOMMU groups. */
+/* Discovery. A PCI function's identity and relations are read from sysfs, which is also
+ * where the lists of NVMe functions and of IOMMU group members come from. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -8,28 +9,34 @@
 #include "nvmu/pci.h"
 #include "pci/pcifs.h"
 
-/* Read <device>/<attr> as a number; @p fallback if the attribute is missing or unreadable. */
+/* Returns <device>/<attr> read as a number, or @p fallback if the attribute is missing or
+ * unreadable. Some attributes exist only on some devices (sriov_* only on SR-IOV capable
+ * ones), and their absence is no reason to fail. */
 static long dev_attr_long(const char *addr, const char *attr, long fallback)
 {
 	char path[PATH_MAX];
 	long v;
 
-	if (pcifs_sys_path(path, "/bus/pci/devices/%s/%s", addr, attr) || pcifs_read_long(path, &v))
+	if (pcifs_sys_path(path, "/bus/pci/devices/%s/%s", addr, attr) ||
+	    pcifs_read_long(path, &v))
 		return fallback;
 	return v;
 }
 
-/* Name of the symlink target of <device>/<link> into buf ("" if the link is absent). */
+/* Put the last component of the target of symlink <device>/<link> in @p buf, or "" if the
+ * link is absent. */
 static void dev_link_name(const char *addr, const char *link, char *buf, size_t len)
 {
 	char path[PATH_MAX];
 
 	buf[0] = '\0';
-	if (pcifs_sys_path(path, "/bus/pci/devices/%s/%s", addr, link) || pcifs_link_name(path, buf, len))
+	if (pcifs_sys_path(path, "/bus/pci/devices/%s/%s", addr, link) ||
+	    pcifs_link_name(path, buf, len))
 		buf[0] = '\0';
 }
 
-/* The first controller under <device>/nvme/ ("nvme0"), if the kernel nvme driver owns it. */
+/* Put the first controller under <device>/nvme/ ("nvme0") in @p buf. The folder exists
+ * only while the kernel nvme driver owns the device; otherwise @p buf gets "". */
 static void dev_nvme_ctrl(const char *addr, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -37,14 +44,16 @@ static void dev_nvme_ctrl(const char *addr, char *buf, size_t len)
 	size_t n;
 
 	buf[0] = '\0';
-	if (pcifs_sys_path(path, "/bus/pci/devices/%s/nvme", addr) || pcifs_list_dir(path, &names, &n))
+	if (pcifs_sys_path(path, "/bus/pci/devices/%s/nvme", addr) ||
+	    pcifs_list_dir(path, &names, &n))
 		return;
 	if (n && strlen(names[0]) < len)
 		strcpy(buf, names[0]);
 	pcifs_free_names(names, n);
 }
 
-/* Fill *dev for a normalised address known to exist in sysfs. */
+/* Fill *dev for a normalised address known to exist in sysfs. Missing attributes get
+ * neutral values rather than failing the read. */
 static void read_dev(const char *addr, struct nvmu_pci_dev *dev)
 {
 	char group[32];
@@ -81,12 +90,15 @@ int nvmu_pci_get(const char *addr, struct nvmu_pci_dev *dev)
 	if (ret)
 		return nvmu_fail(-ret, "sysfs path of %s is too long", norm);
 	if (!pcifs_exists(path))
-		return nvmu_fail(ENODEV, "no PCI device %s (run 'nvmu list' to see NVMe devices)", norm);
+		return nvmu_fail(ENODEV, "no PCI device %s (run 'nvmu list' to see NVMe devices)",
+				 norm);
 	read_dev(norm, dev);
 	return 0;
 }
 
-/* Read every function named in folder @p path that @p keep accepts into a new array. */
+/* Read every function named in folder @p path that @p keep accepts (all if @p keep is NULL)
+ * into a new array. Returns 0, or the negative errno of listing the folder, or -ENOMEM;
+ * the callers write the message. */
 static int read_devs_in(const char *path, bool (*keep)(const struct nvmu_pci_dev *),
 			struct nvmu_pci_dev **devs, size_t *n)
 {
@@ -109,7 +121,8 @@ static int read_devs_in(const char *path, bool (*keep)(const struct nvmu_pci_dev
 	for (size_t i = 0; i < count; i++) {
 		char addr[NVMU_PCI_ADDR_LEN];
 
-		/* Skip anything that is not a device address (and a device that just vanished). */
+		/* Skip names that are not device addresses. A device that vanished after the
+		 * listing reads as vendor 0xffff and class 0, so the NVMe list leaves it out. */
 		if (pcifs_normalise_addr(names[i], addr) || strcmp(addr, names[i]))
 			continue;
 		read_dev(addr, &out[kept]);
@@ -141,7 +154,8 @@ int nvmu_pci_list_nvme(struct nvmu_pci_dev **devs, size_t *n)
 	if (ret == -ENOMEM)
 		return nvmu_fail(ENOMEM, "out of memory listing PCI devices");
 	if (ret)
-		return nvmu_fail(-ret, "cannot list PCI devices in %s: %s (is sysfs mounted?)", path, strerror(-ret));
+		return nvmu_fail(-ret, "cannot list PCI devices in %s: %s (is sysfs mounted?)",
+				 path, strerror(-ret));
 	return 0;
 }
 

@@ -20,14 +20,16 @@
 struct blockdev {
 	char name[NVMU_PCI_NAME_LEN];
 	unsigned major, minor;
-	bool has_dev; /* major:minor known */
+	/* False if the "dev" file could not be read; the device is then matched by name. */
+	bool has_dev;
 };
 
 /* The block devices of a function and the users found so far. */
 struct in_use {
 	struct blockdev *devs;
 	size_t ndevs;
-	char *msg; /* "; "-separated users */
+	/* The caller's buffer, which receives the users found, separated by "; ". */
+	char *msg;
 	size_t len;
 	size_t used;
 	int users;
@@ -35,6 +37,8 @@ struct in_use {
 
 static void add_user(struct in_use *u, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
+/* Count one more user and append its description to the message. A full buffer truncates
+ * the message, but every user is still counted, so the check still fails. */
 static void add_user(struct in_use *u, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,7 +66,8 @@ static bool path_under(const char *path, const char *root)
 	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-/* True if a multipath head's path devices (<block>/multipath/<x>) include one under @p pci. */
+/* True if block device @p block is a multipath head with a path device (listed in
+ * <block>/multipath/) below the function's folder @p pci. */
 static bool head_reaches(const char *block, const char *pci)
 {
 	char dir[PATH_MAX], link[PATH_MAX], real[PATH_MAX];
@@ -70,7 +75,8 @@ static bool head_reaches(const char *block, const char *pci)
 	size_t n;
 	bool found = false;
 
-	if (pcifs_sys_path(dir, "/class/block/%s/multipath", block) || pcifs_list_dir(dir, &names, &n))
+	if (pcifs_sys_path(dir, "/class/block/%s/multipath", block) ||
+	    pcifs_list_dir(dir, &names, &n))
 		return false;
 	for (size_t i = 0; i < n && !found; i++)
 		found = !pcifs_sys_path(link, "/class/block/%s/multipath/%s", block, names[i]) &&
@@ -79,7 +85,8 @@ static bool head_reaches(const char *block, const char *pci)
 	return found;
 }
 
-/* Record block device @p name (reading its "dev" file) as one of the function's. */
+/* Record block device @p name as one of the function's, with the major:minor numbers from
+ * its "dev" file when that can be read. Returns 0 or -ENOMEM. */
 static int add_blockdev(struct in_use *u, const char *name)
 {
 	char path[PATH_MAX], text[32];
@@ -92,14 +99,16 @@ static int add_blockdev(struct in_use *u, const char *name)
 	d = &u->devs[u->ndevs++];
 	memset(d, 0, sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	if (!pcifs_sys_path(path, "/class/block/%s/dev", name) && !pcifs_read_text(path, text, sizeof(text)))
+	if (!pcifs_sys_path(path, "/class/block/%s/dev", name) &&
+	    !pcifs_read_text(path, text, sizeof(text)))
 		d->has_dev = sscanf(text, "%u:%u", &d->major, &d->minor) == 2;
 	return 0;
 }
 
 /*
  * Collect the block devices below the function's sysfs folder (namespaces, partitions),
- * plus native-multipath heads reached through it and their partitions.
+ * plus native-multipath heads reached through it and their partitions. At most 8 heads
+ * are followed. Returns 0, -ENODEV if the function is not in sysfs, or -ENOMEM.
  */
 static int find_blockdevs(struct in_use *u, const char *addr)
 {
@@ -109,11 +118,14 @@ static int find_blockdevs(struct in_use *u, const char *addr)
 	int ret;
 
 	if (pcifs_sys_path(path, "/bus/pci/devices/%s", addr) || !realpath(path, pci))
-		return nvmu_fail(ENODEV, "no PCI device %s (run 'nvmu list' to see NVMe devices)", addr);
+		return nvmu_fail(ENODEV, "no PCI device %s (run 'nvmu list' to see NVMe devices)",
+				 addr);
+	/* Without a block class there are no block devices, so nothing can be in use. */
 	if (pcifs_sys_path(path, "/class/block") || pcifs_list_dir(path, &names, &n))
-		return 0; /* no block class: nothing can be in use */
+		return 0;
 	for (size_t i = 0; i < n && nheads < 8; i++)
-		if (head_reaches(names[i], pci) && !pcifs_sys_path(path, "/class/block/%s", names[i]) &&
+		if (head_reaches(names[i], pci) &&
+		    !pcifs_sys_path(path, "/class/block/%s", names[i]) &&
 		    realpath(path, heads[nheads]))
 			nheads++;
 	ret = 0;
@@ -150,7 +162,8 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* The block device named by a mount source or swap file name ("/dev/nvme0n1p1"), if ours. */
+/* Returns the function's block device that a mount source or swap file name such as
+ * "/dev/nvme0n1p1" names, or NULL. A path outside /dev/ is matched by its device numbers. */
 static struct blockdev *by_dev_path(struct in_use *u, const char *path)
 {
 	struct stat st;
@@ -183,7 +196,9 @@ static void report_mount(struct in_use *u, const struct blockdev *d, const char 
 		add_user(u, "%s is mounted on %s", d->name, mountpoint);
 }
 
-/* One mountinfo line: "id parent maj:min root mountpoint opts [tags...] - fstype source superopts". */
+/* Check one line of /proc/self/mountinfo, which reads
+ * "id parent maj:min root mountpoint opts [tags...] - fstype source superopts". The
+ * device numbers are tried first; the source, by path, only if they match nothing. */
 static void check_mountinfo_line(struct in_use *u, char *line)
 {
 	char *save, *field[5], *source = NULL, *tok;
@@ -212,7 +227,8 @@ static void check_mountinfo_line(struct in_use *u, char *line)
 		report_mount(u, d, field[4]);
 }
 
-/* One /proc/mounts line (fallback without mountinfo): "source mountpoint fstype opts 0 0". */
+/* Check one line of /proc/mounts, "source mountpoint fstype opts 0 0". It is read only
+ * when mountinfo is missing, since it gives no device numbers. */
 static void check_mounts_line(struct in_use *u, char *line)
 {
 	char *save, *source = strtok_r(line, " \n", &save);
@@ -228,8 +244,10 @@ static void check_mounts_line(struct in_use *u, char *line)
 		report_mount(u, d, mountpoint);
 }
 
-/* Call @p fn on each line of <proc root>/<name>; false if the file cannot be opened. */
-static bool for_each_proc_line(struct in_use *u, const char *name, void (*fn)(struct in_use *, char *))
+/* Call @p fn on each line of <proc root>/<name>. Returns false if the file cannot be
+ * opened. */
+static bool for_each_proc_line(struct in_use *u, const char *name,
+			       void (*fn)(struct in_use *, char *))
 {
 	char path[PATH_MAX], line[4096];
 	FILE *f;
@@ -242,7 +260,8 @@ static bool for_each_proc_line(struct in_use *u, const char *name, void (*fn)(st
 	return true;
 }
 
-/* One /proc/swaps line: "Filename Type Size Used Priority" (the first line is that header). */
+/* Check one line of /proc/swaps, "Filename Type Size Used Priority". The first line is
+ * that header; it does not start with '/', so it is skipped. */
 static void check_swaps_line(struct in_use *u, char *line)
 {
 	char *save, *file = strtok_r(line, " \t\n", &save);
@@ -256,14 +275,16 @@ static void check_swaps_line(struct in_use *u, char *line)
 		add_user(u, "%s is used as swap", d->name);
 }
 
-/* dm/md/LVM devices stacked on ours: <block>/holders/<holder>, with dm/name for dm. */
+/* Report the dm, md and LVM devices stacked on @p d, listed in <block>/holders/. A dm
+ * device is named by its dm/name as well, since "dm-3" alone says little. */
 static void check_holders(struct in_use *u, const struct blockdev *d)
 {
 	char path[PATH_MAX], dmname[128];
 	char **names;
 	size_t n;
 
-	if (pcifs_sys_path(path, "/class/block/%s/holders", d->name) || pcifs_list_dir(path, &names, &n))
+	if (pcifs_sys_path(path, "/class/block/%s/holders", d->name) ||
+	    pcifs_list_dir(path, &names, &n))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (!pcifs_sys_path(path, "/class/block/%s/dm/name", names[i]) &&
@@ -297,6 +318,7 @@ int nvmu_pci_check_in_use(const char *addr, char *msg, size_t len)
 	if (ret)
 		return ret;
 	if (u.users)
-		return nvmu_fail(EBUSY, "%s is in use: %s", norm, msg && len ? msg : "its namespaces are busy");
+		return nvmu_fail(EBUSY, "%s is in use: %s", norm,
+				 msg && len ? msg : "its namespaces are busy");
 	return 0;
 }

@@ -18,12 +18,12 @@
 
 enum name_kind {
 	NAME_NONE,
-	NAME_CTRL,    /* nvme0: the controller's character device */
-	NAME_BLOCK,   /* nvme0n1, nvme0n1p1, nvme0c0n1: namespaces, partitions, paths */
-	NAME_GENERIC, /* ng0n1: a namespace's generic character device */
+	NAME_CTRL,    /* "nvme0", the controller's character device */
+	NAME_BLOCK,   /* "nvme0n1", "nvme0n1p1", "nvme0c0n1": namespaces, partitions, paths */
+	NAME_GENERIC, /* "ng0n1", a namespace's generic character device */
 };
 
-/* Skip the decimal digits at *s; false if there are none. */
+/* Advance *s past the decimal digits there. Returns false if there are none. */
 static bool skip_digits(const char **s)
 {
 	const char *start = *s;
@@ -33,7 +33,8 @@ static bool skip_digits(const char **s)
 	return *s != start;
 }
 
-/* Skip character @c followed by digits; false (with *s anywhere) if they are not there. */
+/* Advance *s past character @c and the digits after it. Returns false if they are not
+ * there, and then *s may point anywhere. */
 static bool skip_tagged(const char **s, char c)
 {
 	if (**s != c)
@@ -76,7 +77,8 @@ bool nvmu_pci_is_kernel_nvme(const char *dev)
 	return dev && classify(base_name(dev)) != NAME_NONE;
 }
 
-/* True if folder @p real is the sysfs folder of controller @p name (<sys>/class/nvme/<name>). */
+/* True if folder @p real is the sysfs folder of controller @p name, the target of
+ * <sys>/class/nvme/<name>. */
 static bool is_ctrl_folder(const char *real, const char *name)
 {
 	char path[PATH_MAX], ctrl_real[PATH_MAX];
@@ -85,7 +87,8 @@ static bool is_ctrl_folder(const char *real, const char *name)
 	       realpath(path, ctrl_real) && !strcmp(ctrl_real, real);
 }
 
-/* The controller whose folder holds sysfs folder @p real: walk up until one is. */
+/* Find the controller whose folder holds sysfs folder @p real by walking up the path
+ * until a folder is one. Returns true with its name in @p ctrl, or false. */
 static bool ctrl_above(const char *real, char ctrl[NVMU_PCI_NAME_LEN])
 {
 	char path[PATH_MAX];
@@ -102,8 +105,9 @@ static bool ctrl_above(const char *real, char ctrl[NVMU_PCI_NAME_LEN])
 	return false;
 }
 
-/* A native-multipath head (nvme0n1 under nvme-subsystem) has no controller above it: its
- * path devices, listed in <head>/multipath (or its disk's, for a partition), have. */
+/* A native-multipath head (nvme0n1 under nvme-subsystem) has no controller above it, but
+ * its path devices have. They are listed in <head>/multipath, or in its disk's folder for
+ * a partition. Returns true with the controller of the first path in @p ctrl, or false. */
 static bool ctrl_of_head(const char *real, char ctrl[NVMU_PCI_NAME_LEN])
 {
 	static const char *const where[] = { "", "/.." };
@@ -116,7 +120,8 @@ static bool ctrl_of_head(const char *real, char ctrl[NVMU_PCI_NAME_LEN])
 		snprintf(dir, sizeof(dir), "%s%s/multipath", real, where[w]);
 		if (pcifs_list_dir(dir, &names, &n))
 			continue;
-		if (n && (size_t)snprintf(link, sizeof(link), "%s/%s", dir, names[0]) < sizeof(link) &&
+		if (n &&
+		    (size_t)snprintf(link, sizeof(link), "%s/%s", dir, names[0]) < sizeof(link) &&
 		    realpath(link, path_real))
 			found = ctrl_above(path_real, ctrl);
 		pcifs_free_names(names, n);
@@ -124,7 +129,8 @@ static bool ctrl_of_head(const char *real, char ctrl[NVMU_PCI_NAME_LEN])
 	return found;
 }
 
-/* The controller behind @p name; 0 or -ENODEV with a message. */
+/* Find the controller behind device @p name of kind @p kind and put its name in @p ctrl.
+ * Returns 0, or -ENODEV with a message that names @p dev as the user wrote it. */
 static int find_ctrl(const char *dev, const char *name, enum name_kind kind,
 		     char ctrl[NVMU_PCI_NAME_LEN])
 {
@@ -174,9 +180,9 @@ int nvmu_pci_kernel_nvme_addr(const char *dev, char addr[NVMU_PCI_ADDR_LEN], cha
 		return nvmu_fail(ENODEV, "%s: controller %s has no transport in sysfs (%s)", dev,
 				 ctrl, path);
 	if (strcmp(transport, "pcie"))
-		return nvmu_fail(ENOTSUP, "%s belongs to NVMe controller %s, which the kernel reaches "
-				 "over '%s', not PCIe: nvmu drives PCIe controllers only", dev,
-				 ctrl, transport);
+		return nvmu_fail(ENOTSUP, "%s belongs to NVMe controller %s, which the kernel "
+				 "reaches over '%s', not PCIe: nvmu drives PCIe controllers only",
+				 dev, ctrl, transport);
 	if (pcifs_sys_path(path, "/class/nvme/%s/device", ctrl) ||
 	    pcifs_link_name(path, pci, sizeof(pci)) || pcifs_normalise_addr(pci, addr))
 		return nvmu_fail(ENODEV, "%s: controller %s has no PCI device in sysfs (%s)", dev,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Paths under the configurable roots and the small sysfs/procfs file helpers of the PCI layer. */
+/* Paths under the configurable roots, and the small sysfs and procfs file helpers of the
+ * PCI layer. The roots can be moved so that tests run against a fake tree. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,8 @@ static char state_dir[PATH_MAX] = "/run/nvmu";
 static pcifs_write_hook write_hook;
 static void *write_hook_ctx;
 
+/* Copy @p value, or @p fallback if it is NULL, to root @p dst. Returns 0, or -ENAMETOOLONG
+ * with a message that calls the root @p what. */
 static int set_root(char *dst, const char *value, const char *fallback, const char *what)
 {
 	const char *v = value ? value : fallback;
@@ -46,6 +49,7 @@ const char *pcifs_state_dir(void)
 	return state_dir;
 }
 
+/* Returns 0, or -ENAMETOOLONG if root and path do not fit in PATH_MAX bytes. */
 static int vpath(char *buf, const char *root, const char *fmt, va_list ap)
 {
 	size_t r = strlen(root);

@@ -8,21 +8,25 @@
 
 #include "nvmu/pci.h"
 
-/* Build "<root><formatted>" into buf (PATH_MAX); return 0 or -ENAMETOOLONG. */
+/* Build "<root><formatted path>" in @p buf, which has PATH_MAX bytes. Return 0, or
+ * -ENAMETOOLONG if the path does not fit. */
 int pcifs_sys_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
 int pcifs_proc_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
 int pcifs_state_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
-/* nvmu_pci_parse_addr() without a failure message: 0 or -EINVAL. */
+/* nvmu_pci_parse_addr() without a failure message, for callers that only test. Returns 0
+ * or -EINVAL. */
 int pcifs_normalise_addr(const char *text, char out[NVMU_PCI_ADDR_LEN]);
 
-/* The state folder itself. */
+/* Returns the path of the state folder, where bind records each device's old driver. */
 const char *pcifs_state_dir(void);
 
 /* Read a small text file, dropping trailing whitespace. Returns 0 or -errno (no message). */
 int pcifs_read_text(const char *path, char *buf, size_t len);
 /* Read a number (any base strtol accepts: "0x1b36", "-1"). Returns 0 or -errno. */
 int pcifs_read_long(const char *path, long *out);
-/* The last component of a symlink's target ("nvme" for driver -> ../drivers/nvme). */
+/* Put the last component of a symlink's target in @p buf ("nvme" for driver ->
+ * ../drivers/nvme). Returns 0, -ENAMETOOLONG if it does not fit, or the -errno of
+ * readlink(). */
 int pcifs_link_name(const char *path, char *buf, size_t len);
 bool pcifs_exists(const char *path);
 
@@ -32,7 +36,8 @@ bool pcifs_exists(const char *path);
  */
 int pcifs_write_sys(const char *rel, const char *value);
 
-/* Sorted names in a folder (no "." / ".."). Returns 0 or -errno; free with pcifs_free_names. */
+/* List the names in a folder, sorted and without "." and "..". Returns 0 or -errno; free
+ * the list with pcifs_free_names(). */
 int pcifs_list_dir(const char *path, char ***names, size_t *n);
 void pcifs_free_names(char **names, size_t n);
 

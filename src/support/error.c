@@ -42,7 +42,8 @@ int nvmu_fail_context(int err, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, last_error, sizeof(old));
 	/* Truncating a very long message is acceptable; the length is not needed. */
-	if (snprintf(last_error, sizeof(last_error), "%s: %s", prefix, old[0] ? old : strerror(err)) < 0)
+	if (snprintf(last_error, sizeof(last_error), "%s: %s", prefix,
+		     old[0] ? old : strerror(err)) < 0)
 		last_error[0] = '\0';
 	return -err;
 }

@@ -15,7 +15,8 @@ static void stderr_sink(void *ctx, enum nvmu_log_level level, const char *msg)
 
 static nvmu_log_fn sink = stderr_sink;
 static void *sink_ctx;
-static int max_level = -1; /* -1: not yet read from the environment */
+/* Negative until the first message reads the level from $NVMU_LOG_LEVEL. */
+static int max_level = -1;
 
 void nvmu_log_set_sink(nvmu_log_fn fn, void *ctx)
 {

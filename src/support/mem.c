@@ -18,6 +18,8 @@ size_t nvmu_page_size(void)
 	return page;
 }
 
+/* The length actually mapped. nvmu_mem_free() must unmap the same length, so both round
+ * the same way. */
 static size_t rounded(size_t len, unsigned flags)
 {
 	return nvmu_align_up(len, flags & NVMU_MEM_HUGEPAGE ? HUGEPAGE_SIZE : nvmu_page_size());
@@ -37,9 +39,10 @@ int nvmu_mem_alloc(size_t len, unsigned flags, void **out)
 		int err = errno;
 
 		if (flags & NVMU_MEM_HUGEPAGE)
-			return nvmu_fail(err, "cannot allocate %zu bytes of hugepages: %s (reserve some "
-					 "with 'echo N > /proc/sys/vm/nr_hugepages', or do not ask for hugepages)",
-					 len, strerror(err));
+			return nvmu_fail(err, "cannot allocate %zu bytes of hugepages: %s "
+					 "(reserve some with 'echo N > "
+					 "/proc/sys/vm/nr_hugepages', or do not ask for "
+					 "hugepages)", len, strerror(err));
 		return nvmu_fail(err, "cannot allocate %zu bytes: %s", len, strerror(err));
 	}
 	*out = p;

@@ -25,8 +25,10 @@ bool nvmu_deadline_passed(uint64_t deadline)
 
 void nvmu_sleep_us(uint64_t us)
 {
-	struct timespec ts = { .tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000 };
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
 
+	/* A signal cuts the sleep short; nanosleep() leaves the time still to sleep in ts. */
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }

@@ -10,11 +10,12 @@
 #include <string.h>
 
 /**
- * Index of the first of @p n elements (@p stride bytes apart from @p base) whose 64-bit
- * key at byte @p key_offset is above @p key; @p n if none is.
+ * Returns the index of the first of @p n elements (@p stride bytes apart from @p base) whose
+ * 64-bit key at byte @p key_offset is above @p key, or @p n if none is. The key is copied out
+ * with memcpy() because the element need not be aligned for a uint64_t.
  */
-static inline size_t upper_bound_u64(const void *base, size_t n, size_t stride, size_t key_offset,
-				     uint64_t key)
+static inline size_t upper_bound_u64(const void *base, size_t n, size_t stride,
+				     size_t key_offset, uint64_t key)
 {
 	size_t lo = 0, hi = n;
 
@@ -31,8 +32,9 @@ static inline size_t upper_bound_u64(const void *base, size_t n, size_t stride, 
 	return lo;
 }
 
-/* upper_bound_u64 over array @p arr of @p n elements keyed by 64-bit member @p field
- * (a member of another size does not compile). */
+/* Runs upper_bound_u64() over the array @p arr of @p n elements, keyed by their member
+ * @p field. The key is read as 64 bits, so a member of any other size fails to compile
+ * rather than being read wrongly. */
 #define UPPER_BOUND(arr, n, field, key)                                                      \
 	((void)sizeof(char[sizeof((arr)[0].field) == sizeof(uint64_t) ? 1 : -1]),             \
 	 upper_bound_u64((arr), (n), sizeof((arr)[0]), offsetof(__typeof__((arr)[0]), field), \

@@ -57,9 +57,12 @@ static const struct nvmu_transport_class *by_scheme(const char *dev, const char 
 		if (named && dev[len])
 			fail_accepted(EINVAL, "unknown transport '%s' in '%s'", scheme, dev);
 		else
-			fail_accepted(EINVAL, dev[len] ? "'%s' is neither a PCI address nor "
-				      "NAME:ADDRESS with a transport NAME" : "'%s' is neither a PCI "
-				      "address, a kernel NVMe device nor a transport name", dev);
+			fail_accepted(EINVAL,
+				      dev[len] ? "'%s' is neither a PCI address nor NAME:ADDRESS "
+						 "with a transport NAME"
+					       : "'%s' is neither a PCI address, a kernel NVMe "
+						 "device nor a transport name",
+				      dev);
 		return NULL;
 	}
 	*rest = dev + len;

@@ -55,8 +55,9 @@ int nvmu_transport_register(const struct nvmu_transport_class *cls)
 
 	if (!cls || !cls->name || !nvmu_transport_name_valid(cls->name, strlen(cls->name)))
 		return nvmu_fail(EINVAL, "transport class name '%s' is not a scheme: it must be a "
-				 "lowercase letter followed by lowercase letters, digits, '-' or '_' "
-				 "(at most %d characters)", cls && cls->name ? cls->name : "(null)",
+				 "lowercase letter followed by lowercase letters, digits, '-' or "
+				 "'_' (at most %d characters)",
+				 cls && cls->name ? cls->name : "(null)",
 				 NVMU_TRANSPORT_NAME_MAX - 1);
 	if (!cls->open)
 		return nvmu_fail(EINVAL, "transport class '%s' has no open function", cls->name);

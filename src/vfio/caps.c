@@ -18,7 +18,8 @@ const struct vfio_info_cap_header *nvmu_vfio_find_cap(const void *info, uint32_t
 		if (hdr->id == id)
 			return off + min_size <= argsz ? hdr : NULL;
 		if (hdr->next <= off)
-			break; /* a chain must move forward; never loop */
+			/* A chain must move forward; a link back could loop for ever. */
+			break;
 		off = hdr->next;
 	}
 	return NULL;
@@ -34,7 +35,8 @@ void *nvmu_vfio_query_info(int fd, unsigned long request, const void *query, siz
 	memcpy(info, query, size);
 	if (ioctl(fd, request, info) < 0)
 		goto fail;
-	memcpy(&need, info, sizeof(need)); /* every info structure starts with argsz */
+	/* Every info structure starts with argsz, where the kernel says how much it needs. */
+	memcpy(&need, info, sizeof(need));
 	if (need > size) {
 		void *big = realloc(info, need);
 
@@ -53,8 +55,10 @@ fail:
 	return NULL;
 }
 
-/* The kernel may place capabilities at 4-byte offsets: copy fields out, never cast. */
-void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info, struct nvmu_vfio_region *r)
+/* The kernel may place capabilities at 4-byte offsets, so fields are copied out, never read
+ * through a cast pointer. */
+void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info,
+				 struct nvmu_vfio_region *r)
 {
 	const size_t areas_at = offsetof(struct vfio_region_info_cap_sparse_mmap, areas);
 	const char *sp;
@@ -77,7 +81,8 @@ void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info, struct nvm
 		struct vfio_region_sparse_mmap_area area;
 
 		if ((i + 1) * sizeof(area) > room)
-			break; /* the area list runs past the structure */
+			/* The area list runs past the structure: trust none of the rest. */
+			break;
 		memcpy(&area, sp + areas_at + i * sizeof(area), sizeof(area));
 		r->sparse[r->nr_sparse].offset = area.offset;
 		r->sparse[r->nr_sparse].size = area.size;

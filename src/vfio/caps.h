@@ -8,7 +8,9 @@
 
 #include "nvmu/vfio.h"
 
-/* Fill the sparse areas and MSI-X mappability of @p r from a region info's caps. */
-void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info, struct nvmu_vfio_region *r);
+/* Fill the sparse areas and MSI-X mappability of @p r from the capabilities of a region
+ * info. A malformed chain is read as far as it is sound, never past argsz. */
+void nvmu_vfio_parse_region_caps(const struct vfio_region_info *info,
+				 struct nvmu_vfio_region *r);
 
 #endif

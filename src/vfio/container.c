@@ -23,11 +23,12 @@ int nvmu_vfio_container_open(struct nvmu_vfio_container **out)
 		int err = errno;
 
 		if (err == ENOENT)
-			return nvmu_fail(ENOENT, "%s does not exist: the vfio modules are not loaded "
-					 "(run 'modprobe vfio-pci')", VFIO_CONTAINER_PATH);
+			return nvmu_fail(ENOENT, "%s does not exist: the vfio modules are not "
+					 "loaded (run 'modprobe vfio-pci')", VFIO_CONTAINER_PATH);
 		if (err == EACCES || err == EPERM)
-			return nvmu_fail(EACCES, "permission denied opening %s: run as root or grant "
-					 "your user access to /dev/vfio", VFIO_CONTAINER_PATH);
+			return nvmu_fail(EACCES, "permission denied opening %s: run as root or "
+					 "grant your user access to /dev/vfio",
+					 VFIO_CONTAINER_PATH);
 		return nvmu_fail(err, "cannot open %s: %s", VFIO_CONTAINER_PATH, strerror(err));
 	}
 	version = ioctl(fd, VFIO_GET_API_VERSION);
@@ -57,7 +58,8 @@ void nvmu_vfio_container_close(struct nvmu_vfio_container *c)
 		return;
 	for (int i = 0; i < c->ngroups; i++) {
 		if (c->groups[i].users)
-			nvmu_log(NVMU_LOG_WARN, "closing VFIO container with IOMMU group %d still in use",
+			nvmu_log(NVMU_LOG_WARN,
+				 "closing VFIO container with IOMMU group %d still in use",
 				 c->groups[i].number);
 		if (c->groups[i].fd >= 0)
 			close(c->groups[i].fd);
@@ -76,6 +78,9 @@ bool nvmu_vfio_container_ready(const struct nvmu_vfio_container *c)
 	return c->iommu_set;
 }
 
+/* Returns the fd of /dev/vfio/<number>, or a negative errno with a message that says what
+ * to do: -ENODEV if nothing of the group is on vfio-pci, -EBUSY if it is open elsewhere,
+ * -EACCES without permission. */
 static int open_group_fd(int number)
 {
 	char path[64];
@@ -101,6 +106,9 @@ static int open_group_fd(int number)
 	}
 }
 
+/* Attach the open group @p fd to the container. The IOMMU type can only be set once a
+ * group is attached, so the first group also sets it. Returns 0, -EPERM (with the
+ * devices to blame) if the group is not viable, or the errno of a failed ioctl. */
 static int attach_group(struct nvmu_vfio_container *c, int number, int fd)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -134,7 +142,8 @@ static struct nvmu_vfio_group *free_slot(struct nvmu_vfio_container *c)
 	return c->ngroups < NVMU_VFIO_MAX_GROUPS ? &c->groups[c->ngroups] : NULL;
 }
 
-int nvmu_vfio_group_get(struct nvmu_vfio_container *c, int number, struct nvmu_vfio_group **out)
+int nvmu_vfio_group_get(struct nvmu_vfio_container *c, int number,
+			struct nvmu_vfio_group **out)
 {
 	struct nvmu_vfio_group *g;
 	int fd, ret;
@@ -173,9 +182,11 @@ void nvmu_vfio_group_put(struct nvmu_vfio_container *c, struct nvmu_vfio_group *
 		return;
 	ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER);
 	close(g->fd);
-	g->fd = -1; /* the slot is reusable; devices keep pointers, so slots never move */
+	/* The slot can be reused. Devices keep pointers to their group, so slots never move. */
+	g->fd = -1;
 	for (int i = 0; i < c->ngroups; i++)
 		if (c->groups[i].fd >= 0)
 			return;
-	c->iommu_set = false; /* the kernel drops the IOMMU with the last group */
+	/* The kernel drops the container's IOMMU with its last group; the next one sets it. */
+	c->iommu_set = false;
 }

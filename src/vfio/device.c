@@ -20,18 +20,21 @@ static int check_device(const char *addr, struct nvmu_pci_dev *pci)
 		return ret;
 	if (pci->iommu_group < 0)
 		return nvmu_fail(ENODEV, "%s has no IOMMU group: the IOMMU is off. Enable VT-d "
-				 "(Intel) or AMD-Vi in the firmware and boot Linux with intel_iommu=on "
-				 "(or amd_iommu=on)", addr);
+				 "(Intel) or AMD-Vi in the firmware and boot Linux with "
+				 "intel_iommu=on (or amd_iommu=on)", addr);
 	if (strcmp(pci->driver, "vfio-pci") != 0) {
 		if (pci->driver[0] == '\0')
 			return nvmu_fail(EBUSY, "%s is not bound to any driver: run 'nvmu bind %s' "
 					 "to give it to vfio-pci", addr, addr);
-		return nvmu_fail(EBUSY, "%s is bound to the %s driver, not vfio-pci: run 'nvmu bind "
-				 "%s' first (the kernel then stops using it)", addr, pci->driver, addr);
+		return nvmu_fail(EBUSY, "%s is bound to the %s driver, not vfio-pci: run "
+				 "'nvmu bind %s' first (the kernel then stops using it)", addr,
+				 pci->driver, addr);
 	}
 	return 0;
 }
 
+/* Returns the device fd from the group, or a negative errno with a message. -EACCES means
+ * a VF whose PF is on vfio-pci was opened without the PF's VF token, or with another. */
 static int get_device_fd(struct nvmu_vfio_group *g, const char *addr, const char *vf_token)
 {
 	char name[128];
@@ -50,8 +53,9 @@ static int get_device_fd(struct nvmu_vfio_group *g, const char *addr, const char
 				 "process)", addr);
 	case EACCES:
 		if (!vf_token)
-			return nvmu_fail(EACCES, "VFIO refused %s: it is an SR-IOV VF whose PF is on "
-					 "vfio-pci, so it needs the PF's VF token (vf_token)", addr);
+			return nvmu_fail(EACCES, "VFIO refused %s: it is an SR-IOV VF whose PF is "
+					 "on vfio-pci, so it needs the PF's VF token (vf_token)",
+					 addr);
 		return nvmu_fail(EACCES, "VFIO refused %s with the given VF token (it must match "
 				 "the token set on the PF)", addr);
 	default:
@@ -59,10 +63,13 @@ static int get_device_fd(struct nvmu_vfio_group *g, const char *addr, const char
 	}
 }
 
+/* Read the device's flags, region and IRQ counts, and where its config space lies in the
+ * device fd. Returns 0, -ENOTSUP if it is not a PCI device, or the errno of an ioctl. */
 static int read_device_info(struct nvmu_vfio_device *d)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	struct vfio_region_info cfg = { .argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX };
+	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
+					.index = VFIO_PCI_CONFIG_REGION_INDEX };
 
 	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, &info) < 0)
 		return nvmu_fail(errno, "VFIO_DEVICE_GET_INFO %s: %s", d->addr, strerror(errno));
@@ -190,8 +197,8 @@ int nvmu_vfio_set_vf_token(struct nvmu_vfio_device *pf, const char *uuid_text)
 	unsigned v[16];
 
 	if (!uuid_text || sscanf(uuid_text, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x",
-				 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9],
-				 &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]) != 16)
+				 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+				 &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]) != 16)
 		return nvmu_fail(EINVAL, "'%s' is not a UUID (expected xxxxxxxx-xxxx-xxxx-xxxx-"
 				 "xxxxxxxxxxxx)", uuid_text ? uuid_text : "(null)");
 	for (int i = 0; i < 16; i++)

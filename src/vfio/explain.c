@@ -26,15 +26,15 @@ int nvmu_vfio_explain_not_viable(int number)
 	for (size_t i = 0; i < n && len < sizeof(list) - 1; i++) {
 		if (!blocks_viability(&devs[i]))
 			continue;
-		int w = snprintf(list + len, sizeof(list) - len, "%s%s (driver %s)", len ? ", " : "",
-				 devs[i].addr, devs[i].driver);
+		int w = snprintf(list + len, sizeof(list) - len, "%s%s (driver %s)",
+				 len ? ", " : "", devs[i].addr, devs[i].driver);
 		if (w < 0)
 			break;
 		len += (size_t)w;
 	}
 	nvmu_pci_free_list(devs);
-	return nvmu_fail(EPERM, "IOMMU group %d is not viable: it also holds %s. Every device of a "
-			 "group must be on vfio-pci or no driver: bind them too ('nvmu bind ADDR'), "
-			 "unbind them, or move the device to a slot with a group of its own",
-			 number, len ? list : "devices on other drivers");
+	return nvmu_fail(EPERM, "IOMMU group %d is not viable: it also holds %s. Every device "
+			 "of a group must be on vfio-pci or no driver: bind them too ('nvmu "
+			 "bind ADDR'), unbind them, or move the device to a slot with a group "
+			 "of its own", number, len ? list : "devices on other drivers");
 }

@@ -52,8 +52,8 @@ int nvmu_vfio_irq_set_eventfds(struct nvmu_vfio_device *d, uint32_t index, uint3
 	set->count = n;
 	memcpy(set->data, fds, n * sizeof(int32_t));
 	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set) < 0)
-		ret = nvmu_fail(errno, "cannot connect %s vectors [%u, %u) of %s: %s", irq_name(index),
-				first, first + n, d->addr, strerror(errno));
+		ret = nvmu_fail(errno, "cannot connect %s vectors [%u, %u) of %s: %s",
+				irq_name(index), first, first + n, d->addr, strerror(errno));
 	else
 		d->irqs_enabled |= 1u << index;
 	free(set);

@@ -12,7 +12,7 @@
 #define MAX_GUARDED 64
 
 struct guarded_range {
-	uintptr_t start; /* 0 = free slot */
+	uintptr_t start; /* 0 marks a free slot */
 	size_t size;
 	volatile sig_atomic_t *lost;
 };
@@ -22,8 +22,9 @@ static pthread_mutex_t ranges_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction previous;
 static int installed;
 
-/* Replace a dead BAR mapping by all-ones memory; async-signal-safe enough for a fault
- * handler (mmap and memset only). Returns 1 if @p addr was ours. */
+/* Replace the dead BAR mapping that holds @p addr by all-ones memory. It only calls mmap
+ * and memset, which is async-signal-safe enough for a fault handler. Returns 1 if @p addr
+ * lay in a guarded range, else 0. */
 static int rescue(uintptr_t addr)
 {
 	for (int i = 0; i < MAX_GUARDED; i++) {
@@ -48,7 +49,8 @@ static void on_sigbus(int sig, siginfo_t *info, void *ctx)
 
 	if (rescue((uintptr_t)info->si_addr)) {
 		errno = saved;
-		return; /* the faulting access runs again and reads all-ones */
+		/* The faulting access runs again and now reads all-ones. */
+		return;
 	}
 	errno = saved;
 	if (previous.sa_flags & SA_SIGINFO && previous.sa_sigaction) {
@@ -94,7 +96,8 @@ int nvmu_mmio_guard_add(void *base, size_t size, volatile sig_atomic_t *lost)
 		return 0;
 	}
 	pthread_mutex_unlock(&ranges_lock);
-	return ret ? ret : nvmu_fail(ENOSPC, "at most %d device memory ranges can be guarded", MAX_GUARDED);
+	return ret ? ret : nvmu_fail(ENOSPC, "at most %d device memory ranges can be guarded",
+				     MAX_GUARDED);
 }
 
 void nvmu_mmio_guard_remove(void *base)

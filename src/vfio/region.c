@@ -15,7 +15,8 @@
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MASTER 0x4
 
-int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvmu_vfio_region *r)
+int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index,
+			  struct nvmu_vfio_region *r)
 {
 	struct vfio_region_info *info;
 
@@ -26,8 +27,9 @@ int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvm
 
 	info = nvmu_vfio_query_info(d->fd, VFIO_DEVICE_GET_REGION_INFO, &query, sizeof(query));
 	if (!info)
-		return nvmu_fail(errno ? errno : ENOMEM, "VFIO_DEVICE_GET_REGION_INFO %s region %u: %s",
-				 d->addr, index, strerror(errno ? errno : ENOMEM));
+		return nvmu_fail(errno ? errno : ENOMEM,
+				 "VFIO_DEVICE_GET_REGION_INFO %s region %u: %s", d->addr, index,
+				 strerror(errno ? errno : ENOMEM));
 	memset(r, 0, sizeof(*r));
 	r->index = index;
 	r->size = info->size;
@@ -40,7 +42,8 @@ int nvmu_vfio_region_info(struct nvmu_vfio_device *d, uint32_t index, struct nvm
 	return 0;
 }
 
-/* Map one area of a BAR over the reserved range at base+off. */
+/* Map one area of a BAR over the reserved range at base+off. Returns 0, -EINVAL if the
+ * kernel gave an area outside the BAR, or the errno of mmap(). */
 static int map_area(struct nvmu_vfio_device *d, const struct nvmu_vfio_region *r, char *base,
 		    uint64_t off, uint64_t size)
 {
@@ -48,10 +51,11 @@ static int map_area(struct nvmu_vfio_device *d, const struct nvmu_vfio_region *r
 	void *p;
 
 	if (off + size > r->size || off + size < off)
-		return nvmu_fail(EINVAL, "%s BAR%u: mmap area [%#llx, +%#llx) lies outside the %#llx-byte BAR",
-				 d->addr, r->index, (unsigned long long)off, (unsigned long long)size,
-				 (unsigned long long)r->size);
-	p = mmap(base + off, size, prot, MAP_SHARED | MAP_FIXED, d->fd, (off_t)(r->offset + off));
+		return nvmu_fail(EINVAL, "%s BAR%u: mmap area [%#llx, +%#llx) lies outside the "
+				 "%#llx-byte BAR", d->addr, r->index, (unsigned long long)off,
+				 (unsigned long long)size, (unsigned long long)r->size);
+	p = mmap(base + off, size, prot, MAP_SHARED | MAP_FIXED, d->fd,
+		 (off_t)(r->offset + off));
 	if (p == MAP_FAILED)
 		return nvmu_fail(errno, "cannot mmap %s BAR%u at %#llx: %s", d->addr, r->index,
 				 (unsigned long long)off, strerror(errno));
@@ -80,12 +84,14 @@ int nvmu_vfio_map_bar(struct nvmu_vfio_device *d, unsigned bar, void **base, siz
 	if (!m->region.mmappable)
 		return nvmu_fail(ENOTSUP, "%s BAR%u cannot be mmapped (use region read/write)",
 				 d->addr, bar);
-	/* Reserve the whole BAR as inaccessible, then place the allowed areas over it. */
+	/* Reserve the whole BAR as inaccessible, then place the allowed areas over it. An
+	 * access outside them then faults instead of reaching something else. */
 	reserve = mmap(NULL, m->region.size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (reserve == MAP_FAILED)
 		return nvmu_fail(errno, "cannot reserve %#llx bytes for %s BAR%u: %s",
 				 (unsigned long long)m->region.size, d->addr, bar, strerror(errno));
-	/* Guarded from the first byte mapped: a dead BAR never kills the process. */
+	/* The range is guarded before the first byte is mapped, so a dead BAR never kills the
+	 * process. */
 	ret = nvmu_mmio_guard_add(reserve, m->region.size, &d->mmio_lost);
 	if (ret == 0 && m->region.nr_sparse == 0)
 		ret = map_area(d, &m->region, reserve, 0, m->region.size);
@@ -142,6 +148,8 @@ void nvmu_vfio_unmap_bar(struct nvmu_vfio_device *d, unsigned bar)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Find where @p len bytes at @p off of region @p index lie in the device fd. Returns 0,
+ * -EINVAL if they go beyond the region, or the error of asking for its info. */
 static int region_offset(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, size_t len,
 			 uint64_t *fd_off)
 {
@@ -163,7 +171,8 @@ static int region_offset(struct nvmu_vfio_device *d, uint32_t index, uint64_t of
 	return 0;
 }
 
-/* Move @p len bytes between @p buf and region @p index at @p off through the device fd. */
+/* Move @p len bytes between @p buf and region @p index at @p off through the device fd.
+ * Returns 0, or a negative errno (-EIO for a short transfer). */
 static int region_io(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, void *buf,
 		     size_t len, bool write)
 {
@@ -173,11 +182,13 @@ static int region_io(struct nvmu_vfio_device *d, uint32_t index, uint64_t off, v
 
 	if (ret < 0)
 		return ret;
-	n = write ? pwrite(d->fd, buf, len, (off_t)fd_off) : pread(d->fd, buf, len, (off_t)fd_off);
+	n = write ? pwrite(d->fd, buf, len, (off_t)fd_off)
+		  : pread(d->fd, buf, len, (off_t)fd_off);
 	if (n != (ssize_t)len)
-		return nvmu_fail(n < 0 ? errno : EIO, "%s of %zu bytes at %#llx of %s region %u failed%s%s",
-				 write ? "write" : "read", len, (unsigned long long)off, d->addr, index,
-				 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+		return nvmu_fail(n < 0 ? errno : EIO,
+				 "%s of %zu bytes at %#llx of %s region %u failed%s%s",
+				 write ? "write" : "read", len, (unsigned long long)off, d->addr,
+				 index, n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
 	return 0;
 }
 
@@ -209,7 +220,8 @@ int nvmu_vfio_config_read32(struct nvmu_vfio_device *d, uint32_t off, uint32_t *
 	int ret = nvmu_vfio_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, off, b, sizeof(b));
 
 	if (ret == 0)
-		*val = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+		*val = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		       (uint32_t)b[3] << 24;
 	return ret;
 }
 

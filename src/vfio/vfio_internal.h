@@ -14,7 +14,7 @@
 struct nvmu_vfio_group {
 	int number;
 	int fd;
-	int users; /* devices opened through this group */
+	int users; /* the devices opened through this group */
 };
 
 struct nvmu_vfio_container {
@@ -39,16 +39,22 @@ struct nvmu_vfio_device {
 	uint32_t num_regions;
 	uint32_t num_irqs;
 	uint64_t config_offset;
-	uint32_t irqs_enabled; /* bit per IRQ index with vectors connected */
-	volatile sig_atomic_t mmio_lost; /* set by the MMIO guard when a BAR mapping died */
+	/* One bit per IRQ index that has vectors connected, so close can disconnect them. */
+	uint32_t irqs_enabled;
+	/* Set by the MMIO guard's signal handler when a BAR mapping died. */
+	volatile sig_atomic_t mmio_lost;
 	struct nvmu_vfio_bar_map bars[NVMU_VFIO_NR_BARS];
 };
 
-/* Attach group @number to the container (opening it on first use); sets *out. */
-int nvmu_vfio_group_get(struct nvmu_vfio_container *c, int number, struct nvmu_vfio_group **out);
-/* Drop one user of a group; closes it when unused. */
+/* Take one more user of group @number, opening it and attaching it to the container on
+ * first use, and set *out. Returns 0, -ENOSPC if the container holds too many groups, or
+ * the error of opening or attaching the group. */
+int nvmu_vfio_group_get(struct nvmu_vfio_container *c, int number,
+			struct nvmu_vfio_group **out);
+/* Drop one user of a group; the last one detaches and closes it. */
 void nvmu_vfio_group_put(struct nvmu_vfio_container *c, struct nvmu_vfio_group *g);
-/* Explain why group @number is not viable, into the thread's error message. Returns -EPERM. */
+/* Explain in the thread's error message why group @number is not viable, naming the
+ * devices on other drivers. Returns -EPERM. */
 int nvmu_vfio_explain_not_viable(int number);
 
 #endif

@@ -18,7 +18,8 @@ static int attach_fail(const char *verb, const char *dev)
 	const char *msg = nvmu_last_error();
 	size_t len = strlen(dev);
 
-	if (!strncmp(msg, "attach ", 7) && !strncmp(msg + 7, dev, len) && !strncmp(msg + 7 + len, ": ", 2))
+	if (!strncmp(msg, "attach ", 7) && !strncmp(msg + 7, dev, len) &&
+	    !strncmp(msg + 7 + len, ": ", 2))
 		msg += 7 + len + 2;
 	fprintf(stderr, "nvmu %s: %s\n", verb, msg);
 	return EXIT_FAILED;
@@ -135,8 +136,8 @@ int device_ns(const char *verb, struct tool_dev *d, uint32_t nsid, struct nvmu_n
 					nvmu_ns_id(nvmu_host_ns(d->host, i)));
 	if (n > 0 && len >= sizeof(list) - 16)
 		snprintf(list + len, sizeof(list) - len, ", ...");
-	fprintf(stderr, "nvmu %s: namespace %u does not exist on %s (active namespaces: %s)\n", verb,
-		nsid, d->name, n ? list : "none");
+	fprintf(stderr, "nvmu %s: namespace %u does not exist on %s (active namespaces: %s)\n",
+		verb, nsid, d->name, n ? list : "none");
 	return EXIT_FAILED;
 }
 

@@ -29,9 +29,10 @@ static int refuse_kernel_device(const char *dev)
 		return ret;
 	if (nvmu_pci_get(addr, &pd) < 0)
 		pd.driver[0] = '\0';
-	return nvmu_fail(EBUSY, "%s is NVMe controller %s at PCI address %s, bound to %s%s: nvmu "
-			 "drives controllers bound to vfio-pci, so run 'nvmu bind %s' (this takes it "
-			 "away from the kernel), then use %s as the device", dev, ctrl, addr,
+	return nvmu_fail(EBUSY, "%s is NVMe controller %s at PCI address %s, bound to %s%s: "
+			 "nvmu drives controllers bound to vfio-pci, so run 'nvmu bind %s' (this "
+			 "takes it away from the kernel), then use %s as the device", dev, ctrl,
+			 addr,
 			 pd.driver[0] ? "the kernel driver " : "no driver",
 			 pd.driver, addr, addr);
 }

@@ -49,8 +49,9 @@ static const uint8_t *list_at(struct soft_ctrl *c, const struct soft_cmd *cmd, u
 	const uint8_t *p = soft_dma_lookup(c, addr, len);
 
 	if (!p)
-		soft_violation(c, NVMU_SOFT_V_UNMAPPED_DATA, "SQ %u CID %#x: %s at %#llx+%zu is not "
-			       "mapped", cmd->sqid, cmd->sqe.cid, what, (unsigned long long)addr, len);
+		soft_violation(c, NVMU_SOFT_V_UNMAPPED_DATA,
+			       "SQ %u CID %#x: %s at %#llx+%zu is not mapped", cmd->sqid,
+			       cmd->sqe.cid, what, (unsigned long long)addr, len);
 	return p;
 }
 
@@ -137,7 +138,8 @@ static uint16_t sgl_data(struct soft_ctrl *c, const struct soft_cmd *cmd,
 	uint16_t st;
 
 	if ((d->type & 0xf) != 0)
-		return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE, "SGL data block sub type is not 0");
+		return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE,
+			       "SGL data block sub type is not 0");
 	if (d->len > *left)
 		return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_DATA,
 			       "SGL describes more data than the command transfers");
@@ -158,7 +160,8 @@ static uint16_t sgl_segments(struct soft_ctrl *c, const struct soft_cmd *cmd,
 		bool chained = false;
 
 		if ((d.type & 0xf) != 0)
-			return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE, "SGL segment sub type is not 0");
+			return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE,
+				       "SGL segment sub type is not 0");
 		if (d.len == 0 || d.len % sizeof(d))
 			return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_COUNT,
 				       "SGL segment length is not a non-zero multiple of 16");
@@ -178,8 +181,9 @@ static uint16_t sgl_segments(struct soft_ctrl *c, const struct soft_cmd *cmd,
 			} else if (type == SOFT_SGL_SEGMENT || type == SOFT_SGL_LAST_SEGMENT) {
 				if (last || i != k - 1)
 					return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_LAST,
-						       "SGL segment descriptor inside a last segment "
-						       "or not at the end of its segment");
+						       "SGL segment descriptor inside a last "
+						       "segment or not at the end of its "
+						       "segment");
 				d = e;
 				chained = true;
 			} else {
@@ -190,7 +194,8 @@ static uint16_t sgl_segments(struct soft_ctrl *c, const struct soft_cmd *cmd,
 		if (!chained) {
 			if (!last)
 				return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_LAST,
-					       "SGL segment ends without a next segment descriptor");
+					       "SGL segment ends without a next segment "
+					       "descriptor");
 			return 0;
 		}
 	}
@@ -208,7 +213,9 @@ static uint16_t sgl_resolve(struct soft_ctrl *c, const struct soft_cmd *cmd, siz
 	case SOFT_SGL_DATA_BLOCK: st = sgl_data(c, cmd, &d, &left); break;
 	case SOFT_SGL_SEGMENT:
 	case SOFT_SGL_LAST_SEGMENT: st = sgl_segments(c, cmd, d, &left); break;
-	default: return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE, "SGL descriptor type not supported");
+	default:
+		return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_TYPE,
+			       "SGL descriptor type not supported");
 	}
 	if (st == 0 && left)
 		return bad_sgl(c, cmd, NVME_SC_SGL_INVALID_DATA,

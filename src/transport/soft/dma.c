@@ -41,7 +41,8 @@ int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf)
 	if (ret < 0)
 		return nvmu_fail_context(-ret, "%s: DMA buffer of %zu bytes", c->name, len);
 	/* IOVAs only grow, so appending keeps the table sorted. */
-	d->map[d->n++] = (struct soft_mapping){ .iova = d->next_iova, .len = rounded, .vaddr = mem };
+	d->map[d->n++] = (struct soft_mapping){ .iova = d->next_iova, .len = rounded,
+						.vaddr = mem };
 	buf->vaddr = mem;
 	buf->iova = d->next_iova;
 	buf->len = rounded;

@@ -55,8 +55,9 @@ static void execute(struct soft_ctrl *c, uint16_t sqid, const struct nvmu_sqe *s
 	else
 		c->stats.io_cmds++;
 	if (soft_pending_has_cid(c, sqid, sqe->cid)) {
-		soft_violation(c, NVMU_SOFT_V_CID_IN_FLIGHT, "SQ %u CID %#x (opcode %#x) reused while "
-			       "a command with that CID is in flight", sqid, sqe->cid, sqe->opcode);
+		soft_violation(c, NVMU_SOFT_V_CID_IN_FLIGHT, "SQ %u CID %#x (opcode %#x) reused "
+			       "while a command with that CID is in flight", sqid, sqe->cid,
+			       sqe->opcode);
 		complete(c, &cmd, SOFT_GENERIC(NVME_SC_CMDID_CONFLICT), NULL);
 		return;
 	}
@@ -95,8 +96,9 @@ unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
 		struct soft_sq *sq = &c->sq[q];
 		struct nvmu_sqe sqe;
 
-		while (sq->live && sq->head != sq->tail && (max == 0 || n < max) && still_running(c) &&
-		       soft_cq_space(&c->cq[sq->cqid]) > 0 && soft_sq_fetch(c, (uint16_t)q, &sqe)) {
+		while (sq->live && sq->head != sq->tail && (max == 0 || n < max) &&
+		       still_running(c) && soft_cq_space(&c->cq[sq->cqid]) > 0 &&
+		       soft_sq_fetch(c, (uint16_t)q, &sqe)) {
 			execute(c, (uint16_t)q, &sqe);
 			n++;
 		}

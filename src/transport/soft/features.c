@@ -68,7 +68,8 @@ static bool read_feature(struct soft_ctrl *c, struct soft_features *f, uint8_t f
 		*dw0 = slot ? *slot : 0;
 		return slot != NULL;
 	case NVME_FEAT_FID_NUM_QUEUES:
-		*dw0 = NVME_SET((uint32_t)f->nsq, FEAT_NRQS_NSQR) | NVME_SET((uint32_t)f->ncq, FEAT_NRQS_NCQR);
+		*dw0 = NVME_SET((uint32_t)f->nsq, FEAT_NRQS_NSQR) |
+		       NVME_SET((uint32_t)f->ncq, FEAT_NRQS_NCQR);
 		return true;
 	case NVME_FEAT_FID_IRQ_CONFIG:
 		*dw0 = cdw11 & 0xffff; /* the vector; coalescing not disabled */

@@ -32,7 +32,8 @@ void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t
 static size_t error_log(struct soft_ctrl *c, uint8_t *buf)
 {
 	struct nvme_error_log_page *out = (struct nvme_error_log_page *)buf;
-	uint64_t n = c->error_count < SOFT_ERROR_LOG_ENTRIES ? c->error_count : SOFT_ERROR_LOG_ENTRIES;
+	uint64_t n = c->error_count < SOFT_ERROR_LOG_ENTRIES ? c->error_count
+							     : SOFT_ERROR_LOG_ENTRIES;
 
 	for (uint64_t i = 0; i < n; i++)
 		out[i] = c->errlog[(c->error_count - 1 - i) % SOFT_ERROR_LOG_ENTRIES];

@@ -64,8 +64,10 @@ int soft_ns_init(struct soft_ctrl *c)
 			return nvmu_fail_context(-ret, "soft: namespace %u of %llu bytes", i + 1,
 						 (unsigned long long)c->o.ns_bytes);
 		}
-		c->ns[i] = (struct soft_ns){ .data = mem, .bytes = c->o.ns_bytes,
-					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096 : SOFT_LBAF_512 };
+		c->ns[i] = (struct soft_ns){ .data = mem,
+					     .bytes = c->o.ns_bytes,
+					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096
+								      : SOFT_LBAF_512 };
 	}
 	if (fd >= 0)
 		close(fd); /* the mappings keep the file */

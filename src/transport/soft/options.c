@@ -80,8 +80,8 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 		return parse_mode(val, o);
 	if (strcmp(key, "file") == 0) {
 		if (!*val || strlen(val) >= sizeof(o->file))
-			return nvmu_fail(EINVAL, "soft: option file=%s: expected a path of 1 to %zu "
-					 "characters", val, sizeof(o->file) - 1);
+			return nvmu_fail(EINVAL, "soft: option file=%s: expected a path of 1 to "
+					 "%zu characters", val, sizeof(o->file) - 1);
 		strcpy(o->file, val);
 		return 0;
 	}
@@ -125,7 +125,8 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 static int check(const struct soft_opts *o)
 {
 	if (o->mpsmax < o->mpsmin)
-		return nvmu_fail(EINVAL, "soft: mpsmax=%u is below mpsmin=%u", o->mpsmax, o->mpsmin);
+		return nvmu_fail(EINVAL, "soft: mpsmax=%u is below mpsmin=%u", o->mpsmax,
+				 o->mpsmin);
 	if (o->ns_bytes % o->lbs)
 		return nvmu_fail(EINVAL, "soft: size=%llu is not a multiple of lbs=%u",
 				 (unsigned long long)o->ns_bytes, o->lbs);
@@ -146,12 +147,13 @@ int soft_opts_parse(const char *spec, struct soft_opts *o)
 	copy = strdup(spec);
 	if (!copy)
 		return nvmu_fail(ENOMEM, "out of memory");
-	for (item = strtok_r(copy, ",", &save); item && ret == 0; item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(copy, ",", &save); item && ret == 0;
+	     item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 
 		if (!eq || eq == item || !eq[1]) {
-			ret = nvmu_fail(EINVAL, "soft: option '%s' is not key=value (known: %s)", item,
-					KNOWN_OPTIONS);
+			ret = nvmu_fail(EINVAL, "soft: option '%s' is not key=value (known: %s)",
+					item, KNOWN_OPTIONS);
 			break;
 		}
 		*eq = '\0';

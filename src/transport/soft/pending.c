@@ -58,7 +58,8 @@ static bool due(const struct soft_ctrl *c, const struct soft_pending *p)
 		return false;
 	if (!p->due_ns && !p->due_step)
 		return true;
-	return (p->due_ns && nvmu_now_ns() >= p->due_ns) || (p->due_step && c->steps >= p->due_step);
+	return (p->due_ns && nvmu_now_ns() >= p->due_ns) ||
+	       (p->due_step && c->steps >= p->due_step);
 }
 
 /* The oldest event not yet reported, removed from the queue. */

@@ -40,7 +40,8 @@ static uint16_t check_create(struct soft_ctrl *c, const struct soft_cmd *cmd, bo
 		return refuse(c, cmd, SOFT_GENERIC(NVME_SC_PRP_INVALID_OFFSET),
 			      "queue base not aligned to the memory page size");
 	if (!soft_dma_lookup(c, base, (uint64_t)(qsize + 1) * entry_size))
-		return refuse(c, cmd, SOFT_GENERIC(NVME_SC_INVALID_FIELD), "queue memory not mapped");
+		return refuse(c, cmd, SOFT_GENERIC(NVME_SC_INVALID_FIELD),
+			      "queue memory not mapped");
 	return 0;
 }
 
@@ -77,8 +78,10 @@ uint16_t soft_create_sq(struct soft_ctrl *c, struct soft_cmd *cmd)
 	if (cqid == 0 || cqid > c->o.queues || !c->cq[cqid].live)
 		return refuse(c, cmd, SOFT_SPECIFIC(NVME_SC_CQ_INVALID),
 			      "completion queue does not exist");
-	c->sq[qid] = (struct soft_sq){ .live = true, .base = cmd->sqe.prp1,
-				       .size = (uint16_t)((cmd->sqe.cdw10 >> 16) + 1), .cqid = cqid };
+	c->sq[qid] = (struct soft_sq){ .live = true,
+				       .base = cmd->sqe.prp1,
+				       .size = (uint16_t)((cmd->sqe.cdw10 >> 16) + 1),
+				       .cqid = cqid };
 	soft_doorbell_clear(c, qid, false);
 	c->stats.io_queues_live++;
 	return 0;

@@ -58,8 +58,8 @@ static void set_sq_tail(struct soft_ctrl *c, uint16_t qid, uint32_t v)
 	struct soft_sq *sq = &c->sq[qid];
 
 	if (v >= sq->size) {
-		soft_violation(c, NVMU_SOFT_V_SQ_TAIL, "SQ %u tail doorbell %u beyond its %u entries",
-			       qid, v, sq->size);
+		soft_violation(c, NVMU_SOFT_V_SQ_TAIL,
+			       "SQ %u tail doorbell %u beyond its %u entries", qid, v, sq->size);
 		return;
 	}
 	sq->tail = (uint16_t)v;
@@ -71,13 +71,13 @@ static void set_cq_head(struct soft_ctrl *c, uint16_t qid, uint32_t v)
 	uint32_t posted = (uint32_t)(cq->tail + cq->size - cq->head) % cq->size;
 
 	if (v >= cq->size) {
-		soft_violation(c, NVMU_SOFT_V_CQ_HEAD, "CQ %u head doorbell %u beyond its %u entries",
-			       qid, v, cq->size);
+		soft_violation(c, NVMU_SOFT_V_CQ_HEAD,
+			       "CQ %u head doorbell %u beyond its %u entries", qid, v, cq->size);
 		return;
 	}
 	if ((v + cq->size - cq->head) % cq->size > posted) {
-		soft_violation(c, NVMU_SOFT_V_CQ_HEAD, "CQ %u head doorbell %u passes the %u entries "
-			       "posted after head %u", qid, v, posted, cq->head);
+		soft_violation(c, NVMU_SOFT_V_CQ_HEAD, "CQ %u head doorbell %u passes the %u "
+			       "entries posted after head %u", qid, v, posted, cq->head);
 		return;
 	}
 	cq->head = (uint16_t)v;
@@ -94,8 +94,8 @@ static void doorbell_written(struct soft_ctrl *c, size_t slot, uint32_t v)
 	bool is_cq = slot & 1;
 
 	if (!queue_live(c, slot / 2, is_cq)) {
-		soft_violation(c, NVMU_SOFT_V_DOORBELL_QUEUE, "%s doorbell %zu written (%u) but that "
-			       "queue does not exist", is_cq ? "CQ" : "SQ", slot / 2, v);
+		soft_violation(c, NVMU_SOFT_V_DOORBELL_QUEUE, "%s doorbell %zu written (%u) but "
+			       "that queue does not exist", is_cq ? "CQ" : "SQ", slot / 2, v);
 		return;
 	}
 	if (qid > 0 && c->dbbuf_shadow)
@@ -114,9 +114,10 @@ static void shadow_scan(struct soft_ctrl *c)
 	uint8_t *ei = soft_dma_lookup(c, c->dbbuf_eventidx, bytes);
 
 	if (!shadow || !ei) {
-		soft_violation(c, NVMU_SOFT_V_UNMAPPED_QUEUE, "shadow doorbell buffer %#llx or event "
-			       "index buffer %#llx is no longer mapped",
-			       (unsigned long long)c->dbbuf_shadow, (unsigned long long)c->dbbuf_eventidx);
+		soft_violation(c, NVMU_SOFT_V_UNMAPPED_QUEUE, "shadow doorbell buffer %#llx or "
+			       "event index buffer %#llx is no longer mapped",
+			       (unsigned long long)c->dbbuf_shadow,
+			       (unsigned long long)c->dbbuf_eventidx);
 		soft_set_fatal(c, "shadow doorbell memory not mapped");
 		return;
 	}
@@ -132,8 +133,8 @@ static void shadow_scan(struct soft_ctrl *c)
 				set_cq_head(c, q, v);
 			else
 				set_sq_tail(c, q, v);
-			__atomic_store_n((uint32_t *)(ei + off), is_cq ? c->cq[q].head : c->sq[q].tail,
-					 __ATOMIC_RELEASE);
+			__atomic_store_n((uint32_t *)(ei + off),
+					 is_cq ? c->cq[q].head : c->sq[q].tail, __ATOMIC_RELEASE);
 		}
 	}
 }
@@ -160,8 +161,9 @@ static void *queue_entry(struct soft_ctrl *c, uint64_t base, uint16_t idx, size_
 	void *p = soft_dma_lookup(c, base + (uint64_t)idx * size, size);
 
 	if (!p) {
-		soft_violation(c, NVMU_SOFT_V_UNMAPPED_QUEUE, "%s %u entry %u at %#llx is not mapped",
-			       what, qid, idx, (unsigned long long)(base + (uint64_t)idx * size));
+		soft_violation(c, NVMU_SOFT_V_UNMAPPED_QUEUE,
+			       "%s %u entry %u at %#llx is not mapped", what, qid, idx,
+			       (unsigned long long)(base + (uint64_t)idx * size));
 		soft_set_fatal(c, "queue memory not mapped");
 	}
 	return p;

@@ -13,7 +13,8 @@ uint64_t soft_cap_initial(const struct soft_opts *o)
 	return NVME_SET((uint64_t)o->mqes, CAP_MQES) | NVME_SET(1ull, CAP_CQR) |
 	       NVME_SET((uint64_t)o->to, CAP_TO) | NVME_SET((uint64_t)o->dstrd, CAP_DSTRD) |
 	       NVME_SET((uint64_t)NVME_CAP_CSS_NVM, CAP_CSS) |
-	       NVME_SET((uint64_t)o->mpsmin, CAP_MPSMIN) | NVME_SET((uint64_t)o->mpsmax, CAP_MPSMAX);
+	       NVME_SET((uint64_t)o->mpsmin, CAP_MPSMIN) |
+	       NVME_SET((uint64_t)o->mpsmax, CAP_MPSMAX);
 }
 
 bool soft_running(struct soft_ctrl *c)
