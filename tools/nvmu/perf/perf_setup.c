@@ -104,10 +104,11 @@ static uint32_t queue_entries(const struct perf_opts *o, const struct perf_dev *
 	uint32_t max = dev_max < PERF_MAX_QD ? dev_max : PERF_MAX_QD;
 
 	if (commands + 1 > dev_max && j->index == 0)
-		fprintf(stderr, "nvmu perf: %s: the controller's queues hold %u entries (CAP.MQES "
-			"%u): each thread has %u command%s in the device at a time instead of %llu; "
-			"the others wait in the host\n", d->name, dev_max, dev_max - 1, dev_max - 1,
-			dev_max - 1 == 1 ? "" : "s", (unsigned long long)commands);
+		fprintf(stderr, "nvmu perf: %s: the controller's queues hold %u entries "
+			"(CAP.MQES %u): each thread has %u command%s in the device at a time "
+			"instead of %llu; the others wait in the host\n", d->name, dev_max,
+			dev_max - 1, dev_max - 1, dev_max - 1 == 1 ? "" : "s",
+			(unsigned long long)commands);
 	return entries < max ? (uint32_t)entries : max;
 }
 
