@@ -28,7 +28,7 @@ static const struct nvmu_verb *find_verb(const char *name)
 static void print_overview(FILE *out)
 {
 	fprintf(out, "Usage: nvmu <command> [options] [arguments]\n"
-		     "       nvmu <command> --help | nvmu help [<command>] | nvmu --version\n"
+		     "       nvmu <command> --help | nvmu help [<command>] | nvmu version\n"
 		     "\n"
 		     "nvmu drives NVMe controllers from user space through VFIO.\n"
 		     "\n"
@@ -168,7 +168,7 @@ static int run(int argc, char **argv, const char **verb_name)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("nvmu %s\n", NVMU_VERSION);
+		printf("nvmu %s\n", nvmu_version());
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

@@ -246,7 +246,7 @@ TEST(output_that_cannot_be_written_fails)
 		"admin-passthru soft: --opcode=6 --cdw10=1 --data-len=4096 -r",
 		"admin-passthru soft: --opcode=6 --cdw10=1 --data-len=4096 -r -b",
 		"read soft: -n 1 -c 7", "perf -t 1 -q 4 soft:", "perf -t 1 -q 4 -o json soft:",
-		"help", "--version",
+		"help", "--version", "version", "version -o json",
 	};
 
 	setup();
