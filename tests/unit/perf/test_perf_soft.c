@@ -57,8 +57,8 @@ static int perf(const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Start "nvmu perf -t 60 @p args soft:", send it SIGINT after 1.5 s (as Ctrl-C does) and
- * wait; its exit status, stdout in out. No shell: it would take the signal itself. */
+/* Start "nvmu perf -t 60 -q 4 -o @p format soft:", send it SIGINT after 1.5 s (as Ctrl-C
+ * does) and wait; its exit status, stdout in out. No shell: it would take the signal. */
 static int perf_interrupted(const char *format)
 {
 	char out_path[] = "/tmp/nvmu-perf-out-XXXXXX";
@@ -157,8 +157,8 @@ TEST(interrupted_run_says_so)
 
 	CHECK_EQ(perf_interrupted("json"), 130);
 	CHECK_STR_CONTAINS(out, "\"interrupted\": true");
-	s = json_num(out, "measured_s");
-	CHECK(s > 0.5 && s < 30);
+	s = json_num(out, "measured_s"); /* 1.5 s less the start, which a sanitizer slows */
+	CHECK(s > 0 && s < 30);
 	CHECK(json_num(strstr(out, "\"total\""), "seconds") < 30);
 	CHECK_EQ(perf_interrupted("normal"), 130);
 	CHECK_STR_CONTAINS(out, "interrupted by SIGINT after ");
