@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file support.h
- * @brief Support layer: errors with messages, logging sink, deadlines, page-aligned memory.
+ * @brief Support layer: version, errors with messages, logging sink, deadlines, page-aligned
+ *        memory.
  *
  * Every nvmu function that can fail returns 0 or a negative errno. When it fails it also
  * leaves a human-readable message for the calling thread, which says what went wrong and,
@@ -33,6 +34,30 @@ extern "C" {
 #else
 #define NVMU_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 #endif
+
+/* ---- version --------------------------------------------------------------------- */
+
+/*
+ * The version of these headers. meson.build's project version is the same number (a unit
+ * test checks it): change both together.
+ */
+#define NVMU_VERSION_MAJOR 0
+#define NVMU_VERSION_MINOR 1
+#define NVMU_VERSION_PATCH 0
+
+#define NVMU_STRINGIFY_(x) #x
+#define NVMU_STRINGIFY(x) NVMU_STRINGIFY_(x)
+/** "MAJOR.MINOR.PATCH" of these headers, e.g. "0.1.0". */
+#define NVMU_VERSION_STRING                                                                \
+	NVMU_STRINGIFY(NVMU_VERSION_MAJOR) "." NVMU_STRINGIFY(NVMU_VERSION_MINOR) "."      \
+	NVMU_STRINGIFY(NVMU_VERSION_PATCH)
+
+/**
+ * Returns the library's version, "MAJOR.MINOR.PATCH": NVMU_VERSION_STRING of the headers
+ * it was built with, which a program linked with a shared library of another build can
+ * compare with its own NVMU_VERSION_STRING.
+ */
+NVMU_API const char *nvmu_version(void);
 
 /* ---- errors ---------------------------------------------------------------------- */
 

@@ -46,14 +46,20 @@ int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
 
 int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out)
 {
+	/* Hex with 0x, else decimal: base 0 would read "010" as octal 8 and refuse "08",
+	 * so a zero-padded LBA in a script would name another block. */
+	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+	const char *digits = hex ? text + 2 : text;
 	unsigned long long v;
 	char *end;
 
-	errno = 0;
-	/* strtoull() accepts a sign and leading blanks: a number starts with a digit here. */
-	if (!isdigit((unsigned char)text[0]))
+	/* strtoull() accepts a sign, blanks and (in base 16) a second 0x: a number starts
+	 * with a digit here, and its digits are all there is. */
+	if (!(hex ? isxdigit : isdigit)((unsigned char)digits[0]) ||
+	    (hex && (digits[1] == 'x' || digits[1] == 'X')))
 		goto bad;
-	v = strtoull(text, &end, 0);
+	errno = 0;
+	v = strtoull(digits, &end, hex ? 16 : 10);
 	if (errno || *end)
 		goto bad;
 	if (v > max) {

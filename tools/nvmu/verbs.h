@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The verbs of the nvmu tool. Adding a verb: write <family>/<verb>.c (pci/, admin/,
- * passthru/, io/, perf/) defining `const struct nvmu_verb nvmu_verb_<id> = {...}`, add
- * it to that folder's meson.build, and add X(<id>) to NVMU_VERBS below (the order is
- * the order of `nvmu help`).
+ * passthru/, io/, perf/; here for one of no family, as version.c) defining
+ * `const struct nvmu_verb nvmu_verb_<id> = {...}`, add it to that folder's meson.build,
+ * and add X(<id>) to NVMU_VERBS below (the order is the order of `nvmu help`).
  */
 #ifndef NVMU_TOOL_VERBS_H
 #define NVMU_TOOL_VERBS_H
@@ -48,7 +48,8 @@ struct nvmu_verb {
 	X(write_zeroes)   \
 	X(verify)         \
 	X(io_passthru)     \
-	X(perf)
+	X(perf)           \
+	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
 NVMU_VERBS(NVMU_DECLARE_VERB)

@@ -5,20 +5,35 @@
  * total.mean_latency_us), I/Os larger than MDTS are split, several threads and devices
  * report, and bad options are usage errors. The tool is found through $NVMU_EXE.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 
-static char out[1 << 17];
+static char out[1 << 17], err[8192];
 
-/* Run "nvmu perf <args>" (stderr to /dev/null); its exit status, stdout in out. */
+/* The text of the file at @p path into @p buf (empty if it cannot be read). */
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *in = fopen(path, "rb");
+	size_t n = in ? fread(buf, 1, size - 1, in) : 0;
+
+	buf[n] = '\0';
+	if (in)
+		fclose(in);
+}
+
+/* Run "nvmu perf <args>"; its exit status, stdout in out, stderr in err. */
 static int perf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int perf(const char *fmt, ...)
 {
-	char args[512], cmd[1024];
+	char args[512], cmd[1024], err_path[64];
 	const char *exe = getenv("NVMU_EXE");
 	va_list ap;
 	FILE *p;
@@ -28,13 +43,47 @@ static int perf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' perf %s 2>/dev/null </dev/null", exe ? exe : "nvmu", args);
+	snprintf(err_path, sizeof(err_path), "/tmp/nvmu-perf-err-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "'%s' perf %s 2>'%s' </dev/null", exe ? exe : "nvmu", args,
+		 err_path);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
 	status = pclose(p);
+	slurp(err_path, err, sizeof(err));
+	unlink(err_path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Start "nvmu perf -t 60 -q 4 -o @p format soft:", send it SIGINT after 1.5 s (as Ctrl-C
+ * does) and wait; its exit status, stdout in out. No shell: it would take the signal. */
+static int perf_interrupted(const char *format)
+{
+	char out_path[] = "/tmp/nvmu-perf-out-XXXXXX";
+	const char *exe = getenv("NVMU_EXE");
+	struct timespec wait = { 1, 500000000 };
+	int fd = mkstemp(out_path), status = -1;
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, STDOUT_FILENO);
+		execl(exe ? exe : "nvmu", "nvmu", "perf", "-t", "60", "-q", "4", "-o", format,
+		      "soft:", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	nanosleep(&wait, NULL);
+	if (pid > 0) {
+		kill(pid, SIGINT);
+		waitpid(pid, &status, 0);
+	}
+	slurp(out_path, out, sizeof(out));
+	unlink(out_path);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -100,6 +149,52 @@ TEST(bad_options_are_usage_errors)
 	CHECK_EQ(perf("-t 1 --clock sundial soft:"), 2);
 }
 
+/* Ctrl-C ends the run early: the report says so and gives the time measured, and the exit
+ * status is the shell's for SIGINT, so a script does not take it for a full run. */
+TEST(interrupted_run_says_so)
+{
+	double s;
+
+	CHECK_EQ(perf_interrupted("json"), 130);
+	CHECK_STR_CONTAINS(out, "\"interrupted\": true");
+	s = json_num(out, "measured_s"); /* 1.5 s less the start, which a sanitizer slows */
+	CHECK(s > 0 && s < 30);
+	CHECK(json_num(strstr(out, "\"total\""), "seconds") < 30);
+	CHECK_EQ(perf_interrupted("normal"), 130);
+	CHECK_STR_CONTAINS(out, "interrupted by SIGINT after ");
+	CHECK_STR_CONTAINS(out, " s of the 60 s asked for");
+	/* A run that is not interrupted says that too. */
+	CHECK_EQ(perf("-t 1 -q 4 -o json soft:"), 0);
+	CHECK_STR_CONTAINS(out, "\"interrupted\": false");
+	CHECK(json_num(out, "measured_s") >= 0.9);
+}
+
+/* Resets run from --reset-interval after the start to a second before the end: an
+ * interval that cannot fire in that window would test nothing, and is refused. */
+TEST(reset_interval_must_fit_the_run)
+{
+	CHECK_EQ(perf("-t 10 --reset-interval 10 soft:"), 2);
+	CHECK_STR_CONTAINS(err, "--reset-interval 10 would never reset");
+	CHECK_EQ(perf("-t 2 --reset-interval 1 soft:"), 2);
+	CHECK_EQ(perf("-t 2 -a 1 --reset-interval 1 -q 4 -o json soft:"), 0);
+	CHECK(json_num(strstr(out, "\"devices\""), "resets") >= 1);
+}
+
+/* Queues are sized to what the controller allows (CAP.MQES + 1), with a note when that
+ * limits the queue depth; the other I/Os wait in the host. */
+TEST(queues_fit_the_device)
+{
+	CHECK_EQ(perf("soft:mqes=1 -q 8 -t 1"), 0);
+	CHECK_STR_CONTAINS(err, "soft:mqes=1: the controller's queues hold 2 entries (CAP.MQES "
+			   "1): each thread has 1 command in the device at a time instead of 8");
+	CHECK_EQ(perf("soft:mqes=15 -q 4 -b 1m -t 1 -w randread"), 0); /* 8 commands an I/O */
+	CHECK_STR_CONTAINS(err, "16 entries (CAP.MQES 15): each thread has 15 commands in the "
+			   "device at a time instead of 32");
+	CHECK_EQ(perf("soft:mqes=63 -q 8 -t 1"), 0);
+	CHECK(strstr(err, "CAP.MQES") == NULL);
+}
+
 RUN_TESTS(T(verified_randrw_passes), T(json_keeps_the_bench_contract),
 	  T(large_io_is_split_and_verified), T(threads_and_devices_report_each),
-	  T(bad_options_are_usage_errors))
+	  T(bad_options_are_usage_errors), T(interrupted_run_says_so),
+	  T(reset_interval_must_fit_the_run), T(queues_fit_the_device))

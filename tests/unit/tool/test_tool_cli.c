@@ -27,6 +27,26 @@ TEST(numbers_in_decimal_and_hex)
 	CHECK_EQ(w, 255);
 }
 
+/* The help says "decimal or 0x hex": a zero-padded number is decimal, never octal, so a
+ * padded LBA in a script reaches the block it names. */
+TEST(leading_zeros_are_decimal)
+{
+	uint64_t v = 0;
+
+	CHECK_EQ(cli_parse_u64("t", "-s", "010", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 10);
+	CHECK_EQ(cli_parse_u64("t", "-s", "08", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 8);
+	CHECK_EQ(cli_parse_u64("t", "-s", "0009", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 9);
+	CHECK_EQ(cli_parse_u64("t", "-s", "00", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 0);
+	CHECK_EQ(cli_parse_u64("t", "-s", "0x010", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 16);
+	CHECK_EQ(cli_parse_u64("t", "-s", "0XfF", UINT64_MAX, &v), 0);
+	CHECK_EQ(v, 255);
+}
+
 TEST(bad_numbers_are_refused_and_leave_the_value)
 {
 	uint64_t v = 7;
@@ -39,6 +59,11 @@ TEST(bad_numbers_are_refused_and_leave_the_value)
 	CHECK_EQ(cli_parse_u64("t", "-x", "+1", UINT64_MAX, &v), -1);
 	CHECK_EQ(cli_parse_u64("t", "-x", "12abc", UINT64_MAX, &v), -1);
 	CHECK_EQ(cli_parse_u64("t", "-x", "0x", UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_u64("t", "-x", "0x-1", UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_u64("t", "-x", "0x+1", UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_u64("t", "-x", "0x 1", UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_u64("t", "-x", "0x0x1", UINT64_MAX, &v), -1);
+	CHECK_EQ(cli_parse_u64("t", "-x", "1e3", UINT64_MAX, &v), -1);
 	CHECK_EQ(cli_parse_u64("t", "-x", "18446744073709551616", UINT64_MAX, &v), -1);
 	CHECK_EQ(cli_parse_u64("t", "-x", "11", 10, &v), -1);
 	CHECK_EQ(v, 7);
@@ -75,5 +100,6 @@ TEST(input_file_must_match_the_size)
 	CHECK_EQ(input_file_read("t", "/tmp", data, 8), EXIT_FAILED); /* a directory */
 }
 
-RUN_TESTS(T(numbers_in_decimal_and_hex), T(bad_numbers_are_refused_and_leave_the_value),
+RUN_TESTS(T(numbers_in_decimal_and_hex), T(leading_zeros_are_decimal),
+	  T(bad_numbers_are_refused_and_leave_the_value),
 	  T(input_file_must_match_the_size))

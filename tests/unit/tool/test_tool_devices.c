@@ -37,7 +37,7 @@ TEST(soft_forms_on_every_path)
 	CHECK_EQ(nvmu("reset soft --flr"), 1);
 	CHECK_STR_CONTAINS(err, "--flr needs a PCIe device; soft is not one");
 	/* Stepped mode is asked of the controller, not read from the string. */
-	CHECK_EQ(nvmu("perf -t 1 --reset-interval 1 soft://mode=step"), 2);
+	CHECK_EQ(nvmu("perf -t 3 --reset-interval 1 soft://mode=step"), 2);
 	CHECK_STR_CONTAINS(err, "soft://mode=step is stepped by the I/O threads");
 	fake_cleanup(&f);
 }

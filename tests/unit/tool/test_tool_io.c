@@ -81,6 +81,11 @@ TEST(write_read_compare_round_trip)
 	/* To stdout as raw bytes. */
 	CHECK_EQ(nvmu("read " DEV " -n 1 -s 104 -c 3", f.root), 0);
 	CHECK(data_is(2048, out, out_len, 2048));
+	/* A zero-padded block number is decimal (not octal 0104 = 68, as strtoull base 0). */
+	CHECK_EQ(nvmu("read " DEV " -n 1 -s 0104 -c 03", f.root), 0);
+	CHECK(data_is(2048, out, out_len, 2048));
+	CHECK_EQ(nvmu("read " DEV " -n 1 -s 0x68 -c 3", f.root), 0);
+	CHECK(data_is(2048, out, out_len, 2048));
 	CHECK_EQ(nvmu("compare " DEV " -n 1 -s 100 -c 7 -z 4096 -d %s", f.root, data_path), 0);
 	CHECK(strcmp(err, "compare: Success\n") == 0);
 	/* The other namespace was not touched. */

@@ -234,6 +234,44 @@ TEST(every_verb_has_help)
 	fake_cleanup(&f);
 }
 
+/* Output that cannot be written fails the command with the reason of the failed write,
+ * whether text, JSON or raw bytes, whatever the verb. */
+TEST(output_that_cannot_be_written_fails)
+{
+	static const char *const cmds[] = {
+		"id-ctrl soft:", "id-ctrl soft: -o json", "id-ns soft: -n 1", "list-ns soft:",
+		"smart-log soft:", "smart-log soft: -o json", "error-log soft:", "fw-log soft:",
+		"get-log soft: -i 2 -l 512", "get-log soft: -i 2 -l 512 -b",
+		"get-feature soft: -f 4", "get-feature soft: -f 4 -l 16 -b",
+		"admin-passthru soft: --opcode=6 --cdw10=1 --data-len=4096 -r",
+		"admin-passthru soft: --opcode=6 --cdw10=1 --data-len=4096 -r -b",
+		"read soft: -n 1 -c 7", "perf -t 1 -q 4 soft:", "perf -t 1 -q 4 -o json soft:",
+		"help", "--version", "version", "version -o json",
+	};
+
+	setup();
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char want[96];
+		const char *verb = cmds[i][0] == '-' || !strcmp(cmds[i], "help") ? "" : cmds[i];
+
+		int rc = nvmu_stdout_to("/dev/full", "%s", cmds[i]);
+
+		snprintf(want, sizeof(want), "nvmu%s%.*s: cannot write output: No space left on "
+			 "device\n", *verb ? " " : "", (int)strcspn(verb, " "), verb);
+		if (rc != 1 || !strstr(err, want))
+			fprintf(stderr, "nvmu %s > /dev/full: exit %d\n", cmds[i], rc);
+		CHECK_EQ(rc, 1);
+		CHECK_STR_CONTAINS(err, want);
+		CHECK(strstr(err, "Success") == NULL);
+	}
+	/* A file named with -d keeps the real reason too. */
+	CHECK_EQ(nvmu("read soft: -n 1 -d /dev/full"), 1);
+	CHECK_STR_CONTAINS(err, "nvmu read: cannot write the data to /dev/full: No space left on "
+			   "device\n");
+	CHECK_EQ(err_lines(), 1);
+	fake_cleanup(&f);
+}
+
 RUN_TESTS(T(id_ctrl), T(id_ns_and_list_ns), T(namespace_that_does_not_exist), T(logs), T(get_log),
 	  T(features), T(admin_passthru), T(format_and_reset), T(devices_that_cannot_be_opened),
-	  T(every_verb_has_help))
+	  T(every_verb_has_help), T(output_that_cannot_be_written_fails))

@@ -13,29 +13,50 @@ struct fake f;
 char out[65536], err[4096];
 size_t out_len;
 
-int nvmu(const char *fmt, ...)
+/* Run the tool with the arguments of @p fmt, stdout to @p stdout_path (NULL: f.root/out,
+ * read into out). */
+static int vrun(const char *stdout_path, const char *fmt, va_list ap)
 {
-	char args[1024], cmd[PATH_MAX * 6 + 2048];
+	char args[1024], out_path[PATH_MAX + 8], cmd[PATH_MAX * 6 + 2048];
 	const char *exe = getenv("NVMU_EXE");
 	FILE *o;
-	va_list ap;
 	int status;
 
-	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
+	snprintf(out_path, sizeof(out_path), "%s/out", f.root);
 	snprintf(cmd, sizeof(cmd), "NVMU_SYSFS_ROOT='%s/sys' NVMU_STATE_DIR='%s/state' '%s' %s "
-		 "</dev/null >'%s/out' 2>'%s/err'", f.root, f.root, exe ? exe : "nvmu", args, f.root,
-		 f.root);
+		 "</dev/null >'%s' 2>'%s/err'", f.root, f.root, exe ? exe : "nvmu", args,
+		 stdout_path ? stdout_path : out_path, f.root);
 	status = system(cmd);
-	snprintf(cmd, sizeof(cmd), "%s/out", f.root);
 	memset(out, 0, sizeof(out));
-	o = fopen(cmd, "rb");
+	o = stdout_path ? NULL : fopen(out_path, "rb");
 	out_len = o ? fread(out, 1, sizeof(out) - 1, o) : 0;
 	if (o)
 		fclose(o);
 	snprintf(err, sizeof(err), "%s", fake_read(&f, "err"));
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int nvmu(const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vrun(NULL, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int nvmu_stdout_to(const char *stdout_path, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vrun(stdout_path, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 int err_lines(void)

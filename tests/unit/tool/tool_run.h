@@ -17,6 +17,10 @@ extern size_t out_len;         /* bytes of stdout (it may hold binary data) */
 /* Run "nvmu <args...>" (stdin /dev/null); returns its exit status, fills out/err. */
 int nvmu(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* As nvmu(), with stdout going to @p stdout_path (e.g. /dev/full) instead of out. */
+int nvmu_stdout_to(const char *stdout_path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Number of lines of err (a one-line message has exactly one). */
 int err_lines(void);
 

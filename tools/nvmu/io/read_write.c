@@ -79,11 +79,13 @@ static int output(const char *verb, const char *path, const void *data, size_t l
 		return EXIT_FAILED;
 	}
 	ret = raw_write(f, data, len);
-	if (f != stdout && fclose(f) != 0 && !ret)
+	if (f == stdout) /* main() says why stdout could not be written */
+		return ret ? EXIT_FAILED : 0;
+	if (fclose(f) != 0 && !ret)
 		ret = -errno;
 	if (ret) {
-		fprintf(stderr, "nvmu %s: cannot write the data to %s: %s\n", verb,
-			path ? path : "stdout", strerror(-ret));
+		fprintf(stderr, "nvmu %s: cannot write the data to %s: %s\n", verb, path,
+			strerror(-ret));
 		return EXIT_FAILED;
 	}
 	return 0;

@@ -33,7 +33,9 @@ void hexdump(FILE *out, const void *data, size_t len)
 
 int raw_write(FILE *out, const void *data, size_t len)
 {
+	/* The write's own errno (ENOSPC, EPIPE, ...) says what to do about it; EIO would not. */
+	errno = 0;
 	if (fwrite(data, 1, len, out) != len || fflush(out))
-		return -EIO;
+		return errno ? -errno : -EIO;
 	return 0;
 }

@@ -15,12 +15,24 @@
 #include "verbs.h"
 
 static volatile bool stop_requested;
+static volatile sig_atomic_t caught_signal; /* SIGINT or SIGTERM that ended the run early */
 static unsigned running; /* job threads still running (atomic) */
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	caught_signal = sig;
 	stop_requested = true;
+}
+
+/* Ctrl-C (or SIGTERM) ends the run early but still reports it. The handler is reset on
+ * the first signal, so a second one kills the tool when draining hangs on a device. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static void *job_thread(void *arg)
@@ -170,8 +182,7 @@ static int run_perf(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	perf_clock_init(&clock, o.clock);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_signals();
 	ret = perf_setup(&o, &clock, devs, jobs, &stop_requested);
 	__atomic_store_n(&running, njobs, __ATOMIC_RELEASE);
 	for (; ret == 0 && started < njobs; started++)
@@ -185,9 +196,15 @@ static int run_perf(int argc, char **argv)
 		pthread_join(jobs[k].thread, NULL);
 	perf_clock_recalibrate(&clock);
 	if (ret == 0) {
-		perf_report(&o, &clock, devs, jobs);
+		perf_report(&o, &clock, devs, jobs, caught_signal);
 		fflush(stdout);
-		ret = report_failures(&o, devs, jobs) ? EXIT_FAILED : EXIT_OK;
+		/* A failure matters more than the interruption; an interrupted run exits as a
+		 * shell reports a command the signal ended (130 for SIGINT), so a script does
+		 * not take a shortened run for the one it asked for. */
+		if (report_failures(&o, devs, jobs))
+			ret = EXIT_FAILED;
+		else if (caught_signal)
+			ret = 128 + caught_signal;
 	}
 	perf_teardown(&o, devs, jobs);
 	free(jobs);
@@ -228,7 +245,8 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"                          its LBA and fails the run (needs a device that stores data)\n"
 	"      --reset-interval S  reset each controller every S seconds while I/O runs (the\n"
 	"                          recovery path under load; with --verify, checks that no\n"
-	"                          acknowledged write is lost); sets --retries 4\n"
+	"                          acknowledged write is lost); sets --retries 4. Resets stop\n"
+	"                          a second before the run ends, so S must be under -a + -t - 1\n"
 	"      --retries N         repost an I/O up to N times after a reset or an error\n"
 	"                          status without Do Not Retry (default 0)\n"
 	"      --timeout MS        deadline of each I/O (default: the driver's, 30 s)\n"
@@ -247,7 +265,12 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"A device that goes away during the run (hot-remove) ends its jobs at once: the run\n"
 	"stops with a message and exit status 1.\n"
 	"\n"
+	"Ctrl-C (SIGINT) or SIGTERM ends the run early: the report covers the time measured\n"
+	"and says it was interrupted (JSON \"interrupted\": true, \"measured_s\"); a second\n"
+	"Ctrl-C quits at once.\n"
+	"\n"
 	"Exit status: 0 on success, 1 if a device cannot be used, an I/O failed, a device was\n"
-	"removed or --verify found a mismatch, 2 on a usage error.\n",
+	"removed or --verify found a mismatch, 2 on a usage error, 128 + the signal (130 for\n"
+	"Ctrl-C, 143 for SIGTERM) if a signal ended an otherwise good run early.\n",
 	.run = run_perf,
 };

@@ -120,9 +120,10 @@ void perf_teardown(const struct perf_opts *o, struct perf_dev *devs, struct perf
 /* A job's thread: warm-up, measured run, drain. */
 void *perf_job_run(void *arg);
 
-/* Print the summary (text or JSON) to stdout. */
+/* Print the summary (text or JSON) to stdout; @p sig is the signal that ended the run
+ * early (SIGINT), or 0. */
 void perf_report(const struct perf_opts *o, const struct perf_clock *clock,
-		 const struct perf_dev *devs, const struct perf_job *jobs);
+		 const struct perf_dev *devs, const struct perf_job *jobs, int sig);
 
 /* Merge @src into @dst (window: the longest of the two). */
 void perf_stats_merge(struct perf_stats *dst, const struct perf_stats *src);

@@ -168,6 +168,15 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 	}
 	if (o->ndevs == 0)
 		return cli_usage_error(verb, "no <dev> given");
+	/* watch() (perf.c) resets from one interval after the start until a second before
+	 * the end: an interval that does not fit would test no recovery at all. */
+	if (o->reset_interval_s && o->reset_interval_s + 1 >= o->warmup_s + o->runtime_s)
+		return cli_usage_error(verb, "--reset-interval %u would never reset: resets "
+				       "start %u s into the run and stop 1 s before its end (-a %u "
+				       "+ -t %u s); make -a + -t longer than %u s or the interval "
+				       "shorter",
+				       o->reset_interval_s, o->reset_interval_s, o->warmup_s,
+				       o->runtime_s, o->reset_interval_s + 1);
 	if (o->reset_interval_s && !retries_given)
 		o->retries = PERF_RESET_RETRIES; /* I/Os a reset interrupts are reposted */
 	if (o->ndevs * o->threads > PERF_MAX_THREADS)

@@ -4,6 +4,7 @@
  * total: IOPS, MiB/s, mean/min/max latency and percentiles; as a table or JSON with
  * "total": {"iops", "mean_latency_us", ...} (the contract of docs/bench.md).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,8 +147,20 @@ static void json_recovery(struct json *js, const struct recovery *rc)
 	json_bool(js, rc->removed);
 }
 
+/* Seconds measured: the longest window of the jobs (shorter than -t after Ctrl-C). */
+static double measured_s(const struct perf_opts *o, const struct perf_clock *c,
+			 const struct perf_job *jobs)
+{
+	uint64_t ticks = 0;
+
+	for (unsigned k = 0; k < o->ndevs * o->threads; k++)
+		if (jobs[k].st.ticks > ticks)
+			ticks = jobs[k].st.ticks;
+	return perf_clock_ns(c, ticks) / 1e9;
+}
+
 static void report_json(const struct perf_opts *o, const struct perf_clock *c,
-			const struct perf_dev *devs, const struct perf_job *jobs)
+			const struct perf_dev *devs, const struct perf_job *jobs, int sig)
 {
 	unsigned njobs = o->ndevs * o->threads;
 	struct json js;
@@ -170,6 +183,10 @@ static void report_json(const struct perf_opts *o, const struct perf_clock *c,
 	json_uint(&js, o->runtime_s);
 	json_key(&js, "warmup_s");
 	json_uint(&js, o->warmup_s);
+	json_key(&js, "measured_s");
+	json_double(&js, measured_s(o, c, jobs), 3);
+	json_key(&js, "interrupted");
+	json_bool(&js, sig != 0);
 	json_key(&js, "completion");
 	json_string(&js, o->irq ? "interrupts" : "polled");
 	json_key(&js, "clock");
@@ -221,7 +238,7 @@ static void report_json(const struct perf_opts *o, const struct perf_clock *c,
 }
 
 static void report_text(const struct perf_opts *o, const struct perf_clock *c,
-			const struct perf_dev *devs, const struct perf_job *jobs)
+			const struct perf_dev *devs, const struct perf_job *jobs, int sig)
 {
 	static struct row r, dev, total;
 	char thr[16], cpu[16];
@@ -233,6 +250,10 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 	       "clock %s (%.3f GHz)\n", perf_bs(o, &devs[0]), o->qd, o->threads,
 	       o->ndevs, o->runtime_s, o->warmup_s, o->irq ? "interrupts" : "polled",
 	       perf_clock_name(c->kind), c->ticks_per_ns);
+	if (sig)
+		printf("interrupted by %s after %.3f s of the %u s asked for; the numbers cover "
+		       "that time\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+		       measured_s(o, c, jobs), o->runtime_s);
 	printf("%-20s %3s %3s %11s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "device", "thr", "cpu",
 	       "IOPS", "MiB/s", "avg us", "min us", "max us", "p50", "p90", "p99", "p99.9",
 	       "p99.99");
@@ -272,10 +293,10 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 }
 
 void perf_report(const struct perf_opts *o, const struct perf_clock *clock,
-		 const struct perf_dev *devs, const struct perf_job *jobs)
+		 const struct perf_dev *devs, const struct perf_job *jobs, int sig)
 {
 	if (o->format == CLI_FORMAT_JSON)
-		report_json(o, clock, devs, jobs);
+		report_json(o, clock, devs, jobs, sig);
 	else
-		report_text(o, clock, devs, jobs);
+		report_text(o, clock, devs, jobs, sig);
 }

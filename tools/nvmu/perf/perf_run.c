@@ -200,7 +200,8 @@ void *perf_job_run(void *arg)
 			measuring = true;
 		}
 		if (!stopping && (now >= end || *j->stop || j->err || j->dev->removed)) {
-			j->st.ticks = now - start;
+			/* Stopped during the warm-up (Ctrl-C), nothing was measured. */
+			j->st.ticks = measuring ? now - start : 0;
 			stopping = true;
 			drain_end = now + perf_clock_ticks(j->clock, PERF_DRAIN_S * 1e9);
 		}

@@ -86,17 +86,38 @@ static unsigned allowed_cpus(int *cpus, unsigned max)
 	return n;
 }
 
+/*
+ * Entries of a queue of job @j: room for -q I/Os of as many commands as -b needs (one
+ * entry stays empty in an NVMe queue), at least 64, but no more than the controller
+ * allows (CAP.MQES + 1) or PERF_MAX_QD. When the controller is what limits it, the
+ * first job of the device says so: the other I/Os wait in the host, and the numbers are
+ * those of a shallower queue than -q asks for.
+ */
+static uint32_t queue_entries(const struct perf_opts *o, const struct perf_dev *d,
+			      const struct perf_job *j)
+{
+	const struct nvmu_ctrl *ctrl = nvmu_host_core(d->h);
+	size_t max_tx = nvmu_ctrl_max_transfer(ctrl);
+	uint64_t commands = (uint64_t)o->qd * ((perf_bs(o, d) + max_tx - 1) / max_tx);
+	uint64_t entries = commands + 1 < 64 ? 64 : commands + 1;
+	uint32_t dev_max = nvmu_ctrl_max_queue_entries(ctrl);
+	uint32_t max = dev_max < PERF_MAX_QD ? dev_max : PERF_MAX_QD;
+
+	if (commands + 1 > dev_max && j->index == 0)
+		fprintf(stderr, "nvmu perf: %s: the controller's queues hold %u entries "
+			"(CAP.MQES %u): each thread has %u command%s in the device at a time "
+			"instead of %llu; the others wait in the host\n", d->name, dev_max,
+			dev_max - 1, dev_max - 1, dev_max - 1 == 1 ? "" : "s",
+			(unsigned long long)commands);
+	return entries < max ? (uint32_t)entries : max;
+}
+
 /* Queue pair and buffers of job @j (device @d, thread @t of o->threads). */
 static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_job *j)
 {
 	uint32_t bs = perf_bs(o, d);
-	size_t max_tx = nvmu_ctrl_max_transfer(nvmu_host_core(d->h));
-	uint32_t children = (uint32_t)((bs + max_tx - 1) / max_tx);
-	uint32_t max_entries = nvmu_ctrl_max_queue_entries(nvmu_host_core(d->h));
-	uint64_t entries = (uint64_t)o->qd * children + 1;
 	struct nvmu_host_qpair_opts qo = {
-		.entries = (uint32_t)(entries < 64 ? 64
-				      : entries > max_entries ? max_entries : entries),
+		.entries = queue_entries(o, d, j),
 		.requests = o->qd + 8,
 		.interrupts = o->irq,
 		.sgl = o->sgl,
@@ -106,8 +127,6 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 	};
 	uint64_t units = o->verify ? d->gen_units : d->units, share;
 
-	if (qo.entries > 4096)
-		qo.entries = 4096;
 	if (o->sgl && !nvmu_ctrl_sgl_supported(nvmu_host_core(d->h))) {
 		fprintf(stderr, "nvmu perf: %s: --sgl: the controller does not support SGLs\n",
 			d->name);
