@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 	struct nvmu_cpl cpl = { .err = 1 }; /* 1: not completed yet */
 	struct nvmu_ns *ns;
 	uint32_t lbs;
-	int ret;
+	int ret, poll;
 
 	/* 1. Attach: bring the controller up and read its namespaces. */
 	if (nvmu_host_attach(dev, NULL, &h) < 0) {
@@ -66,7 +66,8 @@ int main(int argc, char **argv)
 		/* 4. Read it back asynchronously: submit, then poll until the callback ran. */
 		ret = nvmu_ns_read(qp, ns, 0, &in, 1, 0, read_done, &cpl);
 		while (ret == 0 && cpl.err == 1)
-			nvmu_host_qpair_poll(qp, 0);
+			if ((poll = nvmu_host_qpair_poll(qp, 0)) < 0 && cpl.err == 1)
+				ret = poll; /* -ENODEV removed, -EIO failed */
 		if (ret == 0)
 			ret = cpl.err; /* 0, or -EREMOTEIO with the NVMe status in cpl.status */
 	}

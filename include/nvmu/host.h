@@ -11,7 +11,7 @@
  *     nvmu_host_qpair_create(h, NULL, &qp);                // one per thread
  *     nvmu_host_dma_alloc(h, 4096, &buf);                  // carries its IOVA
  *     nvmu_ns_write(qp, ns, lba, &buf, 1, 0, done, ctx);   // asynchronous
- *     while (!finished) nvmu_host_qpair_poll(qp, 0);
+ *     while (!finished && nvmu_host_qpair_poll(qp, 0) >= 0);
  *
  * Data buffers are arrays of struct nvmu_dma_buf pieces ({vaddr, iova, len}). A buffer
  * from nvmu_host_dma_alloc() (or any piece of it, nvmu_dma_slice()) carries its device
@@ -39,7 +39,9 @@
  * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
  * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
- *   nvmu_host_qpair_delete()).
+ *   nvmu_host_qpair_delete(), or after the pair was deleted from a callback).
+ * - -EBUSY: another thread is inside a call on the queue pair at this moment (see
+ *   "Threads" below); nothing was done.
  * - -ENODEV: the device was removed.
  * - -EIO: the controller failed, because a reset did not bring it back.
  * While a reset is pending or running, submissions do not fail: they wait in the queue
@@ -51,7 +53,7 @@
  * - -EREMOTEIO: the device returned an error status; .status has SCT, SC, CRD, More, DNR
  *   (nvmu_status_sct() ..., nvmu_status_text()); .dw0/.dw1 of that completion.
  * - -ETIMEDOUT: no completion within the command's timeout (it was aborted, or ended by
- *   the reset that followed).
+ *   the reset that followed), or it waited in software for a queue slot that long.
  * - -ECANCELED: the queue pair was freed, or a controller reset ended the command (and
  *   the pair allows no repost, or it had used its reposts).
  * - -ENODEV: the device was removed before it answered.
@@ -66,8 +68,18 @@
  * every command with -ENODEV; detach it to let the system finish the removal.
  *
  * Threads: a queue pair belongs to one thread at a time and takes no lock; every
- * callback runs on the thread that processes its completions. Admin functions, DMA
- * helpers and nvmu_host_admin_poll() may be called from any thread.
+ * callback runs on the thread that processes its completions. It may move to another
+ * thread between calls. A second thread that calls nvmu_host_qpair_poll(),
+ * nvmu_host_wait(), nvmu_host_qpair_delete() or a submission that takes the general path
+ * while the first one is inside one of these gets -EBUSY with a message (and a warning in
+ * the log) instead of corrupting the pair. The inline fast path of a read or write is not
+ * checked, so that it stays cheap: do not rely on the check, give each thread its own
+ * pair. Admin functions, DMA helpers and nvmu_host_admin_poll() may be called from any
+ * thread.
+ *
+ * Callbacks may submit, poll and wait on their own queue pair (nvmu_ns_read_sync() inside
+ * a callback works; each nested poll rings the completion queue head for what was
+ * consumed before it), and may delete it: see nvmu_host_qpair_delete().
  */
 #ifndef NVMU_HOST_H
 #define NVMU_HOST_H
@@ -252,17 +264,30 @@ NVMU_API int nvmu_host_qpair_create(struct nvmu_host_ctrl *h,
 
 /**
  * Delete the queue pair. Requests still waiting or in flight complete with -ECANCELED
- * (their callbacks run inside this call). Returns 0 or the queue deletion's error.
+ * (their callbacks run inside this call). Returns 0 or the queue deletion's error, or
+ * -EBUSY when another thread is inside a call on the pair (nothing is done).
+ *
+ * From inside a callback of the pair (or anything else that runs inside a call on it)
+ * the deletion is deferred, as SPDK does: it returns 0 at once, new commands are refused
+ * with -ESHUTDOWN, and the pair is deleted when the outermost call on it returns (the
+ * nvmu_host_qpair_poll(), nvmu_host_wait() or submission that ran the callback); an error
+ * of the queue deletion is then logged. The caller of that call must not use the pair
+ * after it returned.
  */
 NVMU_API int nvmu_host_qpair_delete(struct nvmu_host_qpair *qp);
 
 /**
  * Reap up to @p max completions (0 means all there are), run the callbacks of finished
- * requests, submit waiting requests into the slots that freed up, and ring each doorbell
- * once. It makes no system call and takes no lock, so it can be called in a tight loop.
- * Returns the number of NVMe completions reaped.
+ * requests, submit waiting requests into the slots that freed up, end waiting requests
+ * past their deadline with -ETIMEDOUT, and ring each doorbell once. It makes no system
+ * call and takes no lock, so it can be called in a tight loop. Returns the number of
+ * NVMe completions reaped (0 also while the pair is paused for a reset), or a negative
+ * errno with a message, as SPDK's spdk_nvme_qpair_process_completions(): -ENODEV when the
+ * device was removed, -EIO when the controller failed (its commands end in this poll or
+ * the next), -EBUSY when another thread is inside a call on the pair. If a callback
+ * deleted the pair, it is freed when this call returns.
  */
-NVMU_API unsigned nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max);
+NVMU_API int nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max);
 
 /**
  * Set the deadline of commands submitted on @p qp from now on: 0 for none, otherwise
@@ -404,9 +429,13 @@ NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe 
 /* ---- synchronous helpers ---------------------------------------------------------- */
 
 /**
- * A completion to wait for: pass nvmu_host_sync_cb and a waiter to any command above,
- * then nvmu_host_wait(). The waiter may go out of scope once nvmu_host_wait() returned,
- * also after a timeout (the request forgets it).
+ * A completion to wait for: pass nvmu_host_sync_cb and a zero-initialised waiter to any
+ * command above, then nvmu_host_wait(). The waiter may go out of scope once
+ * nvmu_host_wait() returned, also after a timeout (the request forgets it). It may also
+ * serve the next command: nvmu_host_wait() clears .done when it returns, and a submission
+ * that becomes a request clears it too. (The fast path does not look at the callback, so
+ * that other callbacks pay nothing: a program that polls .done itself instead of calling
+ * nvmu_host_wait() clears it before it reuses the waiter.)
  */
 struct nvmu_host_waiter {
 	bool done;
@@ -418,9 +447,11 @@ NVMU_API void nvmu_host_sync_cb(void *arg, const struct nvmu_cpl *cpl);
 
 /**
  * Process completions of @p qp until @p w is done or @p timeout_ms passes (0 means
- * 30 s). Returns @p w's completion error (0, -EREMOTEIO with w->cpl.status, -ECANCELED,
- * ...), or -ETIMEDOUT; after a timeout the request stays in flight and its completion is
- * dropped when it arrives.
+ * 30 s), then clear w->done so that the waiter can serve the next command (w->cpl keeps
+ * the completion). Returns @p w's completion error (0, -EREMOTEIO with w->cpl.status,
+ * -ECANCELED, ...); or -ETIMEDOUT, the error of nvmu_host_qpair_poll() (-ENODEV, -EIO,
+ * -EBUSY) when it stopped for it: then the request stays in flight and its completion
+ * is dropped when it arrives.
  */
 NVMU_API int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
 			    uint32_t timeout_ms);

@@ -149,6 +149,9 @@ struct nvmu_qpair {
 				driver, or abandoned and then dropped) */
 	uint8_t retries;     /* reposts allowed per command (resets, retryable errors) */
 	bool deleting;       /* nvmu_qpair_delete() runs: nothing more is posted */
+	bool head_behind;    /* the SQ head reported is behind commands already completed */
+	uint16_t behind_head; /* ... that head, */
+	uint32_t behind_since; /* ... and the clock (now_ms) when a check first saw it */
 	uint64_t last_check_ns, last_check_ticks; /* the previous periodic check */
 	struct nvmu_qpair *next; /* the controller's list of I/O pairs */
 };
@@ -169,6 +172,39 @@ static inline void nvmu_qpair_hold_set(struct nvmu_qpair *qp, uint32_t bits, boo
 		__atomic_fetch_or(&qp->hold, bits, __ATOMIC_ACQ_REL);
 	else
 		__atomic_fetch_and(&qp->hold, ~bits, __ATOMIC_ACQ_REL);
+}
+
+/** Milliseconds between two periodic checks of a pair: its clock moves in such steps. */
+#define NVMU_QPAIR_CHECK_INTERVAL_MS 100
+
+/**
+ * The deadline a command submitted on @p qp now gets, on the pair's clock
+ * (nvmu_qpair_now_ms()), into *@p deadline. Returns false when the pair's commands have
+ * no deadline (timeout 0).
+ */
+static inline bool nvmu_qpair_new_deadline(const struct nvmu_qpair *qp, uint32_t *deadline)
+{
+	*deadline = qp->deadline;
+	return qp->timeout_ms != 0;
+}
+
+/**
+ * Returns the pair's clock in milliseconds. It moves at the pair's periodic checks, by
+ * the time since the previous one, so deadlines count the time the pair is polled.
+ */
+static inline uint32_t nvmu_qpair_now_ms(const struct nvmu_qpair *qp)
+{
+	return qp->now_ms;
+}
+
+/**
+ * True if @p deadline, taken from nvmu_qpair_new_deadline(), has passed on @p qp's clock.
+ * It was stamped with the clock of the last check, up to one interval old, so it counts as
+ * passed once the clock is a whole interval beyond it: never early.
+ */
+static inline bool nvmu_qpair_overdue(const struct nvmu_qpair *qp, uint32_t deadline)
+{
+	return (int32_t)(qp->now_ms - deadline) >= NVMU_QPAIR_CHECK_INTERVAL_MS;
 }
 
 /**

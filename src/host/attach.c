@@ -64,8 +64,9 @@ int nvmu_host_detach(struct nvmu_host_ctrl *h)
 
 	if (!h)
 		return 0;
+	/* Not nvmu_host_qpair_delete(), which may defer or refuse: detach ends everything. */
 	while (h->qpairs)
-		nvmu_host_qpair_delete(h->qpairs);
+		host_qpair_destroy(h->qpairs);
 	ret = nvmu_ctrl_close(h->ctrl);
 	host_free(h);
 	return ret;

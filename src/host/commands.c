@@ -141,7 +141,7 @@ static inline int submit_direct_checked(struct nvmu_host_qpair *qp,
 {
 	uint64_t len, last; /* last: the command's NLB field, blocks - 1 */
 
-	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) ||
+	if (!ns || ns->h != qp->h || iovcnt != 1 || !iov || host_paused(qp) || qp->closing ||
 	    qp->wait_head || qp->sgl_default || (flags & NVMU_IO_SGL))
 		return 1;
 	len = iov->len;

@@ -65,6 +65,8 @@ struct host_req {
 	void *arg;
 	struct nvmu_host_waiter *waiter;
 	struct nvmu_sqe cmd;   /* template: opcode, nsid, flags in CDW12... */
+	uint32_t deadline;     /* on the core pair's clock: the end of waiting for a slot */
+	bool timed;            /* the deadline applies (the pair has a timeout) */
 	enum req_kind kind;
 	enum nvmu_dptr_kind dptr;
 	const struct nvmu_dma_buf *iov; /* data as the device sees it */
@@ -100,7 +102,14 @@ struct nvmu_host_qpair {
 	const volatile uint32_t *stop; /* the controller's pause word (h->stop) */
 	volatile uint32_t parked;      /* the pause this pair acknowledged */
 	pthread_t owner;        /* the thread that last processed its completions */
+	/* The thread inside a call on this pair that is guarded (host_enter()), or 0, and how
+	 * deep its calls nest: a callback that polls, waits or submits enters again. */
+	uintptr_t user;
+	unsigned depth;
 	bool defer, draining, closing;
+	bool delete_pending; /* deleted from a callback: freed when the outermost call ends */
+	uint32_t wait_clock;  /* the pair's clock when the waiting requests' deadlines were
+				 last looked at */
 	size_t max_desc; /* SGL descriptors per command (0: no SGLs) */
 	bool sgl_default; /* the core pair describes data with SGLs by default */
 	/* Waiters that gave up during a pause on commands the fast path posted: their
@@ -112,18 +121,27 @@ struct nvmu_host_qpair {
 
 /* ---- requests and the wait queue (requests.c) ---- */
 
-/* Take a free request of @qp, zeroed except for its queue pair. Returns 0, -ESHUTDOWN
- * when the pair is being freed, -ENODEV or -EIO when the controller was removed or
- * failed, or -ENOBUFS when every request is in use; each error sets a message. */
+/* Take a free request of @qp, zeroed except for its queue pair. It enters the pair
+ * (host_enter()) until req_put() or req_enqueue(), one of which must follow a success.
+ * Returns 0, -EBUSY when another thread is inside a call on the pair, -ESHUTDOWN when the
+ * pair is being freed, -ENODEV or -EIO when the controller was removed or failed, or
+ * -ENOBUFS when every request is in use; each error sets a message. */
 int req_get(struct nvmu_host_qpair *qp, struct host_req **out);
 
-/* Give back a request that was never queued, for example after buf_resolve() failed. */
+/* Give back a request that was never queued, for example after buf_resolve() failed, and
+ * leave the pair that req_get() entered. */
 void req_put(struct host_req *r);
 
 /* Queue @r behind the requests already waiting, so requests start in the order they were
  * made, then submit as many as the queue has room for. The doorbell is rung unless the
- * caller deferred it. Always returns 0: a request that cannot start yet waits. */
+ * caller deferred it. Then it leaves the pair that req_get() entered, which frees the
+ * pair if a callback run meanwhile deleted it. Always returns 0: a request that cannot
+ * start yet waits, until its deadline at most (req_expire_waiting()). */
 int req_enqueue(struct host_req *r);
+
+/* End with -ETIMEDOUT the waiting requests whose deadline passed on the core pair's
+ * clock. It looks at them only when that clock moved since the last look. */
+void req_expire_waiting(struct nvmu_host_qpair *qp);
 
 /* Submit waiting requests in order for as long as the queue has room. */
 void req_drain(struct nvmu_host_qpair *qp);
@@ -145,7 +163,61 @@ enum host_hold {
 	/* Requests wait for a queue slot, so a new command must queue behind them to keep
 	 * the order. */
 	HOST_HOLD_WAITING = NVMU_QPAIR_HOLD_OWNER << 1,
+	/* The pair was deleted from a callback and is freed when that call ends: new
+	 * commands go the general way, which refuses them. */
+	HOST_HOLD_CLOSING = NVMU_QPAIR_HOLD_OWNER << 2,
 };
+
+/* ---- one thread at a time, deletion from a callback (qpair.c) ---- */
+
+/* Fail with -EBUSY because thread @user is inside a call on @qp. */
+int host_busy(const struct nvmu_host_qpair *qp, uintptr_t user);
+
+/* Free @qp now: its requests and commands end with -ECANCELED. Returns 0 or the queue
+ * deletion's error. */
+int host_qpair_destroy(struct nvmu_host_qpair *qp);
+
+/* The calling thread, as host_enter() records it. */
+static inline uintptr_t host_self(void)
+{
+	return (uintptr_t)pthread_self();
+}
+
+/*
+ * Enter a call on @qp from thread @self. A pair belongs to one thread at a time, and
+ * this makes a second thread inside it at the same moment fail instead of corrupting its
+ * lists: the poll, the wait, the general submission path and the deletion enter; the
+ * inline fast path does not, to stay cheap. One atomic exchange, which the same thread
+ * skips when it enters again from a callback. Returns 0 or -EBUSY (host_busy()).
+ */
+static inline int host_enter(struct nvmu_host_qpair *qp, uintptr_t self)
+{
+	uintptr_t none = 0;
+
+	if (__atomic_load_n(&qp->user, __ATOMIC_RELAXED) == self) {
+		qp->depth++;
+		return 0;
+	}
+	if (__builtin_expect(!__atomic_compare_exchange_n(&qp->user, &none, self, false,
+							  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
+		return host_busy(qp, none);
+	qp->depth = 1;
+	return 0;
+}
+
+/* Leave a call on @qp. The outermost one frees the pair if a callback deleted it, so the
+ * caller must not touch @qp afterwards; otherwise it lets other threads in again. */
+static inline void host_leave(struct nvmu_host_qpair *qp)
+{
+	if (--qp->depth)
+		return;
+	if (__builtin_expect(qp->delete_pending, 0)) {
+		qp->depth = 1; /* callbacks run by the deletion enter again */
+		host_qpair_destroy(qp);
+		return;
+	}
+	__atomic_store_n(&qp->user, 0, __ATOMIC_RELEASE);
+}
 
 /* The number of the pause in progress, or 0 when there is none. The load is an acquire:
  * once it reads 0 after a pause, what the reset did to the core pair is visible to this

@@ -79,24 +79,58 @@ static void unlink_qpair(struct nvmu_host_qpair *qp)
 	pthread_mutex_unlock(&qp->h->lock);
 }
 
+int host_qpair_destroy(struct nvmu_host_qpair *qp)
+{
+	bool deferred = qp->delete_pending;
+	int ret;
+
+	qp->closing = true;
+	qp->delete_pending = false;
+	unlink_qpair(qp);
+	sync_forget_pending(qp);
+	pthread_mutex_lock(&qp->h->lock);
+	ret = nvmu_qpair_delete(qp->core);
+	pthread_mutex_unlock(&qp->h->lock);
+	req_cancel_all(qp, -ECANCELED);
+	if (ret < 0 && deferred)
+		nvmu_log(NVMU_LOG_WARN, "%s: deleting queue pair from a callback: %s",
+			 qp->h->name, nvmu_last_error());
+	free(qp->reqs);
+	free(qp);
+	return ret;
+}
+
+int host_busy(const struct nvmu_host_qpair *qp, uintptr_t user)
+{
+	nvmu_log(NVMU_LOG_WARN, "%s: queue pair %u used by two threads at once (thread %#lx "
+		 "is inside a call on it)", qp->h->name, nvmu_qpair_id(qp->core),
+		 (unsigned long)user);
+	return nvmu_fail(EBUSY, "%s: queue pair %u is in use by another thread: a queue pair "
+			 "belongs to one thread at a time, so create one per thread",
+			 qp->h->name, nvmu_qpair_id(qp->core));
+}
+
 int nvmu_host_qpair_delete(struct nvmu_host_qpair *qp)
 {
 	int ret;
 
 	if (!qp)
 		return 0;
-	unlink_qpair(qp);
-	qp->closing = true;
-	sync_forget_pending(qp);
-	pthread_mutex_lock(&qp->h->lock);
-	ret = nvmu_qpair_delete(qp->core);
-	pthread_mutex_unlock(&qp->h->lock);
-	req_cancel_all(qp, -ECANCELED);
-	free(qp->reqs);
-	free(qp);
-	return ret;
+	if ((ret = host_enter(qp, host_self())) < 0)
+		return ret;
+	if (qp->closing || qp->depth > 1) {
+		/* Inside a call on the pair (a callback, or a deletion already under way):
+		 * that call still uses the pair, so it is freed when the outermost one ends.
+		 * New commands are refused from now on. */
+		if (!qp->closing) {
+			qp->closing = qp->delete_pending = true;
+			nvmu_qpair_hold_set(qp->core, HOST_HOLD_CLOSING, true);
+		}
+		host_leave(qp);
+		return 0;
+	}
+	return host_qpair_destroy(qp);
 }
-
 void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
 {
 	if (!(nvmu_qpair_hold(qp->core) & HOST_HOLD_PAUSED))
@@ -106,57 +140,74 @@ void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
 
 /* Handle the uncommon cases. A pause for a reset is acknowledged here. A controller that
  * is not live is reset if it asks for it and automatic resets are on; if it is gone or
- * has failed, the requests waiting for a slot end, since no slot will free up. */
-static void handle_pause_or_failure(struct nvmu_host_qpair *qp)
+ * has failed, the requests waiting for a slot end, since no slot will free up. Returns 0,
+ * or -ENODEV or -EIO (with a message) when the controller was removed or failed. */
+static int handle_pause_or_failure(struct nvmu_host_qpair *qp)
 {
 	uint32_t stop = host_paused(qp);
 	int err;
 
 	if (stop) {
 		host_ack_pause(qp, stop);
-		return;
+		return 0;
 	}
 	recover_if_needed(qp->h);
 	err = host_state_error(qp->h);
 	if (err < 0)
 		req_fail_waiting(qp, err);
+	return err;
 }
 
 /* Run after a poll that found a bit of @hold set. The pause bit is cleared if the pause
  * this pair acknowledged is over and no new one began (a callback may have acknowledged
- * one). Then a controller that is not live is handled, and the requests waiting for a
- * slot are submitted. */
-static void after_held_poll(struct nvmu_host_qpair *qp, uint32_t hold)
+ * one). Waiting requests past their deadline end. Then a controller that is not live is
+ * handled, and the requests waiting for a slot are submitted. Returns what
+ * handle_pause_or_failure() returns, or 0. */
+static int after_held_poll(struct nvmu_host_qpair *qp, uint32_t hold)
 {
+	int ret = 0;
+
 	if ((hold & HOST_HOLD_PAUSED) && !host_paused(qp))
 		nvmu_qpair_hold_set(qp->core, HOST_HOLD_PAUSED, false);
+	if (qp->wait_head)
+		req_expire_waiting(qp);
 	if (nvmu_ctrl_state(qp->h->ctrl) != NVMU_CTRL_LIVE)
-		handle_pause_or_failure(qp);
+		ret = handle_pause_or_failure(qp);
 	if (qp->wait_head)
 		req_drain(qp);
+	return ret;
 }
 
-unsigned nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max)
+int nvmu_host_qpair_poll(struct nvmu_host_qpair *qp, unsigned max)
 {
+	pthread_t self = pthread_self();
 	uint32_t hold;
-	unsigned n;
+	int n;
 
+	if ((n = host_enter(qp, (uintptr_t)self)) < 0)
+		return n;
 	/* Record the owner even when paused, since the pause is acknowledged for this
 	 * thread. Resetting threads read it through owned_by(). */
-	__atomic_store_n(&qp->owner, pthread_self(), __ATOMIC_RELAXED);
+	__atomic_store_n(&qp->owner, self, __ATOMIC_RELAXED);
 	if (host_paused(qp)) {
-		handle_pause_or_failure(qp);
-		return 0;
+		n = handle_pause_or_failure(qp);
+		host_leave(qp);
+		return n;
 	}
 	if (__builtin_expect(qp->nforget != 0, 0))
 		sync_forget_pending(qp);
-	n = nvmu_qpair_poll(qp->core, max);
+	n = (int)nvmu_qpair_poll(qp->core, max);
 	hold = nvmu_qpair_hold(qp->core) &
 	       (NVMU_QPAIR_HOLD_HALTED | HOST_HOLD_PAUSED | HOST_HOLD_WAITING);
-	if (__builtin_expect(hold != 0, 0))
-		after_held_poll(qp, hold);
+	if (__builtin_expect(hold != 0, 0)) {
+		int err = after_held_poll(qp, hold);
+
+		if (err < 0)
+			n = err;
+	}
 	/* One doorbell write covers what the callbacks and the wait queue posted. */
 	nvmu_qpair_ring(qp->core);
+	host_leave(qp); /* frees the pair if a callback deleted it */
 	return n;
 }
 

@@ -12,19 +12,26 @@
 
 int req_get(struct nvmu_host_qpair *qp, struct host_req **out)
 {
-	struct host_req *r = qp->free;
-	int ret;
+	struct host_req *r;
+	int ret = host_enter(qp, host_self());
 
-	if (qp->closing)
-		return nvmu_fail(ESHUTDOWN, "queue pair %u is being freed",
-				 nvmu_qpair_id(qp->core));
-	if ((ret = host_state_error(qp->h)) < 0)
+	if (ret < 0)
 		return ret;
-	if (!r)
-		return nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u "
-				 "waiting for a queue slot): process completions, or create the "
-				 "pair with more requests", qp->nreqs, nvmu_qpair_id(qp->core),
-				 qp->waiting);
+	r = qp->free;
+	if (qp->closing)
+		ret = nvmu_fail(ESHUTDOWN, "queue pair %u is being freed",
+				nvmu_qpair_id(qp->core));
+	else if ((ret = host_state_error(qp->h)) < 0)
+		;
+	else if (!r)
+		ret = nvmu_fail(ENOBUFS, "all %u requests of queue pair %u are in use (%u "
+				"waiting for a queue slot): process completions, or create the "
+				"pair with more requests", qp->nreqs, nvmu_qpair_id(qp->core),
+				qp->waiting);
+	if (ret < 0) {
+		host_leave(qp);
+		return ret;
+	}
 	qp->free = r->next;
 	memset(r, 0, offsetof(struct host_req, inline_iov));
 	r->qp = qp;
@@ -34,7 +41,8 @@ int req_get(struct nvmu_host_qpair *qp, struct host_req **out)
 	return 0;
 }
 
-void req_put(struct host_req *r)
+/* Return @r to its pair's pool. */
+static void req_release(struct host_req *r)
 {
 	struct nvmu_host_qpair *qp = r->qp;
 
@@ -42,6 +50,14 @@ void req_put(struct host_req *r)
 	r->next = qp->free;
 	qp->free = r;
 	qp->pending--;
+}
+
+void req_put(struct host_req *r)
+{
+	struct nvmu_host_qpair *qp = r->qp;
+
+	req_release(r);
+	host_leave(qp);
 }
 
 /* Hand the result to the caller. The request goes back to the pool first, because the
@@ -53,7 +69,7 @@ static void req_finish(struct host_req *r)
 	struct nvmu_cpl cpl = r->cpl;
 
 	buf_release(r);
-	req_put(r);
+	req_release(r);
 	if (cb)
 		cb(arg, &cpl);
 }
@@ -225,12 +241,57 @@ int req_enqueue(struct host_req *r)
 {
 	struct nvmu_host_qpair *qp = r->qp;
 
+	/* A waiter used before starts again: nvmu_host_wait() must not see its old result. */
+	if (r->waiter)
+		r->waiter->done = false;
+	r->timed = nvmu_qpair_new_deadline(qp->core, &r->deadline);
 	wait_push(qp, r);
 	req_drain(qp);
 	/* During a pause the core pair belongs to the resetting thread, so it is not rung. */
 	if (!qp->defer && !host_paused(qp))
 		nvmu_qpair_ring(qp->core);
+	host_leave(qp); /* entered by req_get() */
 	return 0;
+}
+
+void req_expire_waiting(struct nvmu_host_qpair *qp)
+{
+	uint32_t now = nvmu_qpair_now_ms(qp->core);
+	struct host_req **p = &qp->wait_head, *r, *prev = NULL, *expired = NULL;
+	struct host_req **last = &expired;
+
+	if (now == qp->wait_clock)
+		return;
+	qp->wait_clock = now;
+	/* Unlink them first: their callbacks may submit, which appends to the wait queue. */
+	while ((r = *p) != NULL) {
+		if (!r->timed || !nvmu_qpair_overdue(qp->core, r->deadline)) {
+			prev = r;
+			p = &r->next;
+			continue;
+		}
+		*p = r->next;
+		if (qp->wait_tail == r)
+			qp->wait_tail = prev;
+		qp->waiting--;
+		r->next = NULL;
+		*last = r;
+		last = &r->next;
+	}
+	if (!qp->wait_head)
+		nvmu_qpair_hold_set(qp->core, HOST_HOLD_WAITING, false);
+	while ((r = expired) != NULL) {
+		expired = r->next;
+		nvmu_log(NVMU_LOG_WARN, "%s: queue pair %u: a request waited for a queue slot "
+			 "past its deadline (%u commands in flight)", nvmu_host_name(qp->h),
+			 nvmu_qpair_id(qp->core), nvmu_qpair_outstanding(qp->core));
+		r->left = 0;
+		if (r->cpl.err == 0)
+			r->cpl = (struct nvmu_cpl){ .err = -ETIMEDOUT, .status = NVMU_STATUS_HOST(
+							    NVME_SC_CMD_ABORTED_BY_HOST) };
+		if (r->inflight == 0)
+			req_finish(r); /* otherwise its last child finishes it */
+	}
 }
 
 void req_fail_waiting(struct nvmu_host_qpair *qp, int err)

@@ -65,25 +65,53 @@ static void forget(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w)
 	nvmu_qpair_drop_callback(qp->core, nvmu_host_sync_cb, w);
 }
 
+/* Poll @qp until @w is done or the wall-clock @deadline passes. Returns 0 when it is done,
+ * or the poll's error or -ETIMEDOUT (with a message) after forgetting @w. */
+static int wait_done(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uint64_t deadline,
+		     uint32_t timeout_ms)
+{
+	uint32_t pending;
+	int n;
+
+	while (!w->done) {
+		n = nvmu_host_qpair_poll(qp, 0);
+		if (w->done)
+			break;
+		if (n < 0) {
+			/* The controller was removed or failed: nothing more will complete. */
+			forget(qp, w);
+			return n;
+		}
+		if (n == 0 && nvmu_deadline_passed(deadline)) {
+			pending = nvmu_host_qpair_pending(qp);
+			forget(qp, w);
+			return nvmu_fail(ETIMEDOUT, "%s: no completion within %u ms (%u commands "
+					 "in flight or waiting on queue pair %u)", qp->h->name,
+					 timeout_ms, pending, nvmu_qpair_id(qp->core));
+		}
+	}
+	return 0;
+}
+
 int nvmu_host_wait(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w,
 		   uint32_t timeout_ms)
 {
 	uint64_t deadline = nvmu_deadline_ms(timeout_ms ? timeout_ms : HOST_WAIT_DEFAULT_MS);
+	struct nvmu_host_ctrl *h = qp->h; /* outlives the pair, which a callback may delete */
+	int ret = host_enter(qp, host_self());
 
-	while (!w->done) {
-		if (nvmu_host_qpair_poll(qp, 0) == 0 && nvmu_deadline_passed(deadline)) {
-			if (w->done)
-				break;
-			forget(qp, w);
-			return nvmu_fail(ETIMEDOUT, "%s: no completion within %u ms (%u "
-					 "requests pending on queue pair %u)", qp->h->name,
-					 timeout_ms, qp->pending, nvmu_qpair_id(qp->core));
-		}
-	}
+	if (ret < 0)
+		return ret;
+	ret = wait_done(qp, w, deadline, timeout_ms);
+	host_leave(qp);
+	if (ret < 0)
+		return ret;
+	/* The result is taken: the waiter is ready for its next command. */
+	w->done = false;
 	if (w->cpl.err == -EREMOTEIO) {
 		char text[NVMU_STATUS_TEXT_MAX];
 
-		return nvmu_fail(EREMOTEIO, "%s: command failed: %s", qp->h->name,
+		return nvmu_fail(EREMOTEIO, "%s: command failed: %s", h->name,
 				 nvmu_status_text(w->cpl.status, text, sizeof(text)));
 	}
 	return w->cpl.err;

@@ -2,9 +2,10 @@
 /*
  * The periodic check of a queue pair, run from its poll every 100 ms (gated by a tick
  * count, so the hot path reads no clock): the controller's status (removed, fatal), then
- * the deadlines of its commands. A command whose deadline passes is aborted (I/O) or
- * makes the controller ask for a reset (admin); one that an Abort did not end within
- * another deadline asks for a reset too.
+ * the deadlines of its commands and the SQ head the device reports. A command whose
+ * deadline passes is aborted (I/O) or makes the controller ask for a reset (admin); one
+ * that an Abort did not end within another deadline asks for a reset too, as does an SQ
+ * head that stays behind completed commands.
  *
  * Deadlines are kept on a coarse per-pair clock (now_ms) that advances at each check by
  * the time since the previous one, but by at most CHECK_STEP_MAX_MS: a pair nobody polled
@@ -119,11 +120,42 @@ static void check_deadlines(struct nvmu_qpair *qp)
 			continue;
 		seen++;
 		if (trk->state != TRACKER_BUSY || (trk->live_cid & TRACKER_IDLE) ||
-		    (trk->flags & TRK_NO_TIMEOUT) ||
-		    (int32_t)(qp->now_ms - trk->deadline) < NVMU_CHECK_INTERVAL_MS)
+		    (trk->flags & TRK_NO_TIMEOUT) || !nvmu_qpair_overdue(qp, trk->deadline))
 			continue;
 		overdue(qp, trk);
 	}
+}
+
+/*
+ * Every SQ slot the device has not fetched holds a command still in flight, so a head
+ * that leaves more slots unfetched than commands are in flight is behind commands the
+ * device already completed: it was reported wrong. The general submission path then sees
+ * a fuller queue than there is, and once it looks full nothing more is posted and the
+ * head never moves again. A head that stays so for the pair's timeout is a device
+ * failure: the controller asks for a reset, which restarts the rings.
+ */
+static void check_sq_head(struct nvmu_qpair *qp)
+{
+	uint32_t unfetched = qp->sq.size - 1u - nvmu_sq_space(&qp->sq);
+	uint32_t limit = qp->timeout_ms ? qp->timeout_ms : qp->ctrl->io_timeout_ms;
+
+	if (unfetched <= nvmu_qpair_outstanding(qp)) {
+		qp->head_behind = false;
+		return;
+	}
+	if (!qp->head_behind || qp->behind_head != qp->sq.head) {
+		qp->head_behind = true;
+		qp->behind_head = qp->sq.head;
+		qp->behind_since = qp->now_ms;
+		return;
+	}
+	if (!nvmu_qpair_overdue(qp, qp->behind_since + limit))
+		return;
+	qp->head_behind = false;
+	ctrl_request_reset(qp->ctrl, "queue %u: the controller reported SQ head %u for %u ms, "
+			   "behind commands it completed (%u slots unfetched, %u commands in "
+			   "flight): the queue cannot take commands", qp->qid, qp->sq.head, limit,
+			   unfetched, nvmu_qpair_outstanding(qp));
 }
 
 void qpair_check(struct nvmu_qpair *qp)
@@ -151,6 +183,9 @@ void qpair_check(struct nvmu_qpair *qp)
 		qpair_complete_ended(qp);
 		return;
 	}
-	if (st == NVMU_CTRL_LIVE)
-		check_deadlines(qp);
+	if (st != NVMU_CTRL_LIVE)
+		return;
+	check_deadlines(qp);
+	if (qp->qid)
+		check_sq_head(qp);
 }

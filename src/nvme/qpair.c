@@ -447,8 +447,10 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 		reposted |= step == POLL_REPOSTED;
 	}
 	n = (max ? max : UINT_MAX) - left;
-	if (n)
-		nvmu_cq_ring(cq);
+	/* Also when this poll took nothing: it may run inside a callback of an outer poll that
+	 * consumed entries without ringing yet, and the device posts nothing more into a CQ it
+	 * sees full. nvmu_cq_ring() writes only when the head moved. */
+	nvmu_cq_ring(cq);
 	if (reposted)
 		nvmu_sq_ring(&qp->sq);
 	if (nvmu_ticks() >= qp->next_check)

@@ -75,13 +75,14 @@ static bool reap_until(const unsigned *done, unsigned want)
 			struct epoll_event ev;
 
 			nvmu_host_qpair_ack_irq(qp);
-			while (nvmu_host_qpair_poll(qp, 0))
+			while (nvmu_host_qpair_poll(qp, 0) > 0)
 				;
 			if (*done >= want)
 				break;
 			epoll_wait(epfd, &ev, 1, 100);
-		} else if (nvmu_host_qpair_poll(qp, 0) == 0) {
-			/* nothing yet */
+		} else if (nvmu_host_qpair_poll(qp, 0) < 0) {
+			printf("# poll: %s\n", nvmu_last_error());
+			return false;
 		}
 		if (nvmu_deadline_passed(deadline)) {
 			printf("# %u of %u completions after %u ms (%u pending, %u waiting)\n", *done,

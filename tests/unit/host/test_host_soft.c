@@ -67,7 +67,7 @@ static bool reap(struct nvmu_host_qpair *qp, const unsigned *done, unsigned want
 	uint64_t deadline = nvmu_deadline_ms(TIMEOUT_MS);
 
 	while (*done < want)
-		if (nvmu_host_qpair_poll(qp, 0) == 0 && nvmu_deadline_passed(deadline))
+		if (nvmu_host_qpair_poll(qp, 0) <= 0 && nvmu_deadline_passed(deadline))
 			return false;
 	return true;
 }
