@@ -62,7 +62,7 @@ def parse_topology(bridges, topology):
 
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
-            console_path, mem, smp, iommu=True):
+            console_path, mem, smp, iommu=True, traces=()):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
            "-no-reboot",
@@ -74,6 +74,8 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
            "-qmp", f"unix:{qmp_path},server=on,wait=off",
            "-trace", "pci_nvme_err_*", "-trace", "pci_nvme_ub_*", "-d", "guest_errors",
            "-D", trace_path]
+    for pattern in traces:
+        cmd += ["-trace", pattern]
     if iommu:
         cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     for i, b in enumerate(bridges):
