@@ -200,16 +200,19 @@ NVMU_API uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns);
 /* ---- DMA buffers ---------------------------------------------------------------- */
 
 /**
- * Allocate @p len bytes of zeroed DMA memory, rounded up to whole pages, that carries
- * its IOVA. Any thread may call it. Returns 0 and fills *buf, or -ENOMEM or the pool's
- * error.
+ * Allocate @p len bytes of zeroed, page-aligned DMA memory that carries its IOVA. buf->len
+ * is @p len exactly: a read or write of the whole buffer transfers @p len bytes, so a
+ * 512-byte buffer writes one 512-byte block, never the rest of its page (the memory is
+ * rounded up to whole pages, and the allocator keeps that size itself). Any thread may
+ * call it. Returns 0 and fills *buf, or -ENOMEM or the pool's error.
  */
 NVMU_API int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len,
 				 struct nvmu_dma_buf *buf);
 
 /**
  * Free a buffer from nvmu_host_dma_alloc() and zero *buf, so that freeing it twice is
- * harmless: a zeroed buffer is ignored.
+ * harmless: a zeroed buffer is ignored. The buffer is found from its address, so its len
+ * may have been shortened for a transfer of part of it.
  */
 NVMU_API void nvmu_host_dma_free(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf);
 
