@@ -37,7 +37,8 @@
  * - -ENOBUFS: every request object of the queue pair is in use (waiting or in flight):
  *   process completions, or create the pair with more requests (opts.requests).
  * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
- * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
+ * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer or its copy of a long
+ *   iovec.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
  *   nvmu_host_qpair_delete()).
  * - -ENODEV: the device was removed.
@@ -324,8 +325,11 @@ enum nvmu_io_flags {
  * total length, a non-zero multiple of the LBA size. Data is described with the queue's
  * default (PRP, or SGL when created with .sgl) unless NVMU_IO_SGL/PRP say otherwise; an
  * iovec that is not PRP-compatible uses an SGL when the controller has them.
- * An iovec of up to 8 pieces is copied at submission; a longer array must stay valid
- * until the callback. The memory itself must stay valid until the callback.
+ * An iovec of up to 8 pieces is copied at submission, and so is the iovec of a read that
+ * NVMU_IO_BOUNCE bounces, whatever its length (the copy of more than 8 pieces is
+ * allocated at submission); the caller may free or reuse its array once the call
+ * returns. Otherwise a longer array must stay valid until the callback. The memory itself
+ * must stay valid until the callback.
  * Returns 0 or one of the submission errors listed at the top of this file.
  */
 NVMU_API int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What the host API keeps of the caller's arguments: a DMA buffer transfers the length
- * that was asked for, not its page-rounded capacity. */
+ * that was asked for, not its page-rounded capacity; a bounced read keeps its own copy of
+ * the iovec. Each test changes or frees the caller's array after submitting and checks
+ * what the device and the buffers saw (under ASan a use of a freed array fails too). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -59,4 +61,65 @@ TEST(one_block_allocation_writes_one_block)
 	detach(h);
 }
 
-RUN_TESTS(T(one_block_allocation_writes_one_block))
+/* ---- a bounced read keeps its own copy of the iovec ---- */
+
+enum after_submit { OVERWRITE_ARRAY, FREE_ARRAY };
+
+/*
+ * Read @n blocks into @n foreign pieces (the software controller has no IOMMU, so they are
+ * bounced), then overwrite the iovec array with pieces of a decoy buffer, or free it,
+ * before the completion is processed. The data must land in the pieces as submitted.
+ */
+static void bounced_read(unsigned n, enum after_submit what)
+{
+	struct nvmu_host_ctrl *h = attach("soft:size=1M,lbs=512");
+	struct nvmu_dma_buf *iov = calloc(n, sizeof(*iov));
+	uint8_t *dst = calloc(n, LBS), *decoy = calloc(n, LBS);
+	struct nvmu_host_qpair *qp = NULL;
+	struct io_ctx c = { 0 };
+
+	if (!h || !iov || !dst || !decoy)
+		goto out;
+	stamp_blocks(ns_data(h), n);
+	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
+	/* Pieces in reverse order, so block b lands at piece n - 1 - b. */
+	for (unsigned i = 0; i < n; i++)
+		iov[i] = (struct nvmu_dma_buf){ dst + (size_t)(n - 1 - i) * LBS, 0, LBS };
+	CHECK_EQ(nvmu_ns_read(qp, nvmu_host_ns(h, 0), 0, iov, n, NVMU_IO_BOUNCE, io_done, &c),
+		 0);
+	if (what == OVERWRITE_ARRAY) {
+		for (unsigned i = 0; i < n; i++)
+			iov[i].vaddr = decoy + (size_t)i * LBS;
+	} else {
+		free(iov);
+		iov = NULL;
+	}
+	CHECK(reap(qp, &c.done, 1));
+	CHECK_EQ(c.failed, 0);
+	for (unsigned b = 0; b < n; b++) {
+		CHECK(block_is(dst + (size_t)(n - 1 - b) * LBS, (uint8_t)(b + 1)));
+		CHECK(block_is(decoy + (size_t)b * LBS, 0));
+	}
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
+	detach(h);
+out:
+	free(iov);
+	free(dst);
+	free(decoy);
+}
+
+TEST(bounced_read_of_a_short_iovec_ignores_the_array_after_submission)
+{
+	bounced_read(3, OVERWRITE_ARRAY);
+	bounced_read(8, FREE_ARRAY);
+}
+
+TEST(bounced_read_of_a_long_iovec_ignores_the_array_after_submission)
+{
+	bounced_read(9, OVERWRITE_ARRAY);
+	bounced_read(24, FREE_ARRAY);
+}
+
+RUN_TESTS(T(one_block_allocation_writes_one_block),
+	  T(bounced_read_of_a_short_iovec_ignores_the_array_after_submission),
+	  T(bounced_read_of_a_long_iovec_ignores_the_array_after_submission))
