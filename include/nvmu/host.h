@@ -38,7 +38,7 @@
  *   process completions, or create the pair with more requests (opts.requests).
  * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
  * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer or its copy of a long
- *   iovec.
+ *   iovec, or Deallocate or Copy its copy of a long range list.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
  *   nvmu_host_qpair_delete()).
  * - -ENODEV: the device was removed.
@@ -380,9 +380,11 @@ struct nvmu_lba_range {
 };
 
 /**
- * Deallocate @p nranges ranges (1..256) with Dataset Management, attribute AD. The
- * array must stay valid until the callback. Returns 0 or a submission error, including
- * -ENOTSUP when ONCS has no Dataset Management.
+ * Deallocate @p nranges ranges (1..256) with Dataset Management, attribute AD. The array
+ * is copied at submission (a long one into memory allocated then, outside the fast path),
+ * so the caller may free or reuse it once the call returns. Returns 0 or a submission
+ * error, including -ENOTSUP when ONCS has no Dataset Management and -ENOMEM when the copy
+ * cannot be allocated.
  */
 NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 				const struct nvmu_lba_range *ranges, unsigned nranges,
@@ -390,9 +392,10 @@ NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 
 /**
  * Copy @p nranges source ranges (1..min(MSRC+1, 128), each up to MSSRL blocks, 65536
- * at most) of the namespace to @p dst_lba (source format 0). The array must stay valid
- * until the callback. Returns 0 or a submission error, including -ENOTSUP when ONCS has
- * no Copy and -EINVAL when the ranges exceed MSRC, MSSRL or MCL.
+ * at most) of the namespace to @p dst_lba (source format 0). The array is copied at
+ * submission, as nvmu_ns_deallocate() does. Returns 0 or a submission error, including
+ * -ENOTSUP when ONCS has no Copy, -EINVAL when the ranges exceed MSRC, MSSRL or MCL, and
+ * -ENOMEM when the copy cannot be allocated.
  */
 NVMU_API int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
 			  const struct nvmu_lba_range *ranges, unsigned nranges,

@@ -381,10 +381,17 @@ static int submit_ranges(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, enum re
 
 	if (ret < 0)
 		return ret;
+	/* The range list is written when the command is posted, which may be after a wait
+	 * for a queue slot: the request keeps its own copy, so the caller's array is free. */
+	r->ranges = buf_keep(r, r->inline_ranges, sizeof(r->inline_ranges), ranges,
+			     nranges * sizeof(*ranges), "the range list");
+	if (!r->ranges) {
+		req_put(r);
+		return -ENOMEM;
+	}
 	cmd.nsid = ns->info.nsid;
 	r->cmd = cmd;
 	r->kind = kind;
-	r->ranges = ranges;
 	r->nranges = nranges;
 	r->left = 1;
 	return enqueue(r, cb, arg);

@@ -78,7 +78,7 @@ struct host_req {
 	size_t max_bytes;      /* per child, commands with data */
 	uint32_t inflight;
 	bool in_use;
-	const struct nvmu_lba_range *ranges;
+	const struct nvmu_lba_range *ranges; /* a copy made at submission (buf_keep()) */
 	unsigned nranges;
 	struct nvmu_cpl cpl; /* the first error, or the last success */
 	struct nvmu_dma_buf bounce;
@@ -87,7 +87,11 @@ struct host_req {
 	unsigned user_iovcnt;
 	bool copy_back;
 	void *heap_copy; /* what buf_keep() could not fit inline; buf_release() frees it */
-	struct nvmu_dma_buf inline_iov[HOST_INLINE_IOV];
+	union { /* the caller's iovec or ranges, kept by buf_keep() (DSM and Copy have no data) */
+		struct nvmu_dma_buf inline_iov[HOST_INLINE_IOV];
+		struct nvmu_lba_range inline_ranges[HOST_INLINE_IOV * sizeof(struct nvmu_dma_buf) /
+						    sizeof(struct nvmu_lba_range)];
+	};
 };
 
 struct nvmu_host_qpair {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* What the host API keeps of the caller's arguments: a DMA buffer transfers the length
  * that was asked for, not its page-rounded capacity; a bounced read keeps its own copy of
- * the iovec. Each test changes or frees the caller's array after submitting and checks
- * what the device and the buffers saw (under ASan a use of a freed array fails too). */
+ * the iovec; Deallocate and Copy keep their own copy of the ranges. Each test changes or
+ * frees the caller's array after submitting and checks what the device and the buffers
+ * saw (under ASan a use of a freed array fails too). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -120,6 +121,121 @@ TEST(bounced_read_of_a_long_iovec_ignores_the_array_after_submission)
 	bounced_read(24, FREE_ARRAY);
 }
 
+/* ---- Deallocate and Copy keep their own copy of the ranges ---- */
+
+/* A command that waits in software behind a read whose completion is not processed yet,
+ * on a pair with one command slot: its ranges are read when it is posted. */
+struct waiting_cmd {
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp;
+	struct nvmu_dma_buf rd;
+	struct io_ctx c;
+	uint8_t *data;
+};
+
+/* Attach, stamp the first @stamp blocks and fill the pair's one slot. Returns false when
+ * that failed (the checks said why). */
+static bool waiting_open(struct waiting_cmd *w, unsigned stamp)
+{
+	struct nvmu_host_qpair_opts qo = { .entries = 2 };
+
+	*w = (struct waiting_cmd){ .h = attach("soft:size=1M,lbs=512") };
+	if (!w->h)
+		return false;
+	w->data = ns_data(w->h);
+	stamp_blocks(w->data, stamp);
+	CHECK_EQ(nvmu_host_qpair_create(w->h, &qo, &w->qp), 0);
+	CHECK_EQ(nvmu_host_dma_alloc(w->h, LBS, &w->rd), 0);
+	if (w->qp)
+		CHECK_EQ(nvmu_ns_read(w->qp, nvmu_host_ns(w->h, 0), 1000, &w->rd, 1, 0, io_done,
+				      &w->c), 0);
+	return w->qp != NULL;
+}
+
+/* After the command was submitted (@submitted: what the call returned) and while it
+ * waits, move the caller's @n ranges by @shift blocks, or free them; then let it run. */
+static void waiting_run(struct waiting_cmd *w, int submitted, struct nvmu_lba_range **ranges,
+			unsigned n, uint64_t shift, enum after_submit what)
+{
+	CHECK_EQ(submitted, 0);
+	CHECK_EQ(nvmu_host_qpair_waiting(w->qp), 1);
+	if (what == OVERWRITE_ARRAY) {
+		for (unsigned i = 0; i < n; i++)
+			(*ranges)[i].slba += shift;
+	} else {
+		free(*ranges);
+		*ranges = NULL;
+	}
+	CHECK(reap(w->qp, &w->c.done, 2));
+	CHECK_EQ(w->c.failed, 0);
+}
+
+static void waiting_close(struct waiting_cmd *w)
+{
+	nvmu_host_dma_free(w->h, &w->rd);
+	CHECK_EQ(nvmu_host_qpair_delete(w->qp), 0);
+	detach(w->h);
+}
+
+/* Deallocate blocks 0..n-1 (one range each), move the ranges to blocks 512..512+n-1 or
+ * free them, and check that the device deallocated the first ones. */
+static void deallocate_ranges(unsigned n, enum after_submit what)
+{
+	struct nvmu_lba_range *ranges = calloc(n, sizeof(*ranges));
+	struct waiting_cmd w;
+	unsigned wrong = 0;
+
+	if (!ranges || !waiting_open(&w, 1024))
+		goto out;
+	for (unsigned i = 0; i < n; i++)
+		ranges[i] = (struct nvmu_lba_range){ .slba = i, .nlb = 1 };
+	waiting_run(&w, nvmu_ns_deallocate(w.qp, nvmu_host_ns(w.h, 0), ranges, n, io_done,
+					   &w.c), &ranges, n, 512, what);
+	for (unsigned b = 0; b < n; b++)
+		wrong += !block_is(w.data + (size_t)b * LBS, 0) +
+			 !block_is(w.data + (size_t)(512 + b) * LBS, (uint8_t)(512 + b + 1));
+	CHECK_EQ(wrong, 0);
+	waiting_close(&w);
+out:
+	free(ranges);
+}
+
+TEST(deallocate_uses_the_ranges_as_submitted)
+{
+	deallocate_ranges(3, OVERWRITE_ARRAY);
+	deallocate_ranges(12, FREE_ARRAY);
+	deallocate_ranges(40, OVERWRITE_ARRAY);
+	deallocate_ranges(256, FREE_ARRAY);
+}
+
+/* Copy blocks 10 and 20..21 to block 50, move the ranges to blocks 30 and 40..41 or free
+ * them, and check that the device copied the first ones. */
+static void copy_ranges(enum after_submit what)
+{
+	struct nvmu_lba_range *ranges = calloc(2, sizeof(*ranges));
+	struct waiting_cmd w;
+
+	if (!ranges || !waiting_open(&w, 64))
+		goto out;
+	ranges[0] = (struct nvmu_lba_range){ .slba = 10, .nlb = 1 };
+	ranges[1] = (struct nvmu_lba_range){ .slba = 20, .nlb = 2 };
+	waiting_run(&w, nvmu_ns_copy(w.qp, nvmu_host_ns(w.h, 0), 50, ranges, 2, io_done, &w.c),
+		    &ranges, 2, 20, what);
+	CHECK(block_is(w.data + 50 * LBS, 11));
+	CHECK(block_is(w.data + 51 * LBS, 21));
+	CHECK(block_is(w.data + 52 * LBS, 22));
+	waiting_close(&w);
+out:
+	free(ranges);
+}
+
+TEST(copy_uses_the_ranges_as_submitted)
+{
+	copy_ranges(OVERWRITE_ARRAY);
+	copy_ranges(FREE_ARRAY);
+}
+
 RUN_TESTS(T(one_block_allocation_writes_one_block),
 	  T(bounced_read_of_a_short_iovec_ignores_the_array_after_submission),
-	  T(bounced_read_of_a_long_iovec_ignores_the_array_after_submission))
+	  T(bounced_read_of_a_long_iovec_ignores_the_array_after_submission),
+	  T(deallocate_uses_the_ranges_as_submitted), T(copy_uses_the_ranges_as_submitted))
