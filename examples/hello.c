@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	const char *dev = argc > 1 ? argv[1] : "soft:size=16M";
 	struct nvmu_host_ctrl *h;
 	struct nvmu_host_qpair *qp;
-	struct nvmu_dma_buf out_buf, in_buf, out, in;
+	struct nvmu_dma_buf out, in;
 	struct nvmu_cpl cpl = { .err = 1 }; /* 1: not completed yet */
 	struct nvmu_ns *ns;
 	uint32_t lbs;
@@ -49,15 +49,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)nvmu_ns_blocks(ns), lbs);
 
 	/* 2. A queue pair for this thread, and DMA buffers (they carry their device address). */
-	if (nvmu_host_qpair_create(h, NULL, &qp) < 0 || nvmu_host_dma_alloc(h, lbs, &out_buf) < 0 ||
-	    nvmu_host_dma_alloc(h, lbs, &in_buf) < 0) {
+	if (nvmu_host_qpair_create(h, NULL, &qp) < 0 || nvmu_host_dma_alloc(h, lbs, &out) < 0 ||
+	    nvmu_host_dma_alloc(h, lbs, &in) < 0) {
 		fprintf(stderr, "setup: %s\n", nvmu_last_error());
 		nvmu_host_detach(h); /* frees queue pairs and DMA memory too */
 		return 1;
 	}
-	/* Transfers are as long as the buffer: take one block of each (they are page sized). */
-	out = nvmu_dma_slice(&out_buf, 0, lbs);
-	in = nvmu_dma_slice(&in_buf, 0, lbs);
+	/* A transfer is as long as the buffer: each holds one block, as asked. */
 	snprintf(out.vaddr, lbs, "hello from nvmu at %llu ns", (unsigned long long)nvmu_now_ns());
 
 	/* 3. Write block 0 and wait for it (the synchronous helper polls for us). */
@@ -88,8 +86,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "I/O failed (%d): %s\n", ret, ret == -1 ? "data differs" : nvmu_last_error());
 
 	/* 6. Detach: deletes the queues, shuts the controller down normally, frees memory. */
-	nvmu_host_dma_free(h, &out_buf);
-	nvmu_host_dma_free(h, &in_buf);
+	nvmu_host_dma_free(h, &out);
+	nvmu_host_dma_free(h, &in);
 	if (nvmu_host_detach(h) < 0)
 		fprintf(stderr, "detach: %s\n", nvmu_last_error());
 	return ret == 0 ? 0 : 1;

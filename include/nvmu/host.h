@@ -37,7 +37,8 @@
  * - -ENOBUFS: every request object of the queue pair is in use (waiting or in flight):
  *   process completions, or create the pair with more requests (opts.requests).
  * - -E2BIG: a piece layout needs more SGL descriptors for one LBA than a command holds.
- * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer.
+ * - -ENOMEM: NVMU_IO_BOUNCE could not allocate its bounce buffer or its copy of a long
+ *   iovec, or Deallocate or Copy its copy of a long range list.
  * - -ESHUTDOWN: the queue pair is being freed (a callback submitted from inside
  *   nvmu_host_qpair_delete(), or after the pair was deleted from a callback).
  * - -EBUSY: another thread is inside a call on the queue pair at this moment (see
@@ -212,16 +213,19 @@ NVMU_API uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns);
 /* ---- DMA buffers ---------------------------------------------------------------- */
 
 /**
- * Allocate @p len bytes of zeroed DMA memory, rounded up to whole pages, that carries
- * its IOVA. Any thread may call it. Returns 0 and fills *buf, or -ENOMEM or the pool's
- * error.
+ * Allocate @p len bytes of zeroed, page-aligned DMA memory that carries its IOVA. buf->len
+ * is @p len exactly: a read or write of the whole buffer transfers @p len bytes, so a
+ * 512-byte buffer writes one 512-byte block, never the rest of its page (the memory is
+ * rounded up to whole pages, and the allocator keeps that size itself). Any thread may
+ * call it. Returns 0 and fills *buf, or -ENOMEM or the pool's error.
  */
 NVMU_API int nvmu_host_dma_alloc(struct nvmu_host_ctrl *h, size_t len,
 				 struct nvmu_dma_buf *buf);
 
 /**
  * Free a buffer from nvmu_host_dma_alloc() and zero *buf, so that freeing it twice is
- * harmless: a zeroed buffer is ignored.
+ * harmless: a zeroed buffer is ignored. The buffer is found from its address, so its len
+ * may have been shortened for a transfer of part of it.
  */
 NVMU_API void nvmu_host_dma_free(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf);
 
@@ -346,8 +350,11 @@ enum nvmu_io_flags {
  * total length, a non-zero multiple of the LBA size. Data is described with the queue's
  * default (PRP, or SGL when created with .sgl) unless NVMU_IO_SGL/PRP say otherwise; an
  * iovec that is not PRP-compatible uses an SGL when the controller has them.
- * An iovec of up to 8 pieces is copied at submission; a longer array must stay valid
- * until the callback. The memory itself must stay valid until the callback.
+ * An iovec of up to 8 pieces is copied at submission, and so is the iovec of a read that
+ * NVMU_IO_BOUNCE bounces, whatever its length (the copy of more than 8 pieces is
+ * allocated at submission); the caller may free or reuse its array once the call
+ * returns. Otherwise a longer array must stay valid until the callback. The memory itself
+ * must stay valid until the callback.
  * Returns 0 or one of the submission errors listed at the top of this file.
  */
 NVMU_API int nvmu_ns_read(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
@@ -398,9 +405,11 @@ struct nvmu_lba_range {
 };
 
 /**
- * Deallocate @p nranges ranges (1..256) with Dataset Management, attribute AD. The
- * array must stay valid until the callback. Returns 0 or a submission error, including
- * -ENOTSUP when ONCS has no Dataset Management.
+ * Deallocate @p nranges ranges (1..256) with Dataset Management, attribute AD. The array
+ * is copied at submission (a long one into memory allocated then, outside the fast path),
+ * so the caller may free or reuse it once the call returns. Returns 0 or a submission
+ * error, including -ENOTSUP when ONCS has no Dataset Management and -ENOMEM when the copy
+ * cannot be allocated.
  */
 NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 				const struct nvmu_lba_range *ranges, unsigned nranges,
@@ -408,9 +417,10 @@ NVMU_API int nvmu_ns_deallocate(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 
 /**
  * Copy @p nranges source ranges (1..min(MSRC+1, 128), each up to MSSRL blocks, 65536
- * at most) of the namespace to @p dst_lba (source format 0). The array must stay valid
- * until the callback. Returns 0 or a submission error, including -ENOTSUP when ONCS has
- * no Copy and -EINVAL when the ranges exceed MSRC, MSSRL or MCL.
+ * at most) of the namespace to @p dst_lba (source format 0). The array is copied at
+ * submission, as nvmu_ns_deallocate() does. Returns 0 or a submission error, including
+ * -ENOTSUP when ONCS has no Copy, -EINVAL when the ranges exceed MSRC, MSSRL or MCL, and
+ * -ENOMEM when the copy cannot be allocated.
  */
 NVMU_API int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t dst_lba,
 			  const struct nvmu_lba_range *ranges, unsigned nranges,

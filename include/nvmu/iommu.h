@@ -141,7 +141,11 @@ NVMU_API uint64_t nvmu_iommu_page_size(const struct nvmu_iommu *iommu);
 
 /* ---- DMA buffer pool ------------------------------------------------------------- */
 
-/** A DMA-able buffer: CPU address, device address, length. */
+/**
+ * A DMA-able buffer: CPU address, device address, length. The length is what a transfer
+ * from the buffer moves: for an allocated buffer, the size that was asked for, even though
+ * the memory behind it is rounded up to whole pages.
+ */
 struct nvmu_dma_buf {
 	void *vaddr;
 	uint64_t iova;
@@ -169,18 +173,22 @@ NVMU_API int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dm
 NVMU_API void nvmu_dma_pool_destroy(struct nvmu_dma_pool *pool);
 
 /**
- * Allocate @p len bytes (rounded up to the page size), zeroed, aligned to @p align bytes
- * (0 = page; a power of two up to the chunk size). Requests larger than a chunk get a
- * chunk of their own. Returns 0 and fills *buf; -EINVAL, or -ENOMEM when max_bytes
- * would be exceeded or memory cannot be had.
+ * Allocate @p len bytes, zeroed, aligned to @p align bytes (0 = page; a power of two up to
+ * the chunk size). The pool reserves whole pages, but buf->len is @p len itself, so a
+ * command that takes its length from the buffer moves what was asked for and no more; the
+ * pool keeps the rounded size. Requests larger than a chunk get a chunk of their own.
+ * Returns 0 and fills *buf; -EINVAL, or -ENOMEM when max_bytes would be exceeded or memory
+ * cannot be had.
  */
 NVMU_API int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align,
 			    struct nvmu_dma_buf *buf);
 
 /**
  * Return a buffer to the pool and zero *@p buf, so freeing it twice is harmless (a zeroed
- * @p buf is ignored). A buffer the pool did not hand out, or one already freed through a
- * copy, is reported with a warning in the log and changes nothing.
+ * @p buf is ignored). The buffer is found from its address (vaddr and iova) and all its
+ * pages go back: len may have been shortened since the allocation, but not grown past
+ * them. A buffer the pool did not hand out, one already freed through a copy, or a len
+ * beyond its pages is reported with a warning in the log and changes nothing.
  */
 NVMU_API void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf);
 
@@ -188,7 +196,7 @@ NVMU_API void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf
 struct nvmu_dma_pool_stats {
 	size_t chunks;       /**< chunks mapped */
 	size_t mapped_bytes; /**< bytes mapped through the IOMMU */
-	size_t used_bytes;   /**< bytes handed out */
+	size_t used_bytes;   /**< bytes handed out, in whole pages */
 };
 
 /** Fill *st with the pool's current statistics. */

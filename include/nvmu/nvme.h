@@ -116,13 +116,15 @@ NVMU_API bool nvmu_ctrl_dbbuf_enabled(const struct nvmu_ctrl *ctrl);
 NVMU_API struct nvmu_transport *nvmu_ctrl_transport(const struct nvmu_ctrl *ctrl);
 
 /**
- * Allocate zeroed, page-aligned DMA memory through the controller's transport. Returns 0
- * and fills *buf, or the transport's negative errno (such as -ENOMEM).
+ * Allocate zeroed, page-aligned DMA memory through the controller's transport. buf->len is
+ * @p len, not the page-rounded size of the memory, so a command that takes its length
+ * from the buffer moves what was asked for. Returns 0 and fills *buf, or the transport's
+ * negative errno (such as -ENOMEM).
  */
 NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len,
 				 struct nvmu_dma_buf *buf);
 
-/** Free memory from nvmu_ctrl_dma_alloc() and zero *buf. */
+/** Free memory from nvmu_ctrl_dma_alloc(), found from its address, and zero *buf. */
 NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *buf);
 
 /* ---- admin commands (synchronous, with a deadline) ------------------------------- */

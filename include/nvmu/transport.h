@@ -57,7 +57,8 @@ struct nvmu_transport_ops {
 	void (*write32)(struct nvmu_transport *t, uint32_t off, uint32_t val);
 	/** Write a 64-bit controller register (ASQ, ACQ). */
 	void (*write64)(struct nvmu_transport *t, uint32_t off, uint64_t val);
-	/** Allocate zeroed, page-aligned DMA memory the device can read and write. */
+	/** Allocate zeroed, page-aligned DMA memory the device can read and write; buf->len
+	 *  is @p len as asked, and dma_free finds the rounded allocation from the address. */
 	int (*dma_alloc)(struct nvmu_transport *t, size_t len, struct nvmu_dma_buf *buf);
 	/** Free memory from dma_alloc (zeroes *buf; a zeroed buf is ignored). */
 	void (*dma_free)(struct nvmu_transport *t, struct nvmu_dma_buf *buf);

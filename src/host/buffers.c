@@ -3,9 +3,11 @@
  * Data buffers of requests. Pieces that carry their IOVA are used as they are (no lookup;
  * iovecs of up to HOST_INLINE_IOV pieces are copied into the request).
  * Foreign pieces (iova 0) are translated through the IOMMU context into the request's
- * own copy of the iovec, or bounced through a DMA buffer when the caller allows it.
+ * own copy of the iovec, or bounced through a DMA buffer when the caller allows it. A
+ * bounced read keeps its own copy of the caller's iovec, of any length, to scatter into.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host_internal.h"
@@ -63,23 +65,50 @@ static void scatter(const struct nvmu_dma_buf *iov, unsigned iovcnt, const void 
 	}
 }
 
+void *buf_keep(struct host_req *r, void *inline_dst, size_t inline_size, const void *src,
+	       size_t bytes, const char *what)
+{
+	void *dst = inline_dst;
+
+	if (bytes > inline_size) {
+		dst = malloc(bytes);
+		if (!dst) {
+			nvmu_fail(ENOMEM, "no memory to copy %s (%zu bytes) at submission", what,
+				  bytes);
+			return NULL;
+		}
+		r->heap_copy = dst;
+	}
+	return memcpy(dst, src, bytes);
+}
+
 /* Replace @iov by a DMA buffer of the same size. For a write the data is gathered into it
- * now; for a read, buf_release() scatters it back. Returns 0 or the allocation's error. */
+ * now; for a read, buf_release() scatters it back into the pieces of @iov, whose array is
+ * copied now because the caller may free it once the submission returns. Returns 0 or
+ * -ENOMEM. */
 static int bounce(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iovcnt,
 		  bool to_device)
 {
 	size_t total = nvmu_iov_bytes(iov, iovcnt);
-	int ret = nvmu_host_dma_alloc(r->qp->h, total, &r->bounce);
+	int ret;
 
-	if (ret < 0)
+	if (!to_device) {
+		r->user_iov = buf_keep(r, r->inline_iov, sizeof(r->inline_iov), iov,
+				       iovcnt * sizeof(*iov), "the iovec of a bounced read");
+		if (!r->user_iov)
+			return -ENOMEM;
+		r->user_iovcnt = iovcnt;
+		r->copy_back = true;
+	}
+	ret = nvmu_host_dma_alloc(r->qp->h, total, &r->bounce);
+	if (ret < 0) {
+		buf_release(r);
 		return nvmu_fail_context(-ret, "bounce buffer of %zu bytes", total);
+	}
 	if (to_device)
 		gather(r->bounce.vaddr, iov, iovcnt);
-	r->user_iov = iov;
-	r->user_iovcnt = iovcnt;
-	r->copy_back = !to_device;
-	r->inline_iov[0] = nvmu_dma_slice(&r->bounce, 0, total);
-	r->iov = r->inline_iov;
+	/* The bounce buffer's len is total, as asked, so it is the device's whole iovec. */
+	r->iov = &r->bounce;
 	r->iovcnt = 1;
 	return 0;
 }
@@ -122,9 +151,13 @@ int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iov
 
 void buf_release(struct host_req *r)
 {
-	if (!r->bounce.vaddr)
-		return;
-	if (r->copy_back && r->cpl.err == 0)
-		scatter(r->user_iov, r->user_iovcnt, r->bounce.vaddr);
-	nvmu_host_dma_free(r->qp->h, &r->bounce);
+	if (r->bounce.vaddr) {
+		if (r->copy_back && r->cpl.err == 0)
+			scatter(r->user_iov, r->user_iovcnt, r->bounce.vaddr);
+		nvmu_host_dma_free(r->qp->h, &r->bounce);
+	}
+	if (r->heap_copy) {
+		free(r->heap_copy);
+		r->heap_copy = NULL;
+	}
 }

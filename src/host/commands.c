@@ -169,6 +169,16 @@ static inline int posted(struct nvmu_host_qpair *qp)
 	return qp->defer ? 0 : ring_posted(qp);
 }
 
+/* Give back request @r, which holds resolved buffers but was never queued, and return
+ * @err. Its callback is not called and a bounced read copies nothing back. */
+static int abandon(struct host_req *r, int err)
+{
+	r->cpl.err = err;
+	buf_release(r);
+	req_put(r);
+	return err;
+}
+
 /* Submit a read, write or compare as a request. The length of the data in @iov decides
  * the block count. It is kept out of line so the fast path's stack frame stays small. */
 __attribute__((noinline))
@@ -196,22 +206,25 @@ static int submit_data(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint8_t o
 				 "%u-byte LBA size", len, ns->info.nsid, lbs);
 	if ((ret = check_range(ns, lba, len / lbs)) < 0)
 		return ret;
-	if ((ret = choose_dptr(qp, iov, iovcnt, len, flags, &kind)) < 0)
-		return ret;
 	max_bytes = nvmu_qpair_max_transfer(qp->core);
 	if (max_bytes > (size_t)HOST_MAX_NLB * lbs)
 		max_bytes = (size_t)HOST_MAX_NLB * lbs;
 	max_bytes = max_bytes / lbs * lbs;
-	if (kind == NVMU_DPTR_SGL && iovcnt > qp->max_desc &&
-	    !split_fits(iov, iovcnt, len, max_bytes, qp->max_desc, lbs))
-		return nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more than the %zu "
-				 "SGL descriptors one command carries", iovcnt, qp->max_desc);
 	if ((ret = req_get(qp, &r)) < 0)
 		return ret;
 	if ((ret = buf_resolve(r, iov, iovcnt, flags, to_device)) < 0) {
 		req_put(r);
 		return ret;
 	}
+	/* The data pointer describes what the device sees: the pieces with their device
+	 * addresses, or the one bounce buffer that replaced them. */
+	if ((ret = choose_dptr(qp, r->iov, r->iovcnt, len, flags, &kind)) < 0)
+		return abandon(r, ret);
+	if (kind == NVMU_DPTR_SGL && r->iovcnt > qp->max_desc &&
+	    !split_fits(r->iov, r->iovcnt, len, max_bytes, qp->max_desc, lbs))
+		return abandon(r, nvmu_fail(E2BIG, "a block of the %u-piece buffer spans more "
+					    "than the %zu SGL descriptors one command carries",
+					    r->iovcnt, qp->max_desc));
 	r->cmd = (struct nvmu_sqe){ .opcode = opcode, .nsid = ns->info.nsid,
 				    .cdw12 = flags & NVMU_IO_FUA ? (uint32_t)NVME_IO_FUA << 16
 								 : 0 };
@@ -368,10 +381,17 @@ static int submit_ranges(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, enum re
 
 	if (ret < 0)
 		return ret;
+	/* The range list is written when the command is posted, which may be after a wait
+	 * for a queue slot: the request keeps its own copy, so the caller's array is free. */
+	r->ranges = buf_keep(r, r->inline_ranges, sizeof(r->inline_ranges), ranges,
+			     nranges * sizeof(*ranges), "the range list");
+	if (!r->ranges) {
+		req_put(r);
+		return -ENOMEM;
+	}
 	cmd.nsid = ns->info.nsid;
 	r->cmd = cmd;
 	r->kind = kind;
-	r->ranges = ranges;
 	r->nranges = nranges;
 	r->left = 1;
 	return enqueue(r, cb, arg);

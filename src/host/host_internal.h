@@ -8,7 +8,7 @@
 #include "nvmu/host.h"
 #include "nvmu/qpair_fast.h"
 
-#define HOST_INLINE_IOV 8        /* foreign pieces translated into the request itself */
+#define HOST_INLINE_IOV 8        /* iovec pieces copied into the request itself */
 #define HOST_MAX_AERS 4          /* Asynchronous Event Requests kept armed (at most) */
 #define HOST_EVENT_RING 32       /* events kept until nvmu_host_admin_poll() */
 #define HOST_MAX_NLB 65536u      /* NLB is a 16-bit 0-based field */
@@ -80,14 +80,20 @@ struct host_req {
 	size_t max_bytes;      /* per child, commands with data */
 	uint32_t inflight;
 	bool in_use;
-	const struct nvmu_lba_range *ranges;
+	const struct nvmu_lba_range *ranges; /* a copy made at submission (buf_keep()) */
 	unsigned nranges;
 	struct nvmu_cpl cpl; /* the first error, or the last success */
 	struct nvmu_dma_buf bounce;
-	const struct nvmu_dma_buf *user_iov; /* bounced reads copy back here */
+	const struct nvmu_dma_buf *user_iov; /* bounced reads copy back here: a copy of the
+						 caller's iovec, made at submission */
 	unsigned user_iovcnt;
 	bool copy_back;
-	struct nvmu_dma_buf inline_iov[HOST_INLINE_IOV];
+	void *heap_copy; /* what buf_keep() could not fit inline; buf_release() frees it */
+	union { /* the caller's iovec or ranges, kept by buf_keep() (DSM and Copy have no data) */
+		struct nvmu_dma_buf inline_iov[HOST_INLINE_IOV];
+		struct nvmu_lba_range inline_ranges[HOST_INLINE_IOV * sizeof(struct nvmu_dma_buf) /
+						    sizeof(struct nvmu_lba_range)];
+	};
 };
 
 struct nvmu_host_qpair {
@@ -266,8 +272,17 @@ int buf_resolve(struct host_req *r, const struct nvmu_dma_buf *iov, unsigned iov
 		unsigned flags, bool to_device);
 
 /* Copy the data of a successful bounced read back to the caller's buffer, then free the
- * bounce buffer. Without a bounce buffer it does nothing. */
+ * bounce buffer and what buf_keep() allocated. A request that fails before it is queued
+ * sets r->cpl.err first, so nothing is copied back. */
 void buf_release(struct host_req *r);
+
+/* Keep a copy of the caller's @bytes at @src that @r needs after the submission returns,
+ * so the caller may free or reuse its array at once. The copy goes to @inline_dst
+ * (@inline_size bytes inside @r) when it fits, and otherwise to memory allocated here,
+ * which is outside the fast path. Returns the copy, or NULL with -ENOMEM's message naming
+ * @what. */
+void *buf_keep(struct host_req *r, void *inline_dst, size_t inline_size, const void *src,
+	       size_t bytes, const char *what);
 
 /* ---- splitting (split.c) ---- */
 

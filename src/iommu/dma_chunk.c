@@ -140,18 +140,16 @@ void dma_chunk_take(struct dma_chunk *c, size_t first, size_t n)
 	c->used_pages += n;
 }
 
-bool dma_chunk_is_buffer(const struct dma_chunk *c, size_t first, size_t n)
+size_t dma_chunk_buffer_pages(const struct dma_chunk *c, size_t first)
 {
-	size_t end = first + n;
+	size_t free_at, next_start;
 
-	if (n == 0 || first >= c->npages || n > c->npages - first)
-		return false;
-	if (!bitmap_test(c->starts, first) || bitmap_next_clear(c->used, end, first) != end)
-		return false;
-	/* No other buffer starts inside, and the buffer does not continue past the end. */
-	if (bitmap_next_set(c->starts, end, first + 1) != end)
-		return false;
-	return end == c->npages || !bitmap_test(c->used, end) || bitmap_test(c->starts, end);
+	if (first >= c->npages || !bitmap_test(c->starts, first))
+		return 0;
+	/* The buffer ends where the pages in use end or where the next buffer starts. */
+	free_at = bitmap_next_clear(c->used, c->npages, first);
+	next_start = bitmap_next_set(c->starts, c->npages, first + 1);
+	return (free_at < next_start ? free_at : next_start) - first;
 }
 
 void dma_chunk_give_back(struct dma_chunk *c, size_t first, size_t n)

@@ -65,10 +65,13 @@ bool dma_chunk_find(const struct dma_chunk *c, size_t n, size_t align, size_t *f
 /** Mark pages [first, first+n) as one live buffer. */
 void dma_chunk_take(struct dma_chunk *c, size_t first, size_t n);
 
-/** Whether pages [first, first+n) are exactly one live buffer. */
-bool dma_chunk_is_buffer(const struct dma_chunk *c, size_t first, size_t n);
+/**
+ * Returns the number of pages of the live buffer that starts at page @p first, or 0 when
+ * no live buffer starts there. The pool frees a buffer from its address with it.
+ */
+size_t dma_chunk_buffer_pages(const struct dma_chunk *c, size_t first);
 
-/** Release the live buffer at pages [first, first+n) (checked with dma_chunk_is_buffer()). */
+/** Release the live buffer at pages [first, first+n) (n from dma_chunk_buffer_pages()). */
 void dma_chunk_give_back(struct dma_chunk *c, size_t first, size_t n);
 
 /** Whether @p addr lies inside the mapped part of the chunk. */

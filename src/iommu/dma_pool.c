@@ -211,10 +211,12 @@ int nvmu_dma_alloc(struct nvmu_dma_pool *pool, size_t len, size_t align, struct 
 	pool->used_bytes += n * pool->page;
 	buf->vaddr = (void *)(c->vaddr + first * pool->page);
 	buf->iova = c->iova + first * pool->page;
-	buf->len = n * pool->page;
+	/* The length is what was asked for, so a transfer from the whole buffer moves no
+	 * more than that; the pages behind it are the pool's to know (nvmu_dma_free()). */
+	buf->len = len;
 	/* A fresh chunk is zero already; skipping it spares faulting in large buffers. */
 	if (!fresh)
-		memset(buf->vaddr, 0, buf->len);
+		memset(buf->vaddr, 0, n * pool->page);
 	return 0;
 }
 
@@ -248,7 +250,7 @@ void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf)
 {
 	struct dma_chunk *c;
 	uintptr_t va;
-	size_t off;
+	size_t off, n = 0;
 
 	if (!buf || (!buf->vaddr && !buf->iova && !buf->len))
 		return;
@@ -260,17 +262,20 @@ void nvmu_dma_free(struct nvmu_dma_pool *pool, struct nvmu_dma_buf *buf)
 			 buf->vaddr, buf->len);
 		return;
 	}
+	/* The buffer is found from its address: the caller may have shortened len (a
+	 * transfer of part of it), but a len beyond its pages is a damaged descriptor. */
 	off = va - c->vaddr;
-	if (off % pool->page || buf->len % pool->page || buf->iova != c->iova + off ||
-	    !dma_chunk_is_buffer(c, off / pool->page, buf->len / pool->page)) {
+	if (off % pool->page == 0 && buf->iova == c->iova + off)
+		n = dma_chunk_buffer_pages(c, off / pool->page);
+	if (n == 0 || buf->len > n * pool->page) {
 		nvmu_log(NVMU_LOG_WARN,
 			 "DMA free of %p (+%zu bytes, IOVA 0x%llx): not a live buffer (double "
 			 "free or damaged descriptor); ignored", buf->vaddr, buf->len,
 			 (unsigned long long)buf->iova);
 		return;
 	}
-	dma_chunk_give_back(c, off / pool->page, buf->len / pool->page);
-	pool->used_bytes -= buf->len;
+	dma_chunk_give_back(c, off / pool->page, n);
+	pool->used_bytes -= n * pool->page;
 	memset(buf, 0, sizeof(*buf));
 	if (c->used_pages == 0 && (c->dedicated || has_other_idle_chunk(pool, c)))
 		release_chunk(pool, c);

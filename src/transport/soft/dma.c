@@ -45,7 +45,7 @@ int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf)
 						.vaddr = mem };
 	buf->vaddr = mem;
 	buf->iova = d->next_iova;
-	buf->len = rounded;
+	buf->len = len; /* what was asked for; the table keeps the rounded size for free */
 	d->next_iova += rounded + GUARD_BYTES;
 	c->stats.dma_mappings = (uint32_t)d->n;
 	return 0;

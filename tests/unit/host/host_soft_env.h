@@ -35,4 +35,34 @@ static inline void detach(struct nvmu_host_ctrl *h)
 	CHECK_EQ(nvmu_host_detach(h), 0);
 }
 
+/* Completions counted by io_done(), the callback of most tests. */
+struct io_ctx {
+	unsigned done, failed;
+};
+
+static inline void io_done(void *arg, const struct nvmu_cpl *cpl)
+{
+	struct io_ctx *c = arg;
+
+	c->done++;
+	if (cpl->err) {
+		char text[NVMU_STATUS_TEXT_MAX];
+
+		fprintf(stderr, "I/O failed: err %d %s\n", cpl->err,
+			nvmu_status_text(cpl->status, text, sizeof(text)));
+		c->failed++;
+	}
+}
+
+/* Poll @qp until *@done reaches @want; false if 5 s pass without a completion at the end. */
+static inline bool reap(struct nvmu_host_qpair *qp, const unsigned *done, unsigned want)
+{
+	uint64_t deadline = nvmu_deadline_ms(5000);
+
+	while (*done < want)
+		if (nvmu_host_qpair_poll(qp, 0) <= 0 && nvmu_deadline_passed(deadline))
+			return false;
+	return true;
+}
+
 #endif

@@ -44,34 +44,6 @@ TEST(attach_lists_namespaces)
 
 /* ---- random I/O against a model ---- */
 
-struct io_ctx {
-	unsigned done, failed;
-};
-
-static void io_done(void *arg, const struct nvmu_cpl *cpl)
-{
-	struct io_ctx *c = arg;
-
-	c->done++;
-	if (cpl->err) {
-		char text[NVMU_STATUS_TEXT_MAX];
-
-		fprintf(stderr, "I/O failed: err %d %s\n", cpl->err,
-			nvmu_status_text(cpl->status, text, sizeof(text)));
-		c->failed++;
-	}
-}
-
-static bool reap(struct nvmu_host_qpair *qp, const unsigned *done, unsigned want)
-{
-	uint64_t deadline = nvmu_deadline_ms(TIMEOUT_MS);
-
-	while (*done < want)
-		if (nvmu_host_qpair_poll(qp, 0) <= 0 && nvmu_deadline_passed(deadline))
-			return false;
-	return true;
-}
-
 enum shape { SHAPE_ALIGNED, SHAPE_OFFSET, SHAPE_IOV_PRP, SHAPE_IOV_ANY, SHAPE_COUNT };
 
 /* Build an iovec of @len bytes over @buf in the given shape; returns the piece count. */

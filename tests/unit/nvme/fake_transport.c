@@ -42,7 +42,7 @@ static int fake_dma_alloc(struct nvmu_transport *t, size_t len, struct nvmu_dma_
 	memset(p, 0, rounded);
 	buf->vaddr = p;
 	buf->iova = (uint64_t)(uintptr_t)p + FAKE_IOVA_OFFSET;
-	buf->len = rounded;
+	buf->len = len;
 	fake(t)->live_allocs++;
 	return 0;
 }
