@@ -62,8 +62,7 @@ int io_buffer(const char *verb, struct io_ctx *io, size_t len, struct nvmu_dma_b
 {
 	if (nvmu_host_dma_alloc(io->d.host, len, &io->buf) < 0)
 		return cli_fail(verb);
-	/* The allocation is rounded up to pages; a transfer is as long as its pieces. */
-	*data = nvmu_dma_slice(&io->buf, 0, len);
+	*data = io->buf; /* its len is the size asked for: the transfer's length */
 	return 0;
 }
 

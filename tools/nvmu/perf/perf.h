@@ -77,8 +77,8 @@ struct perf_job;
 /* One I/O slot of a job: its buffer and the I/O it is doing. */
 struct perf_io {
 	struct perf_job *job;
-	struct nvmu_dma_buf mem; /* as allocated (whole pages) */
-	struct nvmu_dma_buf buf; /* the -b bytes the I/O moves */
+	struct nvmu_dma_buf mem; /* as allocated, to free */
+	struct nvmu_dma_buf buf; /* the -b bytes the I/O moves (the whole allocation) */
 	uint64_t unit;
 	uint64_t start; /* clock ticks at submission */
 	uint32_t gen;   /* --verify: written or expected generation */
