@@ -117,6 +117,7 @@ typedef void (*nvmu_host_event_cb)(void *arg, const struct nvmu_host_event *ev);
 
 /** Options of nvmu_host_attach(); zero-initialised (or NULL) means defaults. */
 struct nvmu_host_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	struct nvmu_ctrl_opts ctrl;  /**< core options (admin queue, timeouts, no_dbbuf...) */
 	const char *vf_token;        /**< PCIe: VF token of an SR-IOV VF */
 	bool no_aer;                 /**< do not keep Asynchronous Event Requests armed */
@@ -243,6 +244,7 @@ NVMU_API int nvmu_host_dma_unmap(struct nvmu_host_ctrl *h, void *vaddr);
 
 /** Options of nvmu_host_qpair_create(); zero-initialised (or NULL) means defaults. */
 struct nvmu_host_qpair_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	uint32_t entries;     /**< queue size (default 256, bounded by CAP.MQES+1) */
 	uint32_t requests;    /**< request objects (default 4 x entries, at least 64) */
 	bool interrupts;      /**< completion interrupts through an eventfd (see below) */

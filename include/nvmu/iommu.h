@@ -154,6 +154,7 @@ struct nvmu_dma_buf {
 
 /** Pool options; zero-initialised means defaults. */
 struct nvmu_dma_pool_config {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	size_t chunk_size; /**< bytes mapped at a time (default 4 MiB; rounded to the page) */
 	size_t max_bytes;  /**< upper bound on memory the pool maps (0 = unlimited) */
 	bool hugepages;    /**< back chunks with 2 MiB hugepages (only when asked) */

@@ -47,6 +47,7 @@ struct nvmu_qpair;
 
 /** Options of nvmu_ctrl_open(); zero-initialised means defaults. */
 struct nvmu_ctrl_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	uint16_t admin_entries;    /**< admin queue size (default 32; 2..4096) */
 	uint32_t admin_timeout_ms; /**< default deadline of admin commands (default 60000) */
 	uint32_t io_timeout_ms;    /**< default deadline of I/O commands (default 30000) */
@@ -209,6 +210,7 @@ NVMU_API int nvmu_admin_identify_ns(struct nvmu_ctrl *ctrl, uint32_t nsid,
 
 /** Options of nvmu_qpair_create(); zero-initialised means defaults. */
 struct nvmu_qpair_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	uint32_t entries;   /**< queue size, 2..min(CAP.MQES+1, 65535) (default 256); at
 				 most 1024 commands are in flight per pair whatever the size */
 	bool interrupts;    /**< give the CQ an MSI-X vector connected to an eventfd */

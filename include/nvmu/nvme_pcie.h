@@ -20,6 +20,7 @@ extern "C" {
 
 /** Options of nvmu_pcie_open(); zero-initialised (or NULL) means defaults. */
 struct nvmu_pcie_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	const char *vf_token;      /**< VF token for an SR-IOV VF whose PF is on vfio-pci */
 	struct nvmu_dma_pool_config pool; /**< DMA pool settings (chunk size, limit, hugepages) */
 };

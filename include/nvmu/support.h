@@ -59,6 +59,18 @@ extern "C" {
  */
 NVMU_API const char *nvmu_version(void);
 
+/* ---- options structures ---------------------------------------------------------- */
+
+/*
+ * Every options structure of the library starts with `size_t opts_size`: the size of the
+ * structure the program was built with (sizeof). The library reads only the first
+ * opts_size bytes and gives every later field its default, so that a field added in a
+ * later version never reads past an older program's structure. 0 - what a
+ * zero-initialised structure has - means the structure's first version: programs that
+ * leave it 0 keep today's behaviour. Set it to use a field added after the first
+ * version.
+ */
+
 /* ---- errors ---------------------------------------------------------------------- */
 
 /**

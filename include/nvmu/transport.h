@@ -92,6 +92,7 @@ struct nvmu_transport {
 
 /** Options of nvmu_transport_open(); zero-initialised (or NULL) means defaults. */
 struct nvmu_transport_open_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	const char *vf_token;             /**< PCIe: VF token of an SR-IOV VF */
 	struct nvmu_dma_pool_config pool; /**< PCIe: DMA pool (chunk size, limit, hugepages) */
 };

@@ -54,6 +54,7 @@ NVMU_API bool nvmu_vfio_container_ready(const struct nvmu_vfio_container *c);
 
 /** Options for nvmu_vfio_device_open(); zero-initialised means defaults. */
 struct nvmu_vfio_device_opts {
+	size_t opts_size; /**< sizeof(the structure) as built, or 0 (see support.h) */
 	/**
 	 * VF token (a UUID) shared with the PF's driver; needed to open an SR-IOV VF whose
 	 * PF is bound to vfio-pci. NULL when not needed.

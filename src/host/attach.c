@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host_internal.h"
+#include "support/opts.h"
 
 static void host_free(struct nvmu_host_ctrl *h)
 {
@@ -17,10 +18,12 @@ static void host_free(struct nvmu_host_ctrl *h)
 	free(h);
 }
 
-int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
+int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 		     struct nvmu_host_ctrl **out)
 {
-	const struct nvmu_transport_open_opts topts = { .vf_token = opts ? opts->vf_token : NULL };
+	struct nvmu_host_opts o;
+	const struct nvmu_host_opts *opts = OPTS_COPY(o, user_opts);
+	const struct nvmu_transport_open_opts topts = { .vf_token = opts->vf_token };
 	struct nvmu_host_ctrl *h = calloc(1, sizeof(*h));
 	int ret;
 
@@ -31,16 +34,14 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *opts,
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_mutex_init(&h->ev_lock, NULL);
 	pthread_mutex_init(&h->reset_lock, NULL);
-	h->auto_reset = !opts || !opts->no_auto_reset;
-	h->no_aer = opts && opts->no_aer;
-	if (opts) {
-		h->event_cb = opts->event_cb;
-		h->event_arg = opts->event_arg;
-	}
+	h->auto_reset = !opts->no_auto_reset;
+	h->no_aer = opts->no_aer;
+	h->event_cb = opts->event_cb;
+	h->event_arg = opts->event_arg;
 	ret = nvmu_transport_open(dev, &topts, &h->t);
 	if (ret == 0) {
 		h->iommu = nvmu_transport_iommu(h->t);
-		ret = nvmu_ctrl_open(h->t, opts ? &opts->ctrl : NULL, &h->ctrl);
+		ret = nvmu_ctrl_open(h->t, &opts->ctrl, &h->ctrl);
 	}
 	if (ret == 0)
 		ret = ns_discover(h);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "host_internal.h"
+#include "support/opts.h"
 
 #define REQUESTS_PER_ENTRY 4
 #define REQUESTS_MIN 64
@@ -27,10 +28,11 @@ static int alloc_requests(struct nvmu_host_qpair *qp, uint32_t n)
 int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpair_opts *opts,
 			   struct nvmu_host_qpair **out)
 {
-	struct nvmu_host_qpair_opts o = opts ? *opts : (struct nvmu_host_qpair_opts){ 0 };
-	struct nvmu_qpair_opts co = { .entries = o.entries, .interrupts = o.interrupts,
-				      .sgl = o.sgl, .timeout_ms = o.timeout_ms,
-				      .retries = o.retries };
+	struct nvmu_host_qpair_opts copy;
+	const struct nvmu_host_qpair_opts *o = OPTS_COPY(copy, opts);
+	const struct nvmu_qpair_opts co = { .entries = o->entries, .interrupts = o->interrupts,
+					    .sgl = o->sgl, .timeout_ms = o->timeout_ms,
+					    .retries = o->retries };
 	struct nvmu_host_qpair *qp = calloc(1, sizeof(*qp));
 	uint32_t nreqs;
 	int ret;
@@ -38,7 +40,7 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 	if (!qp)
 		return nvmu_fail(ENOMEM, "out of memory");
 	qp->h = h;
-	qp->defer = o.defer_doorbell;
+	qp->defer = o->defer_doorbell;
 	qp->stop = &h->stop;
 	qp->owner = pthread_self();
 	/* The queue memory comes from the DMA pool, which all pairs share. */
@@ -46,9 +48,9 @@ int nvmu_host_qpair_create(struct nvmu_host_ctrl *h, const struct nvmu_host_qpai
 	ret = nvmu_qpair_create(h->ctrl, &co, &qp->core);
 	pthread_mutex_unlock(&h->lock);
 	if (ret == 0) {
-		nreqs = o.requests ? o.requests
+		nreqs = o->requests ? o->requests
 				   : nvmu_qpair_entries(qp->core) * REQUESTS_PER_ENTRY;
-		ret = alloc_requests(qp, nreqs < REQUESTS_MIN && !o.requests ? REQUESTS_MIN
+		ret = alloc_requests(qp, nreqs < REQUESTS_MIN && !o->requests ? REQUESTS_MIN
 									    : nreqs);
 	}
 	if (ret < 0) {

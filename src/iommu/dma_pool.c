@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "iommu/dma_chunk.h"
+#include "support/opts.h"
 #include "support/pow2.h"
 #include "support/upper_bound.h"
 
@@ -38,14 +39,13 @@ struct nvmu_dma_pool {
 int nvmu_dma_pool_create(struct nvmu_iommu *iommu, const struct nvmu_dma_pool_config *cfg,
 			 struct nvmu_dma_pool **out)
 {
-	static const struct nvmu_dma_pool_config defaults;
+	struct nvmu_dma_pool_config copy;
 	struct nvmu_dma_pool *pool;
 	uint64_t iommu_page;
 
 	if (!iommu || !out)
 		return nvmu_fail(EINVAL, "nvmu_dma_pool_create: NULL argument");
-	if (!cfg)
-		cfg = &defaults;
+	cfg = OPTS_COPY(copy, cfg);
 	if (cfg->chunk_size > MAX_REQUEST)
 		return nvmu_fail(EINVAL, "DMA pool chunk size %zu is too large", cfg->chunk_size);
 	iommu_page = nvmu_iommu_page_size(iommu);

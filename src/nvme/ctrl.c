@@ -5,11 +5,14 @@
 #include <stdlib.h>
 
 #include "nvme_internal.h"
+#include "support/opts.h"
 
 static struct nvmu_ctrl_opts apply_opts(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *opts,
 					uint16_t *admin_entries, uint16_t *io_queues)
 {
-	struct nvmu_ctrl_opts o = opts ? *opts : (struct nvmu_ctrl_opts){ 0 };
+	struct nvmu_ctrl_opts o;
+
+	OPTS_COPY(o, opts);
 
 	*admin_entries = o.admin_entries ? o.admin_entries : NVMU_ADMIN_ENTRIES_DEFAULT;
 	*io_queues = o.io_queues ? o.io_queues : NVMU_IO_QUEUES_DEFAULT;

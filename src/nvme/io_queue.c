@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "nvme_internal.h"
+#include "support/opts.h"
 
 static int take_qid(struct nvmu_ctrl *ctrl, uint16_t *qid)
 {
@@ -168,9 +169,11 @@ static int apply_recovery_opts(struct nvmu_qpair *qp, const struct nvmu_qpair_op
 	return ret;
 }
 
-int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
+int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *user_opts,
 		      struct nvmu_qpair **out)
 {
+	struct nvmu_qpair_opts o;
+	const struct nvmu_qpair_opts *opts = OPTS_COPY(o, user_opts);
 	struct nvmu_qpair *qp = NULL;
 	uint32_t entries = 0;
 	uint16_t qid = 0;

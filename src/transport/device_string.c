@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "support/opts.h"
 #include "transport/registry.h"
 
 #define FORMS_TEXT_MAX 512
@@ -73,9 +74,11 @@ static const struct nvmu_transport_class *by_scheme(const char *dev, const char 
 	return cls;
 }
 
-int nvmu_transport_open(const char *dev, const struct nvmu_transport_open_opts *opts,
+int nvmu_transport_open(const char *dev, const struct nvmu_transport_open_opts *user_opts,
 			struct nvmu_transport **out)
 {
+	struct nvmu_transport_open_opts o;
+	const struct nvmu_transport_open_opts *opts = OPTS_COPY(o, user_opts);
 	const struct nvmu_transport_class *cls;
 	const char *rest = dev;
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "nvmu/pci.h"
+#include "support/opts.h"
 #include "vfio/vfio_internal.h"
 
 /* Check, before touching VFIO, that the device exists, is on vfio-pci and has a group. */
@@ -86,8 +87,11 @@ static int read_device_info(struct nvmu_vfio_device *d)
 }
 
 int nvmu_vfio_device_open(struct nvmu_vfio_container *c, const char *addr,
-			  const struct nvmu_vfio_device_opts *opts, struct nvmu_vfio_device **out)
+			  const struct nvmu_vfio_device_opts *user_opts,
+			  struct nvmu_vfio_device **out)
 {
+	struct nvmu_vfio_device_opts o;
+	const struct nvmu_vfio_device_opts *opts = OPTS_COPY(o, user_opts);
 	struct nvmu_pci_dev pci;
 	struct nvmu_vfio_device *d;
 	char norm[NVMU_PCI_ADDR_LEN];
@@ -108,7 +112,7 @@ int nvmu_vfio_device_open(struct nvmu_vfio_container *c, const char *addr,
 	ret = nvmu_vfio_group_get(c, pci.iommu_group, &d->group);
 	if (ret < 0)
 		goto fail;
-	ret = get_device_fd(d->group, norm, opts ? opts->vf_token : NULL);
+	ret = get_device_fd(d->group, norm, opts->vf_token);
 	if (ret < 0)
 		goto fail;
 	d->fd = ret;

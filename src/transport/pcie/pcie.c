@@ -8,6 +8,7 @@
 
 #include "nvmu/iommu_vfio.h"
 #include "nvmu/nvme_pcie.h"
+#include "support/opts.h"
 
 #define NVME_DOORBELL_OFFSET 0x1000
 #define ADMIN_DOORBELLS_END (NVME_DOORBELL_OFFSET + 8)
@@ -179,9 +180,11 @@ static int open_parts(struct pcie_transport *p, const char *addr,
 	return 0;
 }
 
-int nvmu_pcie_open(const char *addr, const struct nvmu_pcie_opts *opts,
+int nvmu_pcie_open(const char *addr, const struct nvmu_pcie_opts *user_opts,
 		   struct nvmu_transport **out)
 {
+	struct nvmu_pcie_opts o;
+	const struct nvmu_pcie_opts *opts = OPTS_COPY(o, user_opts);
 	struct pcie_transport *p = calloc(1, sizeof(*p));
 	int ret;
 
