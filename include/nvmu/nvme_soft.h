@@ -62,10 +62,13 @@ extern "C" {
  * | mpsmax      | CAP.MPSMAX (mpsmin..15)                                  | 4       |
  * | ready_delay | milliseconds from CC.EN=1 to CSTS.RDY=1                  | 0       |
  * | file        | store the namespaces in this file (created, grown, kept:  | RAM     |
- * |             | namespace i at byte i x size), so data outlives the run  |         |
+ * |             | namespace i at byte i x size), so data outlives the run; |         |
+ * |             | a symbolic link or anything but a regular file is refused|         |
  *
  * Returns 0 and sets *out; -EINVAL for a bad option (the message names it and what is
- * allowed); -ENOMEM; or the error of starting the thread.
+ * allowed) or a file= path that is not a regular file; -ELOOP when it is a symbolic link;
+ * -EISDIR for a directory; another error of opening the file; -ENOMEM; or the error of
+ * starting the thread.
  */
 NVMU_API int nvmu_soft_open(const char *spec, struct nvmu_transport **out);
 
