@@ -61,6 +61,9 @@ extern "C" {
  * | mpsmin      | CAP.MPSMIN (0..15)                                       | 0       |
  * | mpsmax      | CAP.MPSMAX (mpsmin..15)                                  | 4       |
  * | ready_delay | milliseconds from CC.EN=1 to CSTS.RDY=1                  | 0       |
+ * | vs          | NVMe version MAJOR.MINOR (1.0..2.255) in VS and Identify | 1.4     |
+ * |             | VER; from 2.0: I/O Command Sets (CAP.CSS bit 6, CC.CSS   |         |
+ * |             | 110b, Identify CNS 06h), which older versions refuse     |         |
  * | file        | store the namespaces in this file (created, grown, kept:  | RAM     |
  * |             | namespace i at byte i x size), so data outlives the run; |         |
  * |             | a symbolic link or anything but a regular file is refused|         |

@@ -7,6 +7,7 @@
 #include "host_internal.h"
 
 #define NS_BATCH 64
+#define NVME_VER_2_0 0x00020000u /* VER: major in bits 31:16, minor in 15:8 */
 
 /*
  * The fast path's first try on @ns: up to two memory pages (PRP1/PRP2), within the
@@ -80,12 +81,28 @@ static size_t limit_bytes(const struct nvmu_host_ctrl *h, uint8_t exp)
 	return (size_t)(mps_min << exp);
 }
 
+/*
+ * True if the controller may have the I/O Command Set specific Identify Controller data
+ * (CNS 06h). It came with I/O Command Sets (TP 4056), part of NVMe 2.0: a 2.0 controller
+ * (Identify VER, which 1.2 introduced and older ones leave 0) or an earlier one that
+ * implements them and says so in CAP.CSS bit 6. Any other controller fails the command
+ * with Invalid Field and adds an entry to its error log on every attach; a 1.0 or 1.1
+ * controller would even read the CNS field cut to 1 or 2 bits and return other data.
+ */
+static bool has_csi_ctrl_data(const struct nvmu_host_ctrl *h)
+{
+	return nvmu_ctrl_id(h->ctrl)->ver >= NVME_VER_2_0 ||
+	       (NVME_CAP_CSS(nvmu_ctrl_cap(h->ctrl)) & NVME_CAP_CSS_CSI);
+}
+
 void ns_read_limits(struct nvmu_host_ctrl *h)
 {
 	struct nvme_id_ctrl_nvm nvm;
 
-	/* This Identify page is optional (NVMe 2.0); a controller without it has no such
-	 * limits to report, so the failure is not an error. */
+	if (!has_csi_ctrl_data(h))
+		return; /* no such limits to report */
+	/* A controller may still lack the page of the NVM Command Set; it then has no such
+	 * limits either, so the failure is not an error. */
 	if (nvmu_admin_identify(h->ctrl, NVME_IDENTIFY_CNS_CSI_CTRL, 0, &nvm) < 0) {
 		nvmu_clear_error();
 		return;
