@@ -241,6 +241,15 @@ NVMU_API void nvmu_soft_set_ready_delay(struct nvmu_transport *t, uint32_t ms);
  */
 NVMU_API int nvmu_soft_identify_override(struct nvmu_transport *t, uint8_t cns, const void *data);
 
+/**
+ * Return @p data (NVME_IDENTIFY_DATA_SIZE bytes) for Identify Namespace of namespace
+ * @p nsid only, before any override of nvmu_soft_identify_override(); NULL restores it.
+ * The data changes what the driver is told, not how the controller executes I/O. Returns
+ * 0, -EINVAL when there is no such namespace, or -ENOMEM.
+ */
+NVMU_API int nvmu_soft_identify_ns_override(struct nvmu_transport *t, uint32_t nsid,
+					    const void *data);
+
 #ifdef __cplusplus
 }
 #endif

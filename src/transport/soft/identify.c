@@ -120,7 +120,9 @@ uint16_t soft_identify(struct soft_ctrl *c, struct soft_cmd *cmd)
 	case NVME_IDENTIFY_CNS_NS:
 		if (!ns)
 			return SOFT_GENERIC(NVME_SC_INVALID_NS);
-		if (c->id_override[0])
+		if (ns->id_override)
+			memcpy(buf, ns->id_override, sizeof(buf));
+		else if (c->id_override[0])
 			memcpy(buf, c->id_override[0], sizeof(buf));
 		else
 			fill_ns(ns, nsid, (struct nvme_id_ns *)buf);

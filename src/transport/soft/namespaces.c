@@ -112,6 +112,8 @@ int soft_ns_init(struct soft_ctrl *c)
 void soft_ns_fini(struct soft_ctrl *c)
 {
 	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
+		free(c->ns[i].id_override);
+	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
 		if (c->ns[i].data && c->o.file[0])
 			munmap(c->ns[i].data, c->ns[i].bytes);
 		else if (c->ns[i].data)

@@ -82,6 +82,7 @@ struct soft_ns {
 	uint8_t *data;
 	uint64_t bytes; /* allocated (size option) */
 	uint8_t lbaf;   /* SOFT_LBAF_* */
+	uint8_t *id_override; /* Identify Namespace data given by the test, or NULL */
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
