@@ -51,7 +51,8 @@ int nvmu_pci_set_roots(const char *sys, const char *proc, const char *state)
 		if (n + sizeof("/dev") > PATH_MAX)
 			return nvmu_fail(ENAMETOOLONG, "sysfs root '%.64s...' is too long", sys);
 		memcpy(dev_root, sys_root, n);
-		strcpy(dev_root + n, "/dev");
+		/* A relative root without a folder ("sys") has its nodes in "dev". */
+		strcpy(dev_root + n, slash ? "/dev" : "dev");
 	} else if (!ret) {
 		strcpy(dev_root, "/dev");
 	}
