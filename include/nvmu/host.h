@@ -208,8 +208,23 @@ NVMU_API uint32_t nvmu_ns_lba_size(const struct nvmu_ns *ns);
 /** Returns the number of logical blocks in the namespace (NSZE). */
 NVMU_API uint64_t nvmu_ns_blocks(const struct nvmu_ns *ns);
 
-/** Returns the capacity in bytes: NSZE times the LBA size. */
+/**
+ * Returns the capacity in bytes: NSZE times the LBA size; UINT64_MAX when that does not
+ * fit in 64 bits (a namespace of 2^64 bytes or more), and 0 for a namespace that is not
+ * usable (its LBA size is unknown).
+ */
 NVMU_API uint64_t nvmu_ns_capacity(const struct nvmu_ns *ns);
+
+/**
+ * Returns true if the driver can do I/O on the namespace. A namespace whose format it
+ * cannot use (an LBA data size outside 512 bytes..2 GiB, a format index beyond NLBAF) is
+ * still listed, with its Identify data, but every command on it is refused with -ENOTSUP;
+ * nvmu_ns_unusable_reason() says why.
+ */
+NVMU_API bool nvmu_ns_usable(const struct nvmu_ns *ns);
+
+/** Returns why the namespace is not usable, or NULL when it is. */
+NVMU_API const char *nvmu_ns_unusable_reason(const struct nvmu_ns *ns);
 
 /* ---- DMA buffers ---------------------------------------------------------------- */
 

@@ -61,11 +61,17 @@ extern "C" {
  * | mpsmin      | CAP.MPSMIN (0..15)                                       | 0       |
  * | mpsmax      | CAP.MPSMAX (mpsmin..15)                                  | 4       |
  * | ready_delay | milliseconds from CC.EN=1 to CSTS.RDY=1                  | 0       |
+ * | vs          | NVMe version MAJOR.MINOR (1.0..2.255) in VS and Identify | 1.4     |
+ * |             | VER; from 2.0: I/O Command Sets (CAP.CSS bit 6, CC.CSS   |         |
+ * |             | 110b, Identify CNS 06h), which older versions refuse     |         |
  * | file        | store the namespaces in this file (created, grown, kept:  | RAM     |
- * |             | namespace i at byte i x size), so data outlives the run  |         |
+ * |             | namespace i at byte i x size), so data outlives the run; |         |
+ * |             | a symbolic link or anything but a regular file is refused|         |
  *
  * Returns 0 and sets *out; -EINVAL for a bad option (the message names it and what is
- * allowed); -ENOMEM; or the error of starting the thread.
+ * allowed) or a file= path that is not a regular file; -ELOOP when it is a symbolic link;
+ * -EISDIR for a directory; another error of opening the file; -ENOMEM; or the error of
+ * starting the thread.
  */
 NVMU_API int nvmu_soft_open(const char *spec, struct nvmu_transport **out);
 
@@ -234,6 +240,15 @@ NVMU_API void nvmu_soft_set_ready_delay(struct nvmu_transport *t, uint32_t ms);
  * restores it. Returns 0 or -EINVAL for another CNS.
  */
 NVMU_API int nvmu_soft_identify_override(struct nvmu_transport *t, uint8_t cns, const void *data);
+
+/**
+ * Return @p data (NVME_IDENTIFY_DATA_SIZE bytes) for Identify Namespace of namespace
+ * @p nsid only, before any override of nvmu_soft_identify_override(); NULL restores it.
+ * The data changes what the driver is told, not how the controller executes I/O. Returns
+ * 0, -EINVAL when there is no such namespace, or -ENOMEM.
+ */
+NVMU_API int nvmu_soft_identify_ns_override(struct nvmu_transport *t, uint32_t nsid,
+					    const void *data);
 
 #ifdef __cplusplus
 }

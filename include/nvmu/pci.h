@@ -8,8 +8,9 @@
  * run against a fake tree.
  *
  * Binding a device to vfio-pci detaches it from its kernel driver, so nvmu refuses to do
- * it while the device's namespaces are in use (mounted, swap, held by dm/md/LVM, root
- * filesystem) unless asked to with NVMU_PCI_BIND_FORCE. The previous driver is recorded
+ * it while the device's namespaces are in use (mounted in any mount namespace, swap, held
+ * by dm/md/LVM, root filesystem, open in a process, claimed by the kernel) unless asked
+ * to with NVMU_PCI_BIND_FORCE. The previous driver is recorded
  * in a state folder so nvmu_pci_unbind_vfio() can give the device back to it.
  *
  * Every function that can fail returns 0 or a negative errno and leaves a message for
@@ -62,10 +63,13 @@ enum nvmu_pci_bind_flags {
 
 /**
  * Use @p sys_root, @p proc_root and @p state_dir instead of "/sys", "/proc" and
- * "/run/nvmu" (NULL restores a default). For tests; not thread-safe against other
- * nvmu_pci_* calls. Returns 0, or -ENAMETOOLONG.
+ * "/run/nvmu" (NULL restores a default). Device nodes are then looked up in the folder
+ * "dev" next to @p sys_root instead of "/dev", so a fake tree never reaches real devices.
+ * For tests; not thread-safe against other nvmu_pci_* calls. Returns 0, or
+ * -ENAMETOOLONG.
  */
-NVMU_API int nvmu_pci_set_roots(const char *sys_root, const char *proc_root, const char *state_dir);
+NVMU_API int nvmu_pci_set_roots(const char *sys_root, const char *proc_root,
+				 const char *state_dir);
 
 /**
  * Parse a PCI address "DDDD:BB:SS.F" or "BB:SS.F" (hex, any case) into the normalised
@@ -125,10 +129,14 @@ NVMU_API bool nvmu_pci_driver_loaded(const char *name);
 
 /**
  * Check whether the namespaces of the device at @p addr (and their partitions) are in
- * use: mounted (matched by major:minor, or by name), holding the root filesystem, used as
- * swap, or held by a dm/md/LVM device. Returns 0 if nothing uses them, or -EBUSY and
- * writes the users to @p msg (e.g. "nvme0n1p1 is mounted on /boot; nvme0n1p2 is used as
- * swap"); @p msg may be NULL. Other negative errnos if the device cannot be inspected.
+ * use: mounted (matched by major:minor, or by name; in our mount namespace or another
+ * process's), holding the root filesystem, used as swap, held by a dm/md/LVM device, open
+ * in a process (/proc/PID/fd), or claimed by the kernel (an exclusive open of the node
+ * fails with EBUSY: a ZFS pool, a btrfs member, an exclusive opener). Returns 0 if
+ * nothing uses them, or -EBUSY and writes the users to @p msg (e.g. "nvme0n1p1 is mounted
+ * on /boot; nvme0n1p2 is used as swap"); @p msg may be NULL. Other negative errnos if the
+ * device cannot be inspected. Processes it may not inspect (without privileges) are
+ * skipped; run it as root.
  */
 NVMU_API int nvmu_pci_check_in_use(const char *addr, char *msg, size_t len);
 

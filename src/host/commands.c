@@ -15,6 +15,8 @@ static int check_ns(const struct nvmu_host_qpair *qp, const struct nvmu_ns *ns)
 	if (!ns || ns->h != qp->h)
 		return nvmu_fail(EINVAL, "namespace %u does not belong to controller %s",
 				 ns ? ns->info.nsid : 0, qp->h->name);
+	if (ns->unusable[0])
+		return nvmu_fail(ENOTSUP, "%s", ns->unusable);
 	if (ns->info.ms)
 		return nvmu_fail(ENOTSUP, "namespace %u has %u bytes of metadata per block; the "
 				 "host API moves data only (use nvmu_host_raw_io())",
@@ -22,14 +24,31 @@ static int check_ns(const struct nvmu_host_qpair *qp, const struct nvmu_ns *ns)
 	return 0;
 }
 
+/* Write @lba + @nlb in decimal into @buf: the sum needs 65 bits when it passes 2^64. */
+static const char *range_end(uint64_t lba, uint64_t nlb, char buf[24])
+{
+	unsigned __int128 end = (unsigned __int128)lba + nlb;
+	char *p = buf + 23;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + (unsigned)(end % 10));
+		end /= 10;
+	} while (end);
+	return p;
+}
+
+/* The check never computes lba + nlb in 64 bits, so a range that wraps is refused. */
 static int check_range(const struct nvmu_ns *ns, uint64_t lba, uint64_t nlb)
 {
+	char end[24];
+
 	if (nlb == 0)
 		return nvmu_fail(EINVAL, "a command on namespace %u needs at least one block",
 				 ns->info.nsid);
 	if (lba >= ns->info.nsze || nlb > ns->info.nsze - lba)
-		return nvmu_fail(ERANGE, "blocks [%llu, %llu) go beyond namespace %u, which has "
-				 "%llu", (unsigned long long)lba, (unsigned long long)(lba + nlb),
+		return nvmu_fail(ERANGE, "blocks [%llu, %s) go beyond namespace %u, which has "
+				 "%llu", (unsigned long long)lba, range_end(lba, nlb, end),
 				 ns->info.nsid, (unsigned long long)ns->info.nsze);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #define HOST_MAX_NLB 65536u      /* NLB is a 16-bit 0-based field */
 #define HOST_WAIT_DEFAULT_MS 30000
 #define HOST_FORGET_MAX 16       /* waiters that may give up during one pause */
+#define HOST_REASON_LEN 160      /* why a namespace is unusable, with its NUL */
 
 struct nvmu_ns {
 	struct nvmu_host_ctrl *h;
@@ -24,6 +25,8 @@ struct nvmu_ns {
 	uint64_t fast_max, fast_end;
 	struct nvmu_ns_info info;
 	struct nvme_id_ns id;
+	/* Why the driver cannot do I/O on it (its format), or "" when it can. */
+	char unusable[HOST_REASON_LEN];
 };
 
 struct nvmu_host_ctrl {

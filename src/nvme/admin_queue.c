@@ -241,9 +241,11 @@ int nvmu_admin_active_ns(struct nvmu_ctrl *ctrl, uint32_t after, uint32_t *nsids
 
 int nvmu_ns_info_decode(const struct nvme_id_ns *id, struct nvmu_ns_info *info)
 {
-	uint8_t nlbaf = id->nlbaf + 1u;
-	uint8_t fmt = (id->flbas & NVME_NS_FLBAS_LOWER_MASK) |
-		      (uint8_t)(nlbaf > 16 ? (id->flbas & NVME_NS_FLBAS_HIGHER_MASK) >> 1 : 0);
+	/* NLBAF is 0-based: up to 256 formats claimed, so the count needs more than 8 bits.
+	 * Identify holds 64; the index FLBAS can name (6 bits) never reaches beyond them. */
+	unsigned nlbaf = id->nlbaf + 1u;
+	unsigned fmt = (id->flbas & NVME_NS_FLBAS_LOWER_MASK) |
+		       (nlbaf > 16 ? (id->flbas & NVME_NS_FLBAS_HIGHER_MASK) >> 1 : 0u);
 	const struct nvme_lbaf *lbaf;
 
 	if (fmt >= nlbaf || fmt >= sizeof(id->lbaf) / sizeof(id->lbaf[0]))

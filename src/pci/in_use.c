@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * In-use checks: are the block devices of an NVMe function (namespaces, partitions, and
- * multipath heads reached through it) mounted, used as swap, held by dm/md, or the root
- * filesystem? Each user found is named in the message.
+ * multipath heads reached through it) mounted (in any mount namespace), used as swap,
+ * held by dm/md, the root filesystem, open in a process, or claimed by the kernel in a
+ * way none of those show (a ZFS pool, a btrfs member, an exclusive opener)? Each user
+ * found is named in the message.
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "nvmu/pci.h"
 #include "pci/pcifs.h"
@@ -22,6 +25,9 @@ struct blockdev {
 	unsigned major, minor;
 	/* False if the "dev" file could not be read; the device is then matched by name. */
 	bool has_dev;
+	bool claimed;  /* an exclusive open was refused with EBUSY */
+	bool reported; /* named for the process being looked at */
+	int users;    /* users found and named */
 };
 
 /* The block devices of a function and the users found so far. */
@@ -33,18 +39,23 @@ struct in_use {
 	size_t len;
 	size_t used;
 	int users;
+	/* Where the mounts being read are seen: "" for our own mount namespace, else the
+	 * process whose namespace it is (" in the mount namespace of process 42 (sh)"). */
+	char where[96];
 };
 
-static void add_user(struct in_use *u, const char *fmt, ...) NVMU_PRINTF(2, 3);
+static void add_user(struct in_use *u, struct blockdev *d, const char *fmt, ...)
+	NVMU_PRINTF(3, 4);
 
-/* Count one more user and append its description to the message. A full buffer truncates
- * the message, but every user is still counted, so the check still fails. */
-static void add_user(struct in_use *u, const char *fmt, ...)
+/* Count one more user of @p d and append its description to the message. A full buffer
+ * truncates the message, but every user is still counted, so the check still fails. */
+static void add_user(struct in_use *u, struct blockdev *d, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	u->users++;
+	d->users++;
 	if (!u->len || u->used + 1 >= u->len)
 		return;
 	if (u->used) {
@@ -162,16 +173,22 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* Returns the function's block device that a mount source or swap file name such as
- * "/dev/nvme0n1p1" names, or NULL. A path outside /dev/ is matched by its device numbers. */
+/* Returns the function's block device that a mount source, swap file or open file name
+ * such as "/dev/nvme0n1p1" names, or NULL. Another path is matched by its device numbers
+ * (a path below /dev/ is looked up below the device root). */
 static struct blockdev *by_dev_path(struct in_use *u, const char *path)
 {
+	char node[PATH_MAX];
 	struct stat st;
 
-	if (!strncmp(path, "/dev/", 5))
+	if (!strncmp(path, "/dev/", 5)) {
 		for (size_t i = 0; i < u->ndevs; i++)
 			if (!strcmp(path + 5, u->devs[i].name))
 				return &u->devs[i];
+		if (pcifs_dev_path(node, "%s", path + 4))
+			return NULL;
+		path = node;
+	}
 	if (path[0] == '/' && !stat(path, &st) && S_ISBLK(st.st_mode))
 		for (size_t i = 0; i < u->ndevs; i++)
 			if (u->devs[i].has_dev && major(st.st_rdev) == u->devs[i].major &&
@@ -188,12 +205,12 @@ static struct blockdev *by_numbers(struct in_use *u, unsigned maj, unsigned min)
 	return NULL;
 }
 
-static void report_mount(struct in_use *u, const struct blockdev *d, const char *mountpoint)
+static void report_mount(struct in_use *u, struct blockdev *d, const char *mountpoint)
 {
 	if (!strcmp(mountpoint, "/"))
-		add_user(u, "%s holds the root filesystem", d->name);
+		add_user(u, d, "%s holds the root filesystem%s", d->name, u->where);
 	else
-		add_user(u, "%s is mounted on %s", d->name, mountpoint);
+		add_user(u, d, "%s is mounted on %s%s", d->name, mountpoint, u->where);
 }
 
 /* Check one line of /proc/self/mountinfo, which reads
@@ -244,18 +261,21 @@ static void check_mounts_line(struct in_use *u, char *line)
 		report_mount(u, d, mountpoint);
 }
 
-/* Call @p fn on each line of <proc root>/<name>. Returns false if the file cannot be
+/* Call @p fn on each line of <proc root>/<name>, whatever its length (a mountinfo line
+ * with long paths or options passes 4096 bytes). Returns false if the file cannot be
  * opened. */
 static bool for_each_proc_line(struct in_use *u, const char *name,
 			       void (*fn)(struct in_use *, char *))
 {
-	char path[PATH_MAX], line[4096];
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 
 	if (pcifs_proc_path(path, "/%s", name) || !(f = fopen(path, "re")))
 		return false;
-	while (fgets(line, sizeof(line), f))
+	while (getline(&line, &cap, f) > 0)
 		fn(u, line);
+	free(line);
 	fclose(f);
 	return true;
 }
@@ -272,12 +292,12 @@ static void check_swaps_line(struct in_use *u, char *line)
 	unescape(file);
 	d = by_dev_path(u, file);
 	if (d)
-		add_user(u, "%s is used as swap", d->name);
+		add_user(u, d, "%s is used as swap", d->name);
 }
 
 /* Report the dm, md and LVM devices stacked on @p d, listed in <block>/holders/. A dm
  * device is named by its dm/name as well, since "dm-3" alone says little. */
-static void check_holders(struct in_use *u, const struct blockdev *d)
+static void check_holders(struct in_use *u, struct blockdev *d)
 {
 	char path[PATH_MAX], dmname[128];
 	char **names;
@@ -289,11 +309,164 @@ static void check_holders(struct in_use *u, const struct blockdev *d)
 	for (size_t i = 0; i < n; i++) {
 		if (!pcifs_sys_path(path, "/class/block/%s/dm/name", names[i]) &&
 		    !pcifs_read_text(path, dmname, sizeof(dmname)) && dmname[0])
-			add_user(u, "%s is held by %s (%s)", d->name, names[i], dmname);
+			add_user(u, d, "%s is held by %s (%s)", d->name, names[i], dmname);
 		else
-			add_user(u, "%s is held by %s", d->name, names[i]);
+			add_user(u, d, "%s is held by %s", d->name, names[i]);
 	}
 	pcifs_free_names(names, n);
+}
+
+/* The command name of process @p pid (its comm), or "?". */
+static void process_name(const char *pid, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (pcifs_proc_path(path, "/%s/comm", pid) || pcifs_read_text(path, buf, len) || !buf[0])
+		snprintf(buf, len, "?");
+}
+
+/* Report each of the function's block devices that process @p pid holds open, once. */
+static void check_fds(struct in_use *u, const char *pid)
+{
+	char dir[PATH_MAX], path[PATH_MAX], target[PATH_MAX], comm[32] = "";
+	char **names;
+	size_t n;
+	ssize_t r;
+
+	if (pcifs_proc_path(dir, "/%s/fd", pid) || pcifs_list_dir(dir, &names, &n))
+		return;
+	for (size_t i = 0; i < u->ndevs; i++)
+		u->devs[i].reported = false;
+	for (size_t i = 0; i < n; i++) {
+		struct blockdev *d;
+
+		if (pcifs_proc_path(path, "/%s/fd/%s", pid, names[i]) ||
+		    (r = readlink(path, target, sizeof(target) - 1)) <= 0)
+			continue;
+		target[r] = '\0';
+		/* Only device nodes: a stat() of every open file could hang on a dead NFS. */
+		if (strncmp(target, "/dev/", 5) || !(d = by_dev_path(u, target)) || d->reported)
+			continue;
+		d->reported = true;
+		if (!comm[0])
+			process_name(pid, comm, sizeof(comm));
+		add_user(u, d, "%s is open in process %s (%s)", d->name, pid, comm);
+	}
+	pcifs_free_names(names, n);
+}
+
+/* Mount namespaces whose mountinfo was read already (links such as "mnt:[4026531840]"). */
+struct seen_ns {
+	char (*ids)[64];
+	size_t n;
+};
+
+/* Read the mountinfo of process @p pid if it lives in a mount namespace not read yet: a
+ * mount there (a container's, a service's with a private /tmp) is not in ours. */
+static void check_mount_ns(struct in_use *u, const char *pid, struct seen_ns *seen)
+{
+	char path[PATH_MAX], id[64], name[PATH_MAX], comm[32];
+	char (*grown)[64];
+	ssize_t r;
+
+	if (pcifs_proc_path(path, "/%s/ns/mnt", pid) ||
+	    (r = readlink(path, id, sizeof(id) - 1)) <= 0)
+		return;
+	id[r] = '\0';
+	for (size_t i = 0; i < seen->n; i++)
+		if (!strcmp(seen->ids[i], id))
+			return;
+	grown = realloc(seen->ids, (seen->n + 1) * sizeof(*seen->ids));
+	if (!grown)
+		return;
+	seen->ids = grown;
+	memcpy(seen->ids[seen->n++], id, sizeof(id));
+	process_name(pid, comm, sizeof(comm));
+	snprintf(u->where, sizeof(u->where), " in the mount namespace of process %s (%s)", pid,
+		 comm);
+	snprintf(name, sizeof(name), "%s/mountinfo", pid);
+	for_each_proc_line(u, name, check_mountinfo_line);
+	u->where[0] = '\0';
+}
+
+/* True if @p name is all digits: a process folder of procfs. */
+static bool is_pid(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
+/*
+ * Look at every other process: the devices it holds open (a raw device open without
+ * O_EXCL claims nothing in the kernel) and the mounts of its mount namespace when that is
+ * not ours. Processes that vanish or that we may not inspect are skipped.
+ */
+static void check_processes(struct in_use *u)
+{
+	char path[PATH_MAX], self_pid[16];
+	struct seen_ns seen = { 0 };
+	char **names;
+	size_t n;
+	ssize_t r;
+
+	snprintf(self_pid, sizeof(self_pid), "%d", (int)getpid());
+	if (pcifs_proc_path(path, "/self/ns/mnt") == 0 &&
+	    (seen.ids = malloc(sizeof(*seen.ids))) &&
+	    (r = readlink(path, seen.ids[0], sizeof(seen.ids[0]) - 1)) > 0) {
+		seen.ids[0][r] = '\0';
+		seen.n = 1;
+	}
+	if (pcifs_proc_path(path, "/") == 0 && pcifs_list_dir(path, &names, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (!is_pid(names[i]) || !strcmp(names[i], self_pid))
+				continue;
+			check_fds(u, names[i]);
+			/* Without our own namespace's identity, another one cannot be told. */
+			if (seen.n)
+				check_mount_ns(u, names[i], &seen);
+		}
+		pcifs_free_names(names, n);
+	}
+	free(seen.ids);
+}
+
+/* True if a partition of @p d (named d's name, "p", a number) has a user or a claim. */
+static bool partition_busy(const struct in_use *u, const struct blockdev *d)
+{
+	size_t len = strlen(d->name);
+
+	for (size_t i = 0; i < u->ndevs; i++)
+		if (!strncmp(u->devs[i].name, d->name, len) && u->devs[i].name[len] == 'p' &&
+		    (u->devs[i].users || u->devs[i].claimed))
+			return true;
+	return false;
+}
+
+/*
+ * Ask the kernel, as it would answer a filesystem or RAID that wants the device: an
+ * exclusive open of each node fails with EBUSY while anything claims it. That finds what
+ * the files above do not show (a ZFS pool, which registers no holders; the second device
+ * of a btrfs RAID1, mounted under the first one's name; an exclusive opener). A device
+ * already named, or whose partition is (its claim covers the whole disk), is not repeated.
+ */
+static void check_claims(struct in_use *u)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < u->ndevs; i++)
+		u->devs[i].claimed = !pcifs_dev_path(path, "/%s", u->devs[i].name) &&
+				     pcifs_probe_exclusive(path) == -EBUSY;
+	for (size_t i = 0; i < u->ndevs; i++) {
+		struct blockdev *d = &u->devs[i];
+
+		if (d->claimed && !d->users && !partition_busy(u, d))
+			add_user(u, d, "%s is claimed by the kernel (a ZFS pool, a btrfs or RAID "
+				 "member, or a program that opened it exclusively)", d->name);
+	}
 }
 
 int nvmu_pci_check_in_use(const char *addr, char *msg, size_t len)
@@ -313,6 +486,8 @@ int nvmu_pci_check_in_use(const char *addr, char *msg, size_t len)
 		for_each_proc_line(&u, "swaps", check_swaps_line);
 		for (size_t i = 0; i < u.ndevs; i++)
 			check_holders(&u, &u.devs[i]);
+		check_processes(&u);
+		check_claims(&u);
 	}
 	free(u.devs);
 	if (ret)

@@ -17,6 +17,7 @@
 static char sys_root[PATH_MAX] = "/sys";
 static char proc_root[PATH_MAX] = "/proc";
 static char state_dir[PATH_MAX] = "/run/nvmu";
+static char dev_root[PATH_MAX] = "/dev";
 
 static pcifs_write_hook write_hook;
 static void *write_hook_ctx;
@@ -41,6 +42,20 @@ int nvmu_pci_set_roots(const char *sys, const char *proc, const char *state)
 		ret = set_root(proc_root, proc, "/proc", "procfs");
 	if (!ret)
 		ret = set_root(state_dir, state, "/run/nvmu", "state");
+	/* Device nodes follow a fake sysfs tree ("dev" next to its "sys"), so that checks
+	 * against a fake tree never open the host's real devices. */
+	if (!ret && sys) {
+		const char *slash = strrchr(sys_root, '/');
+		size_t n = slash ? (size_t)(slash - sys_root) : 0;
+
+		if (n + sizeof("/dev") > PATH_MAX)
+			return nvmu_fail(ENAMETOOLONG, "sysfs root '%.64s...' is too long", sys);
+		memcpy(dev_root, sys_root, n);
+		/* A relative root without a folder ("sys") has its nodes in "dev". */
+		strcpy(dev_root + n, slash ? "/dev" : "dev");
+	} else if (!ret) {
+		strcpy(dev_root, "/dev");
+	}
 	return ret;
 }
 
@@ -74,6 +89,7 @@ static int vpath(char *buf, const char *root, const char *fmt, va_list ap)
 DEFINE_PATH_FN(pcifs_sys_path, sys_root)
 DEFINE_PATH_FN(pcifs_proc_path, proc_root)
 DEFINE_PATH_FN(pcifs_state_path, state_dir)
+DEFINE_PATH_FN(pcifs_dev_path, dev_root)
 
 int pcifs_read_text(const char *path, char *buf, size_t len)
 {
@@ -210,4 +226,29 @@ void pcifs_free_names(char **names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+static pcifs_excl_probe excl_probe;
+static void *excl_probe_ctx;
+
+void pcifs_set_excl_probe(pcifs_excl_probe fn, void *ctx)
+{
+	excl_probe = fn;
+	excl_probe_ctx = ctx;
+}
+
+int pcifs_probe_exclusive(const char *path)
+{
+	int fd;
+
+	if (excl_probe)
+		return excl_probe(excl_probe_ctx, path);
+	/* O_EXCL on a block device asks the kernel for an exclusive claim, which fails with
+	 * EBUSY while a filesystem, swap, md, dm, ZFS, btrfs or any exclusive opener holds
+	 * it. Opening reads nothing from the device. */
+	fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
 }

@@ -13,6 +13,8 @@
 int pcifs_sys_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
 int pcifs_proc_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
 int pcifs_state_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
+/* Device nodes: "/dev", or "dev" next to a sysfs root given to nvmu_pci_set_roots(). */
+int pcifs_dev_path(char *buf, const char *fmt, ...) NVMU_PRINTF(2, 3);
 /* nvmu_pci_parse_addr() without a failure message, for callers that only test. Returns 0
  * or -EINVAL. */
 int pcifs_normalise_addr(const char *text, char out[NVMU_PCI_ADDR_LEN]);
@@ -48,5 +50,17 @@ void pcifs_free_names(char **names, size_t n);
  */
 typedef void (*pcifs_write_hook)(void *ctx, const char *rel, const char *value);
 void pcifs_set_write_hook(pcifs_write_hook fn, void *ctx);
+
+/*
+ * Test hook: replaces the exclusive open of a block device node (@p path, below the dev
+ * root) by @p fn, which returns 0 (free), -EBUSY (claimed) or another -errno (unknown).
+ * NULL restores the real probe.
+ */
+typedef int (*pcifs_excl_probe)(void *ctx, const char *path);
+void pcifs_set_excl_probe(pcifs_excl_probe fn, void *ctx);
+
+/* Open the block device node @p path exclusively and close it again. Returns 0 (nothing
+ * holds it), -EBUSY (something does), or another -errno (no message). */
+int pcifs_probe_exclusive(const char *path);
 
 #endif

@@ -126,23 +126,51 @@ void nvmu_soft_set_ready_delay(struct nvmu_transport *t, uint32_t ms)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* A copy of @p data (NVME_IDENTIFY_DATA_SIZE bytes) in *copy, NULL for NULL. */
+static int copy_identify(const void *data, uint8_t **copy)
+{
+	*copy = NULL;
+	if (!data)
+		return 0;
+	*copy = malloc(NVME_IDENTIFY_DATA_SIZE);
+	if (!*copy)
+		return nvmu_fail(ENOMEM, "out of memory");
+	memcpy(*copy, data, NVME_IDENTIFY_DATA_SIZE);
+	return 0;
+}
+
+/* Replace the override in *slot by a copy of @p data under the lock. */
+static int set_override(struct soft_ctrl *c, uint8_t **slot, const void *data)
+{
+	uint8_t *copy;
+	int ret = copy_identify(data, &copy);
+
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&c->lock);
+	free(*slot);
+	*slot = copy;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
 int nvmu_soft_identify_override(struct nvmu_transport *t, uint8_t cns, const void *data)
 {
 	struct soft_ctrl *c = soft_of(t);
-	uint8_t *copy = NULL;
 
 	if (cns != NVME_IDENTIFY_CNS_NS && cns != NVME_IDENTIFY_CNS_CTRL)
 		return nvmu_fail(EINVAL, "soft: identify data of CNS %#x cannot be replaced (only "
 				 "namespace 0 and controller 1)", cns);
-	if (data) {
-		copy = malloc(NVME_IDENTIFY_DATA_SIZE);
-		if (!copy)
-			return nvmu_fail(ENOMEM, "out of memory");
-		memcpy(copy, data, NVME_IDENTIFY_DATA_SIZE);
-	}
-	pthread_mutex_lock(&c->lock);
-	free(c->id_override[cns]);
-	c->id_override[cns] = copy;
-	pthread_mutex_unlock(&c->lock);
-	return 0;
+	return set_override(c, &c->id_override[cns], data);
+}
+
+int nvmu_soft_identify_ns_override(struct nvmu_transport *t, uint32_t nsid, const void *data)
+{
+	struct soft_ctrl *c = soft_of(t);
+	struct soft_ns *ns = soft_ns_get(c, nsid);
+
+	if (!ns)
+		return nvmu_fail(EINVAL, "soft: no namespace %u (the controller has %u)", nsid,
+				 c->o.nns);
+	return set_override(c, &ns->id_override, data);
 }

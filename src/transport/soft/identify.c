@@ -14,6 +14,7 @@
 #define OCFS_FORMAT0 1u
 #define CTRL_TYPE_IO 1
 #define FRMW_ONE_SLOT (1u << 1) /* number of slots, bits 3:1 */
+#define CDW11_CSI_SHIFT 24      /* Identify CDW11 bits 31:24: Command Set Identifier */
 
 /* Space-padded string field of identify data. */
 static void pad(char *field, size_t len, const char *text)
@@ -31,7 +32,8 @@ static void fill_ctrl(struct soft_ctrl *c, struct nvme_id_ctrl *id)
 	pad(id->fr, sizeof(id->fr), "0.1.0");
 	id->mdts = c->o.mdts;
 	id->cntlid = 1;
-	id->ver = 0x00010400;
+	/* VER was introduced by NVMe 1.2; older controllers leave it 0. */
+	id->ver = c->o.vs >= SOFT_VS(1, 2) ? c->o.vs : 0;
 	id->oaes = NVME_CTRL_OAES_NA;
 	id->cntrltype = CTRL_TYPE_IO;
 	id->oacs = NVME_CTRL_OACS_FORMAT | (c->o.dbbuf ? NVME_CTRL_OACS_DBBUF_CFG : 0);
@@ -118,7 +120,9 @@ uint16_t soft_identify(struct soft_ctrl *c, struct soft_cmd *cmd)
 	case NVME_IDENTIFY_CNS_NS:
 		if (!ns)
 			return SOFT_GENERIC(NVME_SC_INVALID_NS);
-		if (c->id_override[0])
+		if (ns->id_override)
+			memcpy(buf, ns->id_override, sizeof(buf));
+		else if (c->id_override[0])
 			memcpy(buf, c->id_override[0], sizeof(buf));
 		else
 			fill_ns(ns, nsid, (struct nvme_id_ns *)buf);
@@ -127,6 +131,14 @@ uint16_t soft_identify(struct soft_ctrl *c, struct soft_cmd *cmd)
 		if (nsid >= NSID_BROADCAST - 1)
 			return SOFT_GENERIC(NVME_SC_INVALID_NS);
 		fill_active_list(c, nsid, (struct nvme_ns_list *)buf);
+		break;
+	case NVME_IDENTIFY_CNS_CSI_CTRL:
+		/* NVM Command Set specific controller data (NVMe 2.0): all zero, no limits on
+		 * Verify, Write Zeroes or Write Uncorrectable. Older versions fail it, as real
+		 * controllers do. */
+		if (!soft_io_command_sets(&c->o) ||
+		    cmd->sqe.cdw11 >> CDW11_CSI_SHIFT != NVME_CSI_NVM)
+			return SOFT_GENERIC(NVME_SC_INVALID_FIELD);
 		break;
 	case NVME_IDENTIFY_CNS_NS_DESC_LIST:
 		if (!ns)

@@ -45,15 +45,50 @@ static int ns_storage(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
 	return ret;
 }
 
+/*
+ * Open (or create) the backing file. The tool may run as root on a path a user chose, so
+ * a symbolic link at the path is refused rather than followed (it could point root's
+ * writes at any file), and so is anything but a regular file: a FIFO, a device or a
+ * directory cannot hold namespaces, and opening one must not block or take a terminal.
+ */
+static int open_backing_file(const struct soft_ctrl *c, int *out)
+{
+	int fd = open(c->o.file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+			  O_NOCTTY, 0600);
+	struct stat st;
+
+	if (fd < 0 && errno == ELOOP)
+		return nvmu_fail(ELOOP, "soft: file=%s is a symbolic link; give the path of a "
+				 "regular file itself", c->o.file);
+	if (fd < 0 && errno == EISDIR)
+		return nvmu_fail(EISDIR, "soft: file=%s is not a regular file but a directory; "
+				 "give the path of a regular file", c->o.file);
+	if (fd < 0)
+		return nvmu_fail(errno, "soft: file=%s: %s", c->o.file, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int err = errno;
+
+		close(fd);
+		return nvmu_fail(err, "soft: file=%s: %s", c->o.file, strerror(err));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return nvmu_fail(EINVAL, "soft: file=%s is not a regular file; give the path of "
+				 "a regular file", c->o.file);
+	}
+	*out = fd;
+	return 0;
+}
+
 int soft_ns_init(struct soft_ctrl *c)
 {
-	int fd = -1;
+	int fd = -1, ret;
 
 	c->ns = calloc(c->o.nns, sizeof(*c->ns));
 	if (!c->ns)
 		return nvmu_fail(ENOMEM, "out of memory");
-	if (c->o.file[0] && (fd = open(c->o.file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-		return nvmu_fail(errno, "soft: file=%s: %s", c->o.file, strerror(errno));
+	if (c->o.file[0] && (ret = open_backing_file(c, &fd)) < 0)
+		return ret;
 	for (uint32_t i = 0; i < c->o.nns; i++) {
 		void *mem = NULL;
 		int ret = ns_storage(c, fd, i, &mem);
@@ -76,6 +111,8 @@ int soft_ns_init(struct soft_ctrl *c)
 
 void soft_ns_fini(struct soft_ctrl *c)
 {
+	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
+		free(c->ns[i].id_override);
 	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
 		if (c->ns[i].data && c->o.file[0])
 			munmap(c->ns[i].data, c->ns[i].bytes);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The option string of a software controller ("ns=2,size=64M,lbs=4096,..."). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "soft.h"
 
 #define KNOWN_OPTIONS "ns, size, lbs, mdts, mqes, queues, sgl, dbbuf, mode, to, dstrd, " \
-		      "mpsmin, mpsmax, ready_delay, file"
+		      "mpsmin, mpsmax, ready_delay, vs, file"
 
 static void set_defaults(struct soft_opts *o)
 {
@@ -21,6 +22,7 @@ static void set_defaults(struct soft_opts *o)
 		.dbbuf = true,
 		.to = 20,
 		.mpsmax = 4,
+		.vs = SOFT_VS(1, 4),
 	};
 }
 
@@ -70,6 +72,20 @@ static int parse_mode(const char *val, struct soft_opts *o)
 	return 0;
 }
 
+/* The version "MAJOR.MINOR", 1.0 to 2.x: what the VS register and Identify VER report. */
+static int parse_version(const char *val, struct soft_opts *o)
+{
+	unsigned major, minor;
+	int end = 0;
+
+	if (sscanf(val, "%u.%u%n", &major, &minor, &end) != 2 || val[end] || major < 1 ||
+	    major > 2 || minor > 255 || val[0] < '0' || val[0] > '9')
+		return nvmu_fail(EINVAL, "soft: option vs=%s: expected a version 1.0 to 2.255 "
+				 "such as 1.4 or 2.0", val);
+	o->vs = SOFT_VS(major, minor);
+	return 0;
+}
+
 /* Apply one key=value pair. */
 static int apply(struct soft_opts *o, const char *key, const char *val)
 {
@@ -78,6 +94,8 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 
 	if (strcmp(key, "mode") == 0)
 		return parse_mode(val, o);
+	if (strcmp(key, "vs") == 0)
+		return parse_version(val, o);
 	if (strcmp(key, "file") == 0) {
 		if (!*val || strlen(val) >= sizeof(o->file))
 			return nvmu_fail(EINVAL, "soft: option file=%s: expected a path of 1 to "

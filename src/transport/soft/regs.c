@@ -5,14 +5,14 @@
 #include "soft.h"
 
 #define ALL_ONES 0xffffffffu
-#define NVME_VERSION_1_4 0x00010400u
 #define ADMIN_BASE_RESERVED 0xfffull /* ASQ/ACQ bits 11:0 are reserved */
 
 uint64_t soft_cap_initial(const struct soft_opts *o)
 {
 	return NVME_SET((uint64_t)o->mqes, CAP_MQES) | NVME_SET(1ull, CAP_CQR) |
 	       NVME_SET((uint64_t)o->to, CAP_TO) | NVME_SET((uint64_t)o->dstrd, CAP_DSTRD) |
-	       NVME_SET((uint64_t)NVME_CAP_CSS_NVM, CAP_CSS) |
+	       NVME_SET((uint64_t)(NVME_CAP_CSS_NVM |
+				   (soft_io_command_sets(o) ? NVME_CAP_CSS_CSI : 0)), CAP_CSS) |
 	       NVME_SET((uint64_t)o->mpsmin, CAP_MPSMIN) |
 	       NVME_SET((uint64_t)o->mpsmax, CAP_MPSMAX);
 }
@@ -46,11 +46,12 @@ void soft_set_fatal(struct soft_ctrl *c, const char *why)
 /* Why CC (with EN=1) and the admin queue registers cannot start the controller, or NULL. */
 static const char *enable_problem(struct soft_ctrl *c, uint32_t cc)
 {
-	unsigned mps = NVME_GET(cc, CC_MPS);
+	unsigned mps = NVME_GET(cc, CC_MPS), css = NVME_GET(cc, CC_CSS);
 
 	if (mps < NVME_CAP_MPSMIN(c->cap) || mps > NVME_CAP_MPSMAX(c->cap))
 		return "CC.MPS outside CAP.MPSMIN..MPSMAX";
-	if (NVME_GET(cc, CC_CSS) != NVME_CC_CSS_NVM && NVME_GET(cc, CC_CSS) != NVME_CC_CSS_ADMIN)
+	if (css != NVME_CC_CSS_NVM && css != NVME_CC_CSS_ADMIN &&
+	    !(css == NVME_CC_CSS_CSI && (NVME_CAP_CSS(c->cap) & NVME_CAP_CSS_CSI)))
 		return "CC.CSS names a command set the controller does not support";
 	if (NVME_AQA_ASQS(c->aqa) == 0 || NVME_AQA_ACQS(c->aqa) == 0)
 		return "AQA gives an admin queue of one entry";
@@ -131,7 +132,7 @@ uint32_t soft_reg_read32(struct soft_ctrl *c, uint32_t off)
 	switch (off) {
 	case NVME_REG_CAP:
 	case NVME_REG_CAP + 4: return half(c->cap, off, NVME_REG_CAP);
-	case NVME_REG_VS: return NVME_VERSION_1_4;
+	case NVME_REG_VS: return c->o.vs;
 	case NVME_REG_INTMS:
 	case NVME_REG_INTMC: return c->intms;
 	case NVME_REG_CC: return c->cc;

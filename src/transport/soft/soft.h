@@ -23,6 +23,7 @@
 #define SOFT_COPY_MAX_RANGE_BLOCKS 256 /* Identify Namespace MSSRL */
 #define SOFT_COPY_MAX_BLOCKS 4096      /* MCL */
 #define SOFT_COPY_MAX_RANGES 16        /* MSRC + 1 */
+#define SOFT_VS(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor) << 8)
 
 /* Status "hold the command" (an AER waits for an event): no completion now. */
 #define SOFT_HOLD 0xffffu
@@ -44,6 +45,7 @@ struct soft_opts {
 	bool sgl, dbbuf, stepped;
 	uint8_t to, dstrd, mpsmin, mpsmax;
 	uint32_t ready_delay_ms;
+	uint32_t vs;    /* VS register: major << 16 | minor << 8 */
 	char file[256]; /* file=PATH: namespaces stored in this file (kept between runs) */
 };
 
@@ -80,6 +82,7 @@ struct soft_ns {
 	uint8_t *data;
 	uint64_t bytes; /* allocated (size option) */
 	uint8_t lbaf;   /* SOFT_LBAF_* */
+	uint8_t *id_override; /* Identify Namespace data given by the test, or NULL */
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
@@ -113,6 +116,13 @@ struct soft_rule {
 	uint64_t seen, hits;
 	bool used;
 };
+
+/* True if the controller implements NVMe 2.0's I/O Command Sets: CAP.CSS bit 6, CC.CSS
+ * 110b and Identify CNS 06h. Older versions (the default, 1.4) have none of them. */
+static inline bool soft_io_command_sets(const struct soft_opts *o)
+{
+	return o->vs >= SOFT_VS(2, 0);
+}
 
 struct soft_features {
 	uint32_t arbitration, power_mgmt, temp_over, temp_under, err_recovery;

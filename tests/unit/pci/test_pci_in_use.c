@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for in-use detection: mounts (by major:minor and by name), root fs, swap, dm/md holders, multipath. */
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fake_sysfs.h"
 #include "nvmu/pci.h"
+#include "pci/pcifs.h"
 
 #define DEV "0000:00:10.0"
 #define MOUNT_SYS "22 1 0:21 / /sys rw shared:7 - sysfs sysfs rw\n"
@@ -178,8 +181,132 @@ TEST(bad_or_missing_address_fails)
 	fake_cleanup(&f);
 }
 
+
+/* A symbolic link <root>/<rel> whose target is @target as written (an absolute path the
+ * kernel shows, such as "/dev/nvme0n1" or "mnt:[4026531840]"). */
+static void raw_link(struct fake *f, const char *rel, const char *target)
+{
+	char path[2 * PATH_MAX];
+
+	fake_write(f, rel, "");
+	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
+	unlink(path);
+	CHECK_EQ(symlink(target, path), 0);
+}
+
+TEST(mountinfo_line_longer_than_4096_bytes)
+{
+	static char text[8192];
+	struct fake f;
+	int n;
+
+	build_tree(&f);
+	/* btrfs: an anonymous 0:NN device, so only the source, past 4096 bytes, names it. */
+	n = snprintf(text, sizeof(text), "%s30 1 0:45 / /mnt/", MOUNT_SYS);
+	memset(text + n, 'a', 5000);
+	snprintf(text + n + 5000, sizeof(text) - (size_t)n - 5000,
+		 " rw shared:1 - btrfs /dev/nvme0n1p2 rw\n" MOUNT_PROC);
+	fake_write(&f, "proc/self/mountinfo", text);
+	CHECK_EQ(in_use(), -EBUSY);
+	CHECK_STR_CONTAINS(msg, "nvme0n1p2 is mounted on /mnt/aaaa");
+	fake_cleanup(&f);
+}
+
+/* Process @pid named @comm in mount namespace @ns, where @mountinfo is mounted. */
+static void fake_process(struct fake *f, const char *pid, const char *comm, const char *ns,
+			 const char *mountinfo)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "proc/%s/ns/mnt", pid);
+	raw_link(f, rel, ns);
+	snprintf(rel, sizeof(rel), "proc/%s/comm", pid);
+	fake_write(f, rel, comm);
+	snprintf(rel, sizeof(rel), "proc/%s/mountinfo", pid);
+	fake_write(f, rel, mountinfo);
+}
+
+TEST(mount_seen_only_in_another_mount_namespace)
+{
+	static const char srv[] = "30 1 259:3 / /srv rw - ext4 /dev/nvme0n1p3 rw\n";
+	struct fake f;
+
+	build_tree(&f);
+	raw_link(&f, "proc/self/ns/mnt", "mnt:[4026531840]");
+	/* Two processes of one container: reported once. */
+	fake_process(&f, "4321", "containerd\n", "mnt:[4026532999]", srv);
+	fake_process(&f, "4322", "sh\n", "mnt:[4026532999]", srv);
+	/* A process in our own namespace adds nothing to our own mountinfo. */
+	fake_process(&f, "77", "bash\n", "mnt:[4026531840]",
+		     "30 1 259:1 / /boot rw - ext4 /dev/nvme0n1p1 rw\n");
+	CHECK_EQ(in_use(), -EBUSY);
+	CHECK(strcmp(msg, "nvme0n1p3 is mounted on /srv in the mount namespace of process 4321 "
+		     "(containerd)") == 0);
+	fake_cleanup(&f);
+}
+
+TEST(device_held_open_by_a_process)
+{
+	struct fake f;
+
+	build_tree(&f);
+	fake_write(&f, "proc/555/comm", "dd\n");
+	raw_link(&f, "proc/555/fd/0", "/dev/pts/0");
+	raw_link(&f, "proc/555/fd/3", "/dev/nvme0n1");
+	raw_link(&f, "proc/555/fd/4", "socket:[1234]");
+	raw_link(&f, "proc/556/fd/3", "/dev/nvme1n1"); /* the other device */
+	CHECK_EQ(in_use(), -EBUSY);
+	CHECK(strcmp(msg, "nvme0n1 is open in process 555 (dd)") == 0);
+	fake_cleanup(&f);
+}
+
+/* The exclusive-open probe of the test: busy for the names in @ctx (a list ending in NULL),
+ * which must be asked for below the fake tree's dev folder. */
+static const char *probe_root;
+
+static int fake_probe(void *ctx, const char *path)
+{
+	const char *const *busy = ctx;
+	size_t n = strlen(probe_root);
+
+	CHECK(strncmp(path, probe_root, n) == 0);
+	for (; *busy; busy++)
+		if (!strcmp(path + n, *busy))
+			return -EBUSY;
+	return 0;
+}
+
+TEST(exclusive_open_refused_by_the_kernel)
+{
+	static const char *const busy[] = { "/dev/nvme0n1", "/dev/nvme0n1p2", NULL };
+	static const char *const mounted[] = { "/dev/nvme0n1", "/dev/nvme0n1p1", NULL };
+	char root[PATH_MAX];
+	struct fake f;
+
+	build_tree(&f);
+	snprintf(root, sizeof(root), "%s", f.root);
+	probe_root = root;
+	/* A ZFS pool or the second device of a btrfs RAID1: no mount names it, no holder. */
+	pcifs_set_excl_probe(fake_probe, (void *)busy);
+	CHECK_EQ(in_use(), -EBUSY);
+	CHECK(strcmp(msg, "nvme0n1p2 is claimed by the kernel (a ZFS pool, a btrfs or RAID "
+		     "member, or a program that opened it exclusively)") == 0);
+	/* What the other checks name precisely is not repeated, nor is its whole disk. */
+	fake_write(&f, "proc/self/mountinfo", MOUNT_SYS "30 1 259:1 / /boot rw - ext4 x rw\n");
+	pcifs_set_excl_probe(fake_probe, (void *)mounted);
+	CHECK_EQ(in_use(), -EBUSY);
+	CHECK(strcmp(msg, "nvme0n1p1 is mounted on /boot") == 0);
+	pcifs_set_excl_probe(NULL, NULL);
+	/* The real probe finds no device nodes in the fake tree: nothing is busy. */
+	fake_write(&f, "proc/self/mountinfo", MOUNT_SYS);
+	CHECK_EQ(in_use(), 0);
+	fake_cleanup(&f);
+}
+
 RUN_TESTS(T(unused_device_is_free_even_if_another_one_is_busy), T(mount_is_matched_by_major_minor_not_only_name),
 	  T(mount_with_anonymous_device_number_is_matched_by_source_name),
 	  T(proc_mounts_is_the_fallback_without_mountinfo), T(root_filesystem_is_named_as_such),
 	  T(swap_partition_is_detected), T(dm_and_md_holders_are_named), T(every_user_is_listed_in_one_message),
-	  T(multipath_head_reached_through_the_device_counts), T(bad_or_missing_address_fails))
+	  T(multipath_head_reached_through_the_device_counts), T(bad_or_missing_address_fails),
+	  T(mountinfo_line_longer_than_4096_bytes), T(mount_seen_only_in_another_mount_namespace),
+	  T(device_held_open_by_a_process), T(exclusive_open_refused_by_the_kernel))

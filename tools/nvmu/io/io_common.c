@@ -43,6 +43,12 @@ int io_open(const char *verb, const char *dev, uint32_t nsid, struct io_ctx *io)
 		device_close(&io->d);
 		return ret;
 	}
+	/* Sizes come from the LBA size, which an unusable namespace does not have. */
+	if (io->ns && !nvmu_ns_usable(io->ns)) {
+		fprintf(stderr, "nvmu %s: %s\n", verb, nvmu_ns_unusable_reason(io->ns));
+		device_close(&io->d);
+		return EXIT_FAILED;
+	}
 	if (nvmu_host_qpair_create(io->d.host, NULL, &io->qp) < 0) {
 		ret = cli_fail(verb);
 		device_close(&io->d);

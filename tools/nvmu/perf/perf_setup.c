@@ -43,6 +43,10 @@ static int open_dev(const struct perf_opts *o, struct perf_dev *d)
 			d->name, o->nsid, nvmu_host_ns_count(d->h));
 		return EXIT_FAILED;
 	}
+	if (!nvmu_ns_usable(d->ns)) { /* its LBA size is unknown (0) */
+		fprintf(stderr, "nvmu perf: %s: %s\n", d->name, nvmu_ns_unusable_reason(d->ns));
+		return EXIT_FAILED;
+	}
 	d->lba_size = nvmu_ns_lba_size(d->ns);
 	/* A controller in stepped mode runs only when the I/O threads step it. */
 	if (nvmu_soft_stepped(nvmu_ctrl_transport(nvmu_host_core(d->h))))
