@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The option string of a software controller ("ns=2,size=64M,lbs=4096,..."). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +27,19 @@ static void set_defaults(struct soft_opts *o)
 	};
 }
 
-/* A number with an optional K/M/G/T suffix (binary units). */
+/* A number, decimal (leading zeros allowed: "010" is ten, not octal eight) or hex after
+ * 0x, with an optional K/M/G/T suffix (binary units). */
 static int parse_size(const char *val, uint64_t *out)
 {
+	bool hex = val[0] == '0' && (val[1] == 'x' || val[1] == 'X');
 	char *end;
 	unsigned long long v;
 	unsigned shift = 0;
 
-	if (*val < '0' || *val > '9')
+	if (*val < '0' || *val > '9' || (hex && !isxdigit((unsigned char)val[2])))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(val, &end, 0);
+	v = strtoull(hex ? val + 2 : val, &end, hex ? 16 : 10);
 	if (errno)
 		return -EINVAL;
 	switch (*end) {

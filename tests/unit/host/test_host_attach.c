@@ -101,4 +101,30 @@ TEST(refusals)
 	CHECK(h == NULL);
 }
 
-RUN_TESTS(T(soft_forms), T(a_registered_class_without_touching_the_host_api), T(refusals))
+/* Numbers in soft: options are decimal with leading zeros, or hex after 0x: "010M" is ten
+ * MiB, never octal eight, and "08" is eight, not an error. */
+TEST(soft_numbers_are_decimal_or_hex)
+{
+	static const struct {
+		const char *dev;
+		uint64_t bytes;
+	} cases[] = {
+		{ "soft:size=010M", 10ull << 20 },
+		{ "soft:size=08M", 8ull << 20 },
+		{ "soft:size=0x100000", 1ull << 20 },
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nvmu_host_ctrl *h = NULL;
+
+		CHECK_EQ(nvmu_host_attach(cases[i].dev, NULL, &h), 0);
+		if (!h)
+			continue;
+		CHECK_EQ(nvmu_ns_capacity(nvmu_host_ns(h, 0)), cases[i].bytes);
+		nvmu_host_detach(h);
+	}
+	CHECK(nvmu_host_attach("soft:size=0x", NULL, &(struct nvmu_host_ctrl *){ NULL }) < 0);
+}
+
+RUN_TESTS(T(soft_forms), T(a_registered_class_without_touching_the_host_api), T(refusals),
+	  T(soft_numbers_are_decimal_or_hex))
