@@ -55,6 +55,8 @@ struct nvmu_ctrl_opts {
 	size_t max_transfer;       /**< bytes per command (default 2 MiB; MDTS bounds it);
 				        sets how many PRP list pages each tracker owns */
 	bool no_dbbuf;             /**< do not use shadow doorbells even if OACS offers them */
+	bool force_dbbuf;          /**< use them even on a controller known to gain nothing
+					from them (see nvmu_ctrl_dbbuf_note()) */
 };
 
 /**
@@ -112,6 +114,15 @@ NVMU_API bool nvmu_ctrl_sgl_supported(const struct nvmu_ctrl *ctrl);
  * event-index rule says the controller is waiting.
  */
 NVMU_API bool nvmu_ctrl_dbbuf_enabled(const struct nvmu_ctrl *ctrl);
+
+/**
+ * Returns why shadow doorbells are not in use although the controller offers them ("" if
+ * they are, or if it does not offer them): the options turned them off, the command
+ * failed, or the controller is one known to gain nothing from them - QEMU's emulated
+ * controller asks for every MMIO doorbell once it has caught up and reads the shadow
+ * values through DMA besides, so they only add work there (force_dbbuf uses them anyway).
+ */
+NVMU_API const char *nvmu_ctrl_dbbuf_note(const struct nvmu_ctrl *ctrl);
 
 /** Returns the transport the controller runs on. */
 NVMU_API struct nvmu_transport *nvmu_ctrl_transport(const struct nvmu_ctrl *ctrl);

@@ -156,7 +156,7 @@ int nvmu_ctrl_open(struct nvmu_transport *t, const struct nvmu_ctrl_opts *opts,
 	if (ret == 0)
 		ret = discover(ctrl, io_queues);
 	if (ret == 0)
-		dbbuf_setup(ctrl, !o.no_dbbuf);
+		dbbuf_setup(ctrl, &o);
 	if (ret < 0) {
 		/* Stop the device before its queue memory goes away. */
 		if (ret != -ENODEV && ctrl->admin)

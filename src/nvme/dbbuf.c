@@ -7,6 +7,7 @@
  * The admin queue keeps its MMIO doorbells.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nvme_internal.h"
@@ -22,14 +23,25 @@ void dbbuf_release(struct nvmu_ctrl *ctrl)
 	ctrl->t->ops->dma_free(ctrl->t, &ctrl->dbbuf_eventidx);
 }
 
-void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted)
+void dbbuf_setup(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *o)
 {
 	struct nvmu_transport *t = ctrl->t;
 	struct nvmu_sqe cmd = { .opcode = nvme_admin_dbbuf };
+	const char *reason;
 	int ret;
 
-	if (!wanted || !(ctrl->id.oacs & NVME_CTRL_OACS_DBBUF_CFG))
+	if (!(ctrl->id.oacs & NVME_CTRL_OACS_DBBUF_CFG))
 		return;
+	if (o->no_dbbuf) {
+		snprintf(ctrl->dbbuf_note, sizeof(ctrl->dbbuf_note),
+			 "shadow doorbells turned off by the options (no_dbbuf)");
+		return;
+	}
+	if ((ctrl_quirks(ctrl, &reason) & CTRL_QUIRK_DBBUF_NO_GAIN) && !o->force_dbbuf) {
+		snprintf(ctrl->dbbuf_note, sizeof(ctrl->dbbuf_note), "%s", reason);
+		nvmu_log(NVMU_LOG_INFO, "%s: %s", t->name, reason);
+		return;
+	}
 	ret = t->ops->dma_alloc(t, dbbuf_bytes(ctrl), &ctrl->dbbuf_shadow);
 	if (ret == 0)
 		ret = t->ops->dma_alloc(t, dbbuf_bytes(ctrl), &ctrl->dbbuf_eventidx);
@@ -39,8 +51,10 @@ void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted)
 		ret = nvmu_admin_cmd(ctrl, &cmd, 0, 0, 0, NULL);
 	}
 	if (ret < 0) {
-		nvmu_log(NVMU_LOG_WARN, "%s: shadow doorbells not used (%s); doorbells stay MMIO",
-			 t->name, nvmu_last_error());
+		snprintf(ctrl->dbbuf_note, sizeof(ctrl->dbbuf_note),
+			 "shadow doorbells not used: Doorbell Buffer Config failed (%s)",
+			 nvmu_last_error());
+		nvmu_log(NVMU_LOG_WARN, "%s: %s; doorbells stay MMIO", t->name, ctrl->dbbuf_note);
 		dbbuf_release(ctrl);
 	}
 }
@@ -57,8 +71,10 @@ void dbbuf_restore(struct nvmu_ctrl *ctrl)
 	cmd.prp2 = ctrl->dbbuf_eventidx.iova;
 	if (admin_cmd_locked(ctrl, &cmd, 0, 0, 0, NULL) == 0)
 		return;
-	nvmu_log(NVMU_LOG_WARN, "%s: shadow doorbells not restored after the reset (%s); "
-		 "doorbells go back to MMIO", ctrl->t->name, nvmu_last_error());
+	snprintf(ctrl->dbbuf_note, sizeof(ctrl->dbbuf_note),
+		 "shadow doorbells not restored after a reset (%s)", nvmu_last_error());
+	nvmu_log(NVMU_LOG_WARN, "%s: %s; doorbells go back to MMIO", ctrl->t->name,
+		 ctrl->dbbuf_note);
 	for (struct nvmu_qpair *qp = ctrl->qpairs; qp; qp = qp->next) {
 		qp->sq.shadow = qp->sq.eventidx = NULL;
 		qp->cq.shadow = qp->cq.eventidx = NULL;
@@ -92,4 +108,9 @@ void dbbuf_attach(struct nvmu_qpair *qp)
 bool nvmu_ctrl_dbbuf_enabled(const struct nvmu_ctrl *ctrl)
 {
 	return ctrl->dbbuf_shadow.vaddr != NULL;
+}
+
+const char *nvmu_ctrl_dbbuf_note(const struct nvmu_ctrl *ctrl)
+{
+	return ctrl->dbbuf_note;
 }

@@ -47,7 +47,8 @@ struct nvmu_ctrl {
 	struct nvmu_qpair *qpairs;
 	pthread_mutex_t admin_lock;
 	struct nvmu_dma_buf scratch; /* one page for identify data */
-	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx; /* shadow doorbells, when enabled */
+	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx;
+	char dbbuf_note[320]; /* why shadow doorbells are not used ("" when they are) */ /* shadow doorbells, when enabled */
 	struct nvme_id_ctrl id;
 };
 
@@ -137,11 +138,23 @@ int qpair_post(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova, size_
 int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		     uint32_t timeout_ms, struct nvmu_cpl *cpl);
 
+/* ---- controllers that need different behaviour (quirks.c) ---- */
+
+enum ctrl_quirk {
+	CTRL_QUIRK_DBBUF_NO_GAIN = 1u << 0, /* shadow doorbells only add work */
+};
+
+/* Returns the quirks (enum ctrl_quirk) of @ctrl, known from its Identify Controller data,
+ * and sets *reason to what they change and why ("" for none). */
+unsigned ctrl_quirks(const struct nvmu_ctrl *ctrl, const char **reason);
+
 /* ---- shadow doorbells (dbbuf.c) ---- */
 
-/* Send Doorbell Buffer Config when @wanted and OACS says the controller supports it. A
- * failure only logs a warning, because the MMIO doorbells keep working. */
-void dbbuf_setup(struct nvmu_ctrl *ctrl, bool wanted);
+/* Send Doorbell Buffer Config when OACS says the controller supports it, unless @o turns
+ * shadow doorbells off or the controller is known to gain nothing from them (and @o does
+ * not force them). A failure only logs a warning, because the MMIO doorbells keep
+ * working. Why they are not used goes into ctrl->dbbuf_note. */
+void dbbuf_setup(struct nvmu_ctrl *ctrl, const struct nvmu_ctrl_opts *o);
 
 /* Send Doorbell Buffer Config again after a reset, with the admin lock held. A reset
  * clears the controller's copy of it. On failure the I/O queues go back to MMIO

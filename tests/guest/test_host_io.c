@@ -127,7 +127,10 @@ static int run1(int submitted, struct io_ctx *c)
 
 TEST(attach)
 {
-	struct nvmu_host_opts o = { .ctrl.no_dbbuf = opt_no_dbbuf, .event_cb = on_event,
+	/* QEMU's controller gains nothing from shadow doorbells, so the driver leaves them
+	 * off there unless forced: forced, they stay tested against a real device model. */
+	struct nvmu_host_opts o = { .ctrl.no_dbbuf = opt_no_dbbuf,
+				    .ctrl.force_dbbuf = !opt_no_dbbuf, .event_cb = on_event,
 				    .event_arg = &events };
 	struct nvmu_host_qpair_opts qo = { .entries = opt_qsize, .interrupts = opt_irq,
 					   .sgl = opt_sgl };
@@ -582,6 +585,21 @@ TEST(detach_shuts_down_normally)
 	CHECK_EQ(nvmu_host_detach(h), 0);
 }
 
+/* Without force_dbbuf the driver knows QEMU's controller gains nothing from shadow
+ * doorbells: it leaves them off and says why (after the detach: one attach at a time). */
+TEST(shadow_doorbells_off_where_they_gain_nothing)
+{
+	struct nvmu_host_opts o = { .no_aer = true };
+	struct nvmu_host_ctrl *other = NULL;
+
+	CHECK_EQ(nvmu_host_attach(dev, &o, &other), 0);
+	if (!other)
+		return;
+	CHECK(!nvmu_ctrl_dbbuf_enabled(nvmu_host_core(other)));
+	CHECK_STR_CONTAINS(nvmu_ctrl_dbbuf_note(nvmu_host_core(other)), "QEMU");
+	CHECK_EQ(nvmu_host_detach(other), 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -603,7 +621,7 @@ int main(int argc, char **argv)
 		T(attach), T(random_io_reads_back_what_was_written),
 		T(compare_verify_write_zeroes_deallocate_flush_copy), T(every_namespace_reads_back),
 		T(requests_wait_in_order_when_the_queue_is_full), T(smart_warning_arrives_as_an_event),
-		T(detach_shuts_down_normally),
+		T(detach_shuts_down_normally), T(shadow_doorbells_off_where_they_gain_nothing),
 	};
 	int c;
 

@@ -147,6 +147,9 @@ TEST(bad_options_are_usage_errors)
 	CHECK_EQ(perf("-t 1 -b 1000 soft:"), 2);   /* not a multiple of 512 */
 	CHECK_EQ(perf("-t 1 -n 9 soft:"), 1);      /* no such namespace */
 	CHECK_EQ(perf("-t 1 --clock sundial soft:"), 2);
+	CHECK_EQ(perf("-t 1 --dbbuf --no-dbbuf soft:"), 2);
+	CHECK_STR_CONTAINS(err, "contradict");
+	CHECK_EQ(perf("-t 1 -q 2 --dbbuf soft:"), 0);
 }
 
 /* Ctrl-C ends the run early: the report says so and gives the time measured, and the exit

@@ -238,6 +238,8 @@ const struct nvmu_verb nvmu_verb_perf = {
 	"      --irq               wait for completion interrupts (eventfd + poll) instead of\n"
 	"                          polling\n"
 	"      --no-dbbuf          do not use shadow doorbells (Doorbell Buffer Config)\n"
+	"      --dbbuf             use them even on a controller known to gain nothing from\n"
+	"                          them (QEMU's emulated one; see docs/bench.md)\n"
 	"      --sgl               describe data with SGLs instead of PRPs\n"
 	"      --verify            tag every written block with its LBA, a generation and a\n"
 	"                          checksum, and check every block read back against the\n"

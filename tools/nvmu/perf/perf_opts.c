@@ -13,6 +13,7 @@ enum {
 	OPT_THREADS = 0x100,
 	OPT_IRQ,
 	OPT_NO_DBBUF,
+	OPT_DBBUF,
 	OPT_SGL,
 	OPT_VERIFY,
 	OPT_CLOCK,
@@ -85,6 +86,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "irq", no_argument, NULL, OPT_IRQ },
 		{ "no-dbbuf", no_argument, NULL, OPT_NO_DBBUF },
+		{ "dbbuf", no_argument, NULL, OPT_DBBUF },
 		{ "sgl", no_argument, NULL, OPT_SGL },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "clock", required_argument, NULL, OPT_CLOCK },
@@ -123,6 +125,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 			break;
 		case OPT_IRQ: o->irq = true; break;
 		case OPT_NO_DBBUF: o->no_dbbuf = true; break;
+		case OPT_DBBUF: o->force_dbbuf = true; break;
 		case OPT_SGL: o->sgl = true; break;
 		case OPT_VERIFY: o->verify = true; break;
 		case OPT_CLOCK:
@@ -161,6 +164,9 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		return cli_usage_error(verb, "-t must be at least 1 second");
 	if (o->threads == 0)
 		return cli_usage_error(verb, "--threads must be at least 1");
+	if (o->no_dbbuf && o->force_dbbuf)
+		return cli_usage_error(verb, "--dbbuf and --no-dbbuf contradict each other: give "
+				       "one of them");
 	for (int i = optind; i < argc; i++) {
 		if (o->ndevs == PERF_MAX_DEVS)
 			return cli_usage_error(verb, "at most %d devices", PERF_MAX_DEVS);

@@ -31,7 +31,8 @@ uint32_t perf_bs(const struct perf_opts *o, const struct perf_dev *d)
 /* Attach @d and pick its namespace; check -b against its LBA size. */
 static int open_dev(const struct perf_opts *o, struct perf_dev *d)
 {
-	struct nvmu_host_opts ho = { .ctrl.no_dbbuf = o->no_dbbuf, .no_aer = true };
+	struct nvmu_host_opts ho = { .ctrl.no_dbbuf = o->no_dbbuf,
+				     .ctrl.force_dbbuf = o->force_dbbuf, .no_aer = true };
 	uint32_t bs;
 
 	if (nvmu_host_attach(d->name, &ho, &d->h) < 0)
