@@ -156,7 +156,9 @@ expect "format namespace 1 (--force)" 0 "Success formatting namespace:1" \
 
 # ---- bad input: one line, the right exit status -------------------------------------------
 expect "unknown device" 1 "no PCI device 0000:00:1e.7" nvmu id-ctrl 0000:00:1e.7
-expect "not a PCI address" 1 'device "nvme0" is neither a PCI address' nvmu smart-log nvme0
+expect "a kernel device name that does not exist" 1 \
+	"nvme0: no such NVMe device in sysfs" nvmu smart-log nvme0
+expect "not a device string" 1 "unknown transport 'zz'" nvmu smart-log zz:0
 expect "namespace that does not exist names the active ones" 1 \
 	"namespace 5 does not exist on $DEV (active namespaces: 1)" nvmu id-ns $DEV -n 5
 expect "bad option" 2 "unknown option '--bogus'" nvmu id-ctrl $DEV --bogus
