@@ -35,8 +35,9 @@ static int ctrl_reset(const char *verb, struct tool_dev *d)
 	if (nvmu_ctrl_reset(d->ctrl) < 0)
 		return cli_fail(verb);
 	nvmu_ctrl_recovery_stats(d->ctrl, &st);
-	printf("Controller reset in %.1f ms (CC.EN 1 -> 0 -> 1, admin queue, Number of Queues "
-	       "and shadow doorbells restored)\n", st.last_reset_us / 1000.0);
+	printf("Controller reset in %.1f ms (CC.EN 1 -> 0 -> 1, admin queue, Number of Queues%s "
+	       "restored)\n", st.last_reset_us / 1000.0,
+	       nvmu_ctrl_dbbuf_enabled(d->ctrl) ? " and shadow doorbells" : "");
 	return 0;
 }
 
