@@ -47,8 +47,8 @@ struct nvmu_ctrl {
 	struct nvmu_qpair *qpairs;
 	pthread_mutex_t admin_lock;
 	struct nvmu_dma_buf scratch; /* one page for identify data */
-	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx;
-	char dbbuf_note[320]; /* why shadow doorbells are not used ("" when they are) */ /* shadow doorbells, when enabled */
+	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx; /* shadow doorbells, when enabled */
+	char dbbuf_note[320]; /* why shadow doorbells are not used ("" when they are) */
 	struct nvme_id_ctrl id;
 };
 

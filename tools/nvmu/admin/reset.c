@@ -15,7 +15,8 @@ static int flr(const char *verb, struct tool_dev *d)
 	struct nvmu_vfio_device *vdev;
 
 	if (!nvmu_pcie_is(d->t)) {
-		fprintf(stderr, "nvmu %s: --flr needs a PCIe device; %s is not one\n", verb, d->name);
+		fprintf(stderr, "nvmu %s: --flr needs a PCIe device; %s is not one\n", verb,
+			d->name);
 		return EXIT_FAILED;
 	}
 	vdev = nvmu_pcie_vfio_device(d->t);
