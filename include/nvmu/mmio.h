@@ -15,6 +15,22 @@
 /** Order all earlier loads and stores before all later ones. */
 #define nvmu_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
+/**
+ * Tell the CPU the thread is spinning on memory another agent writes (a poll that found
+ * no completion): PAUSE on x86, YIELD on arm64. A spin without it keeps reloading the
+ * line the device writes and competes with it; under QEMU's TCG it also kept the
+ * emulated controller from answering as fast (docs/bench.md). Costs tens of cycles, so
+ * call it only after a poll that found nothing.
+ */
+static inline void nvmu_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
 /** Read a 32-bit device register. */
 static inline uint32_t nvmu_mmio_read32(const volatile void *addr)
 {

@@ -89,6 +89,8 @@ static int wait_done(struct nvmu_host_qpair *qp, struct nvmu_host_waiter *w, uin
 					 "in flight or waiting on queue pair %u)", qp->h->name,
 					 timeout_ms, pending, nvmu_qpair_id(qp->core));
 		}
+		if (n == 0)
+			nvmu_cpu_relax();
 	}
 	return 0;
 }

@@ -59,6 +59,8 @@ static int wait_admin(struct nvmu_ctrl *ctrl, struct sync_wait *w, struct nvmu_t
 			continue;
 		if (++idle > BUSY_POLLS_BEFORE_SLEEP)
 			nvmu_sleep_us(POLL_SLEEP_US);
+		else
+			nvmu_cpu_relax();
 		if (nvmu_deadline_passed(next_check)) {
 			uint32_t csts = ctrl_read32(ctrl, NVME_REG_CSTS);
 
