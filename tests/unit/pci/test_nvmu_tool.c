@@ -126,6 +126,20 @@ TEST(bind_and_unbind_of_a_device_already_in_place)
 	fake_cleanup(&f);
 }
 
+/* A kernel NVMe device names the PCI function to bind: the natural next step after
+ * 'nvmu id-ctrl /dev/nvme0' said the controller belongs to the kernel driver. */
+TEST(bind_takes_a_kernel_device_name)
+{
+	setup();
+	fake_add_nvme_class(&f, "0000:00:11.0", "nvme1");
+	CHECK_EQ(nvmu("bind /dev/nvme1"), 0);
+	check_text("bind nvme1", out,
+		   "0000:00:11.0: already bound to vfio-pci (IOMMU group 12, /dev/vfio/12)\n");
+	CHECK_EQ(nvmu("unbind nvme7"), 1);
+	CHECK_STR_CONTAINS(err, "nvme7");
+	fake_cleanup(&f);
+}
+
 TEST(bind_refuses_devices_that_are_not_nvme)
 {
 	setup();
@@ -140,8 +154,11 @@ TEST(usage_errors_exit_2_and_touch_nothing)
 	setup();
 	CHECK_EQ(nvmu("bind 0000:00:11.0 xyz"), 2);
 	check_text("bad address", err,
-		   "nvmu bind: 'xyz' is not a PCI address (expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:00:10.0)\n"
+		   "nvmu bind: 'xyz' is neither a PCI address (0000:01:00.0 or 01:00.0) nor a kernel "
+		   "NVMe device (/dev/nvme0, nvme0n1): bind acts on PCI functions\n"
 		   "Run 'nvmu bind --help' for usage.\n");
+	CHECK_EQ(nvmu("bind soft:"), 2);
+	CHECK_STR_CONTAINS(err, "'soft:' is neither a PCI address");
 	CHECK(out[0] == '\0');
 	CHECK_EQ(nvmu("bind"), 2);
 	CHECK_STR_CONTAINS(err, "nvmu bind: no PCI address given");
@@ -175,5 +192,6 @@ TEST(help_and_version_go_to_stdout)
 
 RUN_TESTS(T(list_prints_an_aligned_table), T(list_json_has_clear_keys), T(list_without_devices_says_so),
 	  T(bind_reports_refusal_and_failure_on_one_stderr_line), T(bind_and_unbind_of_a_device_already_in_place),
-	  T(bind_refuses_devices_that_are_not_nvme), T(usage_errors_exit_2_and_touch_nothing),
+	  T(bind_takes_a_kernel_device_name), T(bind_refuses_devices_that_are_not_nvme),
+	  T(usage_errors_exit_2_and_touch_nothing),
 	  T(help_and_version_go_to_stdout))

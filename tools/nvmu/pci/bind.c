@@ -12,8 +12,10 @@
 #include "verbs.h"
 
 /*
- * Check every address argument before touching any device. Returns 0, or prints the
- * first problem as a usage error and returns EXIT_USAGE.
+ * Check every argument's form before touching any device: a PCI address, or a kernel
+ * NVMe device (/dev/nvme0, nvme0n1...) that names the function it belongs to. Other
+ * device strings (soft:, and transports registered later) have no PCI function to bind.
+ * Returns 0, or prints the first problem as a usage error and returns EXIT_USAGE.
  */
 static int check_addresses(const char *verb, int argc, char **argv)
 {
@@ -23,9 +25,20 @@ static int check_addresses(const char *verb, int argc, char **argv)
 		return cli_usage_error(verb, "no PCI address given (e.g. 'nvmu %s 0000:00:10.0')",
 				       verb);
 	for (int i = optind; i < argc; i++)
-		if (nvmu_pci_parse_addr(argv[i], addr))
-			return cli_usage_error(verb, "%s", nvmu_last_error());
+		if (!nvmu_pci_is_addr(argv[i], addr) && !nvmu_pci_is_kernel_nvme(argv[i]))
+			return cli_usage_error(verb, "'%s' is neither a PCI address (0000:01:00.0 "
+					       "or 01:00.0) nor a kernel NVMe device (/dev/nvme0, "
+					       "nvme0n1): %s acts on PCI functions", argv[i], verb);
 	return 0;
+}
+
+/* The PCI function @arg names, into @addr: 0, or -1 with a message (a kernel device that
+ * does not exist, or whose controller is not on PCIe). */
+static int function_of(const char *arg, char addr[NVMU_PCI_ADDR_LEN])
+{
+	if (nvmu_pci_is_addr(arg, addr))
+		return 0;
+	return nvmu_pci_kernel_nvme_addr(arg, addr, NULL) < 0 ? -1 : 0;
 }
 
 /*
@@ -53,11 +66,12 @@ static const char *or_none(const char *driver)
 	return driver[0] ? driver : "no driver";
 }
 
-static int bind_one(const char *addr, unsigned flags)
+static int bind_one(const char *arg, unsigned flags)
 {
+	char addr[NVMU_PCI_ADDR_LEN];
 	struct nvmu_pci_dev before;
 
-	if (nvmu_pci_get(addr, &before))
+	if (function_of(arg, addr) || nvmu_pci_get(addr, &before))
 		return -1;
 	if (before.class_code >> 8 != NVMU_PCI_CLASS_NVME)
 		return nvmu_fail(EINVAL, "%s is not an NVMe controller (class %06x); nvmu bind "
@@ -100,11 +114,12 @@ static int run_bind(int argc, char **argv)
 	return status;
 }
 
-static int unbind_one(const char *addr)
+static int unbind_one(const char *arg)
 {
+	char addr[NVMU_PCI_ADDR_LEN];
 	struct nvmu_pci_dev before, after;
 
-	if (nvmu_pci_get(addr, &before))
+	if (function_of(arg, addr) || nvmu_pci_get(addr, &before))
 		return -1;
 	if (strcmp(before.driver, "vfio-pci") && before.driver[0]) {
 		printf("%s: not bound to vfio-pci (driver %s), nothing to do\n", before.addr,
@@ -145,8 +160,9 @@ const struct nvmu_verb nvmu_verb_bind = {
 	.summary = "detach NVMe functions from their kernel driver and bind them to vfio-pci",
 	.usage = "Usage: nvmu bind [--force] ADDRESS...\n"
 		 "\n"
-		 "Bind each NVMe PCI function (DDDD:BB:SS.F or BB:SS.F) to vfio-pci so nvmu can\n"
-		 "drive it from user space. The driver it had is remembered in /run/nvmu so\n"
+		 "Bind each NVMe PCI function (DDDD:BB:SS.F or BB:SS.F, or the function of a\n"
+		 "kernel NVMe device: /dev/nvme0, nvme0n1) to vfio-pci so nvmu can drive it\n"
+		 "from user space. The driver it had is remembered in /run/nvmu so\n"
 		 "'nvmu unbind' can give it back. Loads vfio-pci with modprobe if needed. The\n"
 		 "IOMMU must be on (intel_iommu=on or amd_iommu=on). Devices that are not NVMe\n"
 		 "controllers are refused.\n"
@@ -169,7 +185,8 @@ const struct nvmu_verb nvmu_verb_unbind = {
 	.summary = "return NVMe functions from vfio-pci to the kernel driver they had",
 	.usage = "Usage: nvmu unbind ADDRESS...\n"
 		 "\n"
-		 "Release each PCI function from vfio-pci and bind it to the driver it had before\n"
+		 "Release each PCI function (an address, as for bind) from vfio-pci and bind it\n"
+		 "to the driver it had before\n"
 		 "'nvmu bind' (recorded in /run/nvmu), or let the kernel pick one if none was\n"
 		 "recorded. A device that is not on vfio-pci is left alone.\n"
 		 "\n"
