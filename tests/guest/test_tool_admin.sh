@@ -101,6 +101,18 @@ run nvmu bind $DEV
 run nvmu id-ctrl $DEV -o json
 cp "$OUT" "$T/nvmu-id-ctrl.json"
 compare "id-ctrl JSON: every nvme-cli value agrees" "$T/nvme-id-ctrl.json" "$T/nvmu-id-ctrl.json"
+# show-regs reads BAR0 through the transport: VS is the version Identify reports, and CAP
+# has the controller's queue size (QEMU: MQES 2047).
+run nvmu show-regs $DEV -o json
+vs=$(sed -n 's/^  "vs": \([0-9]*\),$/\1/p' "$OUT")
+cap=$(sed -n 's/^  "cap": \([0-9]*\),$/\1/p' "$OUT")
+ver=$(sed -n 's/^  "ver": \([0-9]*\),$/\1/p' "$T/nvmu-id-ctrl.json")
+if [ "$status" -eq 0 ] && [ -n "$vs" ] && [ "$vs" = "$ver" ] && [ -n "$cap" ] &&
+	[ $((cap & 0xffff)) -eq 2047 ]; then
+	pass "show-regs: VS $vs is Identify's version, CAP.MQES 2047"
+else
+	fail "show-regs: VS '$vs' (Identify: '$ver'), CAP '$cap'"
+fi
 run nvmu id-ns $DEV -n 1 -o json
 cp "$OUT" "$T/nvmu-id-ns.json"
 compare "id-ns JSON: every nvme-cli value agrees" "$T/nvme-id-ns.json" "$T/nvmu-id-ns.json"

@@ -272,6 +272,21 @@ TEST(output_that_cannot_be_written_fails)
 	fake_cleanup(&f);
 }
 
-RUN_TESTS(T(id_ctrl), T(id_ns_and_list_ns), T(namespace_that_does_not_exist), T(logs), T(get_log),
+/* show-regs takes every device string, soft: included, and reads without bringing the
+ * controller up (CC.EN stays 0). */
+TEST(show_regs_on_the_software_controller)
+{
+	setup();
+	CHECK_EQ(nvmu("show-regs soft:"), 0);
+	CHECK(strncmp(out, "soft: (controller registers)\ncap      : 0x", 42) == 0);
+	CHECK_STR_CONTAINS(out, "\nvs       : 0x10400\n    NVMe 1.4.0\n");
+	CHECK_STR_CONTAINS(out, "\ncc       : 0\n");
+	CHECK_EQ(nvmu("show-regs soft: --output-format json"), 0);
+	CHECK_STR_CONTAINS(out, "\"vs\": 66560,");
+	CHECK_EQ(nvmu("show-regs soft: 0000:00:10.0"), 2);
+	fake_cleanup(&f);
+}
+
+RUN_TESTS(T(show_regs_on_the_software_controller), T(id_ctrl), T(id_ns_and_list_ns), T(namespace_that_does_not_exist), T(logs), T(get_log),
 	  T(features), T(admin_passthru), T(format_and_reset), T(devices_that_cannot_be_opened),
 	  T(every_verb_has_help), T(output_that_cannot_be_written_fails))

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "nvmu/mmio.h"
-#include "nvmu/vfio.h"
+#include "device.h"
 #include "output/json.h"
 #include "verbs.h"
 
@@ -89,37 +89,20 @@ static const struct reg regs[] = {
 };
 #define NREGS (sizeof(regs) / sizeof(regs[0]))
 
-/* Read one register: through the mapping where VFIO allows it, else through the fd. */
-static int read_reg(struct nvmu_vfio_device *dev, volatile uint8_t *bar, size_t size,
-		    const struct reg *r, uint64_t *val)
+/* Read one register through the transport, as the driver itself would. */
+static uint64_t read_reg(struct nvmu_transport *t, const struct reg *r)
 {
-	size_t len = nvme_is_64bit_reg(r->offset) ? 8 : 4;
-
-	if (r->offset + len > size) {
-		*val = 0;
-		return 0;
-	}
-	if (nvmu_vfio_bar_range_mapped(dev, 0, r->offset, len)) {
-		*val = len == 8 ? nvmu_mmio_read64(bar + r->offset)
-				: nvmu_mmio_read32(bar + r->offset);
-		return 0;
-	}
-	*val = 0;
-	return nvmu_vfio_region_read(dev, NVMU_VFIO_BAR0, r->offset, val, len);
+	return nvme_is_64bit_reg(r->offset) ? t->ops->read64(t, r->offset)
+					     : t->ops->read32(t, r->offset);
 }
 
-static int show(struct nvmu_vfio_device *dev, enum cli_format format)
+static void show(struct nvmu_transport *t, const char *name, enum cli_format format)
 {
 	uint64_t vals[NREGS];
-	size_t size;
-	void *bar;
 	struct json j;
 
-	if (nvmu_vfio_map_bar(dev, 0, &bar, &size))
-		return -1;
 	for (size_t i = 0; i < NREGS; i++)
-		if (read_reg(dev, bar, size, &regs[i], &vals[i]))
-			return -1;
+		vals[i] = read_reg(t, &regs[i]);
 	if (format == CLI_FORMAT_JSON) {
 		json_init(&j, stdout);
 		json_object_begin(&j);
@@ -129,26 +112,25 @@ static int show(struct nvmu_vfio_device *dev, enum cli_format format)
 		}
 		json_object_end(&j);
 		json_finish(&j);
-		return 0;
+		return;
 	}
-	printf("%s (BAR0, %zu bytes)\n", nvmu_vfio_device_addr(dev), size);
+	printf("%s (controller registers)\n", name);
 	for (size_t i = 0; i < NREGS; i++) {
 		printf("%-8s : %#llx\n", regs[i].name, (unsigned long long)vals[i]);
 		if (regs[i].decode)
 			regs[i].decode(vals[i]);
 	}
-	return 0;
 }
 
 static int run_show_regs(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "output-format", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum cli_format format = CLI_FORMAT_NORMAL;
-	struct nvmu_vfio_container *c;
-	struct nvmu_vfio_device *dev;
+	struct tool_dev d;
 	int opt, ret;
 
 	while ((opt = cli_getopt(argc, argv, "o:", longopts)) != -1) {
@@ -156,29 +138,33 @@ static int run_show_regs(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind != argc - 1)
-		return cli_usage_error(argv[0], "expected one device address");
-	if (nvmu_vfio_open(argv[optind], NULL, &c, &dev))
-		return cli_fail(argv[0]);
-	ret = show(dev, format);
-	nvmu_vfio_device_close(dev);
-	nvmu_vfio_container_close(c);
-	return ret ? cli_fail(argv[0]) : EXIT_OK;
+		return cli_usage_error(argv[0], "expected one device");
+	/* The bare transport: reading the registers must not bring the controller up. */
+	ret = device_open_transport(argv[0], argv[optind], &d);
+	if (ret)
+		return ret;
+	show(d.t, argv[optind], format);
+	device_close(&d);
+	return EXIT_OK;
 }
 
 const struct nvmu_verb nvmu_verb_show_regs = {
 	.name = "show-regs",
-	.summary = "show the controller registers (CAP, VS, CC, CSTS, ...) read through VFIO",
+	.summary = "show the controller registers (CAP, VS, CC, CSTS, ...)",
 	.usage = "Usage: nvmu show-regs <dev> [-o json|normal]\n"
 		 "\n"
-		 "Read the NVMe controller registers of BAR0 through VFIO and print them, raw\n"
-		 "and decoded (CAP, VS, CC, CSTS, AQA). <dev> is a PCI address (0000:00:10.0\n"
-		 "or 00:10.0) of a device bound to vfio-pci ('nvmu bind' it first). Reading\n"
-		 "does not change the controller's state.\n"
+		 "Read the NVMe controller registers through the device's transport (BAR0\n"
+		 "through VFIO for a PCIe device) and print them, raw and decoded (CAP, VS, CC,\n"
+		 "CSTS, AQA). Reading does not change the controller's state: it is not brought\n"
+		 "up.\n"
+		 "\n"
+		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
-		 "  -o, --output FORMAT  normal (the default) or json (nvme-cli's keys: cap, vs,\n"
-		 "                       intms, intmc, cc, csts, ..., with integer values)\n"
-		 "  -h, --help           show this help\n"
+		 "  -o, --output-format FORMAT  normal (the default) or json (nvme-cli's keys:\n"
+		 "                              cap, vs, intms, intmc, cc, csts, ..., with\n"
+		 "                              integer values)\n"
+		 "  -h, --help                  show this help\n"
 		 "\n"
 		 "Exit status: 0 on success, 1 if the device cannot be opened or read, 2 on a\n"
 		 "usage error.\n",
