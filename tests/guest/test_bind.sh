@@ -101,12 +101,14 @@ for node in "/dev/$ctrl" "/dev/$NS"; do
 done
 
 # ---- bind / unbind -------------------------------------------------------------------
+# The first bind names the device as the message above suggests a user would: by its
+# kernel name, which nvmu resolves to the PCI function.
 group=$(basename "$(readlink /sys/bus/pci/devices/$DEV/iommu_group)")
-run nvmu bind $DEV
+run nvmu bind "/dev/$ctrl"
 if [ $status -eq 0 ] && grep -q "^$DEV: bound to vfio-pci (was nvme)" "$OUT"; then
-	pass "bind $DEV reports vfio-pci (was nvme)"
+	pass "bind /dev/$ctrl binds $DEV and reports vfio-pci (was nvme)"
 else
-	fail "bind $DEV reports vfio-pci (was nvme)" "exit $status"
+	fail "bind /dev/$ctrl binds $DEV and reports vfio-pci (was nvme)" "exit $status"
 fi
 expect_driver "bind puts $DEV on vfio-pci" $DEV vfio-pci
 if [ -c "/dev/vfio/$group" ]; then pass "/dev/vfio/$group appears"; else fail "/dev/vfio/$group appears"; fi
@@ -207,7 +209,7 @@ fi
 
 # ---- bad addresses -------------------------------------------------------------------
 run nvmu bind xyz
-if [ $status -eq 2 ] && grep -q "^nvmu bind: 'xyz' is not a PCI address (expected DDDD:BB:SS.F or BB:SS.F, e.g. 0000:00:10.0)$" "$ERR"; then
+if [ $status -eq 2 ] && grep -q "^nvmu bind: 'xyz' is neither a PCI address (0000:01:00.0 or 01:00.0) nor a kernel NVMe device (/dev/nvme0, nvme0n1): bind acts on PCI functions$" "$ERR"; then
 	pass "a malformed address is a usage error with the expected form"
 else
 	fail "a malformed address is a usage error with the expected form" "exit $status"
