@@ -118,6 +118,18 @@ NVMU_API void nvmu_log_set_level(enum nvmu_log_level level);
 /** Format one message and pass it to the sink, unless its level is above the one set. */
 NVMU_API void nvmu_log(enum nvmu_log_level level, const char *fmt, ...) NVMU_PRINTF(2, 3);
 
+/* ---- numbers --------------------------------------------------------------------- */
+
+/**
+ * Parse @p text as an unsigned number the way nvmu's options and device strings take
+ * them: decimal (leading zeros allowed: "010" is ten, never octal) or hexadecimal after
+ * "0x", digits only (no sign, no blanks), and, when @p units, an optional binary unit k,
+ * m, g or t (either case) that multiplies it by 2^10, 2^20, 2^30 or 2^40. Returns 0 and
+ * sets *out; -EINVAL (not such a number) or -ERANGE (more than 64 bits), with a message,
+ * and *out unchanged.
+ */
+NVMU_API int nvmu_parse_u64(const char *text, bool units, uint64_t *out);
+
 /* ---- time and deadlines ---------------------------------------------------------- */
 
 /**

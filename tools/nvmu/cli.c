@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the verbs: option parsing, error reporting, output format. */
-#include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,22 +44,13 @@ int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
 
 int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out)
 {
-	/* Hex with 0x, else decimal: base 0 would read "010" as octal 8 and refuse "08",
-	 * so a zero-padded LBA in a script would name another block. */
-	bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
-	const char *digits = hex ? text + 2 : text;
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	/* strtoull() accepts a sign, blanks and (in base 16) a second 0x: a number starts
-	 * with a digit here, and its digits are all there is. */
-	if (!(hex ? isxdigit : isdigit)((unsigned char)digits[0]) ||
-	    (hex && (digits[1] == 'x' || digits[1] == 'X')))
-		goto bad;
-	errno = 0;
-	v = strtoull(digits, &end, hex ? 16 : 10);
-	if (errno || *end)
-		goto bad;
+	if (nvmu_parse_u64(text, false, &v) < 0) {
+		cli_usage_error(verb, "%s expects a number (decimal or 0x hex), not '%s'", opt,
+				text);
+		return -1;
+	}
 	if (v > max) {
 		cli_usage_error(verb, "%s %s is out of range (at most %llu, %#llx)", opt, text,
 				(unsigned long long)max, (unsigned long long)max);
@@ -69,9 +58,6 @@ int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t 
 	}
 	*out = v;
 	return 0;
-bad:
-	cli_usage_error(verb, "%s expects a number (decimal or 0x hex), not '%s'", opt, text);
-	return -1;
 }
 
 int cli_parse_u32(const char *verb, const char *opt, const char *text, uint32_t max, uint32_t *out)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The option string of a software controller ("ns=2,size=64M,lbs=4096,..."). */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,38 +26,10 @@ static void set_defaults(struct soft_opts *o)
 	};
 }
 
-/* A number, decimal (leading zeros allowed: "010" is ten, not octal eight) or hex after
- * 0x, with an optional K/M/G/T suffix (binary units). */
-static int parse_size(const char *val, uint64_t *out)
-{
-	bool hex = val[0] == '0' && (val[1] == 'x' || val[1] == 'X');
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (*val < '0' || *val > '9' || (hex && !isxdigit((unsigned char)val[2])))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(hex ? val + 2 : val, &end, hex ? 16 : 10);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: break;
-	}
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 static int parse_range(const char *key, const char *val, uint64_t min, uint64_t max,
 		       uint64_t *out)
 {
-	if (parse_size(val, out) < 0 || *out < min || *out > max)
+	if (nvmu_parse_u64(val, true, out) < 0 || *out < min || *out > max)
 		return nvmu_fail(EINVAL, "soft: option %s=%s: expected a number in %llu..%llu", key,
 				 val, (unsigned long long)min, (unsigned long long)max);
 	return 0;
@@ -107,14 +78,14 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "size") == 0) {
-		if (parse_size(val, &v) < 0 || v == 0)
+		if (nvmu_parse_u64(val, true, &v) < 0 || v == 0)
 			return nvmu_fail(EINVAL, "soft: option size=%s: expected a byte count such "
 					 "as 64M or 1G", val);
 		o->ns_bytes = v;
 		return 0;
 	}
 	if (strcmp(key, "lbs") == 0) {
-		if (parse_size(val, &v) < 0 || (v != 512 && v != 4096))
+		if (nvmu_parse_u64(val, true, &v) < 0 || (v != 512 && v != 4096))
 			return nvmu_fail(EINVAL, "soft: option lbs=%s: the LBA size is 512 or 4096",
 					 val);
 		o->lbs = (uint32_t)v;

@@ -65,5 +65,39 @@ TEST(memory_is_page_aligned_and_zeroed)
 	CHECK_EQ(nvmu_align_up(4097, 4096), 8192);
 }
 
+/* One number syntax for the tool and soft: options: decimal (never octal) or 0x hex, and
+ * binary units where a size is taken. */
+TEST(numbers_are_decimal_or_hex_with_units)
+{
+	uint64_t v = 7;
+
+	CHECK_EQ(nvmu_parse_u64("010", false, &v), 0);
+	CHECK_EQ(v, 10);
+	CHECK_EQ(nvmu_parse_u64("08", false, &v), 0);
+	CHECK_EQ(v, 8);
+	CHECK_EQ(nvmu_parse_u64("0X1f", false, &v), 0);
+	CHECK_EQ(v, 31);
+	CHECK_EQ(nvmu_parse_u64("4k", true, &v), 0);
+	CHECK_EQ(v, 4096);
+	CHECK_EQ(nvmu_parse_u64("0x10M", true, &v), 0);
+	CHECK_EQ(v, 16ull << 20);
+	CHECK_EQ(nvmu_parse_u64("2T", true, &v), 0);
+	CHECK_EQ(v, 2ull << 40);
+	v = 7;
+	CHECK_EQ(nvmu_parse_u64("4k", false, &v), -EINVAL);
+	CHECK_STR_CONTAINS(nvmu_last_error(), "'4k' is not a number");
+	CHECK_EQ(nvmu_parse_u64("4kb", true, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("k", true, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("-1", false, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64(" 1", false, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("0x", false, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("0x0x1", false, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("", false, &v), -EINVAL);
+	CHECK_EQ(nvmu_parse_u64("18446744073709551616", false, &v), -ERANGE);
+	CHECK_EQ(nvmu_parse_u64("16777216T", true, &v), -ERANGE);
+	CHECK_EQ(v, 7);
+}
+
 RUN_TESTS(T(fail_sets_message_and_returns_negative_errno), T(log_sink_and_level_filter),
-	  T(deadlines_pass), T(memory_is_page_aligned_and_zeroed))
+	  T(deadlines_pass), T(memory_is_page_aligned_and_zeroed),
+	  T(numbers_are_decimal_or_hex_with_units))

@@ -48,28 +48,20 @@ static int parse_workload(const char *verb, const char *text, struct perf_opts *
 			       "randrw", text);
 }
 
-/* -b: bytes, with an optional k or m suffix (binary). */
+/* -b: bytes, with an optional binary unit (4k, 1m). */
 static int parse_bs(const char *verb, const char *text, uint32_t *out)
 {
-	char num[32];
-	size_t len = strlen(text);
-	uint64_t v, mult = 1;
+	uint64_t v;
 
-	if (len == 0 || len >= sizeof(num))
+	if (nvmu_parse_u64(text, true, &v) < 0)
 		return cli_usage_error(verb, "-b expects a size such as 4096 or 4k, not '%s'",
 				       text);
-	memcpy(num, text, len + 1);
-	if (strchr("kK", num[len - 1]))
-		mult = 1024;
-	else if (strchr("mM", num[len - 1]))
-		mult = 1024 * 1024;
-	if (mult > 1)
-		num[len - 1] = '\0';
-	if (cli_parse_u64(verb, "-b", num, PERF_MAX_BS / mult, &v) < 0)
-		return EXIT_USAGE;
 	if (v == 0)
 		return cli_usage_error(verb, "-b must not be 0");
-	*out = (uint32_t)(v * mult);
+	if (v > PERF_MAX_BS)
+		return cli_usage_error(verb, "-b %s is out of range (at most %u bytes)", text,
+				       PERF_MAX_BS);
+	*out = (uint32_t)v;
 	return 0;
 }
 
