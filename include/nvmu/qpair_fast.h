@@ -271,9 +271,26 @@ static inline void nvmu_qpair_fast_post_rw(struct nvmu_qpair *qp, uint8_t opcode
 }
 
 /**
- * The same post with every condition checked here: the pair not halted, a tracker free,
- * 1 byte to the pair's maximum transfer at @p iova that PRP1/PRP2 or one PRP list page
- * of the tracker describe. It also serves a pair that keeps its commands for reposts.
+ * Returns the free tracker through which @p len bytes at @p iova can be posted on @p qp
+ * at once, with every condition checked: the pair not halted, a tracker free, 1 byte to
+ * the pair's maximum transfer, and PRP1/PRP2 or one PRP list page of that tracker to
+ * describe them (PRP2 goes into *prp2, PRP1 is @p iova). NULL when one fails, with
+ * nothing changed but *prp2.
+ */
+static inline struct nvmu_tracker *nvmu_qpair_place(const struct nvmu_qpair *qp,
+						    uint64_t iova, size_t len, uint64_t *prp2)
+{
+	struct nvmu_tracker *trk = qp->trk.free;
+
+	if ((nvmu_qpair_hold(qp) & NVMU_QPAIR_HOLD_HALTED) || len - 1 >= qp->max_transfer ||
+	    !trk || !nvmu_prp_fast(iova, len, qp->page_size, &trk->prp, prp2))
+		return NULL;
+	return trk;
+}
+
+/**
+ * The same post as nvmu_qpair_fast_post_rw() with every condition checked here
+ * (nvmu_qpair_place()). It also serves a pair that keeps its commands for reposts.
  * Returns 0 when posted (no doorbell rung), or 1 with nothing done and no error set: the
  * caller takes its general path.
  */
@@ -281,13 +298,12 @@ static inline int nvmu_qpair_try_rw(struct nvmu_qpair *qp, uint8_t opcode, uint3
 				    uint64_t slba, uint64_t cdw12, uint64_t iova, size_t len,
 				    nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk = qp->trk.free;
-	const struct nvmu_sqe *slot;
 	uint64_t prp2;
+	struct nvmu_tracker *trk = nvmu_qpair_place(qp, iova, len, &prp2);
+	const struct nvmu_sqe *slot;
 	uint16_t cid;
 
-	if ((nvmu_qpair_hold(qp) & NVMU_QPAIR_HOLD_HALTED) || len - 1 >= qp->max_transfer ||
-	    !trk || !nvmu_prp_fast(iova, len, qp->page_size, &trk->prp, &prp2))
+	if (!trk)
 		return 1;
 	cid = nvmu_qpair_take(qp, trk, cb, arg);
 	slot = nvmu_sq_push_rw(&qp->sq, opcode, cid, nsid, iova, prp2, slba, cdw12);

@@ -195,10 +195,9 @@ static int post_iov(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, const struct nv
 int nvmu_qpair_try_submit_prp(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova,
 			      size_t len, nvmu_cmd_cb cb, void *arg)
 {
-	struct nvmu_tracker *trk = qp->trk.free;
+	struct nvmu_tracker *trk = nvmu_qpair_place(qp, iova, len, &cmd->prp2);
 
-	if (qpair_halted(qp) || len - 1 >= qp->max_transfer || !trk ||
-	    !nvmu_prp_fast(iova, len, qp->page_size, &trk->prp, &cmd->prp2))
+	if (!trk)
 		return 1;
 	cmd->prp1 = iova;
 	cmd->flags &= (uint8_t)~NVMU_SQE_PSDT_MASK;
