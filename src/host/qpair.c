@@ -133,6 +133,7 @@ int nvmu_host_qpair_delete(struct nvmu_host_qpair *qp)
 	}
 	return host_qpair_destroy(qp);
 }
+
 void host_ack_pause(struct nvmu_host_qpair *qp, uint32_t stop)
 {
 	if (!(nvmu_qpair_hold(qp->core) & HOST_HOLD_PAUSED))
