@@ -158,6 +158,42 @@ NVMU_API int nvmu_pci_bind_vfio(const char *addr, unsigned flags);
  */
 NVMU_API int nvmu_pci_unbind_vfio(const char *addr);
 
+/* ---- SR-IOV ----------------------------------------------------------------------- */
+
+/**
+ * The address of VF number @p index + 1 of PF @p pf (sysfs link virtfn<index>) into
+ * @p addr. Returns 0, -EINVAL (bad address) or -ENODEV (no such VF enabled).
+ */
+NVMU_API int nvmu_pci_vf_addr(const char *pf, unsigned index, char addr[NVMU_PCI_ADDR_LEN]);
+
+/**
+ * Enable @p n VFs on @p pf (0 disables them) through its sriov_numvfs file. Returns 0;
+ * -ENOTSUP (not SR-IOV capable), -EINVAL (more than sriov_totalvfs), -ENOENT (the PF is on
+ * vfio-pci without enable_sriov: the message says how to set it), -EBUSY (VFs are enabled
+ * already), or the errno of the write.
+ */
+NVMU_API int nvmu_pci_set_numvfs(const char *pf, int n);
+
+/**
+ * Whether vfio-pci lets the user of a PF enable VFs (its enable_sriov parameter) in *on.
+ * Returns 0, or -ENOENT if vfio-pci is not loaded or has no such parameter.
+ */
+NVMU_API int nvmu_pci_vfio_sriov_enabled(bool *on);
+
+/**
+ * Turn vfio-pci's enable_sriov parameter on (it is writable at run time). Returns 0 (also
+ * when it is on already), -ENOENT (vfio-pci not loaded), or the errno of the write.
+ */
+NVMU_API int nvmu_pci_vfio_enable_sriov(void);
+
+/**
+ * Count the other processes that have the function at @p addr open through VFIO (its
+ * IOMMU group's /dev/vfio/N node in their file table) and name them in @p msg ("pid 42
+ * (nvmu), pid 43 (qemu-system-x86)"; may be NULL). Returns the count, or a negative errno
+ * (-ENODEV no such device).
+ */
+NVMU_API int nvmu_pci_vfio_users(const char *addr, char *msg, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -316,15 +316,6 @@ static void check_holders(struct in_use *u, struct blockdev *d)
 	pcifs_free_names(names, n);
 }
 
-/* The command name of process @p pid (its comm), or "?". */
-static void process_name(const char *pid, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-
-	if (pcifs_proc_path(path, "/%s/comm", pid) || pcifs_read_text(path, buf, len) || !buf[0])
-		snprintf(buf, len, "?");
-}
-
 /* Report each of the function's block devices that process @p pid holds open, once. */
 static void check_fds(struct in_use *u, const char *pid)
 {
@@ -349,7 +340,7 @@ static void check_fds(struct in_use *u, const char *pid)
 			continue;
 		d->reported = true;
 		if (!comm[0])
-			process_name(pid, comm, sizeof(comm));
+			pcifs_process_name(pid, comm, sizeof(comm));
 		add_user(u, d, "%s is open in process %s (%s)", d->name, pid, comm);
 	}
 	pcifs_free_names(names, n);
@@ -381,23 +372,12 @@ static void check_mount_ns(struct in_use *u, const char *pid, struct seen_ns *se
 		return;
 	seen->ids = grown;
 	memcpy(seen->ids[seen->n++], id, sizeof(id));
-	process_name(pid, comm, sizeof(comm));
+	pcifs_process_name(pid, comm, sizeof(comm));
 	snprintf(u->where, sizeof(u->where), " in the mount namespace of process %s (%s)", pid,
 		 comm);
 	snprintf(name, sizeof(name), "%s/mountinfo", pid);
 	for_each_proc_line(u, name, check_mountinfo_line);
 	u->where[0] = '\0';
-}
-
-/* True if @p name is all digits: a process folder of procfs. */
-static bool is_pid(const char *name)
-{
-	if (!*name)
-		return false;
-	for (; *name; name++)
-		if (*name < '0' || *name > '9')
-			return false;
-	return true;
 }
 
 /*
@@ -422,7 +402,7 @@ static void check_processes(struct in_use *u)
 	}
 	if (pcifs_proc_path(path, "/") == 0 && pcifs_list_dir(path, &names, &n) == 0) {
 		for (size_t i = 0; i < n; i++) {
-			if (!is_pid(names[i]) || !strcmp(names[i], self_pid))
+			if (!pcifs_is_pid(names[i]) || !strcmp(names[i], self_pid))
 				continue;
 			check_fds(u, names[i]);
 			/* Without our own namespace's identity, another one cannot be told. */

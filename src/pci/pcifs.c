@@ -252,3 +252,21 @@ int pcifs_probe_exclusive(const char *path)
 	close(fd);
 	return 0;
 }
+
+void pcifs_process_name(const char *pid, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (pcifs_proc_path(path, "/%s/comm", pid) || pcifs_read_text(path, buf, len) || !buf[0])
+		snprintf(buf, len, "?");
+}
+
+bool pcifs_is_pid(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}

@@ -63,4 +63,9 @@ void pcifs_set_excl_probe(pcifs_excl_probe fn, void *ctx);
  * holds it), -EBUSY (something does), or another -errno (no message). */
 int pcifs_probe_exclusive(const char *path);
 
+/* The command name of process @p pid (its comm), or "?". */
+void pcifs_process_name(const char *pid, char *buf, size_t len);
+/* True if @p name is all digits: a process folder of procfs. */
+bool pcifs_is_pid(const char *name);
+
 #endif

@@ -10,7 +10,58 @@
 
 #include "cli.h"
 #include "device.h"
+#include "nvmu/sriov.h"
 #include "verbs.h"
+
+#define VF_TOKEN_HELP \
+	"  --vf-token UUID             the PF's VF token, to open an SR-IOV VF (also from\n" \
+	"                              the environment's NVMU_VF_TOKEN)\n"
+
+static const char *vf_token_option;
+
+const char *device_vf_token(void)
+{
+	const char *env = getenv("NVMU_VF_TOKEN");
+
+	if (vf_token_option)
+		return vf_token_option;
+	return env && env[0] ? env : NULL;
+}
+
+int device_take_vf_token(const char *verb, const char *usage, int *argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *value = NULL;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--vf-token")) {
+			if (i + 1 >= *argc)
+				return cli_usage_error(verb, "option '--vf-token' needs a value");
+			value = argv[++i];
+		} else if (!strncmp(argv[i], "--vf-token=", 11)) {
+			value = argv[i] + 11;
+		} else {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!strstr(usage, DEVICE_HELP_MARK))
+			return cli_usage_error(verb, "this command opens no device, so it takes no "
+					       "--vf-token");
+		if (!nvmu_sriov_token_valid(value))
+			return cli_usage_error(verb, "--vf-token '%s' is not a UUID (expected "
+					       "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", value);
+		vf_token_option = value;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
 
 /* The attach error without the host API's "attach <dev>: " prefix (the tool names it). */
 static int attach_fail(const char *verb, const char *dev)
@@ -28,7 +79,7 @@ static int attach_fail(const char *verb, const char *dev)
 int device_open(const char *verb, const char *name, struct tool_dev *d)
 {
 	/* One-shot commands: no Asynchronous Event Requests held by the controller. */
-	const struct nvmu_host_opts opts = { .no_aer = true };
+	const struct nvmu_host_opts opts = { .no_aer = true, .vf_token = device_vf_token() };
 
 	memset(d, 0, sizeof(*d));
 	d->name = name;
@@ -42,9 +93,11 @@ int device_open(const char *verb, const char *name, struct tool_dev *d)
 
 int device_open_transport(const char *verb, const char *name, struct tool_dev *d)
 {
+	const struct nvmu_transport_open_opts opts = { .vf_token = device_vf_token() };
+
 	memset(d, 0, sizeof(*d));
 	d->name = name;
-	if (nvmu_transport_open(name, NULL, &d->t) < 0) {
+	if (nvmu_transport_open(name, &opts, &d->t) < 0) {
 		d->t = NULL;
 		return cli_fail(verb);
 	}
@@ -53,7 +106,7 @@ int device_open_transport(const char *verb, const char *name, struct tool_dev *d
 
 void device_print_usage(FILE *out, const char *usage)
 {
-	const char *mark = strstr(usage, DEVICE_HELP_MARK);
+	const char *mark = strstr(usage, DEVICE_HELP_MARK), *options;
 	size_t need;
 	char *forms;
 
@@ -71,7 +124,18 @@ void device_print_usage(FILE *out, const char *usage)
 		free(forms);
 	}
 	fputs(DEVICE_KERNEL_HELP, out);
-	fputs(mark + strlen(DEVICE_HELP_MARK), out);
+	mark += strlen(DEVICE_HELP_MARK);
+	/* The --vf-token option, which main.c handles for every verb with a <dev>, goes
+	 * first in the verb's options. */
+	options = strstr(mark, "Options:\n");
+	if (!options) {
+		fputs(mark, out);
+		return;
+	}
+	options += strlen("Options:\n");
+	fwrite(mark, 1, (size_t)(options - mark), out);
+	fputs(VF_TOKEN_HELP, out);
+	fputs(options, out);
 }
 
 int device_start(const char *verb, struct tool_dev *d)

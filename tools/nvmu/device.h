@@ -34,6 +34,20 @@
 	"\nExit status: 0 on success, 1 if the device cannot be opened or the command\n" \
 	"failed (its NVMe status is printed in words), 2 on a usage error.\n"
 
+/*
+ * The VF token of the devices this command opens (an SR-IOV VF whose PF is held through
+ * vfio-pci needs it): --vf-token UUID, or else the environment's NVMU_VF_TOKEN; NULL when
+ * neither is given. Every opener below passes it on.
+ */
+const char *device_vf_token(void);
+
+/*
+ * Take "--vf-token UUID" or "--vf-token=UUID" out of a verb's arguments (before any
+ * "--"), for device_vf_token(). @p usage is the verb's: a verb without a <dev> refuses
+ * the option. Returns 0, or EXIT_USAGE after a message (a token that is not a UUID).
+ */
+int device_take_vf_token(const char *verb, const char *usage, int *argc, char **argv);
+
 struct tool_dev {
 	const char *name;            /* as typed */
 	struct nvmu_host_ctrl *host; /* set by device_open() */

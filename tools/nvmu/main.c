@@ -40,6 +40,7 @@ static void print_overview(FILE *out)
 		     "operation failed, 2 on a usage error.\n"
 		     "\n"
 		     "Environment: NVMU_LOG_LEVEL (0-3) sets the library's log level;\n"
+		     "NVMU_VF_TOKEN is the VF token for SR-IOV VFs (as --vf-token);\n"
 		     "NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace /sys, /proc "
 		     "and\n"
 		     "/run/nvmu (for tests).\n");
@@ -183,8 +184,12 @@ static int run(int argc, char **argv, const char **verb_name)
 	}
 	if (apply_environment())
 		return EXIT_USAGE;
+	argc--;
+	argv++;
+	if (device_take_vf_token(verb->name, verb->usage, &argc, argv))
+		return EXIT_USAGE;
 	optind = 0; /* glibc: start getopt afresh on the verb's arguments */
-	return verb->run(argc - 1, argv + 1);
+	return verb->run(argc, argv);
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "device.h"
 #include "nvmu/nvme_soft.h"
 #include "perf.h"
 #include "verbs.h"
@@ -32,7 +33,8 @@ uint32_t perf_bs(const struct perf_opts *o, const struct perf_dev *d)
 static int open_dev(const struct perf_opts *o, struct perf_dev *d)
 {
 	struct nvmu_host_opts ho = { .ctrl.no_dbbuf = o->no_dbbuf,
-				     .ctrl.force_dbbuf = o->force_dbbuf, .no_aer = true };
+				     .ctrl.force_dbbuf = o->force_dbbuf, .no_aer = true,
+				     .vf_token = device_vf_token() };
 	uint32_t bs;
 
 	if (nvmu_host_attach(d->name, &ho, &d->h) < 0)
