@@ -96,11 +96,10 @@ struct nvmu_sriov_vf {
 
 /**
  * Take SR-IOV control of the PF whose controller @p pf is: a controller on the PCIe
- * transport (bound to vfio-pci), SR-IOV capable, with the Virtualization Management
- * command. Reads its capabilities. @p pf must stay open until nvmu_sriov_close().
- * Returns 0 and sets *out; -ENOTSUP (not PCIe, no SR-IOV capability, no Virtualization
- * Management, or no primary capabilities), -EBUSY (VFs are enabled already: they were
- * lost when the PF was opened, or belong to another owner), or another error.
+ * transport (bound to vfio-pci), SR-IOV capable, that answers Identify CNS 14h and 15h.
+ * Reads its capabilities and secondary controllers. @p pf must stay open until nvmu_sriov_close().
+ * Returns 0 and sets *out; -ENOTSUP (not PCIe, no SR-IOV capability, or no answer to
+ * those Identify commands), or another error.
  */
 NVMU_API int nvmu_sriov_open(struct nvmu_ctrl *pf, struct nvmu_sriov **out);
 

@@ -12,9 +12,6 @@
 #include "nvmu/nvme_pcie.h"
 #include "sriov/sriov_internal.h"
 
-/* Identify Controller OACS bit 7: Virtualization Management is supported. */
-#define OACS_VIRT_MGMT (1u << 7)
-
 int nvmu_sriov_open(struct nvmu_ctrl *pf, struct nvmu_sriov **out)
 {
 	struct nvmu_transport *t = nvmu_ctrl_transport(pf);
@@ -31,10 +28,6 @@ int nvmu_sriov_open(struct nvmu_ctrl *pf, struct nvmu_sriov **out)
 	if (pci.sriov_totalvfs <= 0)
 		return nvmu_fail(ENOTSUP, "%s has no SR-IOV capability (it offers no VFs)",
 				 pci.addr);
-	if (!(nvmu_ctrl_id(pf)->oacs & OACS_VIRT_MGMT))
-		return nvmu_fail(ENOTSUP, "%s offers %d VFs but its controller does not support "
-				 "Virtualization Management (OACS bit 7), so nvmu cannot give them "
-				 "resources", pci.addr, pci.sriov_totalvfs);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return nvmu_fail(ENOMEM, "out of memory");
@@ -43,10 +36,12 @@ int nvmu_sriov_open(struct nvmu_ctrl *pf, struct nvmu_sriov **out)
 	s->total_vfs = (unsigned)pci.sriov_totalvfs;
 	s->cntlid = nvmu_ctrl_id(pf)->cntlid;
 	strcpy(s->addr, pci.addr);
+	/* Not OACS bit 7: QEMU 7.2 supports Virtualization Management without setting it. */
 	ret = nvmu_sriov_refresh(s);
 	if (ret < 0) {
 		free(s);
-		return ret;
+		return nvmu_fail_context(ENOTSUP, "%s offers %d VFs but nvmu cannot give them "
+					 "resources", pci.addr, pci.sriov_totalvfs);
 	}
 	*out = s;
 	return 0;
