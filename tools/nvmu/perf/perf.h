@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "nvmu/host.h"
+#include "nvmu/sriov.h"
 #include "perf_clock.h"
 #include "perf_hist.h"
 #include "perf_workload.h"
@@ -24,6 +25,7 @@
 #define PERF_VERIFY_MAX_UNITS (1ull << 24) /* generation table entries per device */
 #define PERF_MAX_REPORTED_MISMATCHES 10    /* per job; the count covers all */
 #define PERF_DRAIN_S 10                    /* after the run: wait this long for I/Os in flight */
+#define PERF_SRIOV_WAIT_S 60                /* --sriov-vfs: wait for the VFs' users */
 #define PERF_RESET_RETRIES 4               /* --retries default with --reset-interval */
 
 /* The command line. */
@@ -44,6 +46,7 @@ struct perf_opts {
 	uint32_t timeout_ms;       /* per I/O deadline (0: the driver's default) */
 	enum perf_clock_kind clock;
 	enum cli_format format;
+	uint32_t sriov_vfs;        /* --sriov-vfs: VFs to enable on the (one) device, a PF */
 };
 
 /* Parse argv (argv[0] = "perf"). Returns 0, or EXIT_USAGE after a message. */
@@ -70,6 +73,7 @@ struct perf_dev {
 	/* --reset-interval: resets done by the main thread, and how long they took */
 	uint64_t resets, reset_us_total, reset_us_max;
 	bool removed;      /* the device went away during the run */
+	struct nvmu_sriov *sriov; /* --sriov-vfs: the VFs this run enabled on the PF */
 };
 
 struct perf_job;

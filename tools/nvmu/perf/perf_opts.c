@@ -20,6 +20,7 @@ enum {
 	OPT_RESET_INTERVAL,
 	OPT_RETRIES,
 	OPT_TIMEOUT,
+	OPT_SRIOV_VFS,
 };
 
 /* -w: sets the pattern and, for the pure workloads, the read percentage. */
@@ -86,6 +87,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "output-format", required_argument, NULL, 'o' },
+		{ "sriov-vfs", required_argument, NULL, OPT_SRIOV_VFS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
@@ -141,6 +143,9 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 				return cli_usage_error(verb, "--timeout is 100..3600000 ms");
 			break;
 		case 'o': bad = cli_parse_format(verb, optarg, &o->format); break;
+		case OPT_SRIOV_VFS:
+			bad = cli_parse_u32(verb, "--sriov-vfs", optarg, 0xffff, &o->sriov_vfs);
+			break;
 		default: return EXIT_USAGE;
 		}
 		if (bad)
@@ -166,6 +171,9 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 	}
 	if (o->ndevs == 0)
 		return cli_usage_error(verb, "no <dev> given");
+	if (o->sriov_vfs && o->ndevs != 1)
+		return cli_usage_error(verb, "--sriov-vfs enables VFs on one PF: give one <dev>, "
+				       "not %u", o->ndevs);
 	/* watch() (perf.c) resets from one interval after the start until a second before
 	 * the end: an interval that does not fit would test no recovery at all. */
 	if (o->reset_interval_s && o->reset_interval_s + 1 >= o->warmup_s + o->runtime_s)

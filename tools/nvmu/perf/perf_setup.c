@@ -14,6 +14,7 @@
 #include "device.h"
 #include "nvmu/nvme_soft.h"
 #include "perf.h"
+#include "sriov/sriov.h"
 #include "verbs.h"
 
 static int fail(const char *what, const char *name)
@@ -168,6 +169,24 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 	return 0;
 }
 
+/* --sriov-vfs: take SR-IOV control of the PF @p d and enable the VFs, announced on stderr
+ * (stdout has the report) as `nvmu sriov enable` does. */
+static int enable_vfs(const struct perf_opts *o, struct perf_dev *d)
+{
+	struct nvmu_sriov_enable_opts eo = { .vfs = o->sriov_vfs, .token = device_vf_token() };
+
+	if (nvmu_sriov_open(nvmu_host_core(d->h), &d->sriov) < 0)
+		return fail("cannot enable VFs", d->name);
+	if (nvmu_sriov_enable(d->sriov, &eo) < 0) {
+		fail("cannot enable VFs", d->name);
+		nvmu_sriov_close(d->sriov, 0);
+		d->sriov = NULL;
+		return EXIT_FAILED;
+	}
+	sriov_print_ready(stderr, d->sriov, CLI_FORMAT_NORMAL);
+	return 0;
+}
+
 int perf_setup(const struct perf_opts *o, const struct perf_clock *clock, struct perf_dev *devs,
 	       struct perf_job *jobs, const volatile bool *stop)
 {
@@ -181,6 +200,8 @@ int perf_setup(const struct perf_opts *o, const struct perf_clock *clock, struct
 		if ((ret = open_dev(o, &devs[i])))
 			return ret;
 	}
+	if (o->sriov_vfs && (ret = enable_vfs(o, &devs[0])))
+		return ret;
 	for (unsigned i = 0; i < o->ndevs; i++) {
 		for (unsigned t = 0; t < o->threads; t++, k++) {
 			struct perf_job *j = &jobs[k];
@@ -212,6 +233,11 @@ void perf_teardown(const struct perf_opts *o, struct perf_dev *devs, struct perf
 		free(j->done);
 	}
 	for (unsigned i = 0; i < o->ndevs; i++) {
+		/* The PF must outlive the VFs' users: closing it would reset it under them. */
+		if (devs[i].sriov) {
+			sriov_wait_unused(devs[i].sriov, PERF_SRIOV_WAIT_S, "perf");
+			nvmu_sriov_close(devs[i].sriov, NVMU_SRIOV_TEARDOWN);
+		}
 		if (devs[i].h)
 			nvmu_host_detach(devs[i].h);
 		free(devs[i].gens);

@@ -42,6 +42,14 @@ const char *sriov_sub_name(enum sriov_sub sub);
 int sriov_do(struct nvmu_sriov *s, const struct sriov_req *r, FILE *out, FILE *err,
 	     pid_t owner);
 
+/* The lines "VF <bdf> cntlid <id> queues <q> vectors <v>", "token <uuid>" and "ready"
+ * (or one JSON object) for the VFs enabled on @p s, flushed. */
+void sriov_print_ready(FILE *out, struct nvmu_sriov *s, enum cli_format format);
+
+/* Wait until no other process has a VF of @p s open, at most @p timeout_s seconds, saying
+ * so on stderr ("nvmu <verb>: ..."). */
+void sriov_wait_unused(struct nvmu_sriov *s, unsigned timeout_s, const char *verb);
+
 /* `nvmu sriov enable`: provision, print, hold. Returns an exit status. */
 int sriov_enable_and_hold(const struct sriov_req *r);
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "device.h"
-#include "output/json.h"
 #include "sriov/sriov.h"
 #include "verbs.h"
 
@@ -32,54 +31,6 @@ static int serve(void *ctx, const struct sriov_req *req, FILE *out, FILE *err, b
 	if (req->sub == SRIOV_DISABLE && status == EXIT_OK)
 		*stop = true;
 	return status;
-}
-
-/* The VF lines (or JSON), the token and "ready". */
-static void print_ready(struct nvmu_sriov *s, const struct sriov_req *r)
-{
-	unsigned n = nvmu_sriov_secondaries(s), vfs = nvmu_sriov_num_vfs(s);
-	struct nvmu_sriov_vf vf;
-	struct json j;
-
-	json_init(&j, stdout);
-	if (r->format == CLI_FORMAT_JSON) {
-		json_object_begin(&j);
-		json_key(&j, "pf");
-		json_string(&j, nvmu_sriov_pf_addr(s));
-		json_key(&j, "vfs");
-		json_array_begin(&j);
-	}
-	for (unsigned i = 0; i < n && !nvmu_sriov_secondary(s, i, &vf); i++) {
-		if (!vf.vfn || vf.vfn > vfs)
-			continue;
-		if (r->format != CLI_FORMAT_JSON) {
-			printf("VF %s cntlid %u queues %u vectors %u\n", vf.addr, vf.scid, vf.nvq,
-			       vf.nvi);
-			continue;
-		}
-		json_object_begin(&j);
-		json_key(&j, "bdf");
-		json_string(&j, vf.addr);
-		json_key(&j, "cntlid");
-		json_uint(&j, vf.scid);
-		json_key(&j, "queues");
-		json_uint(&j, vf.nvq);
-		json_key(&j, "vectors");
-		json_uint(&j, vf.nvi);
-		json_object_end(&j);
-	}
-	if (r->format == CLI_FORMAT_JSON) {
-		json_array_end(&j);
-		json_key(&j, "token");
-		json_string(&j, nvmu_sriov_token(s));
-		json_key(&j, "ready");
-		json_bool(&j, true);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		printf("token %s\nready\n", nvmu_sriov_token(s));
-	}
-	fflush(stdout);
 }
 
 /* A signal: disable unless a VF is in use; the second signal disables anyway. Returns
@@ -161,7 +112,7 @@ int sriov_enable_and_hold(const struct sriov_req *r)
 		ret = EXIT_FAILED;
 	}
 	if (ret == 0) {
-		print_ready(s, r);
+		sriov_print_ready(stdout, s, r->format);
 		hold(&(struct hold){ .s = s, .r = r }, listen_fd, sig_fd, &keep);
 	}
 	if (s && nvmu_sriov_close(s, NVMU_SRIOV_TEARDOWN) < 0)
