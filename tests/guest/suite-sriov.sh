@@ -24,16 +24,7 @@ ERR=$T/err
 rc=0
 mkdir -p $T
 
-pass() { echo "ok - $1"; }
-fail() { # name, details...
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do echo "#   $line"; done
-	[ -s "$OUT" ] && head -n 20 "$OUT" | sed 's/^/#   stdout: /'
-	[ -s "$ERR" ] && head -n 20 "$ERR" | sed 's/^/#   stderr: /'
-	rc=1
-}
-run() { "$@" >"$OUT" 2>"$ERR"; status=$?; }
+. /nvmu/tests/guest/tap.sh
 # check NAME CONDITION...: passes if the command CONDITION succeeds.
 check() {
 	name=$1

@@ -24,19 +24,7 @@ ERR=$T/err
 rc=0
 mkdir -p $T
 
-pass() { echo "ok - $1"; }
-fail() { # name, details...
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do echo "#   $line"; done
-	[ -s "$OUT" ] && head -n 20 "$OUT" | sed 's/^/#   stdout: /'
-	[ -s "$ERR" ] && sed 's/^/#   stderr: /' "$ERR"
-	rc=1
-}
-run() { # command...: stdout, stderr and status kept
-	"$@" >"$OUT" 2>"$ERR"
-	status=$?
-}
+. /nvmu/tests/guest/tap.sh
 # expect NAME STATUS TEXT command...: the exit status is STATUS and stderr's first line
 # holds TEXT, with nothing after it but, for a usage error (2), the hint to run --help
 # (or, with STATUS 0, stdout holds TEXT and stderr is empty).
