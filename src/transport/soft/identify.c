@@ -13,7 +13,7 @@
 #define SGLS_NO_ALIGNMENT 1u  /* SGLs supported, no alignment requirement */
 #define OCFS_FORMAT0 1u
 #define CTRL_TYPE_IO 1
-#define FRMW_ONE_SLOT (1u << 1) /* number of slots, bits 3:1 */
+#define FRMW_SLOTS_SHIFT 1      /* number of slots, bits 3:1 */
 #define CDW11_CSI_SHIFT 24      /* Identify CDW11 bits 31:24: Command Set Identifier */
 
 /* Space-padded string field of identify data. */
@@ -29,24 +29,29 @@ static void fill_ctrl(struct soft_ctrl *c, struct nvme_id_ctrl *id)
 {
 	pad(id->sn, sizeof(id->sn), "NVMUSOFT0001");
 	pad(id->mn, sizeof(id->mn), "nvmu software NVMe controller");
-	pad(id->fr, sizeof(id->fr), "0.1.0");
+	memcpy(id->fr, c->fw_rev[c->fw_active - 1], sizeof(id->fr));
 	id->mdts = c->o.mdts;
 	id->cntlid = 1;
 	/* VER was introduced by NVMe 1.2; older controllers leave it 0. */
 	id->ver = c->o.vs >= SOFT_VS(1, 2) ? c->o.vs : 0;
 	id->oaes = NVME_CTRL_OAES_NA;
 	id->cntrltype = CTRL_TYPE_IO;
-	id->oacs = NVME_CTRL_OACS_FORMAT | (c->o.dbbuf ? NVME_CTRL_OACS_DBBUF_CFG : 0);
+	id->oacs = NVME_CTRL_OACS_FORMAT | NVME_CTRL_OACS_FW | NVME_CTRL_OACS_SELF_TEST |
+		   NVME_CTRL_OACS_LBA_STATUS | (c->o.dbbuf ? NVME_CTRL_OACS_DBBUF_CFG : 0);
+	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_LI0_LI5_LI12_LI13;
+	id->sanicap = NVME_CTRL_SANICAP_CES | NVME_CTRL_SANICAP_BES | NVME_CTRL_SANICAP_OWS;
 	id->acl = ABORT_LIMIT;
 	id->aerl = SOFT_AERL;
-	id->frmw = NVME_CTRL_FRMW_1ST_RO | FRMW_ONE_SLOT;
+	id->frmw = NVME_CTRL_FRMW_1ST_RO | SOFT_FW_SLOTS << FRMW_SLOTS_SHIFT |
+		   NVME_CTRL_FRMW_FW_ACT_NO_RESET;
 	id->elpe = SOFT_ERROR_LOG_ENTRIES - 1;
 	id->wctemp = TEMP_WARNING_K;
 	id->cctemp = TEMP_CRITICAL_K;
 	id->sqes = (uint8_t)(6u << 4 | 6u);
 	id->cqes = (uint8_t)(4u << 4 | 4u);
 	id->nn = c->o.nns;
-	id->oncs = NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
+	id->oncs = NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_WRITE_UNCORRECTABLE |
+		   NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
 		   NVME_CTRL_ONCS_VERIFY | NVME_CTRL_ONCS_COPY;
 	id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH;
 	id->sgls = c->o.sgl ? SGLS_NO_ALIGNMENT : 0;

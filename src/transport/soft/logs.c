@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Get Log Page: Error Information, SMART / Health Information, Firmware Slot Information. */
+/* Get Log Page: Error Information, SMART / Health Information, and the pages other files
+ * keep (firmware slots, effects, supported pages, self-test, sanitize). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,6 @@
 #define SPARE_PERCENT 100
 #define SPARE_THRESHOLD 10
 #define DATA_UNIT_BLOCKS 1000 /* SMART data units: thousands of 512-byte units */
-#define ACTIVE_SLOT1 1
 #define PARAM_LOCATION_NONE 0xffff
 
 void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status)
@@ -66,15 +66,6 @@ static size_t smart_log(struct soft_ctrl *c, uint8_t *buf)
 	return sizeof(*s);
 }
 
-static size_t fw_slot_log(uint8_t *buf)
-{
-	struct nvme_firmware_slot *f = (struct nvme_firmware_slot *)buf;
-
-	f->afi = ACTIVE_SLOT1;
-	memcpy(f->frs[0], "0.1.0   ", sizeof(f->frs[0]));
-	return sizeof(*f);
-}
-
 uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd)
 {
 	uint8_t lid = (uint8_t)cmd->sqe.cdw10;
@@ -89,7 +80,17 @@ uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd)
 	switch (lid) {
 	case NVME_LOG_LID_ERROR: size = error_log(c, log); break;
 	case NVME_LOG_LID_SMART: size = smart_log(c, log); break;
-	case NVME_LOG_LID_FW_SLOT: size = fw_slot_log(log); break;
+	case NVME_LOG_LID_FW_SLOT: size = soft_fw_slot_log(c, log); break;
+	case NVME_LOG_LID_SUPPORTED_LOG_PAGES: size = soft_supported_logs(c, log); break;
+	case NVME_LOG_LID_CMD_EFFECTS: size = soft_effects_log(c, log); break;
+	case NVME_LOG_LID_DEVICE_SELF_TEST:
+		size = sizeof(c->self_test);
+		memcpy(log, &c->self_test, size);
+		break;
+	case NVME_LOG_LID_SANITIZE:
+		size = sizeof(c->sanitize);
+		memcpy(log, &c->sanitize, size);
+		break;
 	default: return SOFT_SPECIFIC(NVME_SC_INVALID_LOG_PAGE);
 	}
 	if (offset & 3 || offset > size || len > LOG_MAX_BYTES)

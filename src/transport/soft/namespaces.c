@@ -137,9 +137,10 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
-/* Every block reads zeroes again; the kernel takes RAM pages back (a file is rewritten). */
-static void erase(const struct soft_ctrl *c, struct soft_ns *ns)
+/* The kernel takes RAM pages back (a file is rewritten). */
+void soft_ns_erase(const struct soft_ctrl *c, struct soft_ns *ns)
 {
+	ns->nuncor = 0;
 	if (c->o.file[0] || madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
 		memset(ns->data, 0, ns->bytes);
 }
@@ -161,7 +162,7 @@ uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd)
 		if (ns && &c->ns[i] != ns)
 			continue;
 		c->ns[i].lbaf = lbaf;
-		erase(c, &c->ns[i]);
+		soft_ns_erase(c, &c->ns[i]);
 	}
 	return 0;
 }

@@ -23,6 +23,9 @@
 #define SOFT_COPY_MAX_RANGE_BLOCKS 256 /* Identify Namespace MSSRL */
 #define SOFT_COPY_MAX_BLOCKS 4096      /* MCL */
 #define SOFT_COPY_MAX_RANGES 16        /* MSRC + 1 */
+#define SOFT_FW_SLOTS 3              /* Identify FRMW: slot 1 read-only, 2 and 3 writable */
+#define SOFT_FW_MAX_BYTES (1u << 20) /* largest firmware image Firmware Image Download takes */
+#define SOFT_UNCOR_RANGES 64         /* Write Uncorrectable ranges kept per namespace */
 #define SOFT_VS(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor) << 8)
 
 /* Status "hold the command" (an AER waits for an event): no completion now. */
@@ -78,11 +81,18 @@ struct soft_cq {
 	bool ien, signal;
 };
 
+struct soft_range {
+	uint64_t slba, nlb;
+};
+
 struct soft_ns {
 	uint8_t *data;
 	uint64_t bytes; /* allocated (size option) */
 	uint8_t lbaf;   /* SOFT_LBAF_* */
 	uint8_t *id_override; /* Identify Namespace data given by the test, or NULL */
+	/* Blocks marked by Write Uncorrectable (reads fail) until written again. */
+	struct soft_range uncor[SOFT_UNCOR_RANGES];
+	uint32_t nuncor;
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
@@ -169,6 +179,16 @@ struct soft_ctrl {
 	uint64_t error_count;
 	uint64_t units_read, units_written, host_reads, host_writes; /* SMART */
 	uint8_t critical_warning;
+
+	struct nvme_self_test_log self_test;   /* Device Self-test log (self_test.c) */
+	struct nvme_sanitize_log_page sanitize; /* Sanitize Status log (sanitize.c) */
+
+	/* firmware.c: slot revisions, the active slot, the slot to activate at the next reset,
+	 * and the image downloaded so far (not committed yet). */
+	char fw_rev[SOFT_FW_SLOTS][8];
+	uint8_t fw_active, fw_next;
+	uint8_t *fw_image;
+	size_t fw_image_len;
 
 	struct soft_rule rules[SOFT_MAX_RULES];
 	uint32_t nrules;
@@ -277,6 +297,35 @@ uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd);
 /* Record a failed command in the Error Information log. */
 void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status);
 
+/* ---- log_support.c: Commands Supported and Effects, Supported Log Pages ---- */
+/* Fill @buf with the page and return its size (4096 or 1024 bytes). */
+size_t soft_effects_log(struct soft_ctrl *c, uint8_t *buf);
+size_t soft_supported_logs(struct soft_ctrl *c, uint8_t *buf);
+
+/* ---- self_test.c: Device Self-test ---- */
+void soft_self_test_init(struct soft_ctrl *c);
+uint16_t soft_self_test(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- sanitize.c: Sanitize ---- */
+uint16_t soft_sanitize(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- firmware.c: Firmware Image Download, Firmware Commit, Firmware Slot log ---- */
+void soft_fw_init(struct soft_ctrl *c);
+void soft_fw_fini(struct soft_ctrl *c);
+/* Controller reset: a firmware committed "at the next reset" becomes active. */
+void soft_fw_reset(struct soft_ctrl *c);
+uint16_t soft_fw_download(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_fw_commit(struct soft_ctrl *c, struct soft_cmd *cmd);
+size_t soft_fw_slot_log(struct soft_ctrl *c, uint8_t *buf);
+
+/* ---- uncorrectable.c: Write Uncorrectable, reads of marked blocks, Get LBA Status ---- */
+uint16_t soft_write_uncor(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns);
+/* True if a block of [slba, slba + nlb) is marked uncorrectable. */
+bool soft_uncor_hit(const struct soft_ns *ns, uint64_t slba, uint64_t nlb);
+/* Writes of [slba, slba + nlb) make those blocks readable again. */
+void soft_uncor_clear(struct soft_ns *ns, uint64_t slba, uint64_t nlb);
+uint16_t soft_get_lba_status(struct soft_ctrl *c, struct soft_cmd *cmd);
+
 /* ---- namespaces.c ---- */
 int soft_ns_init(struct soft_ctrl *c);
 void soft_ns_fini(struct soft_ctrl *c);
@@ -285,6 +334,8 @@ struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* Every block of @ns reads zeroes again (Format NVM, Sanitize). */
+void soft_ns_erase(const struct soft_ctrl *c, struct soft_ns *ns);
 
 /* ---- io.c ---- */
 uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
