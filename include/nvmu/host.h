@@ -183,6 +183,7 @@ enum nvmu_host_cmd {
 	NVMU_HOST_CMD_VERIFY,
 	NVMU_HOST_CMD_COPY,
 	NVMU_HOST_CMD_FLUSH,
+	NVMU_HOST_CMD_WRITE_UNCORRECTABLE,
 };
 
 /**
@@ -410,6 +411,14 @@ NVMU_API int nvmu_ns_verify(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint
 NVMU_API int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
 				  uint64_t lba, uint64_t nlb, unsigned flags, nvmu_host_cb cb,
 				  void *arg);
+
+/**
+ * Write Uncorrectable on @p nlb blocks at @p lba: reading them fails (Unrecovered Read
+ * Error) until they are written again. Returns 0 or a submission error, including
+ * -ENOTSUP when ONCS has no Write Uncorrectable.
+ */
+NVMU_API int nvmu_ns_write_uncorrectable(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+					 uint64_t lba, uint64_t nlb, nvmu_host_cb cb, void *arg);
 
 /** Flush the namespace's volatile write cache. Returns 0 or a submission error. */
 NVMU_API int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb,

@@ -35,10 +35,16 @@ struct nvmu_verb {
 	X(error_log)      \
 	X(fw_log)         \
 	X(get_log)        \
+	X(effects_log)    \
+	X(supported_log_pages) \
+	X(self_test_log)  \
+	X(sanitize_log)   \
 	X(get_feature)    \
 	X(set_feature)    \
 	X(admin_passthru) \
 	X(format)         \
+	X(device_self_test) \
+	X(sanitize)       \
 	X(reset)          \
 	X(read)           \
 	X(write)          \
