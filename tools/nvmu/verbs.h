@@ -39,6 +39,8 @@ struct nvmu_verb {
 	X(supported_log_pages) \
 	X(self_test_log)  \
 	X(sanitize_log)   \
+	X(changed_ns_list_log) \
+	X(telemetry_log)  \
 	X(get_feature)    \
 	X(set_feature)    \
 	X(admin_passthru) \

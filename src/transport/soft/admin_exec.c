@@ -46,6 +46,8 @@ uint16_t soft_admin_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 	case nvme_admin_fw_download: return soft_fw_download(c, cmd);
 	case nvme_admin_fw_commit: return soft_fw_commit(c, cmd);
 	case nvme_admin_get_lba_status: return soft_get_lba_status(c, cmd);
+	case nvme_admin_ns_mgmt: return soft_ns_mgmt(c, cmd);
+	case nvme_admin_ns_attach: return soft_ns_attach(c, cmd);
 	default: return SOFT_GENERIC(NVME_SC_INVALID_OPCODE);
 	}
 }

@@ -37,8 +37,10 @@ static void fill_ctrl(struct soft_ctrl *c, struct nvme_id_ctrl *id)
 	id->oaes = NVME_CTRL_OAES_NA;
 	id->cntrltype = CTRL_TYPE_IO;
 	id->oacs = NVME_CTRL_OACS_FORMAT | NVME_CTRL_OACS_FW | NVME_CTRL_OACS_SELF_TEST |
+		   NVME_CTRL_OACS_NS_MGMT |
 		   NVME_CTRL_OACS_LBA_STATUS | (c->o.dbbuf ? NVME_CTRL_OACS_DBBUF_CFG : 0);
-	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_LI0_LI5_LI12_LI13;
+	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_TELEMETRY |
+		  NVME_CTRL_LPA_LI0_LI5_LI12_LI13;
 	id->sanicap = NVME_CTRL_SANICAP_CES | NVME_CTRL_SANICAP_BES | NVME_CTRL_SANICAP_OWS;
 	id->acl = ABORT_LIMIT;
 	id->aerl = SOFT_AERL;
@@ -49,7 +51,7 @@ static void fill_ctrl(struct soft_ctrl *c, struct nvme_id_ctrl *id)
 	id->cctemp = TEMP_CRITICAL_K;
 	id->sqes = (uint8_t)(6u << 4 | 6u);
 	id->cqes = (uint8_t)(4u << 4 | 4u);
-	id->nn = c->o.nns;
+	id->nn = c->nn;
 	id->oncs = NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_WRITE_UNCORRECTABLE |
 		   NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
 		   NVME_CTRL_ONCS_VERIFY | NVME_CTRL_ONCS_COPY;
@@ -78,12 +80,25 @@ static void fill_ns(const struct soft_ns *ns, uint32_t nsid, struct nvme_id_ns *
 	memcpy(id->nguid + 12, &nsid, sizeof(nsid));
 }
 
-static void fill_active_list(struct soft_ctrl *c, uint32_t after, struct nvme_ns_list *list)
+/* The NSIDs after @p after that are active (or, with @p allocated, merely allocated). */
+static void fill_ns_list(struct soft_ctrl *c, uint32_t after, bool allocated,
+			 struct nvme_ns_list *list)
 {
 	size_t n = 0;
 
-	for (uint32_t nsid = after + 1; nsid <= c->o.nns && n < NVME_ID_NS_LIST_MAX; nsid++)
-		list->ns[n++] = nsid;
+	for (uint32_t nsid = after + 1; nsid <= c->nn && n < NVME_ID_NS_LIST_MAX; nsid++)
+		if (allocated ? soft_ns_allocated(c, nsid) != NULL : soft_ns_get(c, nsid) != NULL)
+			list->ns[n++] = nsid;
+}
+
+/* The controllers (only this one, ID 1) from ID @p from; attached to @p ns when given. */
+static void fill_ctrl_list(uint16_t from, const struct soft_ns *ns, bool for_ns,
+			   struct nvme_ctrl_list *list)
+{
+	if (from <= 1 && (!for_ns || ns->attached)) {
+		list->num = 1;
+		list->identifier[0] = 1;
+	}
 }
 
 /* Namespace identification descriptors: EUI-64, NGUID, CSI. */
@@ -135,7 +150,27 @@ uint16_t soft_identify(struct soft_ctrl *c, struct soft_cmd *cmd)
 	case NVME_IDENTIFY_CNS_NS_ACTIVE_LIST:
 		if (nsid >= NSID_BROADCAST - 1)
 			return SOFT_GENERIC(NVME_SC_INVALID_NS);
-		fill_active_list(c, nsid, (struct nvme_ns_list *)buf);
+		fill_ns_list(c, nsid, false, (struct nvme_ns_list *)buf);
+		break;
+	case NVME_IDENTIFY_CNS_ALLOCATED_NS_LIST:
+		if (nsid >= NSID_BROADCAST - 1)
+			return SOFT_GENERIC(NVME_SC_INVALID_NS);
+		fill_ns_list(c, nsid, true, (struct nvme_ns_list *)buf);
+		break;
+	case NVME_IDENTIFY_CNS_ALLOCATED_NS:
+		if (!(ns = soft_ns_allocated(c, nsid)))
+			return soft_data_out(c, cmd, buf, sizeof(buf)); /* zeroes: not allocated */
+		fill_ns(ns, nsid, (struct nvme_id_ns *)buf);
+		break;
+	case NVME_IDENTIFY_CNS_NS_CTRL_LIST:
+		if (!(ns = soft_ns_allocated(c, nsid)))
+			return SOFT_GENERIC(NVME_SC_INVALID_NS);
+		fill_ctrl_list((uint16_t)(cmd->sqe.cdw10 >> 16), ns, true,
+			       (struct nvme_ctrl_list *)buf);
+		break;
+	case NVME_IDENTIFY_CNS_CTRL_LIST:
+		fill_ctrl_list((uint16_t)(cmd->sqe.cdw10 >> 16), NULL, false,
+			       (struct nvme_ctrl_list *)buf);
 		break;
 	case NVME_IDENTIFY_CNS_CSI_CTRL:
 		/* NVM Command Set specific controller data (NVMe 2.0): all zero, no limits on

@@ -27,9 +27,11 @@ static const struct effect admin_cmds[] = {
 	{ nvme_admin_set_features, 0 },
 	{ nvme_admin_get_features, 0 },
 	{ nvme_admin_async_event, 0 },
+	{ nvme_admin_ns_mgmt, NVME_CMD_EFFECTS_NIC },
 	{ nvme_admin_fw_commit, NVME_CMD_EFFECTS_CCC },
 	{ nvme_admin_fw_download, 0 },
 	{ nvme_admin_dev_self_test, 0 },
+	{ nvme_admin_ns_attach, NVME_CMD_EFFECTS_NIC },
 	{ nvme_admin_keep_alive, 0 },
 	{ nvme_admin_dbbuf, 0 },
 	{ nvme_admin_format_nvm, NVME_CMD_EFFECTS_LBCC | NVME_CMD_EFFECTS_NCC | CSE_ANY_NAMESPACE },
@@ -52,7 +54,8 @@ static const struct effect io_cmds[] = {
 
 static const uint8_t log_pages[] = {
 	NVME_LOG_LID_SUPPORTED_LOG_PAGES, NVME_LOG_LID_ERROR, NVME_LOG_LID_SMART,
-	NVME_LOG_LID_FW_SLOT, NVME_LOG_LID_CMD_EFFECTS, NVME_LOG_LID_DEVICE_SELF_TEST,
+	NVME_LOG_LID_FW_SLOT, NVME_LOG_LID_CHANGED_NS, NVME_LOG_LID_CMD_EFFECTS, NVME_LOG_LID_DEVICE_SELF_TEST,
+	NVME_LOG_LID_TELEMETRY_HOST, NVME_LOG_LID_TELEMETRY_CTRL,
 	NVME_LOG_LID_SANITIZE,
 };
 

@@ -28,8 +28,9 @@ uint16_t soft_sanitize(struct soft_ctrl *c, struct soft_cmd *cmd)
 		return 0; /* a sanitize never fails here: there is no failure mode to leave */
 	if (sanact < SANACT_BLOCK_ERASE || sanact > SANACT_CRYPTO_ERASE)
 		return SOFT_GENERIC(NVME_SC_INVALID_FIELD);
-	for (uint32_t i = 0; i < c->o.nns; i++)
-		soft_ns_erase(c, &c->ns[i]);
+	for (uint32_t i = 0; i < c->nn; i++)
+		if (c->ns[i].allocated)
+			soft_ns_erase(&c->ns[i]);
 	sstat = cdw10 & NODAS ? NVME_SANITIZE_SSTAT_STATUS_ND_COMPLETE_SUCCESS
 			      : NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS;
 	if (sanact == SANACT_OVERWRITE) {

@@ -10,6 +10,7 @@
 #include "nvmu/nvme_soft.h"
 
 #define SOFT_MAX_NS 1024
+#define SOFT_MIN_NN 16 /* Identify NN at least: NSIDs past ns= are free to create */
 #define SOFT_MAX_QUEUES 1024
 #define SOFT_MAX_RULES 64
 #define SOFT_MAX_EVENTS 16
@@ -26,6 +27,8 @@
 #define SOFT_FW_SLOTS 3              /* Identify FRMW: slot 1 read-only, 2 and 3 writable */
 #define SOFT_FW_MAX_BYTES (1u << 20) /* largest firmware image Firmware Image Download takes */
 #define SOFT_UNCOR_RANGES 64         /* Write Uncorrectable ranges kept per namespace */
+#define SOFT_TELEMETRY_BYTES (4 * 512) /* telemetry header and three 512-byte data areas */
+#define LOG_PAGE_BUF_BYTES 4096        /* holds the largest log page offered */
 #define SOFT_VS(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor) << 8)
 
 /* Status "hold the command" (an AER waits for an event): no completion now. */
@@ -93,6 +96,9 @@ struct soft_ns {
 	/* Blocks marked by Write Uncorrectable (reads fail) until written again. */
 	struct soft_range uncor[SOFT_UNCOR_RANGES];
 	uint32_t nuncor;
+	bool allocated;   /* exists (ns= at start, or Namespace Management created it) */
+	bool attached;    /* attached to the controller: active */
+	bool file_backed; /* storage is a part of file= (else RAM) */
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
@@ -166,7 +172,12 @@ struct soft_ctrl {
 	struct soft_sq *sq; /* [queues + 1] */
 	struct soft_cq *cq;
 	struct soft_dma dma;
-	struct soft_ns *ns; /* [nns] */
+	struct soft_ns *ns; /* [nn]: NSID i + 1 */
+	uint32_t nn;        /* Identify NN: namespace IDs */
+	/* Changed Namespace List log (ns_mgmt.c): NSIDs since it was last read */
+	uint32_t changed[NVME_ID_NS_LIST_MAX];
+	uint32_t nchanged;
+	bool changed_overflow;
 	struct soft_features feat;
 	uint8_t *id_override[2]; /* CNS 0 (namespace) and 1 (controller) */
 
@@ -182,6 +193,7 @@ struct soft_ctrl {
 
 	struct nvme_self_test_log self_test;   /* Device Self-test log (self_test.c) */
 	struct nvme_sanitize_log_page sanitize; /* Sanitize Status log (sanitize.c) */
+	uint8_t telemetry[SOFT_TELEMETRY_BYTES]; /* the last host-initiated snapshot */
 
 	/* firmware.c: slot revisions, the active slot, the slot to activate at the next reset,
 	 * and the image downloaded so far (not committed yet). */
@@ -294,6 +306,9 @@ uint16_t soft_set_features(struct soft_ctrl *c, struct soft_cmd *cmd);
 
 /* ---- logs.c ---- */
 uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* The Error Information and SMART / Health pages into @buf; their sizes. */
+size_t soft_error_log(struct soft_ctrl *c, uint8_t *buf);
+size_t soft_smart_log(struct soft_ctrl *c, uint8_t *buf);
 /* Record a failed command in the Error Information log. */
 void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status);
 
@@ -301,6 +316,9 @@ void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t
 /* Fill @buf with the page and return its size (4096 or 1024 bytes). */
 size_t soft_effects_log(struct soft_ctrl *c, uint8_t *buf);
 size_t soft_supported_logs(struct soft_ctrl *c, uint8_t *buf);
+
+/* ---- telemetry.c: Telemetry Host- and Controller-Initiated log pages ---- */
+size_t soft_telemetry_log(struct soft_ctrl *c, uint8_t lid, uint8_t lsp, uint8_t *buf);
 
 /* ---- self_test.c: Device Self-test ---- */
 void soft_self_test_init(struct soft_ctrl *c);
@@ -329,16 +347,25 @@ uint16_t soft_get_lba_status(struct soft_ctrl *c, struct soft_cmd *cmd);
 /* ---- namespaces.c ---- */
 int soft_ns_init(struct soft_ctrl *c);
 void soft_ns_fini(struct soft_ctrl *c);
-/* Namespace @nsid (1-based) or NULL. */
+/* Active (attached) namespace @nsid (1-based) or NULL. */
 struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
+/* Allocated namespace @nsid, attached or not, or NULL. */
+struct soft_ns *soft_ns_allocated(struct soft_ctrl *c, uint32_t nsid);
+/* Free the storage of @ns (it stays allocated until the caller says otherwise). */
+void soft_ns_storage_free(struct soft_ns *ns);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
 /* Every block of @ns reads zeroes again (Format NVM, Sanitize). */
-void soft_ns_erase(const struct soft_ctrl *c, struct soft_ns *ns);
+void soft_ns_erase(struct soft_ns *ns);
 
 /* ---- io.c ---- */
 uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- ns_mgmt.c: Namespace Management, Namespace Attachment, Changed NS List log ---- */
+uint16_t soft_ns_mgmt(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_ns_attach(struct soft_ctrl *c, struct soft_cmd *cmd);
+size_t soft_changed_ns_log(struct soft_ctrl *c, bool rae, uint8_t *buf);
 
 /* ---- pending.c: held commands, AERs, events ---- */
 void soft_pending_add(struct soft_ctrl *c, enum soft_pending_kind kind, const struct soft_cmd *cmd,
