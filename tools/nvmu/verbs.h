@@ -31,6 +31,12 @@ struct nvmu_verb {
 	X(id_ctrl)        \
 	X(id_ns)          \
 	X(list_ns)        \
+	X(ns_descs)       \
+	X(create_ns)      \
+	X(delete_ns)      \
+	X(attach_ns)      \
+	X(detach_ns)      \
+	X(list_ctrl)      \
 	X(smart_log)      \
 	X(error_log)      \
 	X(fw_log)         \
