@@ -40,6 +40,8 @@ struct nvmu_verb {
 	X(smart_log)      \
 	X(error_log)      \
 	X(fw_log)         \
+	X(fw_download)    \
+	X(fw_commit)      \
 	X(get_log)        \
 	X(effects_log)    \
 	X(supported_log_pages) \
