@@ -28,6 +28,9 @@ struct nvmu_verb {
 	X(bind)       \
 	X(unbind)     \
 	X(show_regs)      \
+	X(get_property)   \
+	X(set_property)   \
+	X(subsystem_reset) \
 	X(id_ctrl)        \
 	X(id_ns)          \
 	X(list_ns)        \
