@@ -184,6 +184,7 @@ enum nvmu_host_cmd {
 	NVMU_HOST_CMD_COPY,
 	NVMU_HOST_CMD_FLUSH,
 	NVMU_HOST_CMD_WRITE_UNCORRECTABLE,
+	NVMU_HOST_CMD_RESERVATIONS,
 };
 
 /**
@@ -461,6 +462,47 @@ NVMU_API int nvmu_ns_copy(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64
 NVMU_API int nvmu_host_raw_io(struct nvmu_host_qpair *qp, const struct nvmu_sqe *cmd,
 			      const struct nvmu_dma_buf *iov, unsigned iovcnt, unsigned flags,
 			      nvmu_host_cb cb, void *arg);
+
+/* ---- reservations ------------------------------------------------------------------- */
+
+/*
+ * Reservation commands on namespace @p ns, sent on @p qp and waited for (the pair's
+ * deadline): they are management operations, so each allocates a small DMA buffer for
+ * its data. *cpl, if not NULL, gets the completion. Each returns 0; -ENOTSUP when ONCS has
+ * no reservations (nothing is sent); -EINVAL for an action or length out of range; a
+ * submission error; or what nvmu_host_wait() returns (-EREMOTEIO with the status, e.g.
+ * Reservation Conflict for a wrong key).
+ */
+
+/**
+ * Reservation Register: @p rrega 0 registers key @p nrkey, 1 unregisters, 2 replaces the
+ * current key @p crkey with @p nrkey; @p iekey ignores the current key; @p cptpl (0-3)
+ * changes Persist Through Power Loss.
+ */
+NVMU_API int nvmu_ns_resv_register(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				   uint8_t rrega, uint8_t cptpl, bool iekey, uint64_t crkey,
+				   uint64_t nrkey, struct nvmu_cpl *cpl);
+
+/**
+ * Reservation Acquire: @p racqa 0 acquires a reservation of type @p rtype (1-6), 1
+ * preempts the registrant with key @p prkey, 2 preempts and aborts its commands.
+ */
+NVMU_API int nvmu_ns_resv_acquire(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				  uint8_t racqa, uint8_t rtype, bool iekey, uint64_t crkey,
+				  uint64_t prkey, struct nvmu_cpl *cpl);
+
+/** Reservation Release: @p rrela 0 releases the reservation of type @p rtype, 1 clears all. */
+NVMU_API int nvmu_ns_resv_release(struct nvmu_host_qpair *qp, struct nvmu_ns *ns,
+				  uint8_t rrela, uint8_t rtype, bool iekey, uint64_t crkey,
+				  struct nvmu_cpl *cpl);
+
+/**
+ * Reservation Report into @p out, @p len bytes (a multiple of 4, at least 24): the
+ * reservation status and the registered controllers, with 64-byte entries and 128-bit
+ * host identifiers when @p eds.
+ */
+NVMU_API int nvmu_ns_resv_report(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, bool eds,
+				 void *out, size_t len, struct nvmu_cpl *cpl);
 
 /* ---- synchronous helpers ---------------------------------------------------------- */
 

@@ -56,6 +56,7 @@ struct nvmu_verb {
 	X(set_feature)    \
 	X(admin_passthru) \
 	X(format)         \
+	X(get_lba_status) \
 	X(device_self_test) \
 	X(sanitize)       \
 	X(reset)          \
@@ -66,6 +67,12 @@ struct nvmu_verb {
 	X(dsm)            \
 	X(write_zeroes)   \
 	X(verify)         \
+	X(write_uncor)    \
+	X(copy)           \
+	X(resv_register)  \
+	X(resv_acquire)   \
+	X(resv_release)   \
+	X(resv_report)    \
 	X(io_passthru)     \
 	X(perf)           \
 	X(version)

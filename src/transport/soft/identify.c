@@ -14,7 +14,9 @@
 #define OCFS_FORMAT0 1u
 #define CTRL_TYPE_IO 1
 #define FRMW_SLOTS_SHIFT 1      /* number of slots, bits 3:1 */
-#define CDW11_CSI_SHIFT 24      /* Identify CDW11 bits 31:24: Command Set Identifier */
+#define CDW11_CSI_SHIFT 24
+#define RESCAP_TYPES_1_TO_6 0x7eu /* reservation types 1-6 (bits 6:1) */
+#define RESCAP_IEKEY 0x80u        /* Ignore Existing Key as NVMe 1.3 and later define it */      /* Identify CDW11 bits 31:24: Command Set Identifier */
 
 /* Space-padded string field of identify data. */
 static void pad(char *field, size_t len, const char *text)
@@ -53,6 +55,7 @@ static void fill_ctrl(struct soft_ctrl *c, struct nvme_id_ctrl *id)
 	id->cqes = (uint8_t)(4u << 4 | 4u);
 	id->nn = c->nn;
 	id->oncs = NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_WRITE_UNCORRECTABLE |
+		   NVME_CTRL_ONCS_RESERVATIONS |
 		   NVME_CTRL_ONCS_DSM | NVME_CTRL_ONCS_WRITE_ZEROES |
 		   NVME_CTRL_ONCS_VERIFY | NVME_CTRL_ONCS_COPY;
 	id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH;
@@ -70,6 +73,7 @@ static void fill_ns(const struct soft_ns *ns, uint32_t nsid, struct nvme_id_ns *
 	id->lbaf[SOFT_LBAF_512].ds = 9;
 	id->lbaf[SOFT_LBAF_4096].ds = 12;
 	id->dlfeat = NVME_NS_DLFEAT_RB_ALL_0S | NVME_NS_DLFEAT_WRITE_ZEROES;
+	id->rescap = RESCAP_TYPES_1_TO_6 | RESCAP_IEKEY;
 	id->mssrl = SOFT_COPY_MAX_RANGE_BLOCKS;
 	id->mcl = SOFT_COPY_MAX_BLOCKS;
 	id->msrc = SOFT_COPY_MAX_RANGES - 1; /* 0-based */

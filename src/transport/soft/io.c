@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* NVM command set on RAM namespaces: Read, Write, Flush, Write Zeroes, Dataset Management,
- * Compare, Verify, Copy (Write Uncorrectable: uncorrectable.c). */
+ * Compare, Verify, Copy (Write Uncorrectable: uncorrectable.c; reservations:
+ * reservations.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,7 +176,10 @@ uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 
 	if (op == nvme_cmd_flush)
 		return ns || cmd->sqe.nsid == NSID_ALL ? 0 : SOFT_GENERIC(NVME_SC_INVALID_NS);
-	if (op != nvme_cmd_dsm && op != nvme_cmd_copy && op != nvme_cmd_write_uncor &&
+	bool resv = op == nvme_cmd_resv_register || op == nvme_cmd_resv_report ||
+		    op == nvme_cmd_resv_acquire || op == nvme_cmd_resv_release;
+
+	if (op != nvme_cmd_dsm && op != nvme_cmd_copy && op != nvme_cmd_write_uncor && !resv &&
 	    !moves_blocks(op))
 		return SOFT_GENERIC(NVME_SC_INVALID_OPCODE);
 	if (!ns)
@@ -186,5 +190,7 @@ uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 		return copy_cmd(c, cmd, ns);
 	if (op == nvme_cmd_write_uncor)
 		return soft_write_uncor(c, cmd, ns);
+	if (resv)
+		return soft_reservation(c, cmd, ns);
 	return blocks_cmd(c, cmd, ns);
 }

@@ -50,6 +50,10 @@ static const struct effect io_cmds[] = {
 	{ nvme_cmd_dsm, NVME_CMD_EFFECTS_LBCC },
 	{ nvme_cmd_verify, 0 },
 	{ nvme_cmd_copy, NVME_CMD_EFFECTS_LBCC },
+	{ nvme_cmd_resv_register, 0 },
+	{ nvme_cmd_resv_report, 0 },
+	{ nvme_cmd_resv_acquire, 0 },
+	{ nvme_cmd_resv_release, 0 },
 };
 
 static const uint8_t log_pages[] = {

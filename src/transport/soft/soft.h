@@ -99,6 +99,11 @@ struct soft_ns {
 	bool allocated;   /* exists (ns= at start, or Namespace Management created it) */
 	bool attached;    /* attached to the controller: active */
 	bool file_backed; /* storage is a part of file= (else RAM) */
+	/* reservations.c: the host's registration and reservation */
+	bool registered;
+	uint64_t rkey;
+	uint8_t rtype; /* 0: no reservation held */
+	uint32_t resv_gen;
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
@@ -361,6 +366,9 @@ void soft_ns_erase(struct soft_ns *ns);
 
 /* ---- io.c ---- */
 uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- reservations.c: Reservation Register, Report, Acquire, Release ---- */
+uint16_t soft_reservation(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns);
 
 /* ---- ns_mgmt.c: Namespace Management, Namespace Attachment, Changed NS List log ---- */
 uint16_t soft_ns_mgmt(struct soft_ctrl *c, struct soft_cmd *cmd);

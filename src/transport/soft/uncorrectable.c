@@ -12,8 +12,8 @@
 
 #define ATYPE_SHIFT 24
 #define RL_MASK 0xffffu
-#define CMPC_RANGE_DONE 1  /* the RL blocks were examined */
-#define CMPC_NS_DONE 2     /* every block to the end of the namespace was examined */
+#define CMPC_MNDW 1  /* stopped: the descriptors filled MNDW dwords */
+#define CMPC_RANGE 2 /* every block of the range (RL, or to the end) was examined */
 #define LBA_STATUS_HDR 8
 
 static bool overlaps(const struct soft_range *r, uint64_t slba, uint64_t nlb)
@@ -94,6 +94,7 @@ uint16_t soft_get_lba_status(struct soft_ctrl *c, struct soft_cmd *cmd)
 	struct soft_range sorted[SOFT_UNCOR_RANGES];
 	uint64_t end;
 	uint32_t n = 0;
+	bool full = false;
 
 	if (!ns)
 		return SOFT_GENERIC(NVME_SC_INVALID_NS);
@@ -107,15 +108,19 @@ uint16_t soft_get_lba_status(struct soft_ctrl *c, struct soft_cmd *cmd)
 	memset(buf, 0, sizeof(buf));
 	memcpy(sorted, ns->uncor, ns->nuncor * sizeof(sorted[0]));
 	qsort(sorted, ns->nuncor, sizeof(sorted[0]), by_slba);
-	for (uint32_t i = 0; i < ns->nuncor && n < max_desc; i++) {
+	for (uint32_t i = 0; i < ns->nuncor && !full; i++) {
 		if (!overlaps(&sorted[i], slba, end - slba))
 			continue;
+		if (n == max_desc) {
+			full = true;
+			break;
+		}
 		st->descs[n].dslba = sorted[i].slba;
 		st->descs[n].nlb = (uint32_t)sorted[i].nlb;
 		n++;
 	}
 	st->nlsd = n;
-	st->cmpc = rl ? CMPC_RANGE_DONE : CMPC_NS_DONE;
+	st->cmpc = full ? CMPC_MNDW : CMPC_RANGE;
 	if (len > sizeof(buf))
 		len = sizeof(buf); /* the rest of the host's buffer is left as it is */
 	return soft_data_out(c, cmd, buf, len);
