@@ -89,7 +89,7 @@ static int store(const char *verb, const struct verb_opt *o, const char *arg)
 	return 0;
 }
 
-int verb_parse(int argc, char **argv, const struct verb_opt *opts, unsigned n, const char **dev)
+int verb_parse_options(int argc, char **argv, const struct verb_opt *opts, unsigned n)
 {
 	struct option longopts[MAX_OPTS + 1];
 	char shortopts[2 * MAX_OPTS + 1];
@@ -120,5 +120,12 @@ int verb_parse(int argc, char **argv, const struct verb_opt *opts, unsigned n, c
 		if (o->seen)
 			*o->seen = true;
 	}
-	return cli_device_arg(argc, argv, dev);
+	return 0;
+}
+
+int verb_parse(int argc, char **argv, const struct verb_opt *opts, unsigned n, const char **dev)
+{
+	int ret = verb_parse_options(argc, argv, opts, n);
+
+	return ret ? ret : cli_device_arg(argc, argv, dev);
 }

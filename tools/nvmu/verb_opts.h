@@ -47,6 +47,9 @@ struct verb_opt {
  */
 int verb_parse(int argc, char **argv, const struct verb_opt *opts, unsigned n, const char **dev);
 
+/* The options alone: the arguments after them start at argv[optind]. 0 or EXIT_USAGE. */
+int verb_parse_options(int argc, char **argv, const struct verb_opt *opts, unsigned n);
+
 #define VERB_PARSE(argc, argv, opts, dev) \
 	verb_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]), dev)
 

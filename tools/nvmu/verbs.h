@@ -25,6 +25,7 @@ struct nvmu_verb {
 
 #define NVMU_VERBS(X) \
 	X(list)       \
+	X(list_subsys) \
 	X(bind)       \
 	X(unbind)     \
 	X(show_regs)      \
