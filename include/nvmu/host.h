@@ -584,8 +584,8 @@ NVMU_API int nvmu_host_get_log(struct nvmu_host_ctrl *h, uint8_t lid, uint32_t n
  * Each function below checks first that Identify Controller says the controller supports
  * the command (OACS, SANICAP): if not it returns -ENOTSUP with a message naming the
  * command and the field, and sends nothing. Otherwise it returns 0 or what
- * nvmu_admin_cmd() returns (-EREMOTEIO with the NVMe status in the message and in *cpl
- * where the function takes one). None of them re-reads the namespace list: detach and
+ * nvmu_admin_cmd() returns (-EREMOTEIO with the NVMe status in the message, and in *cpl,
+ * the completion, when @p cpl is not NULL). None of them re-reads the namespace list: detach and
  * attach again to see namespaces that were created, attached or deleted.
  */
 
@@ -607,10 +607,11 @@ struct nvmu_ns_create {
  * is not attached to any controller yet (nvmu_host_ns_attach()).
  */
 NVMU_API int nvmu_host_ns_create(struct nvmu_host_ctrl *h, const struct nvmu_ns_create *p,
-				 uint32_t timeout_ms, uint32_t *nsid);
+				 uint32_t timeout_ms, uint32_t *nsid, struct nvmu_cpl *cpl);
 
 /** Delete namespace @p nsid (0xffffffff: every namespace) with Namespace Management. */
-NVMU_API int nvmu_host_ns_delete(struct nvmu_host_ctrl *h, uint32_t nsid, uint32_t timeout_ms);
+NVMU_API int nvmu_host_ns_delete(struct nvmu_host_ctrl *h, uint32_t nsid, uint32_t timeout_ms,
+				 struct nvmu_cpl *cpl);
 
 /**
  * Attach (or, with @p attach false, detach) namespace @p nsid to the @p n controllers of
@@ -618,14 +619,15 @@ NVMU_API int nvmu_host_ns_delete(struct nvmu_host_ctrl *h, uint32_t nsid, uint32
  * Returns -EINVAL for more than 2047 controllers.
  */
 NVMU_API int nvmu_host_ns_attach(struct nvmu_host_ctrl *h, uint32_t nsid, bool attach,
-				 const uint16_t *ctrls, unsigned n);
+				 const uint16_t *ctrls, unsigned n, struct nvmu_cpl *cpl);
 
 /**
  * Start a Device Self-test with code @p stc (1 short, 2 extended, 0xe vendor specific, 0xf
  * abort) on namespace @p nsid (0: the controller only, 0xffffffff: every namespace). The
  * test runs in the background: its progress and result are in log page 06h.
  */
-NVMU_API int nvmu_host_self_test(struct nvmu_host_ctrl *h, uint32_t nsid, uint8_t stc);
+NVMU_API int nvmu_host_self_test(struct nvmu_host_ctrl *h, uint32_t nsid, uint8_t stc,
+				 struct nvmu_cpl *cpl);
 
 /** What nvmu_host_sanitize() does (Sanitize's dwords 10 and 11). */
 struct nvmu_sanitize {
@@ -642,7 +644,8 @@ struct nvmu_sanitize {
  * Start a sanitize operation of the whole NVM subsystem. It runs in the background: its
  * progress is in log page 81h. -ENOTSUP also when SANICAP lacks the chosen action.
  */
-NVMU_API int nvmu_host_sanitize(struct nvmu_host_ctrl *h, const struct nvmu_sanitize *s);
+NVMU_API int nvmu_host_sanitize(struct nvmu_host_ctrl *h, const struct nvmu_sanitize *s,
+				struct nvmu_cpl *cpl);
 
 /**
  * Download @p len bytes of a firmware image (a multiple of 4) to byte @p offset of the

@@ -26,7 +26,7 @@ static int need_oacs(struct nvmu_host_ctrl *h, uint16_t bit, const char *what)
 		return 0;
 	while (!(bit >> n & 1))
 		n++;
-	return nvmu_fail(ENOTSUP, "%s: the controller does not support %s (Identify Controller "
+	return nvmu_fail(ENOTSUP, "%s does not support %s (Identify Controller "
 			 "OACS bit %u is 0)", h->name, what, n);
 }
 
@@ -48,7 +48,7 @@ static int admin_with_data(struct nvmu_host_ctrl *h, struct nvmu_sqe *cmd, const
 }
 
 int nvmu_host_ns_create(struct nvmu_host_ctrl *h, const struct nvmu_ns_create *p,
-			uint32_t timeout_ms, uint32_t *nsid)
+			uint32_t timeout_ms, uint32_t *nsid, struct nvmu_cpl *out)
 {
 	struct nvmu_ns_create o;
 	_Alignas(8) uint8_t data[NS_MGMT_DATA_BYTES];
@@ -72,25 +72,28 @@ int nvmu_host_ns_create(struct nvmu_host_ctrl *h, const struct nvmu_ns_create *p
 	id->nvmsetid = o.nvmsetid;
 	cmd.cdw11 = (uint32_t)o.csi << CSI_SHIFT;
 	ret = admin_with_data(h, &cmd, data, sizeof(data), timeout_ms, &cpl);
+	if (out)
+		*out = cpl;
 	if (ret < 0)
 		return nvmu_fail_context(-ret, "create namespace");
 	*nsid = cpl.dw0;
 	return 0;
 }
 
-int nvmu_host_ns_delete(struct nvmu_host_ctrl *h, uint32_t nsid, uint32_t timeout_ms)
+int nvmu_host_ns_delete(struct nvmu_host_ctrl *h, uint32_t nsid, uint32_t timeout_ms,
+			struct nvmu_cpl *cpl)
 {
 	struct nvmu_sqe cmd = { .opcode = nvme_admin_ns_mgmt, .nsid = nsid,
 				.cdw10 = NVME_NS_MGMT_SEL_DELETE };
 	int ret = need_oacs(h, NVME_CTRL_OACS_NS_MGMT, "Namespace Management");
 
 	if (ret == 0)
-		ret = nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, timeout_ms, NULL);
+		ret = nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, timeout_ms, cpl);
 	return ret < 0 ? nvmu_fail_context(-ret, "delete namespace %u", nsid) : 0;
 }
 
 int nvmu_host_ns_attach(struct nvmu_host_ctrl *h, uint32_t nsid, bool attach,
-			const uint16_t *ctrls, unsigned n)
+			const uint16_t *ctrls, unsigned n, struct nvmu_cpl *cpl)
 {
 	_Alignas(8) struct nvme_ctrl_list list;
 	struct nvmu_sqe cmd = { .opcode = nvme_admin_ns_attach, .nsid = nsid,
@@ -112,22 +115,24 @@ int nvmu_host_ns_attach(struct nvmu_host_ctrl *h, uint32_t nsid, bool attach,
 		list.identifier[i] = ctrls[i];
 	if (n)
 		list.num = (uint16_t)n;
-	ret = admin_with_data(h, &cmd, &list, sizeof(list), 0, NULL);
+	ret = admin_with_data(h, &cmd, &list, sizeof(list), 0, cpl);
 	return ret < 0 ? nvmu_fail_context(-ret, "%s namespace %u", attach ? "attach" : "detach",
 					   nsid) : 0;
 }
 
-int nvmu_host_self_test(struct nvmu_host_ctrl *h, uint32_t nsid, uint8_t stc)
+int nvmu_host_self_test(struct nvmu_host_ctrl *h, uint32_t nsid, uint8_t stc,
+			struct nvmu_cpl *cpl)
 {
 	struct nvmu_sqe cmd = { .opcode = nvme_admin_dev_self_test, .nsid = nsid, .cdw10 = stc };
 	int ret = need_oacs(h, NVME_CTRL_OACS_SELF_TEST, "Device Self-test");
 
 	if (ret == 0)
-		ret = nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL);
+		ret = nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, cpl);
 	return ret;
 }
 
-int nvmu_host_sanitize(struct nvmu_host_ctrl *h, const struct nvmu_sanitize *s)
+int nvmu_host_sanitize(struct nvmu_host_ctrl *h, const struct nvmu_sanitize *s,
+		       struct nvmu_cpl *cpl)
 {
 	static const char *const names[] = { "", "Exit Failure Mode", "Block Erase", "Overwrite",
 					     "Crypto Erase" };
@@ -144,16 +149,16 @@ int nvmu_host_sanitize(struct nvmu_host_ctrl *h, const struct nvmu_sanitize *s)
 	if (o.owpass > 15)
 		return nvmu_fail(EINVAL, "%u overwrite passes: at most 15", o.owpass);
 	if (!(sanicap & (NVME_CTRL_SANICAP_BES | NVME_CTRL_SANICAP_OWS | NVME_CTRL_SANICAP_CES)))
-		return nvmu_fail(ENOTSUP, "%s: the controller does not support Sanitize (Identify "
+		return nvmu_fail(ENOTSUP, "%s does not support Sanitize (Identify "
 				 "Controller SANICAP is 0)", h->name);
 	if (caps[o.sanact] && !(sanicap & caps[o.sanact]))
-		return nvmu_fail(ENOTSUP, "%s: the controller does not support the sanitize action "
+		return nvmu_fail(ENOTSUP, "%s does not support the sanitize action "
 				 "%s (Identify Controller SANICAP %#x)", h->name, names[o.sanact],
 				 sanicap);
 	cmd.cdw10 = o.sanact | (o.ause ? 1u << 3 : 0) | (uint32_t)o.owpass << 4 |
 		    (o.oipbp ? 1u << 8 : 0) | (o.nodas ? 1u << 9 : 0);
 	cmd.cdw11 = o.ovrpat;
-	return nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL);
+	return nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, cpl);
 }
 
 /* The largest piece of a firmware download: the transfer limit, in FWUG units. */

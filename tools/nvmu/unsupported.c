@@ -27,9 +27,13 @@ int unsupported_fail(const char *verb, const char *dev, const struct capability 
 	if (ret != -EREMOTEIO || !cpl || !refusal(cpl->status, cap->present))
 		return cli_fail(verb);
 	nvmu_status_text(cpl->status, text, sizeof(text));
-	fprintf(stderr, "nvmu %s: %s does not support %s (Identify Controller %s is %u; the "
-		"device answered: %s)\n", verb, dev, cap->what, cap->field, cap->present ? 1 : 0,
-		text);
+	if (cap->present)
+		fprintf(stderr, "nvmu %s: %s does not support %s (the device answered: %s, "
+			"although Identify Controller %s is 1)\n", verb, dev, cap->what, text,
+			cap->field);
+	else
+		fprintf(stderr, "nvmu %s: %s does not support %s (Identify Controller %s is 0; "
+			"the device answered: %s)\n", verb, dev, cap->what, cap->field, text);
 	return EXIT_FAILED;
 }
 

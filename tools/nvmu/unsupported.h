@@ -24,7 +24,9 @@ struct capability {
  * *cpl the completion when ret is -EREMOTEIO). When the device answered Invalid Command
  * Opcode, Invalid Log Page, or - with the capability bit clear - Invalid Field in Command,
  * prints "nvmu <verb>: <dev> does not support <what> (Identify Controller <field> is 0;
- * the device answered: <status>)"; otherwise the library's message. Returns EXIT_FAILED.
+ * the device answered: <status>)" (or, with the bit set, "... (the device answered:
+ * <status>, although Identify Controller <field> is 1)"); otherwise the library's message
+ * (which for -ENOTSUP already says what is not supported). Returns EXIT_FAILED.
  */
 int unsupported_fail(const char *verb, const char *dev, const struct capability *cap, int ret,
 		     const struct nvmu_cpl *cpl);

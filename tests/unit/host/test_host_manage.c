@@ -44,7 +44,7 @@ TEST(namespace_create_attach_io_detach_delete)
 	if (!h)
 		return;
 	CHECK_EQ(nvmu_host_id(h)->nn, 16);
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), 0);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), 0);
 	CHECK_EQ(nsid, 3);
 	/* Allocated, not active. */
 	CHECK_EQ(identify(h, NVME_IDENTIFY_CNS_NS_ACTIVE_LIST, 0, buf), 0);
@@ -54,11 +54,11 @@ TEST(namespace_create_attach_io_detach_delete)
 	CHECK_EQ(identify(h, NVME_IDENTIFY_CNS_ALLOCATED_NS, 3, buf), 0);
 	CHECK_EQ(id->nsze, 2048);
 	CHECK_EQ(id->flbas, 1);
-	CHECK_EQ(nvmu_host_ns_attach(h, 3, true, NULL, 0), 0);
+	CHECK_EQ(nvmu_host_ns_attach(h, 3, true, NULL, 0, NULL), 0);
 	CHECK_EQ(identify(h, NVME_IDENTIFY_CNS_NS_ACTIVE_LIST, 0, buf), 0);
 	CHECK_EQ(list->ns[2], 3);
 	/* Attaching twice is refused with the device's status. */
-	CHECK_EQ(nvmu_host_ns_attach(h, 3, true, NULL, 0), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_attach(h, 3, true, NULL, 0, NULL), -EREMOTEIO);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "attach namespace 3");
 	/* The change is in the Changed Namespace List log, once; reading it clears it. */
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_CHANGED_NS, NVME_NSID_ALL, buf, 4096), 0);
@@ -82,14 +82,14 @@ TEST(namespace_create_attach_io_detach_delete)
 		CHECK_EQ(((uint8_t *)data.vaddr)[4095], 0x5a);
 	}
 	nvmu_host_dma_free(h, &data);
-	CHECK_EQ(nvmu_host_ns_attach(h, 3, false, NULL, 0), 0);
-	CHECK_EQ(nvmu_host_ns_attach(h, 3, false, NULL, 0), -EREMOTEIO);
-	CHECK_EQ(nvmu_host_ns_delete(h, 3, 0), 0);
-	CHECK_EQ(nvmu_host_ns_delete(h, 3, 0), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_attach(h, 3, false, NULL, 0, NULL), 0);
+	CHECK_EQ(nvmu_host_ns_attach(h, 3, false, NULL, 0, NULL), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_delete(h, 3, 0, NULL), 0);
+	CHECK_EQ(nvmu_host_ns_delete(h, 3, 0, NULL), -EREMOTEIO);
 	CHECK_EQ(identify(h, NVME_IDENTIFY_CNS_ALLOCATED_NS_LIST, 0, buf), 0);
 	CHECK_EQ(list->ns[2], 0);
 	/* A list naming a controller that does not exist is refused. */
-	CHECK_EQ(nvmu_host_ns_attach(h, 1, false, (const uint16_t[]){ 7 }, 1), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_attach(h, 1, false, (const uint16_t[]){ 7 }, 1, NULL), -EREMOTEIO);
 	detach(h);
 }
 
@@ -102,16 +102,16 @@ TEST(namespace_create_limits)
 	if (!h)
 		return;
 	/* Every NSID is in use. */
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), -EREMOTEIO);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "NS_ID_UNAVAILABLE");
 	p.nsze = 0;
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), -EINVAL);
-	CHECK_EQ(nvmu_host_ns_delete(h, NVME_NSID_ALL, 0), 0);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), -EINVAL);
+	CHECK_EQ(nvmu_host_ns_delete(h, NVME_NSID_ALL, 0, NULL), 0);
 	p.nsze = 8;
 	p.flbas = 5; /* no such format */
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), -EREMOTEIO);
 	p.flbas = 0;
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), 0);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), 0);
 	CHECK_EQ(nsid, 1);
 	detach(h);
 }
@@ -125,8 +125,8 @@ TEST(self_test_and_its_log)
 		return;
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_DEVICE_SELF_TEST, 0, &log, sizeof(log)), 0);
 	CHECK_EQ(log.result[0].dsts, NVME_ST_RESULT_NOT_USED);
-	CHECK_EQ(nvmu_host_self_test(h, 0, NVME_ST_CODE_SHORT), 0);
-	CHECK_EQ(nvmu_host_self_test(h, 2, NVME_ST_CODE_EXTENDED), 0);
+	CHECK_EQ(nvmu_host_self_test(h, 0, NVME_ST_CODE_SHORT, NULL), 0);
+	CHECK_EQ(nvmu_host_self_test(h, 2, NVME_ST_CODE_EXTENDED, NULL), 0);
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_DEVICE_SELF_TEST, 0, &log, sizeof(log)), 0);
 	CHECK_EQ(log.current_operation, 0);
 	/* Newest first: the extended test of namespace 2, then the short one. */
@@ -136,9 +136,9 @@ TEST(self_test_and_its_log)
 	CHECK_EQ(log.result[1].dsts, NVME_ST_CODE_SHORT << 4 | NVME_ST_RESULT_NO_ERR);
 	CHECK_EQ(log.result[1].vdi, 0);
 	CHECK_EQ(log.result[2].dsts, NVME_ST_RESULT_NOT_USED);
-	CHECK_EQ(nvmu_host_self_test(h, 9, NVME_ST_CODE_SHORT), -EREMOTEIO);
-	CHECK_EQ(nvmu_host_self_test(h, 0, 3), -EREMOTEIO); /* a reserved code */
-	CHECK_EQ(nvmu_host_self_test(h, 0, NVME_ST_CODE_ABORT), 0);
+	CHECK_EQ(nvmu_host_self_test(h, 9, NVME_ST_CODE_SHORT, NULL), -EREMOTEIO);
+	CHECK_EQ(nvmu_host_self_test(h, 0, 3, NULL), -EREMOTEIO); /* a reserved code */
+	CHECK_EQ(nvmu_host_self_test(h, 0, NVME_ST_CODE_ABORT, NULL), 0);
 	detach(h);
 }
 
@@ -158,7 +158,7 @@ TEST(sanitize_erases_and_logs)
 		memset(ns, 0xab, 4096);
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_SANITIZE, 0, &log, sizeof(log)), 0);
 	CHECK_EQ(log.sstat, NVME_SANITIZE_SSTAT_STATUS_NEVER_SANITIZED);
-	CHECK_EQ(nvmu_host_sanitize(h, &s), 0);
+	CHECK_EQ(nvmu_host_sanitize(h, &s, NULL), 0);
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_SANITIZE, 0, &log, sizeof(log)), 0);
 	CHECK_EQ(log.sstat & NVME_SANITIZE_SSTAT_STATUS_MASK,
 		 NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS);
@@ -168,11 +168,11 @@ TEST(sanitize_erases_and_logs)
 	if (ns)
 		CHECK_EQ(ns[100], 0);
 	s.sanact = 9;
-	CHECK_EQ(nvmu_host_sanitize(h, &s), -EINVAL);
+	CHECK_EQ(nvmu_host_sanitize(h, &s, NULL), -EINVAL);
 	s.sanact = 2;
 	s.owpass = 0;
 	s.nodas = true;
-	CHECK_EQ(nvmu_host_sanitize(h, &s), 0);
+	CHECK_EQ(nvmu_host_sanitize(h, &s, NULL), 0);
 	CHECK_EQ(nvmu_host_get_log(h, NVME_LOG_LID_SANITIZE, 0, &log, sizeof(log)), 0);
 	CHECK_EQ(log.sstat & NVME_SANITIZE_SSTAT_STATUS_MASK,
 		 NVME_SANITIZE_SSTAT_STATUS_ND_COMPLETE_SUCCESS);
@@ -351,18 +351,18 @@ TEST(unsupported_commands_are_refused_before_sending)
 	if (!h)
 		return;
 	nvmu_soft_stats(nvmu_ctrl_transport(nvmu_host_core(h)), &before);
-	CHECK_EQ(nvmu_host_self_test(h, 0, 1), -ENOTSUP);
+	CHECK_EQ(nvmu_host_self_test(h, 0, 1, NULL), -ENOTSUP);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "does not support Device Self-test (Identify "
 			   "Controller OACS bit 4 is 0)");
-	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid), -ENOTSUP);
+	CHECK_EQ(nvmu_host_ns_create(h, &p, 0, &nsid, NULL), -ENOTSUP);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "Namespace Management (Identify Controller OACS "
 			   "bit 3 is 0)");
-	CHECK_EQ(nvmu_host_ns_attach(h, 1, true, NULL, 0), -ENOTSUP);
-	CHECK_EQ(nvmu_host_ns_delete(h, 1, 0), -ENOTSUP);
+	CHECK_EQ(nvmu_host_ns_attach(h, 1, true, NULL, 0, NULL), -ENOTSUP);
+	CHECK_EQ(nvmu_host_ns_delete(h, 1, 0, NULL), -ENOTSUP);
 	CHECK_EQ(nvmu_host_fw_download(h, img, sizeof(img), 0, 0, NULL), -ENOTSUP);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "OACS bit 2 is 0");
 	CHECK_EQ(nvmu_host_fw_commit(h, 2, 0, 0, NULL), -ENOTSUP);
-	CHECK_EQ(nvmu_host_sanitize(h, &s), -ENOTSUP);
+	CHECK_EQ(nvmu_host_sanitize(h, &s, NULL), -ENOTSUP);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "SANICAP is 0");
 	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
 	if (qp) {

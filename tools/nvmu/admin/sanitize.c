@@ -193,9 +193,11 @@ static int run_sanitize(int argc, char **argv)
 		{ 'a', "sanact", VOPT_STR, &sanact, 0, NULL },
 		{ 'p', "ovrpat", VOPT_U32, &s.ovrpat, 0, NULL },
 	};
+	struct capability cap = { .what = "Sanitize", .field = "SANICAP bits 2:0" };
+	struct nvmu_cpl cpl = { 0 };
 	struct tool_dev d;
 	const char *dev;
-	int ret;
+	int ret, err;
 
 	if ((ret = VERB_PARSE(argc, argv, opts, &dev)))
 		return ret;
@@ -213,8 +215,9 @@ static int run_sanitize(int argc, char **argv)
 		s.owpass = 0; /* the field's 0 means 16 passes */
 	if ((ret = device_open(argv[0], dev, &d)))
 		return ret;
-	if (nvmu_host_sanitize(d.host, &s) < 0)
-		ret = cli_fail(argv[0]);
+	cap.present = nvmu_ctrl_id(d.ctrl)->sanicap & 7;
+	if ((err = nvmu_host_sanitize(d.host, &s, &cpl)) < 0)
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	device_close(&d);
 	return ret;
 }

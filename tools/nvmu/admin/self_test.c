@@ -221,9 +221,11 @@ static int run_device_self_test(int argc, char **argv)
 		{ 'w', "wait", VOPT_FLAG, &wait, 0, NULL },
 	};
 	struct nvme_self_test_log log;
+	struct nvmu_cpl cpl = { 0 };
+	struct capability cap;
 	struct tool_dev d;
 	const char *dev;
-	int ret;
+	int ret, err;
 
 	if ((ret = VERB_PARSE(argc, argv, opts, &dev)))
 		return ret;
@@ -241,8 +243,9 @@ static int run_device_self_test(int argc, char **argv)
 			ret = wait_test(argv[0], &d);
 		else if (!ret)
 			printf("progress %u%%\n", log.completion);
-	} else if (nvmu_host_self_test(d.host, nsid, stc) < 0) {
-		ret = cli_fail(argv[0]);
+	} else if ((err = nvmu_host_self_test(d.host, nsid, stc, &cpl)) < 0) {
+		cap = self_test_cap(&d);
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	} else {
 		printf("%s\n", stc == NVME_ST_CODE_ABORT ? "Aborting device self-test operation" :
 			       stc == NVME_ST_CODE_EXTENDED ? "Extended Device self-test started" :

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "device.h"
 #include "nvmu/nvme_cmd.h"
+#include "unsupported.h"
 #include "verb_opts.h"
 #include "verbs.h"
 
@@ -38,6 +39,7 @@ static int run_fw_commit(int argc, char **argv)
 		{ 'a', "action", VOPT_U8, &action, 7, NULL },
 		{ 'b', "bpid", VOPT_U8, &bpid, 1, NULL },
 	};
+	struct capability cap = { .what = "Firmware Commit", .field = "OACS bit 2" };
 	struct nvmu_cpl cpl = { 0 };
 	const char *dev, *reset;
 	struct tool_dev d;
@@ -51,8 +53,9 @@ static int run_fw_commit(int argc, char **argv)
 		return ret;
 	err = nvmu_host_fw_commit(d.host, slot, action, bpid, &cpl);
 	reset = err == -EREMOTEIO ? reset_needed(&cpl) : NULL;
+	cap.present = nvmu_ctrl_id(d.ctrl)->oacs & NVME_CTRL_OACS_FW;
 	if (err < 0 && !reset) {
-		ret = cli_fail(argv[0]);
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	} else {
 		printf(reset ? "Success activating firmware " : "Success committing firmware ");
 		print_target(action, slot, bpid);

@@ -13,6 +13,7 @@
 #include "device.h"
 #include "input_file.h"
 #include "nvmu/nvme_cmd.h"
+#include "unsupported.h"
 #include "verb_opts.h"
 #include "verbs.h"
 
@@ -58,6 +59,7 @@ static int run_fw_download(int argc, char **argv)
 		{ 'p', "progress", VOPT_FLAG, &progress, 0, NULL },
 		{ 'i', "ignore-ovr", VOPT_FLAG, &ignore_ovr, 0, NULL },
 	};
+	struct capability cap = { .what = "Firmware Image Download", .field = "OACS bit 2" };
 	struct nvmu_cpl cpl = { 0 };
 	struct tool_dev d;
 	const char *dev;
@@ -82,6 +84,7 @@ static int run_fw_download(int argc, char **argv)
 		free(img);
 		return ret;
 	}
+	cap.present = nvmu_ctrl_id(d.ctrl)->oacs & NVME_CTRL_OACS_FW;
 	max = nvmu_ctrl_max_transfer(d.ctrl);
 	if (xfer > max) /* whole 4 KiB units unless the controller takes less */
 		xfer = (uint32_t)(max >= XFER_UNIT ? max / XFER_UNIT * XFER_UNIT : max & ~(size_t)3);
@@ -95,7 +98,7 @@ static int run_fw_download(int argc, char **argv)
 			       done, size, (int)(100 * done / size));
 		err = nvmu_host_fw_download(d.host, img + done, n, at, (uint32_t)n, &cpl);
 		if (err < 0 && !(ignore_ovr && overlap(err, &cpl)))
-			ret = cli_fail(argv[0]);
+			ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	}
 	if (!ret) {
 		if (progress)

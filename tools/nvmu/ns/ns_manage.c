@@ -8,11 +8,19 @@
 
 #include "cli.h"
 #include "device.h"
+#include "unsupported.h"
 #include "verb_opts.h"
 #include "verbs.h"
 
 #define NS_TIMEOUT_MS 120000u /* nvme-cli's default: creating may take a while */
 #define NO_FLBAS 0xff
+
+static struct capability ns_mgmt_cap(struct tool_dev *d, const char *what)
+{
+	return (struct capability){ .what = what, .field = "OACS bit 3",
+				    .present = nvmu_ctrl_id(d->ctrl)->oacs &
+					       NVME_CTRL_OACS_NS_MGMT };
+}
 
 /* The LBA formats to choose from: Identify Namespace for every namespace, or the first
  * active namespace's when the controller does not answer for 0xffffffff. */
@@ -74,10 +82,12 @@ static int run_create_ns(int argc, char **argv)
 		{ 'S', "nsze-si", VOPT_SIZE, &nsze_bytes, 0, NULL },
 		{ 'C', "ncap-si", VOPT_SIZE, &ncap_bytes, 0, NULL },
 	};
+	struct nvmu_cpl cpl = { 0 };
+	struct capability cap;
 	struct nvme_id_ns id;
 	struct tool_dev d;
 	const char *dev;
-	int ret, f;
+	int ret, f, err;
 
 	if ((ret = VERB_PARSE(argc, argv, opts, &dev)))
 		return ret;
@@ -113,8 +123,9 @@ static int run_create_ns(int argc, char **argv)
 	    (ncap_bytes && (ret = bytes_to_blocks(argv[0], "--ncap-si", ncap_bytes, &id, p.flbas,
 						  &p.ncap))))
 		goto out;
-	if (nvmu_host_ns_create(d.host, &p, timeout, &nsid) < 0)
-		ret = cli_fail(argv[0]);
+	cap = ns_mgmt_cap(&d, "Namespace Management");
+	if ((err = nvmu_host_ns_create(d.host, &p, timeout, &nsid, &cpl)) < 0)
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	else
 		printf("%s: Success, created nsid:%u\n", argv[0], nsid);
 out:
@@ -129,9 +140,11 @@ static int run_delete_ns(int argc, char **argv)
 		{ 'n', "namespace-id", VOPT_U32, &nsid, 0, NULL },
 		{ 't', "timeout", VOPT_U32, &timeout, 0, NULL },
 	};
+	struct nvmu_cpl cpl = { 0 };
+	struct capability cap;
 	struct tool_dev d;
 	const char *dev;
-	int ret;
+	int ret, err;
 
 	if ((ret = VERB_PARSE(argc, argv, opts, &dev)))
 		return ret;
@@ -140,8 +153,9 @@ static int run_delete_ns(int argc, char **argv)
 				       "every namespace)");
 	if ((ret = device_open(argv[0], dev, &d)))
 		return ret;
-	if (nvmu_host_ns_delete(d.host, nsid, timeout) < 0)
-		ret = cli_fail(argv[0]);
+	cap = ns_mgmt_cap(&d, "Namespace Management");
+	if ((err = nvmu_host_ns_delete(d.host, nsid, timeout, &cpl)) < 0)
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	else
 		printf("%s: Success, deleted nsid:%u\n", argv[0], nsid);
 	device_close(&d);
@@ -157,9 +171,11 @@ static int run_attach(int argc, char **argv, bool attach)
 		{ 'c', "controllers", VOPT_LIST, &ctrls, UINT16_MAX, NULL },
 	};
 	uint16_t ids[OPT_LIST_MAX];
+	struct nvmu_cpl cpl = { 0 };
+	struct capability cap;
 	struct tool_dev d;
 	const char *dev;
-	int ret;
+	int ret, err;
 
 	ctrls.n = 0;
 	if ((ret = VERB_PARSE(argc, argv, opts, &dev)))
@@ -170,8 +186,9 @@ static int run_attach(int argc, char **argv, bool attach)
 		ids[i] = (uint16_t)ctrls.v[i];
 	if ((ret = device_open(argv[0], dev, &d)))
 		return ret;
-	if (nvmu_host_ns_attach(d.host, nsid, attach, ids, ctrls.n) < 0)
-		ret = cli_fail(argv[0]);
+	cap = ns_mgmt_cap(&d, "Namespace Attachment");
+	if ((err = nvmu_host_ns_attach(d.host, nsid, attach, ids, ctrls.n, &cpl)) < 0)
+		ret = unsupported_fail(argv[0], dev, &cap, err, &cpl);
 	else
 		printf("%s: Success, nsid:%u\n", argv[0], nsid);
 	device_close(&d);
