@@ -376,11 +376,10 @@ printf 'NVMUFW01' >$T/fw.bin
 expect "device-self-test: no Device Self-test" 1 \
 	"$DEV does not support Device Self-test (Identify Controller OACS bit 4 is 0)" \
 	nvmu device-self-test $DEV -s 1
-expect "self-test-log: no Device Self-test" 1 \
-	"$DEV does not support Device Self-test (Identify Controller OACS bit 4 is 0; the device answered: INVALID_FIELD" \
-	nvmu self-test-log $DEV
-expect "sanitize: no Sanitize" 1 "$DEV does not support Sanitize (Identify Controller SANICAP is 0)" \
-	nvmu sanitize $DEV -a 2
+expect "self-test-log: no Device Self-test" 1 "$DEV does not support Device Self-test \
+(Identify Controller OACS bit 4 is 0; the device answered: INVALID_FIELD" nvmu self-test-log $DEV
+expect "sanitize: no Sanitize" 1 \
+	"$DEV does not support Sanitize (Identify Controller SANICAP is 0)" nvmu sanitize $DEV -a 2
 expect "sanitize-log: no Sanitize" 1 \
 	"$DEV does not support Sanitize and its log page (Identify Controller SANICAP is 0;" \
 	nvmu sanitize-log $DEV
@@ -396,8 +395,8 @@ expect "telemetry-log: no telemetry pages" 1 \
 expect "supported-log-pages: no Supported Log Pages page" 1 \
 	"$DEV does not support the Supported Log Pages log page (Identify Controller LPA bit 5 is 0;" \
 	nvmu supported-log-pages $DEV
-expect "get-lba-status: no Get LBA Status" 1 \
-	"$DEV does not support Get LBA Status (Identify Controller OACS bit 9 is 0; the device answered: INVALID_OPCODE" \
+expect "get-lba-status: no Get LBA Status" 1 "$DEV does not support Get LBA Status \
+(Identify Controller OACS bit 9 is 0; the device answered: INVALID_OPCODE" \
 	nvmu get-lba-status $DEV -n 1 -a 0x10
 expect "write-uncor: no Write Uncorrectable" 1 \
 	"$DEV does not support Write Uncorrectable (Identify Controller ONCS)" \

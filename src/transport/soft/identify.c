@@ -14,9 +14,9 @@
 #define OCFS_FORMAT0 1u
 #define CTRL_TYPE_IO 1
 #define FRMW_SLOTS_SHIFT 1      /* number of slots, bits 3:1 */
-#define CDW11_CSI_SHIFT 24
+#define CDW11_CSI_SHIFT 24      /* Identify CDW11 bits 31:24: Command Set Identifier */
 #define RESCAP_TYPES_1_TO_6 0x7eu /* reservation types 1-6 (bits 6:1) */
-#define RESCAP_IEKEY 0x80u        /* Ignore Existing Key as NVMe 1.3 and later define it */      /* Identify CDW11 bits 31:24: Command Set Identifier */
+#define RESCAP_IEKEY 0x80u        /* Ignore Existing Key as NVMe 1.3 and later define it */
 
 /* Space-padded string field of identify data. */
 static void pad(char *field, size_t len, const char *text)

@@ -103,7 +103,8 @@ static int run_effects_log(int argc, char **argv)
 		{ 'c', "csi", VOPT_U8, &csi, 0, &has_csi },
 	};
 	static struct nvme_cmd_effects_log logs[2];
-	struct capability cap = { .what = "the Commands Supported and Effects log page", .field = "LPA bit 1" };
+	struct capability cap = { .what = "the Commands Supported and Effects log page",
+				  .field = "LPA bit 1" };
 	struct tool_dev d;
 	unsigned n = 0;
 	const char *dev;
