@@ -75,6 +75,9 @@ static int run_fw_download(int argc, char **argv)
 		xfer = XFER_UNIT; /* as nvme-cli: whole 4 KiB units */
 	if ((ret = image_size(argv[0], file, &size)))
 		return ret;
+	if ((uint64_t)offset * 4 + size > UINT32_MAX)
+		return cli_usage_error(argv[0], "--offset %u dwords and %zu bytes of image go "
+				       "beyond the 4 GiB a firmware image can have", offset, size);
 	if (!(img = malloc(size))) {
 		fprintf(stderr, "nvmu %s: out of memory for %zu bytes\n", argv[0], size);
 		return EXIT_FAILED;
