@@ -34,7 +34,7 @@ static void print_overview(FILE *out)
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-19s  %s\n", verbs[i]->name, verbs[i]->summary);
+		fprintf(out, "  %-14s  %s\n", verbs[i]->name, verbs[i]->summary);
 	fprintf(out, "\n"
 		     "Output goes to stdout, errors to stderr. Exit status: 0 on success, 1 if an\n"
 		     "operation failed, 2 on a usage error.\n"
