@@ -68,6 +68,14 @@ extern "C" {
  * |             | namespace i at byte i x size), so data outlives the run; |         |
  * |             | a symbolic link or anything but a regular file is refused|         |
  *
+ * Besides the NVM commands, the controller implements Namespace Management and Attachment
+ * (Identify NN is the larger of ns and 16: the IDs past ns are free to create namespaces
+ * in RAM; it is the only controller of its subsystem, ID 1), Device Self-test, Sanitize,
+ * Firmware Image Download and Commit (slot 1 read-only, slots 2 and 3 writable; an
+ * image's first 8 bytes are its revision), Write Uncorrectable with Get LBA Status, and
+ * the log pages 00h-07h, 08h and 81h. State lives as long as the controller: a new
+ * soft: device starts afresh (only file= keeps the data of the ns= namespaces).
+ *
  * Returns 0 and sets *out; -EINVAL for a bad option (the message names it and what is
  * allowed) or a file= path that is not a regular file; -ELOOP when it is a symbolic link;
  * -EISDIR for a directory; another error of opening the file; -ENOMEM; or the error of

@@ -119,6 +119,8 @@ bool nvmu_host_supports(const struct nvmu_host_ctrl *h, enum nvmu_host_cmd cmd)
 	case NVMU_HOST_CMD_VERIFY: return oncs & NVME_CTRL_ONCS_VERIFY;
 	case NVMU_HOST_CMD_COPY: return oncs & NVME_CTRL_ONCS_COPY;
 	case NVMU_HOST_CMD_FLUSH: return true;
+	case NVMU_HOST_CMD_WRITE_UNCORRECTABLE: return oncs & NVME_CTRL_ONCS_WRITE_UNCORRECTABLE;
+	case NVMU_HOST_CMD_RESERVATIONS: return oncs & NVME_CTRL_ONCS_RESERVATIONS;
 	}
 	return false;
 }

@@ -362,6 +362,15 @@ int nvmu_ns_write_zeroes(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_
 				       qp->h->wz_limit, cb, arg);
 }
 
+int nvmu_ns_write_uncorrectable(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, uint64_t lba,
+				uint64_t nlb, nvmu_host_cb cb, void *arg)
+{
+	int ret = check_supported(qp, NVMU_HOST_CMD_WRITE_UNCORRECTABLE, "Write Uncorrectable");
+
+	return ret < 0 ? ret
+		       : submit_blocks(qp, ns, nvme_cmd_write_uncor, lba, nlb, 0, 0, cb, arg);
+}
+
 int nvmu_ns_flush(struct nvmu_host_qpair *qp, struct nvmu_ns *ns, nvmu_host_cb cb,
 		  void *arg)
 {

@@ -16,6 +16,13 @@
 #    write-zeroes and dsm read back zeroes, flush, verify, io-passthru, nvmu list's
 #    identity columns, and their bad inputs (LBA range beyond the namespace, size
 #    mismatch, nonexistent namespace, unreadable input file).
+# 5. The verbs added for nvme-cli's set: ns-descs, effects-log (text, -H, JSON),
+#    list-ctrl, changed-ns-list-log and list-subsys against nvme-cli's output of step 1
+#    (or, where QEMU refuses the command to nvme-cli too, nvmu must fail as well);
+#    get-property and set-property against show-regs; copy read back byte-exact; and the
+#    commands QEMU 7.2 does not have (self-test, sanitize, firmware, telemetry, supported
+#    log pages, Get LBA Status, Write Uncorrectable, reservations, namespace creation,
+#    NVM subsystem reset) each refused with what is missing.
 # Prints TAP lines; exits non-zero if anything failed. The device ends on vfio-pci.
 DEV=0000:00:10.0
 T=/tmp/test_tool_admin
@@ -76,6 +83,25 @@ nvme id-ns "$CTRL" -n 1 -o json >"$T/nvme-id-ns.json" || fail "nvme id-ns $CTRL 
 nvme error-log "$CTRL" -e 1 -o json >"$T/nvme-error-log.json" || fail "nvme error-log $CTRL"
 nvme get-feature "$CTRL" -f 4 >"$T/nvme-feature4.txt" || fail "nvme get-feature $CTRL -f 4"
 nvme get-feature "$CTRL" -f 4 -s 1 >"$T/nvme-feature4-default.txt" || fail "nvme get-feature -s 1"
+# For step 5: nvme-cli's output and exit status (QEMU refuses some of these commands).
+capture() { # NAME nvme-args...
+	name=$1
+	shift
+	nvme "$@" >"$T/nvme-$name.out" 2>"$T/nvme-$name.err"
+	echo $? >"$T/nvme-$name.rc"
+}
+capture ns-descs-json ns-descs "$CTRL" -n 1 -o json
+capture ns-descs-text ns-descs "$CTRL" -n 1
+# effects-log without --csi reads CAP through a mapping of BAR0, which the guest kernel
+# refuses while its driver has the device (nvme-cli then prints nothing): name the set.
+capture effects-json effects-log "$CTRL" --csi=0 -o json
+capture effects-zns-json effects-log "$CTRL" --csi=2 -o json
+capture effects-text effects-log "$CTRL" --csi=0
+capture effects-human effects-log "$CTRL" --csi=0 -H
+capture list-ctrl-json list-ctrl "$CTRL" -o json
+capture list-ctrl-ns-json list-ctrl "$CTRL" -n 1 -o json
+capture changed-ns-json changed-ns-list-log "$CTRL" -o json
+capture list-subsys-json list-subsys -o json
 
 # ---- the device on the kernel driver: nvmu says how to take it -------------------------
 expect "a kernel-bound device is refused with how to bind it" 1 \
@@ -257,4 +283,129 @@ run nvmu list -o json
 grep -q '"SerialNumber": "nvmu0",' "$OUT" && grep -q '"Namespaces": 1,' "$OUT" &&
 	grep -q '"PhysicalSize": 67108864' "$OUT" && pass "nvmu list -o json: SerialNumber, Namespaces, PhysicalSize" ||
 	fail "nvmu list -o json: SerialNumber, Namespaces, PhysicalSize"
+
+# ---- 5. the verbs added for nvme-cli's set ---------------------------------------------
+# versus NAME json|text [json_common options --] nvmu-command...: nvmu prints what nvme-cli
+# printed in step 1 (json: every value nvme-cli printed; text: byte for byte); where
+# nvme-cli failed on QEMU, nvmu fails too, with one line on stderr.
+versus() {
+	name=$1 kind=$2 opts=
+	shift 2
+	if [ "$kind" = json ] && [ "${1#-}" != "$1" ]; then
+		while [ "$1" != "--" ]; do opts="$opts $1"; shift; done
+		shift
+	fi
+	run "$@"
+	if [ "$(cat "$T/nvme-$name.rc")" -ne 0 ]; then
+		if [ "$status" -eq 1 ] && [ "$(wc -l <"$ERR")" -eq 1 ]; then
+			pass "$name: QEMU refuses it to nvme-cli too, and nvmu says: $(cat "$ERR")"
+		else
+			fail "$name: nvme-cli failed ($(head -n 1 "$T/nvme-$name.err")), nvmu exit $status"
+		fi
+	elif [ "$kind" = text ]; then
+		if [ "$status" -eq 0 ] && cmp -s "$T/nvme-$name.out" "$OUT"; then
+			pass "$name: the same text as nvme-cli ($(wc -l <"$OUT") lines)"
+		else
+			fail "$name: not the text nvme-cli printed (exit $status)" \
+				"$(diff "$T/nvme-$name.out" "$OUT" | head -n 12)"
+		fi
+	else
+		cp "$OUT" "$T/nvmu-$name.json"
+		# shellcheck disable=SC2086
+		compare "$name: every nvme-cli value agrees" "$T/nvme-$name.out" \
+			"$T/nvmu-$name.json" $opts
+	fi
+}
+versus ns-descs-json json nvmu ns-descs $DEV -n 1 -o json
+versus ns-descs-text text nvmu ns-descs $DEV -n 1
+versus effects-json json nvmu effects-log $DEV --csi=0 -o json
+versus effects-zns-json json nvmu effects-log $DEV --csi=2 -o json
+versus effects-text text nvmu effects-log $DEV --csi=0
+versus effects-human text nvmu effects-log $DEV --csi=0 -H
+versus list-ctrl-json json nvmu list-ctrl $DEV -o json
+versus list-ctrl-ns-json json nvmu list-ctrl $DEV -n 1 -o json
+# nvme-cli names the device nvme0 (the top key and a value), nvmu by its address.
+sed -i "s|\"${CTRL#/dev/}\"|\"$DEV\"|g" "$T/nvme-changed-ns-json.out"
+versus changed-ns-json json nvmu changed-ns-list-log $DEV -o json
+# The names are the kernel's (nvme-subsys0, nvme0) and nvmu's; the host NQN and ID are
+# the host's. NQN, transport, address and state must agree.
+versus list-subsys-json json --exclude Name --exclude HostNQN --exclude HostID \
+	-- nvmu list-subsys -o json
+
+# Registers: get-property prints what show-regs reads; set-property writes AQA back.
+run nvmu show-regs $DEV -o json
+cp "$OUT" "$T/regs.json"
+for reg in cap:0x0 vs:0x8 cc:0x14 csts:0x1c aqa:0x24; do
+	key=${reg%%:*} off=${reg#*:}
+	want=$(sed -n "s/^  \"$key\": \([0-9]*\),\$/\1/p" "$T/regs.json")
+	run nvmu get-property $DEV -o $off
+	got=$(sed -n 's/^property: .*, value: \([0-9a-f]*\)$/\1/p' "$OUT")
+	if [ "$status" -eq 0 ] && [ -n "$want" ] && [ -n "$got" ] && [ $((0x$got)) -eq "$want" ]; then
+		pass "get-property $off ($key): $got, as show-regs"
+	else
+		fail "get-property $off ($key): '$got', show-regs: '$want'"
+	fi
+done
+aqa=$(sed -n 's/^  "aqa": \([0-9]*\),$/\1/p' "$T/regs.json")
+expect "set-property writes AQA back" 0 \
+	"set-property: 24 (Admin Queue Attributes), value: $(printf '%#08x' "$aqa")" \
+	nvmu set-property $DEV -o 0x24 -v "$aqa"
+
+# Copy: 4 random blocks copied elsewhere read back the same.
+dd if=/dev/urandom of=$T/c4 bs=512 count=4 2>/dev/null
+ok_io "write 4 blocks to copy" "write: Success" nvmu write $DEV -n 1 -s 3000 -c 3 -z 2048 -d $T/c4
+expect "copy them (Copy, descriptor format 0)" 0 "NVMe Copy: success" \
+	nvmu copy $DEV -n 1 --sdlba=5000 --slbs=3000 --blocks=3
+ok_io "read the copy" "read: Success" nvmu read $DEV -n 1 -s 5000 -c 3 -z 2048 -d $T/c4r
+cmp -s $T/c4 $T/c4r && pass "copy read back byte-exact" || fail "copy read back byte-exact"
+
+# What QEMU 7.2 does not have: refused, saying what is missing.
+printf 'NVMUFW01' >$T/fw.bin
+expect "device-self-test: no Device Self-test" 1 \
+	"$DEV does not support Device Self-test (Identify Controller OACS bit 4 is 0)" \
+	nvmu device-self-test $DEV -s 1
+expect "self-test-log: no Device Self-test" 1 "$DEV does not support Device Self-test \
+(Identify Controller OACS bit 4 is 0; the device answered: INVALID_FIELD" nvmu self-test-log $DEV
+expect "sanitize: no Sanitize" 1 \
+	"$DEV does not support Sanitize (Identify Controller SANICAP is 0)" nvmu sanitize $DEV -a 2
+expect "sanitize-log: no Sanitize" 1 \
+	"$DEV does not support Sanitize and its log page (Identify Controller SANICAP is 0;" \
+	nvmu sanitize-log $DEV
+expect "fw-download: no firmware commands" 1 \
+	"$DEV does not support Firmware Image Download (Identify Controller OACS bit 2 is 0)" \
+	nvmu fw-download $DEV -f $T/fw.bin
+expect "fw-commit: no firmware commands" 1 \
+	"$DEV does not support Firmware Commit (Identify Controller OACS bit 2 is 0)" \
+	nvmu fw-commit $DEV -s 2 -a 1
+expect "telemetry-log: no telemetry pages" 1 \
+	"$DEV does not support the telemetry log pages (Identify Controller LPA bit 3 is 0;" \
+	nvmu telemetry-log $DEV -o $T/telemetry.bin
+expect "supported-log-pages: no Supported Log Pages page" 1 \
+	"$DEV does not support the Supported Log Pages log page (Identify Controller LPA bit 5 is 0;" \
+	nvmu supported-log-pages $DEV
+expect "get-lba-status: no Get LBA Status" 1 "$DEV does not support Get LBA Status \
+(Identify Controller OACS bit 9 is 0; the device answered: INVALID_OPCODE" \
+	nvmu get-lba-status $DEV -n 1 -a 0x10
+expect "write-uncor: no Write Uncorrectable" 1 \
+	"$DEV does not support Write Uncorrectable (Identify Controller ONCS)" \
+	nvmu write-uncor $DEV -n 1 -s 0
+expect "resv-report: no reservations" 1 \
+	"$DEV does not support reservations (Identify Controller ONCS bit 5 is 0)" \
+	nvmu resv-report $DEV -n 1
+expect "create-ns: QEMU 7.2 attaches namespaces but cannot create them" 1 \
+	"$DEV does not support Namespace Management (the device answered: INVALID_OPCODE" \
+	nvmu create-ns $DEV -s 1024 -f 0
+expect "subsystem-reset: CAP.NSSRS is 0" 1 \
+	"$DEV does not support NVM Subsystem Reset (CAP.NSSRS is 0)" nvmu subsystem-reset $DEV
+# Namespace Attachment: QEMU answers it only for namespaces of an NVM subsystem, which
+# the rig's controller has not; either way nvmu reports what the device said, and a
+# detached namespace is attached again.
+run nvmu detach-ns $DEV -n 1
+if [ "$status" -eq 0 ]; then
+	expect "attach-ns after detach-ns" 0 "attach-ns: Success, nsid:1" nvmu attach-ns $DEV -n 1
+elif [ "$status" -eq 1 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "namespace 1" "$ERR"; then
+	pass "detach-ns: QEMU's refusal in one line: $(cat "$ERR")"
+else
+	fail "detach-ns: exit $status"
+fi
 exit $rc

@@ -25,20 +25,41 @@ struct nvmu_verb {
 
 #define NVMU_VERBS(X) \
 	X(list)       \
+	X(list_subsys) \
 	X(bind)       \
 	X(unbind)     \
 	X(show_regs)      \
+	X(get_property)   \
+	X(set_property)   \
+	X(subsystem_reset) \
 	X(id_ctrl)        \
 	X(id_ns)          \
 	X(list_ns)        \
+	X(ns_descs)       \
+	X(create_ns)      \
+	X(delete_ns)      \
+	X(attach_ns)      \
+	X(detach_ns)      \
+	X(list_ctrl)      \
 	X(smart_log)      \
 	X(error_log)      \
 	X(fw_log)         \
+	X(fw_download)    \
+	X(fw_commit)      \
 	X(get_log)        \
+	X(effects_log)    \
+	X(supported_log_pages) \
+	X(self_test_log)  \
+	X(sanitize_log)   \
+	X(changed_ns_list_log) \
+	X(telemetry_log)  \
 	X(get_feature)    \
 	X(set_feature)    \
 	X(admin_passthru) \
 	X(format)         \
+	X(get_lba_status) \
+	X(device_self_test) \
+	X(sanitize)       \
 	X(reset)          \
 	X(read)           \
 	X(write)          \
@@ -47,6 +68,12 @@ struct nvmu_verb {
 	X(dsm)            \
 	X(write_zeroes)   \
 	X(verify)         \
+	X(write_uncor)    \
+	X(copy)           \
+	X(resv_register)  \
+	X(resv_acquire)   \
+	X(resv_release)   \
+	X(resv_report)    \
 	X(io_passthru)     \
 	X(perf)           \
 	X(sriov)          \

@@ -41,6 +41,13 @@ uint16_t soft_admin_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 	case nvme_admin_dbbuf: return soft_dbbuf_config(c, cmd);
 	case nvme_admin_format_nvm: return soft_format(c, cmd);
 	case nvme_admin_keep_alive: return 0;
+	case nvme_admin_dev_self_test: return soft_self_test(c, cmd);
+	case nvme_admin_sanitize_nvm: return soft_sanitize(c, cmd);
+	case nvme_admin_fw_download: return soft_fw_download(c, cmd);
+	case nvme_admin_fw_commit: return soft_fw_commit(c, cmd);
+	case nvme_admin_get_lba_status: return soft_get_lba_status(c, cmd);
+	case nvme_admin_ns_mgmt: return soft_ns_mgmt(c, cmd);
+	case nvme_admin_ns_attach: return soft_ns_attach(c, cmd);
 	default: return SOFT_GENERIC(NVME_SC_INVALID_OPCODE);
 	}
 }

@@ -170,7 +170,7 @@ int nvmu_soft_identify_ns_override(struct nvmu_transport *t, uint32_t nsid, cons
 	struct soft_ns *ns = soft_ns_get(c, nsid);
 
 	if (!ns)
-		return nvmu_fail(EINVAL, "soft: no namespace %u (the controller has %u)", nsid,
-				 c->o.nns);
+		return nvmu_fail(EINVAL, "soft: no active namespace %u (the controller started with "
+				 "%u)", nsid, c->o.nns);
 	return set_override(c, &ns->id_override, data);
 }

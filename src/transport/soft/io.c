@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* NVM command set on RAM namespaces: Read, Write, Flush, Write Zeroes, Dataset Management,
- * Compare, Verify, Copy. */
+ * Compare, Verify, Copy (Write Uncorrectable: uncorrectable.c; reservations:
+ * reservations.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,10 +77,13 @@ static uint16_t blocks_cmd(struct soft_ctrl *c, struct soft_cmd *cmd, struct sof
 	p = ns->data + (slba << shift);
 	switch (op) {
 	case nvme_cmd_read:
-		st = soft_data_out(c, cmd, p, bytes);
+		st = soft_uncor_hit(ns, slba, nlb) ? SOFT_DNR(NVME_SCT_MEDIA, NVME_SC_READ_ERROR)
+						   : soft_data_out(c, cmd, p, bytes);
 		break;
 	case nvme_cmd_write:
 		st = soft_data_in(c, cmd, p, bytes);
+		if (st == 0)
+			soft_uncor_clear(ns, slba, nlb);
 		break;
 	case nvme_cmd_compare:
 		st = soft_dptr_resolve(c, cmd, bytes);
@@ -88,6 +92,7 @@ static uint16_t blocks_cmd(struct soft_ctrl *c, struct soft_cmd *cmd, struct sof
 		break;
 	case nvme_cmd_write_zeroes:
 		memset(p, 0, bytes);
+		soft_uncor_clear(ns, slba, nlb);
 		st = 0;
 		break;
 	default: /* verify: RAM holds no errors to find */
@@ -171,7 +176,11 @@ uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 
 	if (op == nvme_cmd_flush)
 		return ns || cmd->sqe.nsid == NSID_ALL ? 0 : SOFT_GENERIC(NVME_SC_INVALID_NS);
-	if (op != nvme_cmd_dsm && op != nvme_cmd_copy && !moves_blocks(op))
+	bool resv = op == nvme_cmd_resv_register || op == nvme_cmd_resv_report ||
+		    op == nvme_cmd_resv_acquire || op == nvme_cmd_resv_release;
+
+	if (op != nvme_cmd_dsm && op != nvme_cmd_copy && op != nvme_cmd_write_uncor && !resv &&
+	    !moves_blocks(op))
 		return SOFT_GENERIC(NVME_SC_INVALID_OPCODE);
 	if (!ns)
 		return SOFT_GENERIC(NVME_SC_INVALID_NS);
@@ -179,5 +188,9 @@ uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 		return dataset_mgmt(c, cmd, ns);
 	if (op == nvme_cmd_copy)
 		return copy_cmd(c, cmd, ns);
+	if (op == nvme_cmd_write_uncor)
+		return soft_write_uncor(c, cmd, ns);
+	if (resv)
+		return soft_reservation(c, cmd, ns);
 	return blocks_cmd(c, cmd, ns);
 }

@@ -84,7 +84,8 @@ int soft_ns_init(struct soft_ctrl *c)
 {
 	int fd = -1, ret;
 
-	c->ns = calloc(c->o.nns, sizeof(*c->ns));
+	c->nn = c->o.nns > SOFT_MIN_NN ? c->o.nns : SOFT_MIN_NN;
+	c->ns = calloc(c->nn, sizeof(*c->ns));
 	if (!c->ns)
 		return nvmu_fail(ENOMEM, "out of memory");
 	if (c->o.file[0] && (ret = open_backing_file(c, &fd)) < 0)
@@ -101,6 +102,9 @@ int soft_ns_init(struct soft_ctrl *c)
 		}
 		c->ns[i] = (struct soft_ns){ .data = mem,
 					     .bytes = c->o.ns_bytes,
+					     .allocated = true,
+					     .attached = true,
+					     .file_backed = fd >= 0,
 					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096
 								      : SOFT_LBAF_512 };
 	}
@@ -109,22 +113,35 @@ int soft_ns_init(struct soft_ctrl *c)
 	return 0;
 }
 
+void soft_ns_storage_free(struct soft_ns *ns)
+{
+	free(ns->id_override);
+	ns->id_override = NULL;
+	if (ns->data && ns->file_backed)
+		munmap(ns->data, ns->bytes);
+	else if (ns->data)
+		nvmu_mem_free(ns->data, ns->bytes, 0);
+	ns->data = NULL;
+}
+
 void soft_ns_fini(struct soft_ctrl *c)
 {
-	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
-		free(c->ns[i].id_override);
-	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
-		if (c->ns[i].data && c->o.file[0])
-			munmap(c->ns[i].data, c->ns[i].bytes);
-		else if (c->ns[i].data)
-			nvmu_mem_free(c->ns[i].data, c->ns[i].bytes, 0);
+	for (uint32_t i = 0; c->ns && i < c->nn; i++)
+		soft_ns_storage_free(&c->ns[i]);
 	free(c->ns);
 	c->ns = NULL;
 }
 
+struct soft_ns *soft_ns_allocated(struct soft_ctrl *c, uint32_t nsid)
+{
+	return nsid >= 1 && nsid <= c->nn && c->ns[nsid - 1].allocated ? &c->ns[nsid - 1] : NULL;
+}
+
 struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid)
 {
-	return nsid >= 1 && nsid <= c->o.nns ? &c->ns[nsid - 1] : NULL;
+	struct soft_ns *ns = soft_ns_allocated(c, nsid);
+
+	return ns && ns->attached ? ns : NULL;
 }
 
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns)
@@ -137,10 +154,11 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
-/* Every block reads zeroes again; the kernel takes RAM pages back (a file is rewritten). */
-static void erase(const struct soft_ctrl *c, struct soft_ns *ns)
+/* The kernel takes RAM pages back (a file is rewritten). */
+void soft_ns_erase(struct soft_ns *ns)
 {
-	if (c->o.file[0] || madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
+	ns->nuncor = 0;
+	if (ns->file_backed || madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
 		memset(ns->data, 0, ns->bytes);
 }
 
@@ -157,11 +175,11 @@ uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd)
 	if ((cdw10 >> FORMAT_PI_SHIFT & FORMAT_PI_MASK) != 0 ||
 	    (cdw10 >> FORMAT_SES_SHIFT & FORMAT_SES_MASK) > FORMAT_SES_CRYPTO)
 		return SOFT_GENERIC(NVME_SC_INVALID_FIELD);
-	for (uint32_t i = 0; i < c->o.nns; i++) {
-		if (ns && &c->ns[i] != ns)
+	for (uint32_t i = 0; i < c->nn; i++) {
+		if ((ns && &c->ns[i] != ns) || !c->ns[i].attached)
 			continue;
 		c->ns[i].lbaf = lbaf;
-		erase(c, &c->ns[i]);
+		soft_ns_erase(&c->ns[i]);
 	}
 	return 0;
 }

@@ -90,6 +90,7 @@ static void disable(struct soft_ctrl *c)
 	soft_pending_drop(c);
 	soft_queues_reset(c);
 	soft_features_reset(c);
+	soft_fw_reset(c);
 }
 
 static void write_cc(struct soft_ctrl *c, uint32_t cc)

@@ -151,6 +151,8 @@ int nvmu_soft_open(const char *spec, struct nvmu_transport **out)
 	}
 	if (ret == 0) {
 		soft_features_reset(c);
+		soft_self_test_init(c);
+		soft_fw_init(c);
 		if (!c->o.stepped)
 			ret = soft_thread_start(c);
 	}
@@ -171,6 +173,7 @@ void nvmu_soft_close(struct nvmu_transport *t)
 	soft_thread_stop(c);
 	soft_pending_drop(c);
 	soft_ns_fini(c);
+	soft_fw_fini(c);
 	soft_dma_fini(c);
 	if (c->db_area)
 		nvmu_mem_free(c->db_area, c->db_bytes, 0);

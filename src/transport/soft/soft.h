@@ -10,6 +10,7 @@
 #include "nvmu/nvme_soft.h"
 
 #define SOFT_MAX_NS 1024
+#define SOFT_MIN_NN 16 /* Identify NN at least: NSIDs past ns= are free to create */
 #define SOFT_MAX_QUEUES 1024
 #define SOFT_MAX_RULES 64
 #define SOFT_MAX_EVENTS 16
@@ -23,6 +24,11 @@
 #define SOFT_COPY_MAX_RANGE_BLOCKS 256 /* Identify Namespace MSSRL */
 #define SOFT_COPY_MAX_BLOCKS 4096      /* MCL */
 #define SOFT_COPY_MAX_RANGES 16        /* MSRC + 1 */
+#define SOFT_FW_SLOTS 3              /* Identify FRMW: slot 1 read-only, 2 and 3 writable */
+#define SOFT_FW_MAX_BYTES (1u << 20) /* largest firmware image Firmware Image Download takes */
+#define SOFT_UNCOR_RANGES 64         /* Write Uncorrectable ranges kept per namespace */
+#define SOFT_TELEMETRY_BYTES (4 * 512) /* telemetry header and three 512-byte data areas */
+#define LOG_PAGE_BUF_BYTES 4096        /* holds the largest log page offered */
 #define SOFT_VS(major, minor) ((uint32_t)(major) << 16 | (uint32_t)(minor) << 8)
 
 /* Status "hold the command" (an AER waits for an event): no completion now. */
@@ -78,11 +84,26 @@ struct soft_cq {
 	bool ien, signal;
 };
 
+struct soft_range {
+	uint64_t slba, nlb;
+};
+
 struct soft_ns {
 	uint8_t *data;
 	uint64_t bytes; /* allocated (size option) */
 	uint8_t lbaf;   /* SOFT_LBAF_* */
 	uint8_t *id_override; /* Identify Namespace data given by the test, or NULL */
+	/* Blocks marked by Write Uncorrectable (reads fail) until written again. */
+	struct soft_range uncor[SOFT_UNCOR_RANGES];
+	uint32_t nuncor;
+	bool allocated;   /* exists (ns= at start, or Namespace Management created it) */
+	bool attached;    /* attached to the controller: active */
+	bool file_backed; /* storage is a part of file= (else RAM) */
+	/* reservations.c: the host's registration and reservation */
+	bool registered;
+	uint64_t rkey;
+	uint8_t rtype; /* 0: no reservation held */
+	uint32_t resv_gen;
 };
 
 /* A piece of host memory a command's data pointer resolved to. */
@@ -156,7 +177,12 @@ struct soft_ctrl {
 	struct soft_sq *sq; /* [queues + 1] */
 	struct soft_cq *cq;
 	struct soft_dma dma;
-	struct soft_ns *ns; /* [nns] */
+	struct soft_ns *ns; /* [nn]: NSID i + 1 */
+	uint32_t nn;        /* Identify NN: namespace IDs */
+	/* Changed Namespace List log (ns_mgmt.c): NSIDs since it was last read */
+	uint32_t changed[NVME_ID_NS_LIST_MAX];
+	uint32_t nchanged;
+	bool changed_overflow;
 	struct soft_features feat;
 	uint8_t *id_override[2]; /* CNS 0 (namespace) and 1 (controller) */
 
@@ -169,6 +195,17 @@ struct soft_ctrl {
 	uint64_t error_count;
 	uint64_t units_read, units_written, host_reads, host_writes; /* SMART */
 	uint8_t critical_warning;
+
+	struct nvme_self_test_log self_test;   /* Device Self-test log (self_test.c) */
+	struct nvme_sanitize_log_page sanitize; /* Sanitize Status log (sanitize.c) */
+	uint8_t telemetry[SOFT_TELEMETRY_BYTES]; /* the last host-initiated snapshot */
+
+	/* firmware.c: slot revisions, the active slot, the slot to activate at the next reset,
+	 * and the image downloaded so far (not committed yet). */
+	char fw_rev[SOFT_FW_SLOTS][8];
+	uint8_t fw_active, fw_next;
+	uint8_t *fw_image;
+	size_t fw_image_len;
 
 	struct soft_rule rules[SOFT_MAX_RULES];
 	uint32_t nrules;
@@ -274,20 +311,69 @@ uint16_t soft_set_features(struct soft_ctrl *c, struct soft_cmd *cmd);
 
 /* ---- logs.c ---- */
 uint16_t soft_get_log_page(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* The Error Information and SMART / Health pages into @buf; their sizes. */
+size_t soft_error_log(struct soft_ctrl *c, uint8_t *buf);
+size_t soft_smart_log(struct soft_ctrl *c, uint8_t *buf);
 /* Record a failed command in the Error Information log. */
 void soft_error_record(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status);
+
+/* ---- log_support.c: Commands Supported and Effects, Supported Log Pages ---- */
+/* Fill @buf with the page and return its size (4096 or 1024 bytes). */
+size_t soft_effects_log(struct soft_ctrl *c, uint8_t *buf);
+size_t soft_supported_logs(struct soft_ctrl *c, uint8_t *buf);
+
+/* ---- telemetry.c: Telemetry Host- and Controller-Initiated log pages ---- */
+size_t soft_telemetry_log(struct soft_ctrl *c, uint8_t lid, uint8_t lsp, uint8_t *buf);
+
+/* ---- self_test.c: Device Self-test ---- */
+void soft_self_test_init(struct soft_ctrl *c);
+uint16_t soft_self_test(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- sanitize.c: Sanitize ---- */
+uint16_t soft_sanitize(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- firmware.c: Firmware Image Download, Firmware Commit, Firmware Slot log ---- */
+void soft_fw_init(struct soft_ctrl *c);
+void soft_fw_fini(struct soft_ctrl *c);
+/* Controller reset: a firmware committed "at the next reset" becomes active. */
+void soft_fw_reset(struct soft_ctrl *c);
+uint16_t soft_fw_download(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_fw_commit(struct soft_ctrl *c, struct soft_cmd *cmd);
+size_t soft_fw_slot_log(struct soft_ctrl *c, uint8_t *buf);
+
+/* ---- uncorrectable.c: Write Uncorrectable, reads of marked blocks, Get LBA Status ---- */
+uint16_t soft_write_uncor(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns);
+/* True if a block of [slba, slba + nlb) is marked uncorrectable. */
+bool soft_uncor_hit(const struct soft_ns *ns, uint64_t slba, uint64_t nlb);
+/* Writes of [slba, slba + nlb) make those blocks readable again. */
+void soft_uncor_clear(struct soft_ns *ns, uint64_t slba, uint64_t nlb);
+uint16_t soft_get_lba_status(struct soft_ctrl *c, struct soft_cmd *cmd);
 
 /* ---- namespaces.c ---- */
 int soft_ns_init(struct soft_ctrl *c);
 void soft_ns_fini(struct soft_ctrl *c);
-/* Namespace @nsid (1-based) or NULL. */
+/* Active (attached) namespace @nsid (1-based) or NULL. */
 struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
+/* Allocated namespace @nsid, attached or not, or NULL. */
+struct soft_ns *soft_ns_allocated(struct soft_ctrl *c, uint32_t nsid);
+/* Free the storage of @ns (it stays allocated until the caller says otherwise). */
+void soft_ns_storage_free(struct soft_ns *ns);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* Every block of @ns reads zeroes again (Format NVM, Sanitize). */
+void soft_ns_erase(struct soft_ns *ns);
 
 /* ---- io.c ---- */
 uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+
+/* ---- reservations.c: Reservation Register, Report, Acquire, Release ---- */
+uint16_t soft_reservation(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns);
+
+/* ---- ns_mgmt.c: Namespace Management, Namespace Attachment, Changed NS List log ---- */
+uint16_t soft_ns_mgmt(struct soft_ctrl *c, struct soft_cmd *cmd);
+uint16_t soft_ns_attach(struct soft_ctrl *c, struct soft_cmd *cmd);
+size_t soft_changed_ns_log(struct soft_ctrl *c, bool rae, uint8_t *buf);
 
 /* ---- pending.c: held commands, AERs, events ---- */
 void soft_pending_add(struct soft_ctrl *c, enum soft_pending_kind kind, const struct soft_cmd *cmd,

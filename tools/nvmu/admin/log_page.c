@@ -23,6 +23,7 @@ int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, 
 			.cdw11 = numd >> 16 | (uint32_t)req->lsi << 16,
 			.cdw12 = (uint32_t)lpo,
 			.cdw13 = (uint32_t)(lpo >> 32),
+			.cdw14 = (uint32_t)req->csi << 24,
 		};
 		int ret = device_admin(d, &cmd, (uint8_t *)buf + done, n, false, 0, cpl);
 
@@ -31,4 +32,13 @@ int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, 
 		done += n;
 	}
 	return 0;
+}
+
+int log_page_fetch(const char *verb, struct tool_dev *d, const struct log_request *req,
+		   void *buf, size_t len, const struct capability *cap)
+{
+	struct nvmu_cpl cpl = { 0 };
+	int ret = log_page_read(d, req, buf, len, &cpl);
+
+	return ret < 0 ? unsupported_fail(verb, d->name, cap, ret, &cpl) : 0;
 }

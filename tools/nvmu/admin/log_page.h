@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "unsupported.h"
 
 /* What to ask for; zero-initialised fields mean 0. */
 struct log_request {
@@ -17,6 +18,7 @@ struct log_request {
 	bool rae;       /* retain asynchronous event */
 	uint32_t nsid;
 	uint64_t lpo;   /* byte offset into the log (a multiple of 4) */
+	uint8_t csi;    /* command set identifier (effects log of a command set) */
 };
 
 /*
@@ -26,5 +28,13 @@ struct log_request {
  */
 int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,
 		  struct nvmu_cpl *cpl);
+
+/*
+ * log_page_read() for a verb: on failure prints why - that the controller does not support
+ * the page (@p cap: where Identify Controller advertises it) when it refused it as unknown,
+ * else the error - and returns EXIT_FAILED; 0 on success.
+ */
+int log_page_fetch(const char *verb, struct tool_dev *d, const struct log_request *req,
+		   void *buf, size_t len, const struct capability *cap);
 
 #endif
