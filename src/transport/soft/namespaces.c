@@ -34,10 +34,25 @@ static int map_file_ns(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
 	return *mem == MAP_FAILED ? -errno : 0;
 }
 
+/*
+ * RAM storage of a namespace: anonymous memory the kernel fills with zero pages on first
+ * touch, with no swap reserved (MAP_NORESERVE), so a namespace larger than the machine's
+ * memory opens and only the blocks written take memory.
+ */
+static int map_ram_ns(struct soft_ctrl *c, void **mem)
+{
+	*mem = mmap(NULL, c->o.ns_bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (*mem != MAP_FAILED)
+		return 0;
+	return nvmu_fail(errno, "cannot reserve %llu bytes of address space: %s",
+			 (unsigned long long)c->o.ns_bytes, strerror(errno));
+}
+
 /* Storage of namespace @p i: RAM, or the file's part. */
 static int ns_storage(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
 {
-	int ret = fd >= 0 ? map_file_ns(c, fd, i, mem) : nvmu_mem_alloc(c->o.ns_bytes, 0, mem);
+	int ret = fd >= 0 ? map_file_ns(c, fd, i, mem) : map_ram_ns(c, mem);
 
 	if (ret < 0 && fd >= 0)
 		return nvmu_fail(-ret, "soft: file=%s: namespace %u: %s", c->o.file, i + 1,
@@ -114,10 +129,8 @@ void soft_ns_fini(struct soft_ctrl *c)
 	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
 		free(c->ns[i].id_override);
 	for (uint32_t i = 0; c->ns && i < c->o.nns; i++)
-		if (c->ns[i].data && c->o.file[0])
-			munmap(c->ns[i].data, c->ns[i].bytes);
-		else if (c->ns[i].data)
-			nvmu_mem_free(c->ns[i].data, c->ns[i].bytes, 0);
+		if (c->ns[i].data)
+			munmap(c->ns[i].data, c->ns[i].bytes); /* file or RAM: both mappings */
 	free(c->ns);
 	c->ns = NULL;
 }

@@ -200,6 +200,9 @@ static inline struct soft_ctrl *soft_of(struct nvmu_transport *t)
 /* Parse @spec into *o (defaults first). 0 or -EINVAL with a message naming the option. */
 int soft_opts_parse(const char *spec, struct soft_opts *o);
 
+/* The option keys, "ns, size, ...", for messages (from the table of options_help.c). */
+const char *soft_known_options(void);
+
 /* ---- regs.c ---- */
 uint64_t soft_cap_initial(const struct soft_opts *o);
 uint32_t soft_reg_read32(struct soft_ctrl *c, uint32_t off);
