@@ -18,7 +18,7 @@ TEST(id_ctrl)
 	CHECK_STR_CONTAINS(out, "\"psds\": [\n    {\n      \"max_power\": ");
 	CHECK(err[0] == '\0');
 	CHECK_EQ(nvmu("id-ctrl soft:"), 0);
-	CHECK(strncmp(out, "NVMe Identify Controller:\nvid       : ", 37) == 0);
+	CHECK(strncmp(out, "NVME Identify Controller:\nvid       : ", 37) == 0);
 	CHECK_STR_CONTAINS(out, "\nmn        : nvmu software NVMe controller");
 	CHECK_EQ(nvmu("id-ctrl soft: --output-format=xml"), 2);
 	CHECK_STR_CONTAINS(err, "unknown output format 'xml'");
@@ -32,7 +32,7 @@ TEST(id_ns_and_list_ns)
 	CHECK_STR_CONTAINS(out, "{\n  \"nsze\": 256,\n  \"ncap\": 256,\n");
 	CHECK_STR_CONTAINS(out, "\"lbafs\": [");
 	CHECK_EQ(nvmu("id-ns soft:ns=2,size=1M,lbs=4096 --namespace-id=1"), 0);
-	CHECK_STR_CONTAINS(out, "nsze     : 0x100\n");
+	CHECK_STR_CONTAINS(out, "nsze    : 0x100\n");
 	CHECK_STR_CONTAINS(out, "lbads:12 rp:0 (in use)\n");
 	CHECK_EQ(nvmu("list-ns soft:ns=3 -o json"), 0);
 	CHECK(strcmp(out, "{\n  \"nsid_list\": [\n    {\n      \"nsid\": 1\n    },\n    {\n      \"nsid\": 2\n"
