@@ -114,7 +114,21 @@ TEST(features)
 	CHECK_EQ(nvmu("get-feature soft: -f 0xee"), 1);
 	CHECK_STR_CONTAINS(err, "INVALID_FIELD (sct 0 sc 0x2) dnr");
 	CHECK_EQ(err_lines(), 1);
-	CHECK_EQ(nvmu("get-feature soft:"), 2);
+	/* Without -f: every feature the controller has, as nvme-cli; -s 8 only the changed. */
+	CHECK_EQ(nvmu("get-feature soft:"), 0);
+	CHECK(strncmp(out, "get-feature:0x01 (Arbitration), Current value:", 46) == 0);
+	CHECK_STR_CONTAINS(out, "\nget-feature:0x07 (Number of Queues), Current value:0x000f000f\n");
+	CHECK(strstr(out, "0xee") == NULL);
+	CHECK_EQ(nvmu("get-feature soft: -H -f 7"), 0);
+	CHECK_STR_CONTAINS(out, "\tNumber of IO Submission Queues Allocated (NSQA): 16\n");
+	CHECK_EQ(nvmu("get-feature soft: -s 8"), 0);
+	CHECK(out[0] == '\0'); /* a fresh controller: every value is its default */
+	CHECK_EQ(nvmu("get-feature soft: -f 7 --sel=3"), 0);
+	CHECK_STR_CONTAINS(out, "Supported capabilities value:");
+	CHECK_EQ(nvmu("get-feature soft: -o json"), 0);
+	CHECK_STR_CONTAINS(out, "{\n  \"features\": [\n    {\n      \"feature_id\": 1,");
+	CHECK_EQ(nvmu("get-feature soft: -f 7 -s 5"), 2);
+	CHECK_STR_CONTAINS(err, "or 8 changed");
 	CHECK_EQ(nvmu("get-feature soft: -f 7 -s 4"), 2);
 	CHECK_EQ(nvmu("set-feature soft: -f 6"), 2);
 	CHECK_STR_CONTAINS(err, "give the value with -v VALUE");
