@@ -292,11 +292,17 @@ TEST(show_regs_on_the_software_controller)
 {
 	setup();
 	CHECK_EQ(nvmu("show-regs soft:"), 0);
-	CHECK(strncmp(out, "soft: (controller registers)\ncap      : 0x", 42) == 0);
-	CHECK_STR_CONTAINS(out, "\nvs       : 0x10400\n    NVMe 1.4.0\n");
-	CHECK_STR_CONTAINS(out, "\ncc       : 0\n");
+	CHECK(strncmp(out, "cap     : 400020140103ff\nversion : 10400\ncc      : 0\n", 52) == 0);
+	CHECK(strstr(out, "\t") == NULL); /* decoded only with -H */
+	CHECK_EQ(nvmu("show-regs soft: -H"), 0);
+	CHECK_STR_CONTAINS(out, "\nversion : 10400\n\tNVMe specification 1.4\n\ncc      : 0\n");
+	CHECK_STR_CONTAINS(out, "\tMaximum Queue Entries Supported    (MQES): 1024\n");
+	CHECK_STR_CONTAINS(out, "\tEnable                              (EN): No\n");
 	CHECK_EQ(nvmu("show-regs soft: --output-format json"), 0);
 	CHECK_STR_CONTAINS(out, "\"vs\": 66560,");
+	CHECK_EQ(nvmu("show-regs soft: -b"), 0);
+	CHECK_EQ(out_len, 0xe1c);
+	CHECK(out[8] == 0x00 && out[9] == 0x04 && out[10] == 0x01); /* VS 1.4 at offset 8 */
 	CHECK_EQ(nvmu("show-regs soft: 0000:00:10.0"), 2);
 	fake_cleanup(&f);
 }
