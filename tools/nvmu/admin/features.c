@@ -51,6 +51,7 @@ static const struct option set_longopts[] = {
 /* One option of either verb; 0, or EXIT_USAGE after printing why. */
 static int parse_opt(const char *verb, int opt, struct feature_args *a)
 {
+	uint64_t size;
 	uint32_t v;
 	int bad = 0;
 
@@ -84,7 +85,8 @@ static int parse_opt(const char *verb, int opt, struct feature_args *a)
 		bad = cli_parse_u32(verb, "--namespace-id", optarg, UINT32_MAX, &a->nsid);
 		break;
 	case 'l':
-		bad = cli_parse_u32(verb, "--data-len", optarg, 1u << 20, &a->data_len);
+		bad = cli_parse_size(verb, "--data-len", optarg, 1u << 20, &size);
+		a->data_len = (uint32_t)size;
 		a->has_data_len = true;
 		break;
 	case 'U':
@@ -323,7 +325,8 @@ const struct nvmu_verb nvmu_verb_get_feature = {
 		 "                              value, shown only where it is not the default)\n"
 		 "  -c, --cdw11 V               command dword 11 (feature specific)\n"
 		 "  -n, --namespace-id NSID     namespace (default 0)\n"
-		 "  -l, --data-len LEN          data bytes to receive (default: the feature's)\n"
+		 "  -l, --data-len LEN          data bytes to receive (default: the feature's;\n"
+		 "                              up to 1m, with a unit k or m if you like)\n"
 		 "  -U, --uuid-index UUID       UUID index (command dword 14), 0-127\n"
 		 "  -H, --human-readable        the value's fields in words\n"
 		 "  -b, --raw-binary            write the data bytes to stdout as they are\n"
@@ -354,7 +357,7 @@ const struct nvmu_verb nvmu_verb_set_feature = {
 		 "  -s, --save                save the value across power cycles (SV bit)\n"
 		 "  -n, --namespace-id NSID   namespace (default 0)\n"
 		 "  -U, --uuid-index UUID     UUID index (command dword 14), 0-127\n"
-		 "  -l, --data-len LEN        bytes of data to send, with -d\n"
+		 "  -l, --data-len LEN        bytes of data to send, with -d (up to 1m)\n"
 		 "  -d, --data FILE           the data (exactly LEN bytes; - is stdin)\n"
 		 "  -h, --help                show this help\n"
 		 DEVICE_EXIT_HELP,

@@ -39,7 +39,7 @@ static int parse_args(int argc, char **argv, struct data_args *a)
 		}
 		switch (opt) {
 		case 'z':
-			if (cli_parse_u64(argv[0], "-z", optarg, UINT32_MAX, &a->data_size))
+			if (cli_parse_size(argv[0], "-z", optarg, UINT32_MAX, &a->data_size))
 				return EXIT_USAGE;
 			if (!a->data_size)
 				return cli_usage_error(argv[0], "-z 0: the data size is at least "
@@ -154,6 +154,7 @@ static int run_compare(int argc, char **argv)
 
 #define DATA_OPTIONS_HELP                                                                   \
 	"  -z, --data-size BYTES       the transfer's size; must be (-c + 1) x the LBA size\n"    \
+	"                              (" CLI_SIZE_HELP ")\n"                                      \
 	"                              (default: exactly that)\n"                                \
 	"  -f, --force-unit-access     Force Unit Access\n"                                      \
 	"  -h, --help                  show this help\n"                                         \
