@@ -44,6 +44,8 @@ struct perf_opts {
 	uint32_t timeout_ms;       /* per I/O deadline (0: the driver's default) */
 	enum perf_clock_kind clock;
 	enum cli_format format;
+	int cpus[PERF_MAX_THREADS]; /* --cpus: the jobs' CPUs, in turn */
+	unsigned ncpus;             /* 0: every CPU the process may use */
 };
 
 /* Parse argv (argv[0] = "perf"). Returns 0, or EXIT_USAGE after a message. */
@@ -54,7 +56,7 @@ struct perf_stats {
 	uint64_t ios, reads, writes, bytes;
 	uint64_t errors, mismatches;
 	uint64_t ticks; /* measured window */
-	struct perf_hist hist;
+	struct perf_hist hist[2]; /* latencies of the reads [0] and of the writes [1] */
 };
 
 struct perf_dev {
