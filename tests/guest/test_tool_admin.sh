@@ -16,6 +16,7 @@
 #    write-zeroes and dsm read back zeroes, flush, verify, io-passthru, nvmu list's
 #    identity columns, and their bad inputs (LBA range beyond the namespace, size
 #    mismatch, nonexistent namespace, unreadable input file).
+# 5. The human output (-H) against nvme-cli's: test_tool_human.sh, called at the end.
 # Prints TAP lines; exits non-zero if anything failed. The device ends on vfio-pci.
 DEV=0000:00:10.0
 T=/tmp/test_tool_admin
@@ -269,4 +270,6 @@ run nvmu list -o json
 grep -q '"SerialNumber": "nvmu0",' "$OUT" && grep -q '"Namespaces": 1,' "$OUT" &&
 	grep -q '"PhysicalSize": 67108864' "$OUT" && pass "nvmu list -o json: SerialNumber, Namespaces, PhysicalSize" ||
 	fail "nvmu list -o json: SerialNumber, Namespaces, PhysicalSize"
+# The human output (-H) against nvme-cli's on this device: a script of its own.
+sh /nvmu/tests/guest/test_tool_human.sh || rc=1
 exit $rc
