@@ -9,6 +9,7 @@
 #include "help_gen.h"
 #include "nvmu/nvme_soft.h"
 #include "nvmu/support.h"
+#include "output_wrap.h"
 
 /* A '-' starts an option when it follows a blank or an opening mark: not "nvme-cli". */
 static bool starts_flag(const char *usage, const char *p)
@@ -81,9 +82,9 @@ static char *capture(void (*print)(FILE *out, const void *arg), const void *arg)
 	return text;
 }
 
-static void print_usage(FILE *out, const void *usage)
+static void print_usage(FILE *out, const void *verb)
 {
-	device_print_usage(out, usage);
+	output_wrap_print_usage(out, verb);
 }
 
 static void print_soft(FILE *out, const void *arg)
@@ -117,7 +118,7 @@ static void man_verbatim(FILE *out, const char *section, const char *text)
 
 static int write_verb_page(FILE *out, const struct nvmu_verb *v)
 {
-	char *usage = capture(print_usage, v->usage);
+	char *usage = capture(print_usage, v);
 	char name[64];
 
 	snprintf(name, sizeof(name), "nvmu-%s", v->name);
@@ -270,6 +271,8 @@ void help_write_completion(FILE *out, const struct nvmu_verb *const *verbs, size
 		fprintf(out, "\t%s) echo '", verbs[i]->name);
 		for (size_t k = 0; k < nf; k++)
 			fprintf(out, "%s%s", k ? " " : "", flags[k]);
+		if (output_wrap_applies(verbs[i]))
+			fputs(" -o --output-format", out);
 		fputs("' ;;\n", out);
 	}
 	fputs("\tesac\n}\n\n_nvmu()\n{\n\tlocal verbs='", out);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "device.h"
 #include "help_gen.h"
+#include "output_wrap.h"
 #include "nvmu/pci.h"
 #include "verbs.h"
 
@@ -72,7 +73,7 @@ static int help(int argc, char **argv)
 	verb = find_verb(argv[2]);
 	if (!verb)
 		return unknown_verb(argv[2]);
-	device_print_usage(stdout, verb->usage);
+	output_wrap_print_usage(stdout, verb);
 	return EXIT_OK;
 }
 
@@ -284,13 +285,13 @@ static int run(int argc, char **argv, const char **verb_name)
 		return unknown_verb(argv[1]);
 	*verb_name = verb->name;
 	if (wants_help(argc - 1, argv + 1)) {
-		device_print_usage(stdout, verb->usage);
+		output_wrap_print_usage(stdout, verb);
 		return EXIT_OK;
 	}
 	if (apply_environment())
 		return EXIT_USAGE;
 	optind = 0; /* glibc: start getopt afresh on the verb's arguments */
-	return verb->run(argc - 1, argv + 1);
+	return output_wrap_run(verb, argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)

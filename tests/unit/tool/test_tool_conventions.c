@@ -151,6 +151,32 @@ TEST(dsm_attributes_format_block_size_passthru_extras)
 	fake_cleanup(&f);
 }
 
-RUN_TESTS(T(raw_binary_is_the_structure), T(human_readable_decodes), T(sizes_take_units_and_say_so),
+/* Verbs that print no data of their own get -o json from the dispatcher: their lines and
+ * exit status in one object; their --help, man page and completion say so. */
+TEST(every_verb_takes_output_format)
+{
+	setup();
+	CHECK_EQ(nvmu("flush soft: -o json"), 0);
+	CHECK(strcmp(out, "{\n  \"command\": \"flush\",\n  \"exit_status\": 0,\n  \"output\": [\n"
+			  "    \"NVMe Flush: success\"\n  ]\n}\n") == 0);
+	CHECK_EQ(nvmu("write-zeroes soft: -n 1 --output-format=json"), 0);
+	CHECK_STR_CONTAINS(out, "\"NVME Write Zeroes Success\"");
+	CHECK_EQ(nvmu("set-feature soft: -f 0x7e -v 1 -o json"), 1);
+	CHECK_STR_CONTAINS(out, "\"exit_status\": 1,");
+	CHECK_STR_CONTAINS(err, "INVALID_FIELD");
+	CHECK_EQ(nvmu("read soft: -n 1 -o json"), 1); /* the blocks read are not text */
+	CHECK_STR_CONTAINS(err, "the output is binary data, which JSON does not carry");
+	CHECK_EQ(nvmu("read soft: -n 1 -o json -d %s/blk", f.root), 0);
+	CHECK_EQ(nvmu("flush soft: -o binary"), 2);
+	CHECK_EQ(nvmu("flush soft: -o yaml"), 2);
+	CHECK_EQ(nvmu("flush soft: -o"), 2);
+	CHECK_EQ(nvmu("flush --help"), 0);
+	CHECK_STR_CONTAINS(out, "  -o, --output-format FORMAT  normal (the default) or json");
+	CHECK_EQ(nvmu("id-ctrl --help"), 0); /* a verb with its own -o: no second one */
+	CHECK(strstr(out, "as every nvmu command") == NULL);
+	fake_cleanup(&f);
+}
+
+RUN_TESTS(T(every_verb_takes_output_format), T(raw_binary_is_the_structure), T(human_readable_decodes), T(sizes_take_units_and_say_so),
 	  T(verbose_and_log_level), T(help_soft_and_a_large_ram_namespace),
 	  T(io_show_command_dry_run_and_latency), T(dsm_attributes_format_block_size_passthru_extras))
