@@ -65,7 +65,10 @@ nvme id-ns "$CTRL" -n 1 -H >"$T/nvme-id-ns" || fail "nvme id-ns -H"
 nvme smart-log "$CTRL" -H >"$T/nvme-smart" || fail "nvme smart-log -H"
 nvme get-feature "$CTRL" -f 6 -H >"$T/nvme-feat6" || fail "nvme get-feature -f 6 -H"
 nvme get-feature "$CTRL" -f 8 -H >"$T/nvme-feat8" || fail "nvme get-feature -f 8 -H"
-nvme show-regs "$CTRL" -H >"$T/nvme-regs" || fail "nvme show-regs -H"
+# nvme-cli maps BAR0 through sysfs, which a kernel may refuse (lockdown, IOMMU setups):
+# then there is nothing to compare with, and the test says so rather than failing.
+regs_ok=1
+nvme show-regs "$CTRL" -H >"$T/nvme-regs" 2>"$T/nvme-regs.err" || regs_ok=0
 nvme error-log "$CTRL" -e 1 >"$T/nvme-error" || fail "nvme error-log"
 nvmu bind $DEV >/dev/null || fail "nvmu bind $DEV again"
 
@@ -91,11 +94,18 @@ grep -q "^Smart Log for NVME device:$DEV namespace-id:ffffffff$" "$T/nvmu-smart"
 subset "get-feature -f 6 -H (value line and fields)" "$T/nvmu-feat6" "$T/nvme-feat6"
 subset "get-feature -f 8 -H (value line and fields)" "$T/nvmu-feat8" "$T/nvme-feat8"
 sed -n '/^cap /,/^cc /p' "$T/nvmu-regs" | grep -v '^cc ' >"$T/nvmu-regs-cap"
-subset "show-regs -H (CAP and VS decoded)" "$T/nvmu-regs-cap" "$T/nvme-regs"
+if [ $regs_ok -eq 1 ]; then
+	subset "show-regs -H (CAP and VS decoded)" "$T/nvmu-regs-cap" "$T/nvme-regs"
+else
+	echo "ok - show-regs -H # SKIP nvme-cli cannot read the registers here: $(head -n 1 "$T/nvme-regs.err")"
+fi
+grep -q '^	Maximum Queue Entries Supported    (MQES): 2048$' "$T/nvmu-regs" &&
+	pass "show-regs -H: CAP decoded (MQES 2048, QEMU's)" ||
+	fail "show-regs -H: CAP decoded" "$T/nvmu-regs"
 # The error log: the same fields, and the same values when no error came in between.
 for f in "$T/nvmu-error" "$T/nvme-error"; do
-	grep -E '^(error_count|sqid|cmdid|status_field|phase_tag|parm_err_loc|lba|nsid|vs|cs|trtype_spec_info)' "$f" |
-		sed 's/(.*//' >"$f.fields"
+	grep -E '^(error_count|sqid|cmdid|status_field|phase_tag|parm_err_loc|lba|nsid|vs|cs|trtype_spec_info)[ 	:]' "$f" |
+		tr '\t' ' ' | sed 's/(.*//; s/  *:/ :/' >"$f.fields"
 done
 if [ "$(sed 's/ *:.*//' "$T/nvmu-error.fields")" != "$(sed 's/ *:.*//' "$T/nvme-error.fields")" ]; then
 	fail "error-log: nvme-cli's fields" "$T/nvmu-error.fields"
@@ -105,7 +115,7 @@ elif [ "$(head -n 1 "$T/nvmu-error.fields")" = "$(head -n 1 "$T/nvme-error.field
 else
 	pass "error-log: nvme-cli's fields (an error came in between: values not compared)"
 fi
-grep -q '^status_field *: 0x[0-9a-f]*([A-Z_]*' "$T/nvmu-error" &&
+grep -q '^status_field *: [0-9a-fx]*([A-Z_]*' "$T/nvmu-error" &&
 	pass "error-log: the status in the driver's words" ||
 	fail "error-log: the status in words" "$T/nvmu-error"
 exit $rc

@@ -12,24 +12,32 @@
 struct id_args {
 	struct cli_output out;
 	uint32_t nsid;
-	bool has_nsid;
+	bool has_nsid, vendor; /* vendor: -v, the vendor specific area as a hex dump */
 	const char *dev;
 };
+
+#define ID_VENDOR_HELP \
+	"  -v, --vendor-specific       the vendor specific area too, as a hex dump (text)\n"
 
 static int parse_args(int argc, char **argv, bool with_nsid, struct id_args *a)
 {
 	static const struct option longopts[] = {
 		CLI_OUTPUT_LONGOPTS,
 		{ "namespace-id", required_argument, NULL, 'n' },
+		{ "vendor-specific", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, ret;
 
 	*a = (struct id_args){ .out = { CLI_FORMAT_NORMAL, false } };
-	while ((opt = cli_getopt(argc, argv, with_nsid ? "o:Hbn:" : "o:Hb", longopts)) != -1) {
+	while ((opt = cli_getopt(argc, argv, with_nsid ? "o:Hbvn:" : "o:Hbv", longopts)) != -1) {
 		if ((ret = cli_output_opt(argv[0], opt, optarg, &a->out)) != 1) {
 			if (ret)
 				return ret;
+			continue;
+		}
+		if (opt == 'v') {
+			a->vendor = true;
 			continue;
 		}
 		if (opt == 'n' && with_nsid &&
@@ -64,6 +72,10 @@ static int run_id_ctrl(int argc, char **argv)
 		json_finish(&j);
 	} else {
 		id_ctrl_print(stdout, &id, a.out.human);
+		if (a.vendor) {
+			printf("vs[]:\n");
+			hexdump(stdout, id.vs, sizeof(id.vs));
+		}
 	}
 	device_close(&d);
 	return ret;
@@ -94,6 +106,10 @@ static int run_id_ns(int argc, char **argv)
 		json_finish(&j);
 	} else if (ret == 0) {
 		id_ns_print(stdout, &id, a.nsid, a.out.human);
+		if (a.vendor) {
+			printf("vs[]:\n");
+			hexdump(stdout, id.vs, sizeof(id.vs));
+		}
 	}
 	device_close(&d);
 	return ret;
@@ -149,7 +165,11 @@ static int run_list_ns(int argc, char **argv)
 	struct id_args a;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, false, &a)) || (ret = device_open(argv[0], a.dev, &d)))
+	if ((ret = parse_args(argc, argv, false, &a)))
+		return ret;
+	if (a.vendor || a.out.human)
+		return cli_usage_error(argv[0], "list-ns has no -%c", a.vendor ? 'v' : 'H');
+	if ((ret = device_open(argv[0], a.dev, &d)))
 		return ret;
 	if (list_ns(&d, a.out.format) < 0)
 		ret = cli_fail(argv[0]);
@@ -160,7 +180,7 @@ static int run_list_ns(int argc, char **argv)
 const struct nvmu_verb nvmu_verb_id_ctrl = {
 	.name = "id-ctrl",
 	.summary = "Identify Controller: the controller's identify data",
-	.usage = "Usage: nvmu id-ctrl <dev> [-o normal|json|binary] [-H] [-b]\n"
+	.usage = "Usage: nvmu id-ctrl <dev> [-o normal|json|binary] [-H] [-b] [-v]\n"
 		 "\n"
 		 "Send Identify Controller (CNS 1) and print the data, one field per line and the\n"
 		 "power states (\"ps    0 : mp:25.00W operational enlat:16 exlat:4 ...\") as\n"
@@ -170,6 +190,7 @@ const struct nvmu_verb nvmu_verb_id_ctrl = {
 		 "\n"
 		 "Options:\n"
 		 DEVICE_HUMAN_HELP
+		 ID_VENDOR_HELP
 		 DEVICE_OUTPUT_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ctrl,
@@ -178,7 +199,7 @@ const struct nvmu_verb nvmu_verb_id_ctrl = {
 const struct nvmu_verb nvmu_verb_id_ns = {
 	.name = "id-ns",
 	.summary = "Identify Namespace: a namespace's identify data",
-	.usage = "Usage: nvmu id-ns <dev> -n NSID [-o normal|json|binary] [-H] [-b]\n"
+	.usage = "Usage: nvmu id-ns <dev> -n NSID [-o normal|json|binary] [-H] [-b] [-v]\n"
 		 "\n"
 		 "Send Identify Namespace (CNS 0) for an active namespace and print the data as\n"
 		 "nvme-cli does (the LBA format in use marked \"(in use)\"), or JSON with nvme-cli\n"
@@ -190,6 +211,7 @@ const struct nvmu_verb nvmu_verb_id_ns = {
 		 "  -n, --namespace-id NSID     the namespace (required)\n"
 		 DEVICE_HUMAN_HELP
 		 "                              and the LBA formats as a table in words\n"
+		 ID_VENDOR_HELP
 		 DEVICE_OUTPUT_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ns,
