@@ -207,7 +207,7 @@ static int show_feature(struct tool_dev *d, const struct feature_args *a, uint8_
 	else if (a->sel == FEATURE_SEL_CHANGED && cpl.dw0 == cpl_def.dw0 &&
 		 (!len || !memcmp(data, def, len)))
 		ret = 0; /* unchanged: nothing to show */
-	else if (a->out.format == CLI_FORMAT_BINARY)
+	else if (a->out.format == CLI_FORMAT_BINARY && len) /* no data: the line, as nvme-cli */
 		ret = raw_write(stdout, data, len) ? EXIT_FAILED : 0;
 	else if (a->out.format == CLI_FORMAT_JSON)
 		json_feature(j, fid, a->sel, cpl.dw0, data, len);
@@ -329,7 +329,8 @@ const struct nvmu_verb nvmu_verb_get_feature = {
 		 "                              up to 1m, with a unit k or m if you like)\n"
 		 "  -U, --uuid-index UUID       UUID index (command dword 14), 0-127\n"
 		 "  -H, --human-readable        the value's fields in words\n"
-		 "  -b, --raw-binary            write the data bytes to stdout as they are\n"
+		 "  -b, --raw-binary            write the data bytes to stdout as they are (a\n"
+		 "                              feature without data: its value line)\n"
 		 "  -o, --output-format FORMAT  normal (the default), binary (as -b), or json:\n"
 		 "                              {\"feature_id\", \"name\", \"sel\", \"value\", \"data\"\n"
 		 "                              (hex)}; without -f {\"features\": [...]} (nvme-cli\n"
