@@ -150,6 +150,22 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
+void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes)
+{
+	uint8_t *p = ns->data + offset;
+	uintptr_t page = 4096, first = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
+
+	/* In RAM the whole pages inside go back to the kernel: they read zeroes and cost
+	 * nothing again (a private anonymous mapping). The edges, and a file, are written. */
+	if (c->o.file[0] || end <= first || madvise((void *)first, end - first, MADV_DONTNEED)) {
+		memset(p, 0, bytes);
+		return;
+	}
+	memset(p, 0, first - (uintptr_t)p);
+	memset((void *)end, 0, (uintptr_t)p + bytes - end);
+}
+
 /* Every block reads zeroes again; the kernel takes RAM pages back (a file is rewritten). */
 static void erase(const struct soft_ctrl *c, struct soft_ns *ns)
 {

@@ -287,6 +287,8 @@ void soft_ns_fini(struct soft_ctrl *c);
 struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
+/* Zero @p bytes at byte @p offset of the namespace (Write Zeroes, deallocation). */
+void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
 
 /* ---- io.c ---- */
