@@ -214,17 +214,27 @@ void help_print_soft(FILE *out)
 	}
 }
 
-/* The shell function that lists devices: vfio-pci NVMe functions, then soft:. */
+/*
+ * The shell functions that list devices: the NVMe functions (class 0x010802) of a sysfs
+ * folder; for the verbs, those on vfio-pci and soft:, for bind every one.
+ */
 static const char completion_devices[] =
-	"_nvmu_devices()\n"
+	"_nvmu_functions()\n"
 	"{\n"
 	"\tlocal d class\n"
-	"\tfor d in /sys/bus/pci/drivers/vfio-pci/*:*; do\n"
+	"\tfor d in \"$1\"/*:*; do\n"
 	"\t\t[ -r \"$d/class\" ] || continue\n"
 	"\t\tread -r class < \"$d/class\"\n"
 	"\t\t[ \"$class\" = 0x010802 ] && echo \"${d##*/}\"\n"
 	"\tdone\n"
-	"\techo soft:\n"
+	"}\n\n"
+	"_nvmu_devices()\n"
+	"{\n"
+	"\tcase $1 in\n"
+	"\tbind) _nvmu_functions /sys/bus/pci/devices ;;\n"
+	"\tunbind) _nvmu_functions /sys/bus/pci/drivers/vfio-pci ;;\n"
+	"\t*) _nvmu_functions /sys/bus/pci/drivers/vfio-pci; echo soft: ;;\n"
+	"\tesac\n"
 	"}\n\n";
 
 /* The completion function: verbs, then a verb's flags, the values of -o, devices. */
@@ -251,7 +261,7 @@ static const char completion_body[] =
 	"\t\tCOMPREPLY=($(compgen -W \"$(_nvmu_flags \"${words[1]}\") --help --verbose\" "
 	"-- \"$cur\"))\n"
 	"\telse\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$(_nvmu_devices)\" -- \"$cur\"))\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(_nvmu_devices \"${words[1]}\")\" -- \"$cur\"))\n"
 	"\t\tdeclare -F __ltrim_colon_completions >/dev/null && "
 	"__ltrim_colon_completions \"$cur\"\n"
 	"\tfi\n";

@@ -10,6 +10,7 @@ enum bit_kind {
 	BIT_VALUE,     /* the text as it is: the field is a number */
 	BIT_POW2,      /* the text and "(2^value)" */
 	BIT_FLUSH,     /* VWC bits 2:1: the Flush command's broadcast NSID behaviour */
+	BIT_NOT_SET,   /* "<text> Not Supported" when set, "<text> Supported" when clear */
 };
 
 struct bit_line {
@@ -76,6 +77,44 @@ static const struct bit_line vwc[] = {
 	E(0, 0, "Volatile Write Cache Present", "Volatile Write Cache Not Present"),
 };
 
+static const struct bit_line oaes[] = {
+	S(31, 31, "Discovery Log Change Notice"), S(27, 27, "Zone Descriptor Changed Notices"),
+	S(15, 15, "Normal NSS Shutdown Event"),
+	S(14, 14, "Endurance Group Event Aggregate Log Page Change Notice"),
+	S(13, 13, "LBA Status Information Notices"),
+	S(12, 12, "Predictable Latency Event Aggregate Log Change Notices"),
+	S(11, 11, "Asymmetric Namespace Access Change Notices"),
+	S(9, 9, "Firmware Activation Notices"), S(8, 8, "Namespace Attribute Changed Event"),
+};
+
+static const struct bit_line avscc[] = {
+	E(0, 0, "Admin Vendor Specific Commands uses NVMe Format",
+	  "Admin Vendor Specific Commands uses Vendor Specific Format"),
+};
+
+static const struct bit_line apsta[] = { S(0, 0, "Autonomous Power State Transitions") };
+
+static const struct bit_line hctma[] = { S(0, 0, "Host Controlled Thermal Management") };
+
+static const struct bit_line fna[] = {
+	{ 3, 3, BIT_NOT_SET, "Format NVM Broadcast NSID (FFFFFFFFh)", NULL },
+	E(2, 2, "Crypto Erase Supported as part of Secure Erase",
+	  "Crypto Erase Not Supported as part of Secure Erase"),
+	E(1, 1, "Crypto Erase Applies to All Namespace(s)",
+	  "Crypto Erase Applies to Single Namespace(s)"),
+	E(0, 0, "Format Applies to All Namespace(s)", "Format Applies to Single Namespace(s)"),
+};
+
+static const struct bit_line icsvscc[] = {
+	E(0, 0, "NVM Vendor Specific Commands uses NVMe Format",
+	  "NVM Vendor Specific Commands uses Vendor Specific Format"),
+};
+
+static const struct bit_line nwpc[] = {
+	S(2, 2, "Permanent Write Protect"), S(1, 1, "Write Protect Until Power Supply"),
+	S(0, 0, "No Write Protect and Write Protect Namespace"),
+};
+
 static const struct bit_line nsfeat[] = {
 	S(4, 4, "NPWG, NPWA, NPDG, NPDA, and NOWS are"),
 	E(3, 3, "NGUID and EUI64 fields if non-zero, Never Reused",
@@ -115,7 +154,8 @@ static const struct bit_line nmic[] = {
 #define T(name) { #name, name, sizeof(name) / sizeof(name[0]) }
 
 static const struct bit_table tables[] = {
-	T(cmic), T(oacs), T(frmw), T(lpa), T(sqes), T(cqes), T(oncs), T(fuses), T(vwc),
+	T(cmic), T(oaes), T(oacs), T(frmw), T(lpa), T(avscc), T(apsta), T(hctma), T(sqes),
+	T(cqes), T(oncs), T(fuses), T(fna), T(vwc), T(icsvscc), T(nwpc),
 	T(nsfeat), T(flbas), T(mc), T(dpc), T(nmic),
 };
 
@@ -146,6 +186,9 @@ static void print_line(FILE *out, const struct bit_line *b, uint64_t v)
 		break;
 	case BIT_FLUSH:
 		fprintf(out, "%s\n", flush_nsid_all[f & 3]);
+		break;
+	case BIT_NOT_SET:
+		fprintf(out, "%s %sSupported\n", b->set, f ? "Not " : "");
 		break;
 	default:
 		fprintf(out, "%s\n", b->set);
