@@ -11,11 +11,13 @@ enum bit_kind {
 	BIT_POW2,      /* the text and "(2^value)" */
 	BIT_FLUSH,     /* VWC bits 2:1: the Flush command's broadcast NSID behaviour */
 	BIT_NOT_SET,   /* "<text> Not Supported" when set, "<text> Supported" when clear */
+	BIT_CHOICE,    /* the text followed by the words of the value (8 at most) */
 };
 
 struct bit_line {
 	uint8_t hi, lo, kind;
-	const char *set, *clear; /* clear: only for BIT_EITHER */
+	const char *set, *clear;     /* clear: only for BIT_EITHER */
+	const char *const *choices;  /* BIT_CHOICE: the words of values 0-7 */
 };
 
 struct bit_table {
@@ -24,9 +26,9 @@ struct bit_table {
 	size_t n;
 };
 
-#define S(hi, lo, text) { hi, lo, BIT_SUPPORTED, text, NULL }
-#define E(hi, lo, set, clear) { hi, lo, BIT_EITHER, set, clear }
-#define V(hi, lo, text) { hi, lo, BIT_VALUE, text, NULL }
+#define S(hi, lo, text) { hi, lo, BIT_SUPPORTED, text, NULL, NULL }
+#define E(hi, lo, set, clear) { hi, lo, BIT_EITHER, set, clear, NULL }
+#define V(hi, lo, text) { hi, lo, BIT_VALUE, text, NULL, NULL }
 
 static const struct bit_line cmic[] = {
 	E(3, 3, "ANA supported", "ANA not supported"), E(2, 2, "SR-IOV", "PCI"),
@@ -57,11 +59,13 @@ static const struct bit_line lpa[] = {
 };
 
 static const struct bit_line sqes[] = {
-	{ 7, 4, BIT_POW2, "Max SQ Entry Size", NULL }, { 3, 0, BIT_POW2, "Min SQ Entry Size", NULL },
+	{ 7, 4, BIT_POW2, "Max SQ Entry Size", NULL, NULL },
+	{ 3, 0, BIT_POW2, "Min SQ Entry Size", NULL, NULL },
 };
 
 static const struct bit_line cqes[] = {
-	{ 7, 4, BIT_POW2, "Max CQ Entry Size", NULL }, { 3, 0, BIT_POW2, "Min CQ Entry Size", NULL },
+	{ 7, 4, BIT_POW2, "Max CQ Entry Size", NULL, NULL },
+	{ 3, 0, BIT_POW2, "Min CQ Entry Size", NULL, NULL },
 };
 
 static const struct bit_line oncs[] = {
@@ -73,7 +77,7 @@ static const struct bit_line oncs[] = {
 static const struct bit_line fuses[] = { S(0, 0, "Fused Compare and Write") };
 
 static const struct bit_line vwc[] = {
-	{ 2, 1, BIT_FLUSH, NULL, NULL },
+	{ 2, 1, BIT_FLUSH, NULL, NULL, NULL },
 	E(0, 0, "Volatile Write Cache Present", "Volatile Write Cache Not Present"),
 };
 
@@ -97,7 +101,7 @@ static const struct bit_line apsta[] = { S(0, 0, "Autonomous Power State Transit
 static const struct bit_line hctma[] = { S(0, 0, "Host Controlled Thermal Management") };
 
 static const struct bit_line fna[] = {
-	{ 3, 3, BIT_NOT_SET, "Format NVM Broadcast NSID (FFFFFFFFh)", NULL },
+	{ 3, 3, BIT_NOT_SET, "Format NVM Broadcast NSID (FFFFFFFFh)", NULL, NULL },
 	E(2, 2, "Crypto Erase Supported as part of Secure Erase",
 	  "Crypto Erase Not Supported as part of Secure Erase"),
 	E(1, 1, "Crypto Erase Applies to All Namespace(s)",
@@ -113,6 +117,39 @@ static const struct bit_line icsvscc[] = {
 static const struct bit_line nwpc[] = {
 	S(2, 2, "Permanent Write Protect"), S(1, 1, "Write Protect Until Power Supply"),
 	S(0, 0, "No Write Protect and Write Protect Namespace"),
+};
+
+static const char *const pi_types[8] = {
+	"Disabled", "Type 1 Enabled", "Type 2 Enabled", "Type 3 Enabled", "Reserved Enabled",
+	"Reserved Enabled", "Reserved Enabled", "Reserved Enabled",
+};
+
+static const struct bit_line dps[] = {
+	E(3, 3, "Protection Information is Transferred as First 8 Bytes of Metadata",
+	  "Protection Information is Transferred as Last 8 Bytes of Metadata"),
+	{ 2, 0, BIT_CHOICE, "Protection Information ", NULL, pi_types },
+};
+
+static const struct bit_line rescap[] = {
+	E(7, 7, "Ignore Existing Key - Used as defined in revision 1.3 or later",
+	  "Ignore Existing Key - Used as defined in revision 1.2.1 or earlier"),
+	S(6, 6, "Exclusive Access - All Registrants"), S(5, 5, "Write Exclusive - All Registrants"),
+	S(4, 4, "Exclusive Access - Registrants Only"), S(3, 3, "Write Exclusive - Registrants Only"),
+	S(2, 2, "Exclusive Access"), S(1, 1, "Write Exclusive"),
+	S(0, 0, "Persist Through Power Loss"),
+};
+
+static const char *const deallocated_reads[8] = {
+	"Not Reported", "0x00", "0xFF", "Reserved Value", "Reserved Value", "Reserved Value",
+	"Reserved Value", "Reserved Value",
+};
+
+static const struct bit_line dlfeat[] = {
+	E(4, 4, "Guard Field of Deallocated Logical Blocks is set to CRC of The Value Read",
+	  "Guard Field of Deallocated Logical Blocks is set to 0xFFFF"),
+	S(3, 3, "Deallocate Bit in the Write Zeroes Command is"),
+	{ 2, 0, BIT_CHOICE, "Bytes Read From a Deallocated Logical Block and its Metadata are ",
+	  NULL, deallocated_reads },
 };
 
 static const struct bit_line nsfeat[] = {
@@ -156,7 +193,7 @@ static const struct bit_line nmic[] = {
 static const struct bit_table tables[] = {
 	T(cmic), T(oaes), T(oacs), T(frmw), T(lpa), T(avscc), T(apsta), T(hctma), T(sqes),
 	T(cqes), T(oncs), T(fuses), T(fna), T(vwc), T(icsvscc), T(nwpc),
-	T(nsfeat), T(flbas), T(mc), T(dpc), T(nmic),
+	T(nsfeat), T(flbas), T(mc), T(dpc), T(dps), T(nmic), T(rescap), T(dlfeat),
 };
 
 #undef T
@@ -189,6 +226,9 @@ static void print_line(FILE *out, const struct bit_line *b, uint64_t v)
 		break;
 	case BIT_NOT_SET:
 		fprintf(out, "%s %sSupported\n", b->set, f ? "Not " : "");
+		break;
+	case BIT_CHOICE:
+		fprintf(out, "%s%s\n", b->set, b->choices[f & 7]);
 		break;
 	default:
 		fprintf(out, "%s\n", b->set);
