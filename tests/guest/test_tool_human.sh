@@ -45,8 +45,9 @@ subset() {
 nvmu id-ctrl $DEV -H >"$T/nvmu-id-ctrl" || fail "nvmu id-ctrl -H"
 nvmu id-ns $DEV -n 1 -H >"$T/nvmu-id-ns" || fail "nvmu id-ns -H"
 nvmu smart-log $DEV -H >"$T/nvmu-smart" || fail "nvmu smart-log -H"
-nvmu get-feature $DEV -f 6 -H >"$T/nvmu-feat6" || fail "nvmu get-feature -f 6 -H"
-nvmu get-feature $DEV -f 8 -H >"$T/nvmu-feat8" || fail "nvmu get-feature -f 8 -H"
+for fid in 1 2 4 6 8; do
+	nvmu get-feature $DEV -f $fid -H >"$T/nvmu-feat$fid" || fail "nvmu get-feature -f $fid -H"
+done
 nvmu show-regs $DEV -H >"$T/nvmu-regs" || fail "nvmu show-regs -H"
 nvmu error-log $DEV -e 1 >"$T/nvmu-error" || fail "nvmu error-log"
 
@@ -63,8 +64,9 @@ while [ $i -lt 120 ] && [ ! -c "$CTRL" ]; do usleep 500000; i=$((i + 1)); done
 nvme id-ctrl "$CTRL" -H >"$T/nvme-id-ctrl" || fail "nvme id-ctrl -H"
 nvme id-ns "$CTRL" -n 1 -H >"$T/nvme-id-ns" || fail "nvme id-ns -H"
 nvme smart-log "$CTRL" -H >"$T/nvme-smart" || fail "nvme smart-log -H"
-nvme get-feature "$CTRL" -f 6 -H >"$T/nvme-feat6" || fail "nvme get-feature -f 6 -H"
-nvme get-feature "$CTRL" -f 8 -H >"$T/nvme-feat8" || fail "nvme get-feature -f 8 -H"
+for fid in 1 2 4 6 8; do
+	nvme get-feature "$CTRL" -f $fid -H >"$T/nvme-feat$fid" || fail "nvme get-feature -f $fid -H"
+done
 # nvme-cli maps BAR0 through sysfs, which a kernel may refuse (lockdown, IOMMU setups):
 # then there is nothing to compare with, and the test says so rather than failing.
 regs_ok=1
@@ -91,8 +93,9 @@ grep -q '^      Available Spare\[0\] *: [01]$' "$T/nvmu-smart" &&
 grep -q "^Smart Log for NVME device:$DEV namespace-id:ffffffff$" "$T/nvmu-smart" &&
 	pass "smart-log: the header names the device and the namespace" ||
 	fail "smart-log: header" "$T/nvmu-smart"
-subset "get-feature -f 6 -H (value line and fields)" "$T/nvmu-feat6" "$T/nvme-feat6"
-subset "get-feature -f 8 -H (value line and fields)" "$T/nvmu-feat8" "$T/nvme-feat8"
+for fid in 1 2 4 6 8; do
+	subset "get-feature -f $fid -H (value line and fields)" "$T/nvmu-feat$fid" "$T/nvme-feat$fid"
+done
 sed -n '/^cap /,/^cc /p' "$T/nvmu-regs" | grep -v '^cc ' >"$T/nvmu-regs-cap"
 if [ $regs_ok -eq 1 ]; then
 	subset "show-regs -H (CAP and VS decoded)" "$T/nvmu-regs-cap" "$T/nvme-regs"

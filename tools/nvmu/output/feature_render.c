@@ -80,6 +80,8 @@ enum field_show {
 	SHOW_X100,      /* the number x 100 and the unit */
 	SHOW_KELVIN_C,  /* "N Kelvin (C°C)" */
 	SHOW_BURST,     /* 2^N, 7: No limit */
+	SHOW_WORDS,     /* "N - <its words>" */
+	SHOW_CELSIUS_K, /* "C°C (N Kelvin)" */
 };
 
 /* A field of a feature's value: bits [lo, lo + width), its label and how it reads. */
@@ -87,49 +89,70 @@ struct value_field {
 	uint8_t fid, lo, width, show;
 	const char *label; /* with its padding, as nvme-cli aligns them */
 	const char *unit;  /* SHOW_X100 */
+	const char *const *words; /* SHOW_WORDS: of values 0..; NULL-terminated; past: Reserved */
+};
+
+static const char *const workload_hints[] = {
+	"No Workload", "Extended Idle Period with a Burst of Random Writes",
+	"Heavy Sequential Writes", NULL,
+};
+
+static const char *const threshold_types[] = {
+	"Over Temperature Threshold", "Under Temperature Threshold", NULL,
+};
+
+static const char *const threshold_sensors[] = {
+	"Composite Temperature", "Temperature Sensor 1", "Temperature Sensor 2",
+	"Temperature Sensor 3", "Temperature Sensor 4", "Temperature Sensor 5",
+	"Temperature Sensor 6", "Temperature Sensor 7", "Temperature Sensor 8", NULL,
 };
 
 static const struct value_field value_fields[] = {
-	{ 0x01, 24, 8, SHOW_PLUS1, "High Priority Weight   (HPW)", NULL },
-	{ 0x01, 16, 8, SHOW_PLUS1, "Medium Priority Weight (MPW)", NULL },
-	{ 0x01, 8, 8, SHOW_PLUS1, "Low Priority Weight    (LPW)", NULL },
-	{ 0x01, 0, 3, SHOW_BURST, "Arbitration Burst       (AB)", NULL },
-	{ 0x02, 0, 5, SHOW_UINT, "Power State   (PS)", NULL },
+	{ 0x01, 24, 8, SHOW_PLUS1, "High Priority Weight   (HPW)", NULL, NULL },
+	{ 0x01, 16, 8, SHOW_PLUS1, "Medium Priority Weight (MPW)", NULL, NULL },
+	{ 0x01, 8, 8, SHOW_PLUS1, "Low Priority Weight    (LPW)", NULL, NULL },
+	{ 0x01, 0, 3, SHOW_BURST, "Arbitration Burst       (AB)", NULL, NULL },
+	{ 0x02, 5, 3, SHOW_WORDS, "Workload Hint (WH)", NULL, workload_hints },
+	{ 0x02, 0, 5, SHOW_UINT, "Power State   (PS)", NULL, NULL },
+	{ 0x04, 20, 2, SHOW_WORDS, "Threshold Type Select         (THSEL)", NULL, threshold_types },
+	{ 0x04, 16, 4, SHOW_WORDS, "Threshold Temperature Select (TMPSEL)", NULL,
+	  threshold_sensors },
+	{ 0x04, 0, 16, SHOW_CELSIUS_K, "Temperature Threshold         (TMPTH)", NULL, NULL },
 	{ 0x05, 16, 1, SHOW_ENABLED,
-	  "Deallocated or Unwritten Logical Block Error Enable (DULBE)", NULL },
+	  "Deallocated or Unwritten Logical Block Error Enable (DULBE)", NULL, NULL },
 	{ 0x05, 0, 16, SHOW_X100, "Time Limited Error Recovery                          (TLER)",
-	  " ms" },
-	{ 0x06, 0, 1, SHOW_ENABLED, "Volatile Write Cache Enable (WCE)", NULL },
-	{ 0x07, 16, 16, SHOW_PLUS1, "Number of IO Completion Queues Allocated (NCQA)", NULL },
-	{ 0x07, 0, 16, SHOW_PLUS1, "Number of IO Submission Queues Allocated (NSQA)", NULL },
-	{ 0x08, 8, 8, SHOW_X100, "Aggregation Time     (TIME)", " usec" },
-	{ 0x08, 0, 8, SHOW_PLUS1, "Aggregation Threshold (THR)", NULL },
-	{ 0x09, 16, 1, SHOW_TRUE, "Coalescing Disable (CD)", NULL },
-	{ 0x09, 0, 16, SHOW_UINT, "Interrupt Vector   (IV)", NULL },
-	{ 0x0a, 0, 1, SHOW_TRUE, "Disable Normal (DN)", NULL },
+	  " ms", NULL },
+	{ 0x06, 0, 1, SHOW_ENABLED, "Volatile Write Cache Enable (WCE)", NULL, NULL },
+	{ 0x07, 16, 16, SHOW_PLUS1, "Number of IO Completion Queues Allocated (NCQA)", NULL, NULL },
+	{ 0x07, 0, 16, SHOW_PLUS1, "Number of IO Submission Queues Allocated (NSQA)", NULL, NULL },
+	{ 0x08, 8, 8, SHOW_X100, "Aggregation Time     (TIME)", " usec", NULL },
+	{ 0x08, 0, 8, SHOW_PLUS1, "Aggregation Threshold (THR)", NULL, NULL },
+	{ 0x09, 16, 1, SHOW_TRUE, "Coalescing Disable (CD)", NULL, NULL },
+	{ 0x09, 0, 16, SHOW_UINT, "Interrupt Vector   (IV)", NULL, NULL },
+	{ 0x0a, 0, 1, SHOW_TRUE, "Disable Normal (DN)", NULL, NULL },
 	{ 0x0b, 31, 1, SHOW_AEN, "Discovery Log Page Change Notices                         ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 14, 1, SHOW_AEN, "Endurance Group Event Aggregate Log Change Notices        ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 13, 1, SHOW_AEN, "LBA Status Information Notices                            ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 12, 1, SHOW_AEN, "Predictable Latency Event Aggregate Log Change Notices    ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 11, 1, SHOW_AEN, "Asymmetric Namespace Access Change Notices                ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 10, 1, SHOW_AEN, "Telemetry Log Notices                                     ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 9, 1, SHOW_AEN, "Firmware Activation Notices                               ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 8, 1, SHOW_AEN, "Namespace Attribute Notices                               ",
-	  NULL },
+	  NULL, NULL },
 	{ 0x0b, 0, 8, SHOW_AEN, "SMART / Health Critical Warnings                          ",
-	  NULL },
-	{ 0x0c, 0, 1, SHOW_ENABLED, "Autonomous Power State Transition Enable (APSTE)", NULL },
-	{ 0x0d, 0, 1, SHOW_ENABLED, "Enable Host Memory (EHM)", NULL },
-	{ 0x0f, 0, 32, SHOW_UINT, "Keep Alive Timeout (KATO) in milliseconds", NULL },
-	{ 0x10, 16, 16, SHOW_KELVIN_C, "Thermal Management Temperature 1 (TMT1) ", NULL },
-	{ 0x10, 0, 16, SHOW_KELVIN_C, "Thermal Management Temperature 2 (TMT2) ", NULL },
+	  NULL, NULL },
+	{ 0x0c, 0, 1, SHOW_ENABLED, "Autonomous Power State Transition Enable (APSTE)", NULL, NULL },
+	{ 0x0d, 0, 1, SHOW_ENABLED, "Enable Host Memory (EHM)", NULL, NULL },
+	{ 0x0f, 0, 32, SHOW_UINT, "Keep Alive Timeout (KATO) in milliseconds", NULL, NULL },
+	{ 0x10, 16, 16, SHOW_KELVIN_C, "Thermal Management Temperature 1 (TMT1) ", NULL, NULL },
+	{ 0x10, 0, 16, SHOW_KELVIN_C, "Thermal Management Temperature 2 (TMT2) ", NULL, NULL },
 };
 
 static void print_field(FILE *out, const struct value_field *f, uint32_t value)
@@ -155,6 +178,18 @@ static void print_field(FILE *out, const struct value_field *f, uint32_t value)
 		break;
 	case SHOW_KELVIN_C:
 		fprintf(out, "%u Kelvin (%ld°C)\n", v, (long)v - 273);
+		break;
+	case SHOW_WORDS: {
+		const char *w = "Reserved";
+
+		for (uint32_t i = 0; f->words[i]; i++)
+			if (i == v)
+				w = f->words[i];
+		fprintf(out, "%u - %s\n", v, w);
+		break;
+	}
+	case SHOW_CELSIUS_K:
+		fprintf(out, "%ld°C (%u Kelvin)\n", (long)v - 273, v);
 		break;
 	case SHOW_BURST:
 		if (v == 7)
