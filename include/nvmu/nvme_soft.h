@@ -48,7 +48,8 @@ extern "C" {
  * | option      | meaning                                                  | default |
  * |-------------|----------------------------------------------------------|---------|
  * | ns          | number of namespaces (1..1024)                           | 1       |
- * | size        | bytes per namespace, suffix K/M/G (RAM, allocated lazily)| 64M     |
+ * | size        | bytes per namespace, suffix K/M/G/T (RAM: only blocks    | 64M     |
+ * |             | written take memory: MAP_NORESERVE)                      |         |
  * | lbs         | LBA size: 512 or 4096                                    | 512     |
  * | mdts        | Identify MDTS (0 = no limit; max transfer 2^mdts pages)   | 5       |
  * | mqes        | CAP.MQES: largest queue size - 1 (1..65535)              | 1023    |
@@ -82,6 +83,13 @@ extern "C" {
  * starting the thread.
  */
 NVMU_API int nvmu_soft_open(const char *spec, struct nvmu_transport **out);
+
+/**
+ * The options above as text for people, one per line: "  KEY  DEFAULT  MEANING".
+ * Writes at most @p len bytes (NUL-terminated when @p len > 0; @p buf may be NULL with
+ * @p len 0) and returns the length the whole text needs, as snprintf() does.
+ */
+NVMU_API size_t nvmu_soft_help(char *buf, size_t len);
 
 /** Stop the controller's thread and free everything (close its nvmu_ctrl first). */
 NVMU_API void nvmu_soft_close(struct nvmu_transport *t);

@@ -2,6 +2,7 @@
 /* The library's log sink: stderr by default, replaceable by the application. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nvmu/support.h"
 
@@ -29,13 +30,28 @@ void nvmu_log_set_level(enum nvmu_log_level level)
 	max_level = level;
 }
 
+/*
+ * $NVMU_LOG_LEVEL: 0-3 or a level's name. Anything else keeps the default and says so once
+ * (a typo must not silently hide the messages asked for).
+ */
+static int level_from_env(void)
+{
+	const char *env = getenv("NVMU_LOG_LEVEL");
+
+	if (!env)
+		return NVMU_LOG_WARN;
+	for (int i = 0; i <= NVMU_LOG_DEBUG; i++)
+		if (!strcmp(env, level_names[i]) || (env[0] == '0' + i && !env[1]))
+			return i;
+	sink(sink_ctx, NVMU_LOG_WARN, "NVMU_LOG_LEVEL is not 0-3 (error, warning, info, debug); "
+	     "using 1 (warning)");
+	return NVMU_LOG_WARN;
+}
+
 static int current_level(void)
 {
-	if (max_level < 0) {
-		const char *env = getenv("NVMU_LOG_LEVEL");
-		int v = env ? atoi(env) : NVMU_LOG_WARN;
-		max_level = v < 0 ? 0 : v > NVMU_LOG_DEBUG ? NVMU_LOG_DEBUG : v;
-	}
+	if (max_level < 0)
+		max_level = level_from_env();
 	return max_level;
 }
 

@@ -23,6 +23,7 @@
 #    commands QEMU 7.2 does not have (self-test, sanitize, firmware, telemetry, supported
 #    log pages, Get LBA Status, Write Uncorrectable, reservations, namespace creation,
 #    NVM subsystem reset) each refused with what is missing.
+# 6. The human output (-H) against nvme-cli's: test_tool_human.sh, called at the end.
 # Prints TAP lines; exits non-zero if anything failed. The device ends on vfio-pci.
 DEV=0000:00:10.0
 T=/tmp/test_tool_admin
@@ -408,4 +409,6 @@ elif [ "$status" -eq 1 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "namespace 1
 else
 	fail "detach-ns: exit $status"
 fi
+# The human output (-H) against nvme-cli's on this device: a script of its own.
+sh /nvmu/tests/guest/test_tool_human.sh || rc=1
 exit $rc

@@ -29,26 +29,56 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	return c;
 }
 
+int cli_verbose;
+
 int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
 {
 	if (!strcmp(text, "normal")) {
 		*out = CLI_FORMAT_NORMAL;
 	} else if (!strcmp(text, "json")) {
 		*out = CLI_FORMAT_JSON;
+	} else if (!strcmp(text, "binary")) {
+		*out = CLI_FORMAT_BINARY;
 	} else {
-		cli_usage_error(verb, "unknown output format '%s' (expected json or normal)", text);
+		cli_usage_error(verb, "unknown output format '%s' (expected normal, json or binary)",
+				text);
 		return -1;
 	}
 	return 0;
 }
 
-int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out)
+int cli_output_opt(const char *verb, int opt, const char *arg, struct cli_output *o)
+{
+	switch (opt) {
+	case 'o':
+		return cli_parse_format(verb, arg, &o->format) ? EXIT_USAGE : 0;
+	case 'H':
+		o->human = true;
+		return 0;
+	case 'b':
+		o->format = CLI_FORMAT_BINARY;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int cli_no_binary(const char *verb, const struct cli_output *o)
+{
+	if (o->format != CLI_FORMAT_BINARY)
+		return 0;
+	return cli_usage_error(verb, "this command has no binary output (its result is not one "
+			       "NVMe data structure): use -o normal or -o json");
+}
+
+static int parse_number(const char *verb, const char *opt, const char *text, bool units,
+			uint64_t max, uint64_t *out)
 {
 	uint64_t v;
 
-	if (nvmu_parse_u64(text, false, &v) < 0) {
-		cli_usage_error(verb, "%s expects a number (decimal or 0x hex), not '%s'", opt,
-				text);
+	if (nvmu_parse_u64(text, units, &v) < 0) {
+		cli_usage_error(verb, "%s expects a number (%s), not '%s'", opt,
+				units ? CLI_SIZE_HELP : "decimal or 0x hex", text);
 		return -1;
 	}
 	if (v > max) {
@@ -58,6 +88,17 @@ int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t 
 	}
 	*out = v;
 	return 0;
+}
+
+int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out)
+{
+	return parse_number(verb, opt, text, false, max, out);
+}
+
+int cli_parse_size(const char *verb, const char *opt, const char *text, uint64_t max,
+		   uint64_t *out)
+{
+	return parse_number(verb, opt, text, true, max, out);
 }
 
 int cli_parse_u32(const char *verb, const char *opt, const char *text, uint32_t max, uint32_t *out)

@@ -12,7 +12,30 @@
 enum cli_format {
 	CLI_FORMAT_NORMAL,
 	CLI_FORMAT_JSON,
+	CLI_FORMAT_BINARY, /* the NVMe data structure's bytes as they are (-b, -o binary) */
 };
+
+/* How a verb shows its result: nvme-cli's -o FORMAT, -H and -b. */
+struct cli_output {
+	enum cli_format format;
+	bool human; /* -H: bit fields decoded */
+};
+
+/* getopt long options of struct cli_output ("output" is the older spelling of -o). */
+#define CLI_OUTPUT_LONGOPTS                                      \
+	{ "output-format", required_argument, NULL, 'o' },      \
+	{ "output", required_argument, NULL, 'o' },             \
+	{ "human-readable", no_argument, NULL, 'H' },           \
+	{ "raw-binary", no_argument, NULL, 'b' }
+
+/*
+ * Handle option @p opt (getopt letter o, H or b; value @p arg) into @p o. Returns 1 if it
+ * is not one of them, 0 when handled, EXIT_USAGE after printing a bad value.
+ */
+int cli_output_opt(const char *verb, int opt, const char *arg, struct cli_output *o);
+
+/* The number of -v/--verbose given to nvmu (before or after the verb); see main.c. */
+extern int cli_verbose;
 
 /*
  * getopt_long() over a verb's arguments (argv[0] = verb) with error reporting of our
@@ -20,14 +43,33 @@ enum cli_format {
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* Parse the value of -o/--output. Returns 0, or prints a usage error and returns -1. */
+/*
+ * Parse the value of -o/--output-format: normal, json or binary. Returns 0, or prints a
+ * usage error and returns -1.
+ */
 int cli_parse_format(const char *verb, const char *text, enum cli_format *out);
+
+/*
+ * Refuse -o binary (and -b) for a verb whose result is not one NVMe data structure.
+ * Returns 0, or EXIT_USAGE after saying so.
+ */
+int cli_no_binary(const char *verb, const struct cli_output *o);
 
 /*
  * Parse a number given to option @p opt (decimal, or hex with 0x) that must not exceed
  * @p max. Returns 0 and sets *out, or prints a usage error naming the option and returns -1.
  */
 int cli_parse_u64(const char *verb, const char *opt, const char *text, uint64_t max, uint64_t *out);
+
+/*
+ * cli_parse_u64() for a size in bytes: also a binary unit k, m, g or t (4k = 4096), as
+ * CLI_SIZE_HELP says.
+ */
+int cli_parse_size(const char *verb, const char *opt, const char *text, uint64_t max,
+		   uint64_t *out);
+
+/* How the help describes a size. */
+#define CLI_SIZE_HELP "decimal, 0x hex, or with a unit k, m, g, t (4k = 4096)"
 
 /* cli_parse_u64() into a 32-bit value. */
 int cli_parse_u32(const char *verb, const char *opt, const char *text, uint32_t max, uint32_t *out);

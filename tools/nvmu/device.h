@@ -27,9 +27,14 @@
 #define DEVICE_KERNEL_HELP                                                                \
 	"A device of the kernel nvme driver (/dev/nvme0, /dev/nvme0n1, /dev/ng0n1) is refused\n" \
 	"with the PCI address of its controller, to 'nvmu bind' and use instead.\n"
-#define DEVICE_OUTPUT_HELP                                            \
-	"  -o, --output-format FORMAT  normal (the default) or json\n" \
+#define DEVICE_OUTPUT_HELP                                                          \
+	"  -o, --output-format FORMAT  normal (the default), json, or binary (the data\n" \
+	"                              structure's bytes as the controller sent them)\n" \
+	"  -b, --raw-binary            the same as -o binary\n"                          \
 	"  -h, --help                  show this help\n"
+/* -H of the verbs that decode bit fields as nvme-cli does. */
+#define DEVICE_HUMAN_HELP \
+	"  -H, --human-readable        decode the bit fields, as nvme-cli -H\n"
 #define DEVICE_EXIT_HELP                                                                  \
 	"\nExit status: 0 on success, 1 if the device cannot be opened or the command\n" \
 	"failed (its NVMe status is printed in words), 2 on a usage error.\n"

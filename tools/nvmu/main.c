@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "device.h"
+#include "help_gen.h"
+#include "output_wrap.h"
 #include "nvmu/pci.h"
 #include "verbs.h"
 
@@ -27,23 +29,26 @@ static const struct nvmu_verb *find_verb(const char *name)
 
 static void print_overview(FILE *out)
 {
-	fprintf(out, "Usage: nvmu <command> [options] [arguments]\n"
-		     "       nvmu <command> --help | nvmu help [<command>] | nvmu version\n"
+	fprintf(out, "Usage: nvmu [-v...] <command> [options] [arguments]\n"
+		     "       nvmu <command> --help | nvmu help [<command> | soft] | nvmu version\n"
 		     "\n"
 		     "nvmu drives NVMe controllers from user space through VFIO.\n"
 		     "\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < NVERBS; i++)
-		fprintf(out, "  %-14s  %s\n", verbs[i]->name, verbs[i]->summary);
+		fprintf(out, "  %-20s  %s\n", verbs[i]->name, verbs[i]->summary);
 	fprintf(out, "\n"
 		     "Output goes to stdout, errors to stderr. Exit status: 0 on success, 1 if an\n"
-		     "operation failed, 2 on a usage error.\n"
+		     "operation failed, 2 on a usage error. Numbers are decimal or 0x hex; sizes\n"
+		     "also take a unit k, m, g or t (4k = 4096). 'nvmu help soft' lists the\n"
+		     "options of the software controller (soft:), which every command accepts.\n"
 		     "\n"
-		     "Environment: NVMU_LOG_LEVEL (0-3) sets the library's log level;\n"
-		     "NVMU_VF_TOKEN is the VF token for SR-IOV VFs (as --vf-token);\n"
-		     "NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace /sys, /proc "
-		     "and\n"
-		     "/run/nvmu (for tests).\n");
+		     "-v, --verbose (before the command, or --verbose after it; repeatable) shows\n"
+		     "the library's messages: once info, twice debug.\n"
+		     "Environment: NVMU_LOG_LEVEL (0-3, or error, warning, info, debug) sets the\n"
+		     "library's log level; NVMU_VF_TOKEN is the VF token for SR-IOV VFs (as\n"
+		     "--vf-token); NVMU_SYSFS_ROOT, NVMU_PROCFS_ROOT and NVMU_STATE_DIR replace\n"
+		     "/sys, /proc and /run/nvmu (for tests).\n");
 }
 
 static int unknown_verb(const char *name)
@@ -62,10 +67,14 @@ static int help(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[2], "soft")) {
+		help_print_soft(stdout);
+		return EXIT_OK;
+	}
 	verb = find_verb(argv[2]);
 	if (!verb)
 		return unknown_verb(argv[2]);
-	device_print_usage(stdout, verb->usage);
+	output_wrap_print_usage(stdout, verb);
 	return EXIT_OK;
 }
 
@@ -159,11 +168,104 @@ static int finish_output(const char *verb, int status)
 	return status == EXIT_OK ? EXIT_FAILED : status;
 }
 
+/*
+ * The library's log level: NVMU_LOG_LEVEL (a number 0-3 or a level's name; anything else
+ * is refused), raised by each -v/--verbose from warning.
+ */
+static int apply_log_level(void)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	const char *env = getenv("NVMU_LOG_LEVEL");
+	int level = NVMU_LOG_WARN;
+
+	if (env) {
+		level = -1;
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(env, names[i]) || (env[0] == '0' + i && !env[1]))
+				level = i;
+		if (level < 0) {
+			fprintf(stderr, "nvmu: NVMU_LOG_LEVEL='%s' is not a log level: give 0-3 or "
+				"error, warning, info, debug\n", env);
+			return EXIT_USAGE;
+		}
+	}
+	level += cli_verbose;
+	nvmu_log_set_level(level > NVMU_LOG_DEBUG ? NVMU_LOG_DEBUG : (enum nvmu_log_level)level);
+	return EXIT_OK;
+}
+
+/* A -v, -vv..., or --verbose: adds to cli_verbose and returns true. */
+static bool verbose_arg(const char *arg)
+{
+	size_t n = strspn(arg + 1, "v");
+
+	if (!strcmp(arg, "--verbose")) {
+		cli_verbose++;
+		return true;
+	}
+	if (arg[0] != '-' || n == 0 || arg[1 + n])
+		return false;
+	cli_verbose += (int)n;
+	return true;
+}
+
+/*
+ * Take nvmu's own -v/--verbose out of the arguments: any before the command, and the long
+ * form after it (a verb's -v is its own, as in nvme-cli). Returns the new argc.
+ */
+static int take_verbose(int argc, char **argv)
+{
+	int out = 1, i = 1;
+
+	while (i < argc && verbose_arg(argv[i]))
+		i++;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--verbose") || !verbose_arg(argv[i]))
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+/* `nvmu --dump-man DIR` and `nvmu --dump-completion FILE`, run by the build. */
+static int dump(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc != 3) {
+		fprintf(stderr, "nvmu: %s needs one argument\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--dump-man"))
+		return help_write_man(argv[2], verbs, NVERBS, print_overview) ? EXIT_FAILED
+									       : EXIT_OK;
+	f = fopen(argv[2], "w");
+	if (!f) {
+		fprintf(stderr, "nvmu: cannot create %s: %s\n", argv[2], strerror(errno));
+		return EXIT_FAILED;
+	}
+	help_write_completion(f, verbs, NVERBS);
+	if (fclose(f) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "nvmu: cannot write %s: %s\n", argv[2], strerror(errno));
+	return EXIT_FAILED;
+}
+
 /* The command; *verb_name gets the verb for messages (NULL for nvmu's own options). */
 static int run(int argc, char **argv, const char **verb_name)
 {
 	const struct nvmu_verb *verb;
 
+	argc = take_verbose(argc, argv);
+	if (apply_log_level())
+		return EXIT_USAGE;
+	if (argc >= 2 && (!strcmp(argv[1], "--dump-man") || !strcmp(argv[1], "--dump-completion")))
+		return dump(argc, argv);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_USAGE;
@@ -174,12 +276,17 @@ static int run(int argc, char **argv, const char **verb_name)
 	}
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return help(argc, argv);
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "nvmu: unknown option '%s' (nvmu's own are -v, --verbose, "
+			"--version)\nRun 'nvmu help' for usage.\n", argv[1]);
+		return EXIT_USAGE;
+	}
 	verb = find_verb(argv[1]);
 	if (!verb)
 		return unknown_verb(argv[1]);
 	*verb_name = verb->name;
 	if (wants_help(argc - 1, argv + 1)) {
-		device_print_usage(stdout, verb->usage);
+		output_wrap_print_usage(stdout, verb);
 		return EXIT_OK;
 	}
 	if (apply_environment())
@@ -189,7 +296,7 @@ static int run(int argc, char **argv, const char **verb_name)
 	if (device_take_vf_token(verb->name, verb->usage, &argc, argv))
 		return EXIT_USAGE;
 	optind = 0; /* glibc: start getopt afresh on the verb's arguments */
-	return verb->run(argc, argv);
+	return output_wrap_run(verb, argc, argv);
 }
 
 int main(int argc, char **argv)

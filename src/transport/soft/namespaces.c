@@ -34,10 +34,26 @@ static int map_file_ns(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
 	return *mem == MAP_FAILED ? -errno : 0;
 }
 
+/*
+ * RAM storage of a namespace: anonymous memory the kernel fills with zero pages on first
+ * touch, with no swap reserved (MAP_NORESERVE), so a namespace larger than the machine's
+ * memory opens and only the blocks written take memory.
+ */
+int soft_ns_map_ram(uint64_t bytes, void **mem)
+{
+	*mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (*mem != MAP_FAILED)
+		return 0;
+	*mem = NULL;
+	return nvmu_fail(errno, "cannot reserve %llu bytes of address space: %s",
+			 (unsigned long long)bytes, strerror(errno));
+}
+
 /* Storage of namespace @p i: RAM, or the file's part. */
 static int ns_storage(struct soft_ctrl *c, int fd, uint32_t i, void **mem)
 {
-	int ret = fd >= 0 ? map_file_ns(c, fd, i, mem) : nvmu_mem_alloc(c->o.ns_bytes, 0, mem);
+	int ret = fd >= 0 ? map_file_ns(c, fd, i, mem) : soft_ns_map_ram(c->o.ns_bytes, mem);
 
 	if (ret < 0 && fd >= 0)
 		return nvmu_fail(-ret, "soft: file=%s: namespace %u: %s", c->o.file, i + 1,
@@ -117,10 +133,8 @@ void soft_ns_storage_free(struct soft_ns *ns)
 {
 	free(ns->id_override);
 	ns->id_override = NULL;
-	if (ns->data && ns->file_backed)
-		munmap(ns->data, ns->bytes);
-	else if (ns->data)
-		nvmu_mem_free(ns->data, ns->bytes, 0);
+	if (ns->data)
+		munmap(ns->data, ns->bytes); /* file or RAM: both are mappings */
 	ns->data = NULL;
 }
 
@@ -154,7 +168,23 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
-/* The kernel takes RAM pages back (a file is rewritten). */
+void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes)
+{
+	uint8_t *p = ns->data + offset;
+	uintptr_t page = 4096, first = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
+
+	/* In RAM the whole pages inside go back to the kernel: they read zeroes and cost
+	 * nothing again (a private anonymous mapping). The edges, and a file, are written. */
+	if (ns->file_backed || end <= first || madvise((void *)first, end - first, MADV_DONTNEED)) {
+		memset(p, 0, bytes);
+		return;
+	}
+	memset(p, 0, first - (uintptr_t)p);
+	memset((void *)end, 0, (uintptr_t)p + bytes - end);
+}
+
+/* Every block reads zeroes again; the kernel takes RAM pages back (a file is rewritten). */
 void soft_ns_erase(struct soft_ns *ns)
 {
 	ns->nuncor = 0;

@@ -73,7 +73,7 @@ static uint16_t create(struct soft_ctrl *c, struct soft_cmd *cmd)
 			ns = &c->ns[i];
 	if (!ns)
 		return SOFT_SPECIFIC(NVME_SC_NS_ID_UNAVAILABLE);
-	if (nvmu_mem_alloc(id->nsze << shift, 0, &mem) < 0)
+	if (soft_ns_map_ram(id->nsze << shift, &mem) < 0)
 		return SOFT_SPECIFIC(NVME_SC_NS_INSUFFICIENT_CAP);
 	*ns = (struct soft_ns){ .data = mem, .bytes = id->nsze << shift, .lbaf = lbaf,
 				.allocated = true };

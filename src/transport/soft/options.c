@@ -7,9 +7,6 @@
 
 #include "soft.h"
 
-#define KNOWN_OPTIONS "ns, size, lbs, mdts, mqes, queues, sgl, dbbuf, mode, to, dstrd, " \
-		      "mpsmin, mpsmax, ready_delay, vs, file"
-
 static void set_defaults(struct soft_opts *o)
 {
 	*o = (struct soft_opts){
@@ -110,7 +107,8 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 	RANGE("mpsmax", mpsmax, 0, 15)
 	RANGE("ready_delay", ready_delay_ms, 0, 600000)
 #undef RANGE
-	return nvmu_fail(EINVAL, "soft: unknown option '%s' (known: %s)", key, KNOWN_OPTIONS);
+	return nvmu_fail(EINVAL, "soft: unknown option '%s' (known: %s)", key,
+			 soft_known_options());
 }
 
 /* Checks between options. */
@@ -145,7 +143,7 @@ int soft_opts_parse(const char *spec, struct soft_opts *o)
 
 		if (!eq || eq == item || !eq[1]) {
 			ret = nvmu_fail(EINVAL, "soft: option '%s' is not key=value (known: %s)",
-					item, KNOWN_OPTIONS);
+					item, soft_known_options());
 			break;
 		}
 		*eq = '\0';

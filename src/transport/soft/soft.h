@@ -237,6 +237,9 @@ static inline struct soft_ctrl *soft_of(struct nvmu_transport *t)
 /* Parse @spec into *o (defaults first). 0 or -EINVAL with a message naming the option. */
 int soft_opts_parse(const char *spec, struct soft_opts *o);
 
+/* The option keys, "ns, size, ...", for messages (from the table of options_help.c). */
+const char *soft_known_options(void);
+
 /* ---- regs.c ---- */
 uint64_t soft_cap_initial(const struct soft_opts *o);
 uint32_t soft_reg_read32(struct soft_ctrl *c, uint32_t off);
@@ -356,10 +359,14 @@ void soft_ns_fini(struct soft_ctrl *c);
 struct soft_ns *soft_ns_get(struct soft_ctrl *c, uint32_t nsid);
 /* Allocated namespace @nsid, attached or not, or NULL. */
 struct soft_ns *soft_ns_allocated(struct soft_ctrl *c, uint32_t nsid);
+/* RAM storage of @p bytes: a mapping the kernel fills on first touch (no swap reserved). */
+int soft_ns_map_ram(uint64_t bytes, void **mem);
 /* Free the storage of @ns (it stays allocated until the caller says otherwise). */
 void soft_ns_storage_free(struct soft_ns *ns);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
+/* Zero @p bytes at byte @p offset of the namespace (Write Zeroes, deallocation). */
+void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
 /* Every block of @ns reads zeroes again (Format NVM, Sanitize). */
 void soft_ns_erase(struct soft_ns *ns);

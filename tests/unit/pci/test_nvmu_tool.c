@@ -87,7 +87,7 @@ TEST(list_json_has_clear_keys)
 	CHECK(strcmp(out + strlen(out) - 6, "  ]\n}\n") == 0);
 	CHECK_EQ(nvmu("list --output=normal"), 0);
 	CHECK_EQ(nvmu("list -o yaml"), 2);
-	CHECK_STR_CONTAINS(err, "nvmu list: unknown output format 'yaml' (expected json or normal)");
+	CHECK_STR_CONTAINS(err, "nvmu list: unknown output format 'yaml' (expected normal, json or binary)");
 	fake_cleanup(&f);
 }
 
@@ -167,7 +167,7 @@ TEST(usage_errors_exit_2_and_touch_nothing)
 	CHECK_EQ(nvmu("frob"), 2);
 	check_text("unknown verb", err, "nvmu: unknown command 'frob'\nRun 'nvmu help' for the list of commands.\n");
 	CHECK_EQ(nvmu(""), 2);
-	CHECK_STR_CONTAINS(err, "Usage: nvmu <command>");
+	CHECK_STR_CONTAINS(err, "Usage: nvmu [-v...] <command>");
 	CHECK_EQ(nvmu("bind 0000:00:1e.0"), 1);
 	check_text("missing device", err, "nvmu bind: no PCI device 0000:00:1e.0 (run 'nvmu list' to see NVMe devices)\n");
 	fake_cleanup(&f);
@@ -179,12 +179,12 @@ TEST(help_and_version_go_to_stdout)
 	CHECK_EQ(nvmu("--version"), 0);
 	CHECK(strncmp(out, "nvmu ", 5) == 0);
 	CHECK_EQ(nvmu("help"), 0);
-	CHECK_STR_CONTAINS(out, "  list            list NVMe PCI functions");
-	CHECK_STR_CONTAINS(out, "  unbind          return NVMe functions");
+	CHECK_STR_CONTAINS(out, "  list                  list NVMe PCI functions");
+	CHECK_STR_CONTAINS(out, "  unbind                return NVMe functions");
 	CHECK_EQ(nvmu("bind --help"), 0);
 	CHECK(strncmp(out, "Usage: nvmu bind [--force] ADDRESS...\n", 38) == 0);
 	CHECK_EQ(nvmu("help list"), 0);
-	CHECK(strncmp(out, "Usage: nvmu list [-o json|normal]\n", 34) == 0);
+	CHECK(strncmp(out, "Usage: nvmu list [-o json|normal] [-v]\n", 39) == 0);
 	CHECK_EQ(nvmu("help frob"), 2);
 	CHECK(err[0] != '\0');
 	fake_cleanup(&f);

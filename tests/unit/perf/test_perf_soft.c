@@ -119,6 +119,48 @@ TEST(json_keeps_the_bench_contract)
 	CHECK_EQ(json_num(total, "mismatches"), 0);
 }
 
+/* A mixed run reports each direction: the reads' and the writes' IOPS add up to the
+ * total's, each has its own latencies; the text shows them on lines of their own. */
+TEST(mixed_workload_reports_reads_and_writes_apart)
+{
+	const char *total, *rd, *wr;
+	double sum;
+
+	CHECK_EQ(perf("soft:mode=step -t 1 -w randrw -M 70 -q 8 -o json"), 0);
+	total = strstr(out, "\"total\": {");
+	rd = total ? strstr(total, "\"read\": {") : NULL;
+	wr = total ? strstr(total, "\"write\": {") : NULL;
+	CHECK(rd != NULL && wr != NULL);
+	if (!rd || !wr)
+		return;
+	CHECK(json_num(rd, "ios") > json_num(wr, "ios")); /* 70 % reads */
+	CHECK(json_num(wr, "ios") > 0);
+	sum = json_num(rd, "iops") + json_num(wr, "iops");
+	CHECK(sum > 0.99 * json_num(total, "iops") && sum < 1.01 * json_num(total, "iops"));
+	CHECK(json_num(rd, "mean_latency_us") > 0 && json_num(wr, "mean_latency_us") > 0);
+	CHECK(json_num(wr, "p99_us") >= json_num(wr, "p50_us"));
+	CHECK_EQ(perf("soft: -t 1 -w rw -q 4"), 0);
+	CHECK_STR_CONTAINS(out, "\n  read ");
+	CHECK_STR_CONTAINS(out, "\n  write ");
+	CHECK_EQ(perf("soft: -t 1 -w randread -q 4"), 0);
+	CHECK(strstr(out, "\n  read ") == NULL); /* one direction: one line */
+}
+
+/* --cpus pins the jobs to the CPUs listed, in turn; a CPU the process may not use, or a
+ * malformed list, is a usage error. */
+TEST(cpus_choose_where_threads_run)
+{
+	CHECK_EQ(perf("soft: -t 1 -q 2 --threads 2 --cpus 0 -o json"), 0);
+	CHECK_STR_CONTAINS(out, "\"thread\": 0,\n      \"cpu\": 0,");
+	CHECK_STR_CONTAINS(out, "\"thread\": 1,\n      \"cpu\": 0,");
+	CHECK_EQ(perf("soft: -t 1 --cpus 99999"), 2);
+	CHECK_STR_CONTAINS(err, "CPU 99999 is not one this process may run on");
+	CHECK_EQ(perf("soft: -t 1 --cpus 1-0"), 2);
+	CHECK_EQ(perf("soft: -t 1 --cpus 0,"), 2);
+	CHECK_EQ(perf("soft: -t 1 --cpus x"), 2);
+	CHECK_STR_CONTAINS(err, "expected a list of CPUs such as 0-3,6");
+}
+
 TEST(large_io_is_split_and_verified)
 {
 	/* soft's MDTS 5 is 128 KiB: 1 MiB I/Os are split by the host API. */
@@ -198,6 +240,7 @@ TEST(queues_fit_the_device)
 }
 
 RUN_TESTS(T(verified_randrw_passes), T(json_keeps_the_bench_contract),
+	  T(mixed_workload_reports_reads_and_writes_apart), T(cpus_choose_where_threads_run),
 	  T(large_io_is_split_and_verified), T(threads_and_devices_report_each),
 	  T(bad_options_are_usage_errors), T(interrupted_run_says_so),
 	  T(reset_interval_must_fit_the_run), T(queues_fit_the_device))

@@ -210,6 +210,43 @@ TEST(dataset_management_deallocate)
 	rig_close(&r);
 }
 
+/* Zeroing whole pages in RAM gives them back to the kernel (madvise): the blocks across
+ * page edges read zeroes, the bytes just outside keep their data. */
+TEST(zeroing_across_pages_keeps_the_edges)
+{
+	struct rig r;
+	struct nvme_dsm_range *ranges;
+	uint8_t *ns;
+	struct nvmu_sqe dsm = { .opcode = nvme_cmd_dsm, .nsid = 1, .cdw11 = NVME_DSMGMT_AD };
+	size_t first = 3 * 512, end = 53 * 512, i;
+	bool zero = true, kept = true;
+
+	if (!rig_open(&r, "size=8M,mode=step")) {
+		rig_close(&r);
+		return;
+	}
+	ns = nvmu_soft_ns_data(r.e.t, 1, NULL);
+	memset(ns, 0x77, 64 * 512);
+	ranges = r.buf.vaddr;
+	ranges[0] = (struct nvme_dsm_range){ .slba = 3, .nlb = 50 };
+	CHECK_EQ(rig_cmd(&r, dsm, 0, sizeof(*ranges)), 0);
+	for (i = 0; i < 64 * 512; i++) {
+		zero = zero && (i < first || i >= end || ns[i] == 0);
+		kept = kept && ((i >= first && i < end) || ns[i] == 0x77);
+	}
+	CHECK(zero);
+	CHECK(kept);
+	memset(ns, 0x66, 64 * 512);
+	CHECK_EQ(rig_cmd(&r, rw_cmd(nvme_cmd_write_zeroes, 1, 7, 33), 0, 0), 0);
+	CHECK_EQ(ns[7 * 512 - 1], 0x66);
+	CHECK_EQ(ns[7 * 512], 0);
+	CHECK_EQ(ns[4096], 0);
+	CHECK_EQ(ns[8191], 0);
+	CHECK_EQ(ns[40 * 512 - 1], 0);
+	CHECK_EQ(ns[40 * 512], 0x66);
+	rig_close(&r);
+}
+
 TEST(copy_ranges)
 {
 	struct rig r;
@@ -271,5 +308,5 @@ TEST(two_namespaces_independent)
 
 RUN_TESTS(T(random_io_512_stepped), T(random_io_4096_thread), T(many_in_flight_stepped),
 	  T(write_zeroes_flush_verify), T(compare_match_and_mismatch),
-	  T(dataset_management_deallocate), T(copy_ranges), T(transfer_above_mdts_refused),
+	  T(dataset_management_deallocate), T(zeroing_across_pages_keeps_the_edges), T(copy_ranges), T(transfer_above_mdts_refused),
 	  T(two_namespaces_independent))

@@ -100,12 +100,45 @@ TEST(id_ctrl_human_lines)
 	FILE *out = capture();
 
 	qemu_like_ctrl(&id);
-	id_ctrl_print(out, &id);
+	id_ctrl_print(out, &id, false);
 	fclose(out);
-	CHECK(strncmp(buf, "NVMe Identify Controller:\nvid       : 0x1b36\nssvid     : 0x1af4\n", 60) == 0);
+	CHECK(strncmp(buf, "NVME Identify Controller:\nvid       : 0x1b36\nssvid     : 0x1af4\n", 60) == 0);
 	CHECK_STR_CONTAINS(buf, "\nieee      : 525400\n");
-	CHECK_STR_CONTAINS(buf, "\noacs      : 0x10a\n");
-	CHECK_STR_CONTAINS(buf, "\nps     1 : max_power:0 flags:0");
+	CHECK_STR_CONTAINS(buf, "\noacs      : 0x10a\nacl       : ");
+	/* Power states as nvme-cli prints them: 2500 x 0.01 W, latencies, scaled powers. */
+	CHECK_STR_CONTAINS(buf, "\nps      0 : mp:25.00W operational enlat:16 exlat:4 rrt:0 rrl:0\n"
+				"            rwt:0 rwl:0 idle_power:- active_power:-\n"
+				"            active_power_workload:-\n");
+	CHECK_STR_CONTAINS(buf, "\nps      1 : mp:0.00W ");
+	CHECK(strstr(buf, "Supported") == NULL); /* bit fields only with -H */
+}
+
+/* -H: each bit field under its value, in nvme-cli's words. */
+TEST(id_ctrl_human_readable_decodes_bits)
+{
+	struct nvme_id_ctrl id;
+	FILE *out = capture();
+
+	qemu_like_ctrl(&id);
+	id.psd[1].flags = 3;      /* MXPS (0.0001 W units) and NOPS */
+	put_le(&id.psd[1].mp, 12345, 2);
+	id.psd[1].ips = 2 << 6;   /* idle power in 0.01 W */
+	put_le(&id.psd[1].idlp, 150, 2);
+	id.psd[1].apws = 1 << 6 | 2;
+	put_le(&id.psd[1].actp, 5, 2);
+	id_ctrl_print(out, &id, true);
+	fclose(out);
+	CHECK_STR_CONTAINS(buf, "\noacs      : 0x10a\n  [10:10] : 0\tLockdown Command and Feature Not "
+				"Supported\n");
+	CHECK_STR_CONTAINS(buf, "  [8:8] : 0x1\tDoorbell Buffer Config Supported\n");
+	CHECK_STR_CONTAINS(buf, "  [3:3] : 0x1\tNS Management and Attachment Supported\n");
+	CHECK_STR_CONTAINS(buf, "  [1:1] : 0x1\tFormat NVM Supported\n"
+				"  [0:0] : 0\tSecurity Send and Receive Not Supported\n\nacl ");
+	CHECK_STR_CONTAINS(buf, "\nsqes      : 0x66\n  [7:4] : 0x6\tMax SQ Entry Size (64)\n"
+				"  [3:0] : 0x6\tMin SQ Entry Size (64)\n");
+	CHECK_STR_CONTAINS(buf, "\nps      1 : mp:1.2345W non-operational enlat:0 exlat:0 rrt:0 rrl:0\n"
+				"            rwt:0 rwl:0 idle_power:1.50W active_power:0.0005W\n"
+				"            active_power_workload:80K 128KiB SW\n");
 }
 
 /* A namespace like QEMU's 64 MiB one: 8 LBA formats, format 4 (4 KiB) in use. */
@@ -160,11 +193,25 @@ TEST(id_ns_human_marks_format_in_use)
 	FILE *out = capture();
 
 	qemu_like_ns(&ns);
-	id_ns_print(out, &ns);
+	id_ns_print(out, &ns, 1, false);
 	fclose(out);
-	CHECK_STR_CONTAINS(buf, "\nnsze     : 0x4000\n");
-	CHECK_STR_CONTAINS(buf, "lbaf  3 : ms:64  lbads:9  rp:0\n");
+	CHECK(strncmp(buf, "NVME Identify Namespace 1:\nnsze    : 0x4000\n", 44) == 0);
+	CHECK_STR_CONTAINS(buf, "lbaf  3 : ms:64  lbads:9  rp:0 \n");
 	CHECK_STR_CONTAINS(buf, "lbaf  4 : ms:0   lbads:12 rp:0 (in use)\n");
+	/* NSFEAT bit 4 set: the I/O optimization fields are shown, as nvme-cli does. */
+	CHECK_STR_CONTAINS(buf, "\nnvmcap  : 0\nnpwg    : ");
+	out = capture();
+	id_ns_print(out, &ns, 7, true);
+	fclose(out);
+	CHECK(strncmp(buf, "NVME Identify Namespace 7:\n", 27) == 0);
+	CHECK_STR_CONTAINS(buf, "LBA Format  3 : Metadata Size: 64  bytes - Data Size: 512 bytes - "
+				"Relative Performance: 0 Best \n");
+	CHECK_STR_CONTAINS(buf, "LBA Format  4 : Metadata Size: 0   bytes - Data Size: 4096 bytes - "
+				"Relative Performance: 0 Best (in use)\n");
+	CHECK_STR_CONTAINS(buf, "\nflbas   : 0x4\n  [6:5] : 0\tMost significant 2 bits of Current "
+				"LBA Format Selected\n");
+	CHECK_STR_CONTAINS(buf, "  [3:0] : 0x4\tLeast significant 4 bits of Current LBA Format "
+				"Selected\n");
 }
 
 TEST(smart_log_json_keys)
@@ -208,10 +255,26 @@ TEST(smart_log_human_units)
 	memset(&log, 0, sizeof(log));
 	put_le(log.temperature, 323, 2);
 	log.avail_spare = 100;
-	smart_log_print(out, &log);
+	log.critical_warning = 0x9;
+	log.data_units_read[0] = 0x10; /* 16 x 512,000 bytes */
+	smart_log_print(out, &log, "soft:", 0xffffffff, false);
 	fclose(out);
-	CHECK_STR_CONTAINS(buf, "temperature                              : 50°C (323 Kelvin)\n");
-	CHECK_STR_CONTAINS(buf, "available_spare                          : 100%\n");
+	CHECK(strncmp(buf, "Smart Log for NVME device:soft: namespace-id:ffffffff\n"
+			   "critical_warning                        : 0x9\n", 95) == 0);
+	CHECK_STR_CONTAINS(buf, "temperature                             : 50°C (323 Kelvin)\n");
+	CHECK_STR_CONTAINS(buf, "available_spare                         : 100%\n");
+	CHECK_STR_CONTAINS(buf, "Data Units Read                         : 16 (8.19 MB)\n");
+	CHECK_STR_CONTAINS(buf, "Data Units Written                      : 0 (0.00 B)\n");
+	CHECK_STR_CONTAINS(buf, "Thermal Management T2 Total Time        : 0\n");
+	CHECK(strstr(buf, "Available Spare[0]") == NULL);
+	out = capture();
+	smart_log_print(out, &log, "soft:", 1, true);
+	fclose(out);
+	CHECK_STR_CONTAINS(buf, "namespace-id:1\ncritical_warning                        : 0x9\n"
+				"      Available Spare[0]             : 1\n"
+				"      Temp. Threshold[1]             : 0\n");
+	CHECK_STR_CONTAINS(buf, "      Read-only[3]                   : 1\n");
+	CHECK_STR_CONTAINS(buf, "      Persistent Mem. RO[5]          : 0\ntemperature ");
 }
 
 TEST(error_log_splits_status_and_phase)
@@ -235,6 +298,18 @@ TEST(error_log_splits_status_and_phase)
 				"      \"cmdid\": 34,\n      \"status_field\": 8194,\n      \"phase_tag\": 1,\n"
 				"      \"parm_error_location\": 0,\n      \"lba\": 4660,\n      \"nsid\": 1,\n");
 	CHECK_STR_CONTAINS(buf, "      \"trtype_spec_info\": 0\n    },\n    {\n      \"error_count\": 0,");
+	/* Text: the status in the driver's words. */
+	out = capture();
+	put_le(&e[0].status_field, 0x0005, 2); /* sct 0 sc 2: Invalid Field, phase 1 */
+	error_log_print(out, e, 2, "soft:");
+	fclose(out);
+	CHECK(strncmp(buf, "Error Log Entries for device:soft: entries:2\n.................\n"
+			   " Entry[ 0]   \n", 77) == 0);
+	CHECK_STR_CONTAINS(buf, "\nstatus_field    : 0x2(INVALID_FIELD (sct 0 sc 0x2))\n"
+				"phase_tag       : 0x1\n");
+	CHECK_STR_CONTAINS(buf, "\ncmdid           : 0x22\n");
+	CHECK_STR_CONTAINS(buf, " Entry[ 1]   \n.................\nerror_count     : 0\n");
+	CHECK_STR_CONTAINS(buf, "\nstatus_field    : 0(SUCCESS)\n");
 }
 
 TEST(fw_log_as_nvme_cli)
@@ -295,6 +370,7 @@ TEST(hexdump_layout)
 }
 
 RUN_TESTS(T(id_ctrl_json_uses_nvme_cli_keys_and_types), T(id_ctrl_human_lines),
+	  T(id_ctrl_human_readable_decodes_bits),
 	  T(id_ns_json_and_lbafs), T(id_ns_human_marks_format_in_use), T(smart_log_json_keys),
 	  T(smart_log_human_units), T(error_log_splits_status_and_phase), T(fw_log_as_nvme_cli),
 	  T(u128_decimal_text), T(hexdump_layout))

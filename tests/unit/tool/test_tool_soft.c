@@ -18,7 +18,7 @@ TEST(id_ctrl)
 	CHECK_STR_CONTAINS(out, "\"psds\": [\n    {\n      \"max_power\": ");
 	CHECK(err[0] == '\0');
 	CHECK_EQ(nvmu("id-ctrl soft:"), 0);
-	CHECK(strncmp(out, "NVMe Identify Controller:\nvid       : ", 37) == 0);
+	CHECK(strncmp(out, "NVME Identify Controller:\nvid       : ", 37) == 0);
 	CHECK_STR_CONTAINS(out, "\nmn        : nvmu software NVMe controller");
 	CHECK_EQ(nvmu("id-ctrl soft: --output-format=xml"), 2);
 	CHECK_STR_CONTAINS(err, "unknown output format 'xml'");
@@ -32,7 +32,7 @@ TEST(id_ns_and_list_ns)
 	CHECK_STR_CONTAINS(out, "{\n  \"nsze\": 256,\n  \"ncap\": 256,\n");
 	CHECK_STR_CONTAINS(out, "\"lbafs\": [");
 	CHECK_EQ(nvmu("id-ns soft:ns=2,size=1M,lbs=4096 --namespace-id=1"), 0);
-	CHECK_STR_CONTAINS(out, "nsze     : 0x100\n");
+	CHECK_STR_CONTAINS(out, "nsze    : 0x100\n");
 	CHECK_STR_CONTAINS(out, "lbads:12 rp:0 (in use)\n");
 	CHECK_EQ(nvmu("list-ns soft:ns=3 -o json"), 0);
 	CHECK(strcmp(out, "{\n  \"nsid_list\": [\n    {\n      \"nsid\": 1\n    },\n    {\n      \"nsid\": 2\n"
@@ -114,7 +114,21 @@ TEST(features)
 	CHECK_EQ(nvmu("get-feature soft: -f 0xee"), 1);
 	CHECK_STR_CONTAINS(err, "INVALID_FIELD (sct 0 sc 0x2) dnr");
 	CHECK_EQ(err_lines(), 1);
-	CHECK_EQ(nvmu("get-feature soft:"), 2);
+	/* Without -f: every feature the controller has, as nvme-cli; -s 8 only the changed. */
+	CHECK_EQ(nvmu("get-feature soft:"), 0);
+	CHECK(strncmp(out, "get-feature:0x01 (Arbitration), Current value:", 46) == 0);
+	CHECK_STR_CONTAINS(out, "\nget-feature:0x07 (Number of Queues), Current value:0x000f000f\n");
+	CHECK(strstr(out, "0xee") == NULL);
+	CHECK_EQ(nvmu("get-feature soft: -H -f 7"), 0);
+	CHECK_STR_CONTAINS(out, "\tNumber of IO Submission Queues Allocated (NSQA): 16\n");
+	CHECK_EQ(nvmu("get-feature soft: -s 8"), 0);
+	CHECK(out[0] == '\0'); /* a fresh controller: every value is its default */
+	CHECK_EQ(nvmu("get-feature soft: -f 7 --sel=3"), 0);
+	CHECK_STR_CONTAINS(out, "Supported capabilities value:");
+	CHECK_EQ(nvmu("get-feature soft: -o json"), 0);
+	CHECK_STR_CONTAINS(out, "{\n  \"features\": [\n    {\n      \"feature_id\": 1,");
+	CHECK_EQ(nvmu("get-feature soft: -f 7 -s 5"), 2);
+	CHECK_STR_CONTAINS(err, "or 8 changed");
 	CHECK_EQ(nvmu("get-feature soft: -f 7 -s 4"), 2);
 	CHECK_EQ(nvmu("set-feature soft: -f 6"), 2);
 	CHECK_STR_CONTAINS(err, "give the value with -v VALUE");
@@ -278,11 +292,17 @@ TEST(show_regs_on_the_software_controller)
 {
 	setup();
 	CHECK_EQ(nvmu("show-regs soft:"), 0);
-	CHECK(strncmp(out, "soft: (controller registers)\ncap      : 0x", 42) == 0);
-	CHECK_STR_CONTAINS(out, "\nvs       : 0x10400\n    NVMe 1.4.0\n");
-	CHECK_STR_CONTAINS(out, "\ncc       : 0\n");
+	CHECK(strncmp(out, "cap     : 400020140103ff\nversion : 10400\ncc      : 0\n", 52) == 0);
+	CHECK(strstr(out, "\t") == NULL); /* decoded only with -H */
+	CHECK_EQ(nvmu("show-regs soft: -H"), 0);
+	CHECK_STR_CONTAINS(out, "\nversion : 10400\n\tNVMe specification 1.4\n\ncc      : 0\n");
+	CHECK_STR_CONTAINS(out, "\tMaximum Queue Entries Supported    (MQES): 1024\n");
+	CHECK_STR_CONTAINS(out, "\tEnable                              (EN): No\n");
 	CHECK_EQ(nvmu("show-regs soft: --output-format json"), 0);
 	CHECK_STR_CONTAINS(out, "\"vs\": 66560,");
+	CHECK_EQ(nvmu("show-regs soft: -b"), 0);
+	CHECK_EQ(out_len, 0xe1c);
+	CHECK(out[8] == 0x00 && out[9] == 0x04 && out[10] == 0x01); /* VS 1.4 at offset 8 */
 	CHECK_EQ(nvmu("show-regs soft: 0000:00:10.0"), 2);
 	fake_cleanup(&f);
 }

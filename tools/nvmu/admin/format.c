@@ -13,7 +13,8 @@
 
 struct format_args {
 	uint32_t nsid, lbaf, ses, pi, pil, ms, timeout_ms;
-	bool has_nsid, has_lbaf, force;
+	uint64_t block_size; /* -b: the LBA format with these data bytes (0: -l given) */
+	bool has_nsid, has_lbaf, force, reset;
 	const char *dev;
 };
 
@@ -28,12 +29,14 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 		{ "ms", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "block-size", required_argument, NULL, 'b' },
+		{ "reset", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, bad = 0;
 
 	*a = (struct format_args){ .timeout_ms = FORMAT_TIMEOUT_MS };
-	while (!bad && (opt = cli_getopt(argc, argv, "n:l:s:i:p:m:t:f", longopts)) != -1) {
+	while (!bad && (opt = cli_getopt(argc, argv, "n:l:s:i:p:m:t:fb:r", longopts)) != -1) {
 		switch (opt) {
 		case 'n':
 			bad = cli_parse_u32(argv[0], "--namespace-id", optarg, UINT32_MAX,
@@ -63,6 +66,16 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 		case 'f':
 			a->force = true;
 			break;
+		case 'b':
+			bad = cli_parse_size(argv[0], "--block-size", optarg, 1u << 30,
+					     &a->block_size);
+			if (!bad && (a->block_size < 512 || (a->block_size & (a->block_size - 1))))
+				return cli_usage_error(argv[0], "--block-size %s: a power of two, "
+						       "512 or more", optarg);
+			break;
+		case 'r':
+			a->reset = true;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -72,16 +85,33 @@ static int parse_args(int argc, char **argv, struct format_args *a)
 	if (!a->has_nsid || a->nsid == 0)
 		return cli_usage_error(argv[0],
 				       "give the namespace with -n NSID (0xffffffff: all)");
-	if (!a->has_lbaf)
-		return cli_usage_error(argv[0], "give the LBA format with -l LBAF");
+	if (a->has_lbaf == (a->block_size != 0))
+		return cli_usage_error(argv[0], "give the LBA format with -l LBAF or the block size "
+				       "with -b BYTES (one of them)");
 	if (!a->force && !isatty(STDIN_FILENO))
 		return cli_usage_error(argv[0], "formatting erases the namespace and stdin is not "
 				       "a terminal to confirm it: pass --force");
 	return cli_device_arg(argc, argv, &a->dev);
 }
 
+/* -b: the first LBA format with that many data bytes and no metadata, as nvme-cli. */
+static int lbaf_of_block_size(const char *verb, const struct nvme_id_ns *id, uint32_t nsid,
+			      struct format_args *a)
+{
+	for (unsigned i = 0; i < id_ns_lbaf_count(id); i++) {
+		if ((1ull << (id->lbaf[i].ds & 63)) == a->block_size && !id->lbaf[i].ms) {
+			a->lbaf = i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "nvmu %s: namespace %u has no LBA format of %llu-byte blocks without "
+		"metadata (see 'nvmu id-ns -n %u')\n", verb, nsid,
+		(unsigned long long)a->block_size, nsid);
+	return EXIT_FAILED;
+}
+
 /* Check the LBA format exists on the namespace and describe it into @p desc. */
-static int check_lbaf(const char *verb, struct tool_dev *d, const struct format_args *a,
+static int check_lbaf(const char *verb, struct tool_dev *d, struct format_args *a,
 		      char *desc, size_t len)
 {
 	struct nvme_id_ns id;
@@ -92,6 +122,8 @@ static int check_lbaf(const char *verb, struct tool_dev *d, const struct format_
 		return ret;
 	if (nvmu_admin_identify_ns(d->ctrl, nsid, &id, NULL) < 0)
 		return cli_fail(verb);
+	if (a->block_size && (ret = lbaf_of_block_size(verb, &id, nsid, a)))
+		return ret;
 	if (a->lbaf >= id_ns_lbaf_count(&id)) {
 		fprintf(stderr, "nvmu %s: LBA format %u does not exist on namespace %u "
 			"(formats 0-%u)\n",
@@ -145,6 +177,11 @@ static int run_format(int argc, char **argv)
 			printf("Success formatting namespace:%x (LBA format %u: %s)\n", a.nsid,
 			       a.lbaf, desc);
 	}
+	/* -r: a controller reset, so that everything reads the new format afresh. */
+	if (!ret && a.reset && nvmu_host_reset(d.host) < 0)
+		ret = cli_fail(argv[0]);
+	else if (!ret && a.reset)
+		printf("Controller reset\n");
 	device_close(&d);
 	return ret;
 }
@@ -152,8 +189,8 @@ static int run_format(int argc, char **argv)
 const struct nvmu_verb nvmu_verb_format = {
 	.name = "format",
 	.summary = "Format NVM: a namespace to an LBA format (erases it)",
-	.usage = "Usage: nvmu format <dev> -n NSID -l LBAF [--ses N] [--pi N] [--pil N] [--ms N]\n"
-		 "                  [--timeout MS] [--force]\n"
+	.usage = "Usage: nvmu format <dev> -n NSID -l LBAF|-b BYTES [--ses N] [--pi N] [--pil N]\n"
+		 "                  [--ms N] [--timeout MS] [--reset] [--force]\n"
 		 "\n"
 		 "Send Format NVM for namespace NSID with LBA format LBAF (see 'nvmu id-ns' for\n"
 		 "the formats). The namespace must be active and the format must exist. On a\n"
@@ -163,12 +200,15 @@ const struct nvmu_verb nvmu_verb_format = {
 		 "\n"
 		 "Options:\n"
 		 "  -n, --namespace-id NSID  the namespace (0xffffffff: all namespaces)\n"
-		 "  -l, --lbaf LBAF          LBA format index, 0-63 (required)\n"
+		 "  -l, --lbaf LBAF          LBA format index, 0-63 (this or -b is required)\n"
+		 "  -b, --block-size BYTES   the first LBA format with BYTES data bytes and no\n"
+		 "                           metadata (512, 4k, ...)\n"
 		 "  -s, --ses N              secure erase: 0 none, 1 user data, 2 cryptographic\n"
 		 "  -i, --pi N               protection information type, 0-3\n"
 		 "  -p, --pil N              protection information location, 0-1\n"
 		 "  -m, --ms N               metadata settings: 1 extended LBA, 0 separate\n"
 		 "  -t, --timeout MS         deadline (default 600000: 10 minutes)\n"
+		 "  -r, --reset              reset the controller after the format\n"
 		 "  -f, --force              do not ask for confirmation\n"
 		 "  -h, --help               show this help\n"
 		 DEVICE_EXIT_HELP,

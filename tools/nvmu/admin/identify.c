@@ -4,31 +4,42 @@
 
 #include "cli.h"
 #include "device.h"
+#include "output/hexdump.h"
 #include "output/id_render.h"
 #include "verbs.h"
 
-/* Options shared by the identify verbs: -o FORMAT, -n NSID. */
+/* Options shared by the identify verbs: -o FORMAT, -H, -b, -n NSID. */
 struct id_args {
-	enum cli_format format;
+	struct cli_output out;
 	uint32_t nsid;
-	bool has_nsid;
+	bool has_nsid, vendor; /* vendor: -v, the vendor specific area as a hex dump */
 	const char *dev;
 };
+
+#define ID_VENDOR_HELP \
+	"  -v, --vendor-specific       the vendor specific area too, as a hex dump (text)\n"
 
 static int parse_args(int argc, char **argv, bool with_nsid, struct id_args *a)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-format", required_argument, NULL, 'o' },
+		CLI_OUTPUT_LONGOPTS,
 		{ "namespace-id", required_argument, NULL, 'n' },
+		{ "vendor-specific", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
+	int opt, ret;
 
-	*a = (struct id_args){ .format = CLI_FORMAT_NORMAL };
-	while ((opt = cli_getopt(argc, argv, with_nsid ? "o:n:" : "o:", longopts)) != -1) {
-		if (opt == 'o' && !cli_parse_format(argv[0], optarg, &a->format))
+	*a = (struct id_args){ .out = { CLI_FORMAT_NORMAL, false } };
+	while ((opt = cli_getopt(argc, argv, with_nsid ? "o:Hbvn:" : "o:Hbv", longopts)) != -1) {
+		if ((ret = cli_output_opt(argv[0], opt, optarg, &a->out)) != 1) {
+			if (ret)
+				return ret;
 			continue;
+		}
+		if (opt == 'v') {
+			a->vendor = true;
+			continue;
+		}
 		if (opt == 'n' && with_nsid &&
 		    !cli_parse_u32(argv[0], "-n", optarg, UINT32_MAX - 1, &a->nsid)) {
 			a->has_nsid = true;
@@ -53,12 +64,18 @@ static int run_id_ctrl(int argc, char **argv)
 		return ret;
 	if (nvmu_admin_identify(d.ctrl, NVME_IDENTIFY_CNS_CTRL, 0, &id) < 0) {
 		ret = cli_fail(argv[0]);
-	} else if (a.format == CLI_FORMAT_JSON) {
+	} else if (a.out.format == CLI_FORMAT_BINARY) {
+		ret = raw_write(stdout, &id, sizeof(id)) ? EXIT_FAILED : 0;
+	} else if (a.out.format == CLI_FORMAT_JSON) {
 		json_init(&j, stdout);
 		id_ctrl_json(&j, &id);
 		json_finish(&j);
 	} else {
-		id_ctrl_print(stdout, &id);
+		id_ctrl_print(stdout, &id, a.out.human);
+		if (a.vendor) {
+			printf("vs[]:\n");
+			hexdump(stdout, id.vs, sizeof(id.vs));
+		}
 	}
 	device_close(&d);
 	return ret;
@@ -81,18 +98,25 @@ static int run_id_ns(int argc, char **argv)
 	if ((ret = device_check_ns(argv[0], &d, a.nsid)) == 0 &&
 	    nvmu_admin_identify_ns(d.ctrl, a.nsid, &id, NULL) < 0)
 		ret = cli_fail(argv[0]);
-	if (ret == 0 && a.format == CLI_FORMAT_JSON) {
+	if (ret == 0 && a.out.format == CLI_FORMAT_BINARY) {
+		ret = raw_write(stdout, &id, sizeof(id)) ? EXIT_FAILED : 0;
+	} else if (ret == 0 && a.out.format == CLI_FORMAT_JSON) {
 		json_init(&j, stdout);
 		id_ns_json(&j, &id);
 		json_finish(&j);
 	} else if (ret == 0) {
-		id_ns_print(stdout, &id);
+		id_ns_print(stdout, &id, a.nsid, a.out.human);
+		if (a.vendor) {
+			printf("vs[]:\n");
+			hexdump(stdout, id.vs, sizeof(id.vs));
+		}
 	}
 	device_close(&d);
 	return ret;
 }
 
-/* Print the active namespace IDs, NVME_ID_NS_LIST_MAX at a time. */
+/* Print the active namespace IDs, NVME_ID_NS_LIST_MAX at a time (binary: the lists' IDs
+ * as little-endian 32-bit numbers, as Identify returns them). */
 static int list_ns(struct tool_dev *d, enum cli_format format)
 {
 	uint32_t ids[NVME_ID_NS_LIST_MAX];
@@ -110,7 +134,13 @@ static int list_ns(struct tool_dev *d, enum cli_format format)
 		if (nvmu_admin_active_ns(d->ctrl, after, ids, NVME_ID_NS_LIST_MAX, &n) < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++, total++) {
-			if (format == CLI_FORMAT_JSON) {
+			if (format == CLI_FORMAT_BINARY) {
+				uint8_t le[4] = { (uint8_t)ids[i], (uint8_t)(ids[i] >> 8),
+						  (uint8_t)(ids[i] >> 16), (uint8_t)(ids[i] >> 24) };
+
+				if (raw_write(stdout, le, sizeof(le)))
+					return -1;
+			} else if (format == CLI_FORMAT_JSON) {
 				json_object_begin(&j);
 				json_key(&j, "nsid");
 				json_uint(&j, ids[i]);
@@ -135,9 +165,13 @@ static int run_list_ns(int argc, char **argv)
 	struct id_args a;
 	int ret;
 
-	if ((ret = parse_args(argc, argv, false, &a)) || (ret = device_open(argv[0], a.dev, &d)))
+	if ((ret = parse_args(argc, argv, false, &a)))
 		return ret;
-	if (list_ns(&d, a.format) < 0)
+	if (a.vendor || a.out.human)
+		return cli_usage_error(argv[0], "list-ns has no -%c", a.vendor ? 'v' : 'H');
+	if ((ret = device_open(argv[0], a.dev, &d)))
+		return ret;
+	if (list_ns(&d, a.out.format) < 0)
 		ret = cli_fail(argv[0]);
 	device_close(&d);
 	return ret;
@@ -146,13 +180,17 @@ static int run_list_ns(int argc, char **argv)
 const struct nvmu_verb nvmu_verb_id_ctrl = {
 	.name = "id-ctrl",
 	.summary = "Identify Controller: the controller's identify data",
-	.usage = "Usage: nvmu id-ctrl <dev> [-o json|normal]\n"
+	.usage = "Usage: nvmu id-ctrl <dev> [-o normal|json|binary] [-H] [-b] [-v]\n"
 		 "\n"
-		 "Send Identify Controller (CNS 1) and print the data, one field per line, or as\n"
-		 "JSON with the keys nvme-cli 2.x uses (vid, ssvid, sn, mn, fr, ..., psds).\n"
+		 "Send Identify Controller (CNS 1) and print the data, one field per line and the\n"
+		 "power states (\"ps    0 : mp:25.00W operational enlat:16 exlat:4 ...\") as\n"
+		 "nvme-cli does, or as JSON with the keys nvme-cli 2.x uses (vid, ssvid, sn, mn,\n"
+		 "fr, ..., psds), or the 4096 bytes as they are.\n"
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
+		 DEVICE_HUMAN_HELP
+		 ID_VENDOR_HELP
 		 DEVICE_OUTPUT_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ctrl,
@@ -161,15 +199,19 @@ const struct nvmu_verb nvmu_verb_id_ctrl = {
 const struct nvmu_verb nvmu_verb_id_ns = {
 	.name = "id-ns",
 	.summary = "Identify Namespace: a namespace's identify data",
-	.usage = "Usage: nvmu id-ns <dev> -n NSID [-o json|normal]\n"
+	.usage = "Usage: nvmu id-ns <dev> -n NSID [-o normal|json|binary] [-H] [-b] [-v]\n"
 		 "\n"
-		 "Send Identify Namespace (CNS 0) for an active namespace and print the data, or\n"
-		 "JSON with nvme-cli 2.x's keys (nsze, ncap, nuse, ..., lbafs). A namespace that\n"
+		 "Send Identify Namespace (CNS 0) for an active namespace and print the data as\n"
+		 "nvme-cli does (the LBA format in use marked \"(in use)\"), or JSON with nvme-cli\n"
+		 "2.x's keys (nsze, ncap, nuse, ..., lbafs), or the 4096 bytes. A namespace that\n"
 		 "is not active is refused with the list of the active ones.\n"
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
 		 "  -n, --namespace-id NSID     the namespace (required)\n"
+		 DEVICE_HUMAN_HELP
+		 "                              and the LBA formats as a table in words\n"
+		 ID_VENDOR_HELP
 		 DEVICE_OUTPUT_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ns,
@@ -178,7 +220,7 @@ const struct nvmu_verb nvmu_verb_id_ns = {
 const struct nvmu_verb nvmu_verb_list_ns = {
 	.name = "list-ns",
 	.summary = "list the active namespace IDs",
-	.usage = "Usage: nvmu list-ns <dev> [-o json|normal]\n"
+	.usage = "Usage: nvmu list-ns <dev> [-o normal|json|binary]\n"
 		 "\n"
 		 "Send Identify Active Namespace ID list (CNS 2) until every active namespace is\n"
 		 "listed. Human output: \"[index]:0xNSID\" lines; JSON: {\"nsid_list\": "

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Get Log Page (opcode 0x02) split into transfers of at most the controller's maximum. */
+#include <errno.h>
+
 #include "log_page.h"
 
 int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,
@@ -11,10 +13,13 @@ int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, 
 
 	if (!cpl)
 		cpl = &local;
+	if (req->ot && len > max)
+		return nvmu_fail(EINVAL, "log page %#x: %zu bytes with an index offset (--ot) cannot "
+				 "be read in pieces: at most %zu bytes", req->lid, len, max);
 	while (done < len) {
 		size_t n = len - done < max ? len - done : max;
 		uint32_t numd = (uint32_t)(n / 4 - 1);
-		uint64_t lpo = req->lpo + done;
+		uint64_t lpo = req->lpo + (req->ot ? 0 : done);
 		struct nvmu_sqe cmd = {
 			.opcode = nvme_admin_get_log_page,
 			.nsid = req->nsid,
@@ -23,7 +28,8 @@ int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, 
 			.cdw11 = numd >> 16 | (uint32_t)req->lsi << 16,
 			.cdw12 = (uint32_t)lpo,
 			.cdw13 = (uint32_t)(lpo >> 32),
-			.cdw14 = (uint32_t)req->csi << 24,
+			.cdw14 = (req->uuid & 0x7fu) | (req->ot ? 1u << 23 : 0) |
+				 (uint32_t)req->csi << 24,
 		};
 		int ret = device_admin(d, &cmd, (uint8_t *)buf + done, n, false, 0, cpl);
 

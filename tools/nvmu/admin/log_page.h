@@ -17,13 +17,15 @@ struct log_request {
 	uint16_t lsi;   /* log specific identifier */
 	bool rae;       /* retain asynchronous event */
 	uint32_t nsid;
-	uint64_t lpo;   /* byte offset into the log (a multiple of 4) */
-	uint8_t csi;    /* command set identifier (effects log of a command set) */
+	uint64_t lpo;   /* byte offset into the log (a multiple of 4), or an index with ot */
+	uint8_t uuid;   /* UUID index (7 bits) */
+	uint8_t csi;    /* command set identifier */
+	bool ot;        /* offset type: lpo is an index (the log is then read in one piece) */
 };
 
 /*
  * Read @p len bytes (a multiple of 4) of the log into @p buf, in transfers no larger than
- * the controller's maximum. Returns 0, or a negative errno with a message (-EREMOTEIO
+ * the controller's maximum (with ot, one transfer: an index offset cannot be split). Returns 0, or a negative errno with a message (-EREMOTEIO
  * with the NVMe status; *cpl has the failed completion when not NULL).
  */
 int log_page_read(struct tool_dev *d, const struct log_request *req, void *buf, size_t len,

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "bits.h"
 #include "fields.h"
 
 uint64_t field_le(const void *p, size_t size)
@@ -46,7 +47,7 @@ void field_u128_text(const uint8_t *p, char *out, size_t len)
 }
 
 /* The field as text: @p human selects hex and units where the human output shows them. */
-static void field_text(const struct field *f, const uint8_t *p, bool human, char *out, size_t len)
+void field_text(const struct field *f, const uint8_t *p, bool human, char *out, size_t len)
 {
 	uint64_t v = f->size <= 8 ? field_le(p, f->size) : 0;
 	size_t n;
@@ -120,14 +121,17 @@ void fields_json(struct json *j, const struct field *f, size_t n, const void *da
 	}
 }
 
-void fields_print(FILE *out, const struct field *f, size_t n, const void *data, int width)
+void fields_print(FILE *out, const struct field *f, size_t n, const void *data, int width,
+		  bool decode)
 {
 	const uint8_t *base = data;
 	char text[80];
 
 	for (size_t i = 0; i < n; i++) {
 		field_text(&f[i], base + f[i].offset, true, text, sizeof(text));
-		fprintf(out, "%-*s : %s\n", width, f[i].label ? f[i].label : f[i].key, text);
+		fprintf(out, "%-*s: %s\n", width, f[i].label ? f[i].label : f[i].key, text);
+		if (decode && f[i].size <= 8)
+			bits_print(out, f[i].key, field_le(base + f[i].offset, f[i].size));
 	}
 }
 

@@ -7,6 +7,7 @@
 #ifndef NVMU_TOOL_FIELDS_H
 #define NVMU_TOOL_FIELDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,10 +57,20 @@ uint64_t field_le(const void *p, size_t size);
 /* A 16-byte little-endian number as decimal digits into @p out (at least 40 bytes). */
 void field_u128_text(const uint8_t *p, char *out, size_t len);
 
+/*
+ * The value of field @p f at @p p as text into @p out: as the text output shows it when
+ * @p human (hex, units, "°C"), else as JSON's strings carry it.
+ */
+void field_text(const struct field *f, const uint8_t *p, bool human, char *out, size_t len);
+
 /* Write each field of @p data as a key and value into the current JSON object. */
 void fields_json(struct json *j, const struct field *f, size_t n, const void *data);
 
-/* Print each field as "<label padded to width> : <value>" lines. */
-void fields_print(FILE *out, const struct field *f, size_t n, const void *data, int width);
+/*
+ * Print each field as "<label padded to width>: <value>" lines, as nvme-cli does; with
+ * @p decode (-H), each followed by its bit fields decoded (bits_print()).
+ */
+void fields_print(FILE *out, const struct field *f, size_t n, const void *data, int width,
+		  bool decode);
 
 #endif

@@ -63,6 +63,33 @@ static const struct field ns_fields[] = {
 	N("endgid", endgid, FIELD_UINT), N("eui64", eui64, FIELD_BYTES),
 	N("nguid", nguid, FIELD_BYTES),
 };
+
+/* The text lines in nvme-cli's order, with its number bases; npwg..nows only with NSFEAT
+ * bit 4 (the fields are valid then), as nvme-cli shows them. */
+static const struct field ns_text_head[] = {
+	N("nsze", nsze, FIELD_HEX), N("ncap", ncap, FIELD_HEX), N("nuse", nuse, FIELD_HEX),
+	N("nsfeat", nsfeat, FIELD_HEX), N("nlbaf", nlbaf, FIELD_UINT), N("flbas", flbas, FIELD_HEX),
+	N("mc", mc, FIELD_HEX), N("dpc", dpc, FIELD_HEX), N("dps", dps, FIELD_HEX),
+	N("nmic", nmic, FIELD_HEX), N("rescap", rescap, FIELD_HEX), N("fpi", fpi, FIELD_HEX),
+	N("dlfeat", dlfeat, FIELD_UINT), N("nawun", nawun, FIELD_UINT),
+	N("nawupf", nawupf, FIELD_UINT), N("nacwu", nacwu, FIELD_UINT),
+	N("nabsn", nabsn, FIELD_UINT), N("nabo", nabo, FIELD_UINT),
+	N("nabspf", nabspf, FIELD_UINT), N("noiob", noiob, FIELD_UINT),
+	N("nvmcap", nvmcap, FIELD_U128),
+};
+
+static const struct field ns_text_io_opt[] = {
+	N("npwg", npwg, FIELD_UINT), N("npwa", npwa, FIELD_UINT), N("npdg", npdg, FIELD_UINT),
+	N("npda", npda, FIELD_UINT), N("nows", nows, FIELD_UINT),
+};
+
+static const struct field ns_text_tail[] = {
+	N("mssrl", mssrl, FIELD_UINT), N("mcl", mcl, FIELD_UINT), N("msrc", msrc, FIELD_UINT),
+	N("nulbaf", nulbaf, FIELD_UINT), N("anagrpid", anagrpid, FIELD_UINT),
+	N("nsattr", nsattr, FIELD_UINT), N("nvmsetid", nvmsetid, FIELD_UINT),
+	N("endgid", endgid, FIELD_UINT), N("nguid", nguid, FIELD_BYTES),
+	N("eui64", eui64, FIELD_BYTES),
+};
 #undef N
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,20 +136,56 @@ void id_ctrl_json(struct json *j, const struct nvme_id_ctrl *id)
 	json_object_end(j);
 }
 
-void id_ctrl_print(FILE *out, const struct nvme_id_ctrl *id)
+/* A power in the units of @p scale (Identify PSD IPS/APWS bits 7:6): "-", "0.0250W". */
+static void print_power(FILE *out, unsigned power, unsigned scale)
 {
-	struct named_value v[PSD_VALUES];
-
-	fprintf(out, "NVMe Identify Controller:\n");
-	fields_print(out, ctrl_fields, NFIELDS(ctrl_fields), id, 9);
-	for (unsigned ps = 0; ps <= id->npss && ps < 32; ps++) {
-		size_t n = psd_decode(&id->psd[ps], v);
-
-		fprintf(out, "ps %5u :", ps);
-		for (size_t i = 0; i < n; i++)
-			fprintf(out, " %s:%llu", v[i].key, (unsigned long long)v[i].value);
-		fputc('\n', out);
+	switch (scale) {
+	case 0: /* not reported */
+		fputs("-", out);
+		break;
+	case 1: /* 0.0001 W */
+		fprintf(out, "%u.%04uW", power / 10000, power % 10000);
+		break;
+	case 2: /* 0.01 W */
+		fprintf(out, "%u.%02uW", power / 100, power % 100);
+		break;
+	default:
+		fputs("reserved", out);
 	}
+}
+
+static const char *const workloads[8] = { "-", "1MiB 32 RW, 30s idle", "80K 128KiB SW",
+					  "reserved", "reserved", "reserved", "reserved",
+					  "reserved" };
+
+/* A power state as nvme-cli shows it: "ps    0 : mp:25.00W operational enlat:16 ...". */
+static void psd_print(FILE *out, unsigned ps, const struct nvme_id_psd *p)
+{
+	unsigned mp = (unsigned)field_le(&p->mp, 2);
+
+	fprintf(out, "ps   %4u : mp:", ps);
+	/* Flags bit 0 (MXPS): max power in 0.0001 W units instead of 0.01 W. */
+	if (p->flags & 1)
+		fprintf(out, "%u.%04uW ", mp / 10000, mp % 10000);
+	else
+		fprintf(out, "%u.%02uW ", mp / 100, mp % 100);
+	/* Flags bit 1 (NOPS): a non-operational state. */
+	fprintf(out, "%soperational enlat:%u exlat:%u rrt:%u rrl:%u\n"
+		"            rwt:%u rwl:%u idle_power:", p->flags & 2 ? "non-" : "",
+		(unsigned)field_le(&p->enlat, 4), (unsigned)field_le(&p->exlat, 4), p->rrt, p->rrl,
+		p->rwt, p->rwl);
+	print_power(out, (unsigned)field_le(&p->idlp, 2), p->ips >> 6);
+	fputs(" active_power:", out);
+	print_power(out, (unsigned)field_le(&p->actp, 2), p->apws >> 6);
+	fprintf(out, "\n            active_power_workload:%s\n", workloads[p->apws & 7]);
+}
+
+void id_ctrl_print(FILE *out, const struct nvme_id_ctrl *id, bool human)
+{
+	fprintf(out, "NVME Identify Controller:\n");
+	fields_print(out, ctrl_fields, NFIELDS(ctrl_fields), id, 10, human);
+	for (unsigned ps = 0; ps <= id->npss && ps < 32; ps++)
+		psd_print(out, ps, &id->psd[ps]);
 }
 
 unsigned id_ns_lbaf_count(const struct nvme_id_ns *ns)
@@ -155,12 +218,25 @@ void id_ns_json(struct json *j, const struct nvme_id_ns *ns)
 	json_object_end(j);
 }
 
-void id_ns_print(FILE *out, const struct nvme_id_ns *ns)
+static const char *const relative_performance[4] = { "Best", "Better", "Good", "Degraded" };
+
+void id_ns_print(FILE *out, const struct nvme_id_ns *ns, uint32_t nsid, bool human)
 {
-	fprintf(out, "NVMe Identify Namespace:\n");
-	fields_print(out, ns_fields, NFIELDS(ns_fields), ns, 8);
-	for (unsigned i = 0; i < id_ns_lbaf_count(ns); i++)
-		fprintf(out, "lbaf %2u : ms:%-3u lbads:%-2u rp:%u%s\n", i,
-			(unsigned)field_le(&ns->lbaf[i].ms, 2), ns->lbaf[i].ds, ns->lbaf[i].rp & 3u,
-			i == id_ns_lbaf_in_use(ns) ? " (in use)" : "");
+	fprintf(out, "NVME Identify Namespace %u:\n", nsid);
+	fields_print(out, ns_text_head, NFIELDS(ns_text_head), ns, 8, human);
+	if (ns->nsfeat & 0x10) /* NSFEAT bit 4: the I/O optimization fields are valid */
+		fields_print(out, ns_text_io_opt, NFIELDS(ns_text_io_opt), ns, 8, human);
+	fields_print(out, ns_text_tail, NFIELDS(ns_text_tail), ns, 8, human);
+	for (unsigned i = 0; i < id_ns_lbaf_count(ns); i++) {
+		unsigned ms = (unsigned)field_le(&ns->lbaf[i].ms, 2), rp = ns->lbaf[i].rp & 3u;
+		const char *in_use = i == id_ns_lbaf_in_use(ns) ? "(in use)" : "";
+
+		if (human)
+			fprintf(out, "LBA Format %2u : Metadata Size: %-3u bytes - Data Size: %-2u "
+				"bytes - Relative Performance: %#x %s %s\n", i, ms,
+				1u << (ns->lbaf[i].ds & 31), rp, relative_performance[rp], in_use);
+		else
+			fprintf(out, "lbaf %2u : ms:%-3u lbads:%-2u rp:%#x %s\n", i, ms,
+				ns->lbaf[i].ds, rp, in_use);
+	}
 }

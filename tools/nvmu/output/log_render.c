@@ -5,6 +5,7 @@
 
 #include "fields.h"
 #include "log_render.h"
+#include "nvmu/nvme_cmd.h"
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 #define S(key, label, member, kind) FIELD_L(struct nvme_smart_log, key, label, member, kind)
@@ -72,17 +73,97 @@ void smart_log_json(struct json *j, const struct nvme_smart_log *log)
 	json_object_end(j);
 }
 
-void smart_log_print(FILE *out, const struct nvme_smart_log *log)
+/* A 128-bit counter of 512,000-byte units as nvme-cli's SI size: "1.23 GB". */
+static void si_size(const uint8_t *counter, char *out, size_t len)
+{
+	static const char *const units[] = { "", "k", "M", "G", "T", "P", "E", "Z", "Y" };
+	long double v = 0;
+	unsigned u = 0;
+
+	for (int i = 15; i >= 0; i--)
+		v = v * 256 + counter[i];
+	v *= 1000 * 512;
+	while (v >= 1000 && u < sizeof(units) / sizeof(units[0]) - 1) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(out, len, "%.2Lf %sB", v, units[u]);
+}
+
+/* Critical Warning bits, as nvme-cli -H lists them. */
+static const char *const critical_warning_bits[] = {
+	"Available Spare[0]             ", "Temp. Threshold[1]             ",
+	"NVM subsystem Reliability[2]   ", "Read-only[3]                   ",
+	"Volatile mem. backup failed[4] ", "Persistent Mem. RO[5]          ",
+};
+
+/* One text line "label : value" with nvme-cli's label column. */
+static void smart_line(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, "%-40s: %s\n", label, value);
+}
+
+/* A field of the log as text, by its JSON key in smart_head/smart_tail. */
+static void smart_field(FILE *out, const struct nvme_smart_log *log, const struct field *f,
+			const char *label)
+{
+	char text[80];
+
+	field_text(f, (const uint8_t *)log + f->offset, true, text, sizeof(text));
+	smart_line(out, label, text);
+}
+
+/* nvme-cli's text labels of the counters, in the order of smart_head from index 6. */
+static const char *const smart_head_labels[] = {
+	"Data Units Read", "Data Units Written", "host_read_commands", "host_write_commands",
+	"controller_busy_time", "power_cycles", "power_on_hours", "unsafe_shutdowns",
+	"media_errors", "num_err_log_entries", "Warning Temperature Time",
+	"Critical Composite Temperature Time",
+};
+
+static const char *const smart_tail_labels[] = {
+	"Thermal Management T1 Trans Count", "Thermal Management T2 Trans Count",
+	"Thermal Management T1 Total Time", "Thermal Management T2 Total Time",
+};
+
+void smart_log_print(FILE *out, const struct nvme_smart_log *log, const char *dev,
+		     uint32_t nsid, bool human)
 {
 	struct field sensors[8];
-	char keys[8][24];
+	char keys[8][24], label[128], text[80], si[32];
 	size_t ns = smart_sensors(log, sensors, keys);
-	int width = 40;
 
-	fprintf(out, "SMART / Health log:\n");
-	fields_print(out, smart_head, NFIELDS(smart_head), log, width);
-	fields_print(out, sensors, ns, log, width);
-	fields_print(out, smart_tail, NFIELDS(smart_tail), log, width);
+	fprintf(out, "Smart Log for NVME device:%s namespace-id:%x\n", dev, nsid);
+	snprintf(text, sizeof(text), "%#x", log->critical_warning);
+	smart_line(out, "critical_warning", text);
+	for (unsigned b = 0; human && b < 6; b++)
+		fprintf(out, "      %s: %u\n", critical_warning_bits[b],
+			(log->critical_warning >> b) & 1u);
+	smart_field(out, log, &smart_head[1], "temperature");
+	smart_field(out, log, &smart_head[2], "available_spare");
+	smart_field(out, log, &smart_head[3], "available_spare_threshold");
+	smart_field(out, log, &smart_head[4], "percentage_used");
+	snprintf(text, sizeof(text), "%#x", log->endu_grp_crit_warn_sumry);
+	smart_line(out, "endurance group critical warning summary", text);
+	for (size_t i = 6; i < NFIELDS(smart_head); i++) {
+		const struct field *f = &smart_head[i];
+
+		if (i > 7) {
+			smart_field(out, log, f, smart_head_labels[i - 6]);
+			continue;
+		}
+		/* Data units: the count and its size in bytes (units of 1000 x 512 bytes). */
+		field_text(f, (const uint8_t *)log + f->offset, true, text, sizeof(text));
+		si_size((const uint8_t *)log + f->offset, si, sizeof(si));
+		snprintf(label, sizeof(label), "%s (%s)", text, si);
+		smart_line(out, smart_head_labels[i - 6], label);
+	}
+	for (size_t i = 0; i < ns; i++) {
+		snprintf(label, sizeof(label), "Temperature Sensor %s", keys[i] + 19);
+		smart_field(out, log, &sensors[i], label);
+	}
+	for (size_t i = 0; i < NFIELDS(smart_tail); i++)
+		smart_field(out, log, &smart_tail[i], smart_tail_labels[i]);
 }
 
 #define ERROR_VALUES 12
@@ -125,17 +206,33 @@ void error_log_json(struct json *j, const struct nvme_error_log_page *e, size_t 
 	json_object_end(j);
 }
 
-void error_log_print(FILE *out, const struct nvme_error_log_page *e, size_t n)
+void error_log_print(FILE *out, const struct nvme_error_log_page *e, size_t n, const char *dev)
 {
-	struct named_value v[ERROR_VALUES];
+	char status[NVMU_STATUS_TEXT_MAX];
 
-	fprintf(out, "Error Information log: %zu entries\n", n);
+	fprintf(out, "Error Log Entries for device:%s entries:%zu\n.................\n", dev, n);
 	for (size_t i = 0; i < n; i++) {
-		size_t nv = error_decode(&e[i], v);
+		uint16_t sf = (uint16_t)field_le(&e[i].status_field, 2);
 
-		fprintf(out, "Entry[%2zu]\n", i);
-		for (size_t k = 0; k < nv; k++)
-			fprintf(out, "  %-20s : %#llx\n", v[k].key, (unsigned long long)v[k].value);
+		fprintf(out, " Entry[%2zu]   \n.................\n", i);
+		fprintf(out, "%-16s: %llu\n", "error_count",
+			(unsigned long long)field_le(&e[i].error_count, 8));
+		fprintf(out, "%-16s: %u\n", "sqid", (unsigned)field_le(&e[i].sqid, 2));
+		fprintf(out, "%-16s: %#x\n", "cmdid", (unsigned)field_le(&e[i].cmdid, 2));
+		/* The status in the driver's words; the field without its phase tag (bit 0). */
+		fprintf(out, "%-16s: %#x(%s)\n", "status_field", sf >> 1u,
+			sf >> 1 ? nvmu_status_text(sf >> 1, status, sizeof(status)) : "SUCCESS");
+		fprintf(out, "%-16s: %#x\n", "phase_tag", sf & 1u);
+		fprintf(out, "%-16s: %#x\n", "parm_err_loc",
+			(unsigned)field_le(&e[i].parm_error_location, 2));
+		fprintf(out, "%-16s: %#llx\n", "lba", (unsigned long long)field_le(&e[i].lba, 8));
+		fprintf(out, "%-16s: %#x\n", "nsid", (unsigned)field_le(&e[i].nsid, 4));
+		fprintf(out, "%-16s: %u\n", "vs", e[i].vs);
+		fprintf(out, "%-16s: %u\n", "trtype", e[i].trtype);
+		fprintf(out, "%-16s: %#llx\n", "cs", (unsigned long long)field_le(&e[i].cs, 8));
+		fprintf(out, "%-16s: %#x\n", "trtype_spec_info",
+			(unsigned)field_le(&e[i].trtype_spec_info, 2));
+		fputs(".................\n", out);
 	}
 }
 

@@ -24,7 +24,7 @@ const struct nvmu_verb nvmu_verb_admin_passthru = {
 	.usage = "Usage: nvmu admin-passthru <dev> --opcode=N [--namespace-id=N] [--cdw2=N]\n"
 		 "         [--cdw3=N] [--cdw10=N ... --cdw15=N] [--data-len=N [--read | --write\n"
 		 "         --input-file=FILE]] [--flags=N] [--timeout=MS] [--raw-binary]\n"
-		 "         [--show-command] [--dry-run]\n"
+		 "         [--show-command] [--dry-run] [--prefill=BYTE] [--latency]\n"
 		 "\n"
 		 "Build an admin command from the options, send it and print the whole\n"
 		 "completion: the status in words, DW0, DW1, SQ head, SQ ID, CID and the status\n"

@@ -88,7 +88,7 @@ const struct nvmu_verb nvmu_verb_io_passthru = {
 	.usage = "Usage: nvmu io-passthru <dev> --opcode=N [--namespace-id=N] [--cdw2=N]\n"
 		 "         [--cdw3=N] [--cdw10=N ... --cdw15=N] [--data-len=N [--read | --write\n"
 		 "         --input-file=FILE]] [--flags=N] [--timeout=MS] [--raw-binary]\n"
-		 "         [--show-command] [--dry-run]\n"
+		 "         [--show-command] [--dry-run] [--prefill=BYTE] [--latency]\n"
 		 "\n"
 		 "Build an I/O command from the options, send it on an I/O queue pair of its own\n"
 		 "and print the whole completion: the status in words, DW0, DW1, SQ head, SQ ID,\n"

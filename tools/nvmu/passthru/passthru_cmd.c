@@ -33,6 +33,9 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 {
 	static const struct option longopts[] = {
 		{ "opcode", required_argument, NULL, 'O' },
+		{ "prefill", required_argument, NULL, 'p' },
+		{ "latency", no_argument, NULL, 'T' },
+		{ "output-format", required_argument, NULL, 'F' },
 		{ "flags", required_argument, NULL, 'f' },
 		{ "namespace-id", required_argument, NULL, 'n' },
 		{ "data-len", required_argument, NULL, 'l' },
@@ -61,11 +64,15 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 						 "--cdw12", "--cdw13", "--cdw14", "--cdw15" };
 	bool has_opcode = false;
 	uint32_t v;
+	enum cli_format format;
+	uint64_t size;
 	int opt, bad;
 
 	*a = (struct passthru_args){ 0 };
-	while ((opt = cli_getopt(argc, argv, "O:f:n:l:m:t:2:3:4:5:6:7:8:9:i:bsdrw",
+	while ((opt = cli_getopt(argc, argv, "o:O:f:n:l:m:t:2:3:4:5:6:7:8:9:i:bsdrwp:T",
 				 longopts)) != -1) {
+		if (opt == 'o') /* nvme-cli's short form of --opcode */
+			opt = 'O';
 		switch (opt) {
 		case 'O':
 			bad = cli_parse_u32(argv[0], "--opcode", optarg, 0xff, &v);
@@ -81,8 +88,8 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 					    &a->cmd.nsid);
 			break;
 		case 'l':
-			bad = cli_parse_u32(argv[0], "--data-len", optarg, DATA_LEN_MAX,
-					    &a->data_len);
+			bad = cli_parse_size(argv[0], "--data-len", optarg, DATA_LEN_MAX, &size);
+			a->data_len = (uint32_t)size;
 			break;
 		case 'm':
 			bad = cli_parse_u32(argv[0], "--metadata-len", optarg, UINT32_MAX,
@@ -100,6 +107,18 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 			a->input_file = optarg;
 			bad = 0;
 			break;
+		case 'p':
+			bad = cli_parse_u32(argv[0], "--prefill", optarg, 0xff, &v);
+			a->prefill = (uint8_t)v;
+			break;
+		case 'F':
+			bad = cli_parse_format(argv[0], optarg, &format);
+			if (!bad && format == CLI_FORMAT_JSON)
+				return cli_usage_error(argv[0], "the completion has no JSON form here: "
+						       "--output-format is normal or binary");
+			a->raw = a->raw || format == CLI_FORMAT_BINARY;
+			break;
+		case 'T': a->latency = true; bad = 0; break;
 		case 'b': a->raw = true; bad = 0; break;
 		case 's': a->show = true; bad = 0; break;
 		case 'd': a->dry_run = a->show = true; bad = 0; break;
@@ -112,7 +131,7 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 			return EXIT_USAGE;
 	}
 	if (!has_opcode)
-		return cli_usage_error(argv[0], "give the command's opcode with --opcode=N");
+		return cli_usage_error(argv[0], "give the command's opcode with -o/--opcode=N");
 	if (a->metadata_len)
 		return cli_usage_error(argv[0], "--metadata-len is not supported (%s)",
 				       admin ? "admin commands carry no metadata"
@@ -166,10 +185,12 @@ static int prepare(const char *verb, const struct passthru_args *a, uint8_t **da
 		show_command(&a->cmd);
 	if (a->dry_run)
 		return -1;
-	if (a->data_len && !(*data = calloc(1, a->data_len))) {
+	if (a->data_len && !(*data = malloc(a->data_len))) {
 		fprintf(stderr, "nvmu %s: out of memory\n", verb);
 		return EXIT_FAILED;
 	}
+	if (a->data_len)
+		memset(*data, a->prefill, a->data_len);
 	if (a->write && input_file_read(verb, a->input_file, *data, a->data_len)) {
 		free(*data);
 		*data = NULL;
@@ -194,6 +215,7 @@ int passthru_run(int argc, char **argv, const char *kind, passthru_send_fn send)
 	struct nvmu_cpl cpl = { 0 };
 	struct tool_dev d;
 	uint8_t *data = NULL;
+	uint64_t start;
 	int ret, err;
 
 	if ((ret = parse(argc, argv, !strcmp(kind, "Admin"), &a)))
@@ -202,7 +224,12 @@ int passthru_run(int argc, char **argv, const char *kind, passthru_send_fn send)
 		return ret < 0 ? EXIT_OK : ret;
 	if ((ret = device_open(argv[0], a.dev, &d)))
 		goto out;
+	start = nvmu_now_ns();
 	err = send(&d, &a, data, &cpl);
+	if (a.latency)
+		fprintf(a.raw ? stderr : stdout, "%s Command 0x%02x latency: %llu us\n",
+			strcmp(kind, "Admin") ? "IO" : "Admin", a.cmd.opcode,
+			(unsigned long long)(nvmu_now_ns() - start) / 1000);
 	if (err == 0 || err == -EREMOTEIO)
 		show_completion(a.raw ? stderr : stdout, kind, a.cmd.opcode, &cpl);
 	ret = err < 0 ? cli_fail(argv[0]) : output(&a, data);

@@ -17,7 +17,8 @@
 struct passthru_args {
 	struct nvmu_sqe cmd;
 	uint32_t data_len, timeout_ms, metadata_len;
-	bool read, write, raw, show, dry_run;
+	bool read, write, raw, show, dry_run, latency;
+	uint8_t prefill; /* every byte of the data buffer before the command (-p) */
 	const char *input_file;
 	const char *dev;
 };
@@ -41,13 +42,14 @@ int passthru_run(int argc, char **argv, const char *kind, passthru_send_fn send)
 
 /* Help lines of the shared options. */
 #define PASSTHRU_OPTIONS_HELP                                                                   \
-	"  -O, --opcode N          opcode, 0-255 (required)\n"                                    \
+	"  -o, --opcode N          opcode, 0-255 (required; -O is the same)\n"                   \
 	"  -f, --flags N           command byte 1 (FUSE, PSDT)\n"                                 \
 	"  -n, --namespace-id N    NSID\n"                                                         \
 	"  -2, --cdw2 N  -3, --cdw3 N\n"                                                          \
 	"  -4, --cdw10 N -5, --cdw11 N -6, --cdw12 N -7, --cdw13 N -8, --cdw14 N\n"              \
 	"  -9, --cdw15 N           command dwords\n"                                               \
-	"  -l, --data-len N        bytes of data (PRPs are built for them; up to 16 MiB,\n"       \
+	"  -l, --data-len N        bytes of data (PRPs are built for them; up to 16m, k/m\n"      \
+	"                          units taken,\n"                                                \
 	"                          bounded by the controller's maximum transfer)\n"               \
 	"  -r, --read              the controller sends the data\n"                                \
 	"  -w, --write             the data goes to the controller (needs --input-file)\n"        \

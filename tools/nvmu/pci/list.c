@@ -140,7 +140,27 @@ static void print_json_ctrl(struct json *j, const struct list_ctrl *c)
 		json_null(j);
 }
 
-static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d, const struct list_ctrl *c)
+/* list -v: each namespace, or why the controller could not be opened. */
+static void print_json_verbose(struct json *j, const struct list_ctrl *c)
+{
+	json_key(j, "NamespaceList");
+	json_array_begin(j);
+	for (unsigned i = 0; c->opened && i < c->namespaces && i < LIST_NS_MAX; i++) {
+		json_object_begin(j);
+		json_key(j, "NameSpace");
+		json_uint(j, c->ns[i].nsid);
+		json_key(j, "PhysicalSize");
+		json_uint(j, c->ns[i].blocks * c->ns[i].lba_size);
+		json_key(j, "SectorSize");
+		json_uint(j, c->ns[i].lba_size);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_optional_string(j, "Error", c->why);
+}
+
+static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d, const struct list_ctrl *c,
+			   bool verbose)
 {
 	json_object_begin(j);
 	json_key(j, "Address");
@@ -163,10 +183,13 @@ static void print_json_dev(struct json *j, const struct nvmu_pci_dev *d, const s
 	json_key(j, "NumVFs");
 	json_int(j, d->sriov_numvfs);
 	print_json_ctrl(j, c);
+	if (verbose)
+		print_json_verbose(j, c);
 	json_object_end(j);
 }
 
-static int print_json(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls, size_t n)
+static int print_json(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls, size_t n,
+		      bool verbose)
 {
 	struct json j;
 
@@ -175,29 +198,60 @@ static int print_json(const struct nvmu_pci_dev *devs, const struct list_ctrl *c
 	json_key(&j, "Devices");
 	json_array_begin(&j);
 	for (size_t i = 0; i < n; i++)
-		print_json_dev(&j, &devs[i], &ctrls[i]);
+		print_json_dev(&j, &devs[i], &ctrls[i], verbose);
 	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
 	return EXIT_OK;
 }
 
+/* list -v after the table: each controller's namespaces, or why it was not opened. */
+static void print_details(const struct nvmu_pci_dev *devs, const struct list_ctrl *ctrls,
+			  size_t n)
+{
+	char size[32];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct list_ctrl *c = &ctrls[i];
+
+		if (!c->opened && c->why[0])
+			printf("%s: not opened: %s\n", devs[i].addr, c->why);
+		for (unsigned k = 0; c->opened && k < c->namespaces && k < LIST_NS_MAX; k++) {
+			list_size_text(c->ns[k].blocks * c->ns[k].lba_size, size, sizeof(size));
+			printf("%s: namespace %u: %s (%llu blocks of %u bytes)\n", devs[i].addr,
+			       c->ns[k].nsid, size, (unsigned long long)c->ns[k].blocks,
+			       c->ns[k].lba_size);
+		}
+		if (c->opened && c->namespaces > LIST_NS_MAX)
+			printf("%s: ... %u namespaces in all\n", devs[i].addr, c->namespaces);
+	}
+}
+
 static int run_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
+		CLI_OUTPUT_LONGOPTS,
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum cli_format format = CLI_FORMAT_NORMAL;
+	struct cli_output o = { CLI_FORMAT_NORMAL, false };
+	bool verbose = cli_verbose > 0;
 	struct nvmu_pci_dev *devs;
 	struct list_ctrl *ctrls;
 	size_t n;
 	int c, status;
 
-	while ((c = cli_getopt(argc, argv, "o:", longopts)) != -1) {
-		if (c != 'o' || cli_parse_format(argv[0], optarg, &format))
-			return EXIT_USAGE;
+	while ((c = cli_getopt(argc, argv, "o:v", longopts)) != -1) {
+		if (c == 'v') {
+			verbose = true;
+			continue;
+		}
+		if (c == 'H' || c == 'b' || cli_output_opt(argv[0], c, optarg, &o))
+			return c == 'H' || c == 'b' ? cli_usage_error(argv[0], "list has no -%c", c)
+						    : EXIT_USAGE;
 	}
+	if (cli_no_binary(argv[0], &o))
+		return EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (nvmu_pci_list_nvme(&devs, &n))
@@ -209,8 +263,10 @@ static int run_list(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		list_ctrl_read(&devs[i], &ctrls[i]);
-	status = format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n)
-					   : print_table(devs, ctrls, n);
+	status = o.format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n, verbose)
+					     : print_table(devs, ctrls, n);
+	if (verbose && o.format == CLI_FORMAT_NORMAL)
+		print_details(devs, ctrls, n);
 	free(ctrls);
 	nvmu_pci_free_list(devs);
 	return status;
@@ -220,7 +276,7 @@ const struct nvmu_verb nvmu_verb_list = {
 	.name = "list",
 	.summary = "list NVMe PCI functions: driver, IOMMU group, NUMA, SR-IOV; serial, model... "
 		   "on vfio-pci",
-	.usage = "Usage: nvmu list [-o json|normal]\n"
+	.usage = "Usage: nvmu list [-o json|normal] [-v]\n"
 		 "\n"
 		 "List every NVMe PCI function (class 01:08) in the system: PCI address,\n"
 		 "vendor:device ID, kernel driver (with the nvme controller name on the kernel\n"
@@ -232,12 +288,16 @@ const struct nvmu_verb nvmu_verb_list = {
 		 "a kernel driver, or in use by another process).\n"
 		 "\n"
 		 "Options:\n"
-		 "  -o, --output FORMAT  normal (an aligned table, the default) or json\n"
+		 "  -o, --output-format FORMAT  normal (an aligned table, the default) or json\n"
 		 "                       ({\"Devices\": [{\"Address\": ..., ...}]}; nvme-cli's "
 		 "keys\n"
 		 "                       SerialNumber, ModelNumber, Firmware, PhysicalSize "
 		 "(bytes),\n"
-		 "                       and Namespaces)\n"
+		 "                       and Namespaces); --output is the same\n"
+		 "  -v, --verbose        also each namespace (NSID, size, LBA size) and why a\n"
+		 "                       function on vfio-pci could not be opened (JSON:\n"
+		 "                       NamespaceList [{NameSpace, PhysicalSize, SectorSize}],\n"
+		 "                       Error)\n"
 		 "  -h, --help           show this help\n"
 		 "\n"
 		 "Exit status: 0 on success, 1 if sysfs cannot be read, 2 on a usage error.\n",

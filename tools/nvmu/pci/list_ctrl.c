@@ -35,6 +35,7 @@ void list_ctrl_read(const struct nvmu_pci_dev *d, struct list_ctrl *out)
 	/* A device nvmu cannot open is shown as "-": its reasons are not list's output. */
 	nvmu_log_set_sink(quiet, NULL);
 	if (nvmu_host_attach(d->addr, &opts, &h) < 0) {
+		snprintf(out->why, sizeof(out->why), "%s", nvmu_last_error());
 		nvmu_log_set_sink(NULL, NULL);
 		return;
 	}
@@ -43,8 +44,14 @@ void list_ctrl_read(const struct nvmu_pci_dev *d, struct list_ctrl *out)
 	id_string(out->mn, id->mn, sizeof(id->mn));
 	id_string(out->fr, id->fr, sizeof(id->fr));
 	out->namespaces = nvmu_host_ns_count(h);
-	for (unsigned i = 0; i < out->namespaces; i++)
-		out->capacity += nvmu_ns_capacity(nvmu_host_ns(h, i));
+	for (unsigned i = 0; i < out->namespaces; i++) {
+		struct nvmu_ns *ns = nvmu_host_ns(h, i);
+
+		out->capacity += nvmu_ns_capacity(ns);
+		if (i < LIST_NS_MAX)
+			out->ns[i] = (struct list_ns){ nvmu_ns_id(ns), nvmu_ns_blocks(ns),
+						       nvmu_ns_lba_size(ns) };
+	}
 	out->opened = true;
 	nvmu_host_detach(h);
 	nvmu_log_set_sink(NULL, NULL);

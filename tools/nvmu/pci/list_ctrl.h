@@ -8,11 +8,22 @@
 
 #include "nvmu/pci.h"
 
+#define LIST_NS_MAX 32 /* namespaces detailed by list -v */
+
+/* A namespace as list -v shows it. */
+struct list_ns {
+	uint32_t nsid;
+	uint64_t blocks;   /* NSZE */
+	uint32_t lba_size; /* bytes */
+};
+
 struct list_ctrl {
 	bool opened;                   /* false: not on vfio-pci, or nvmu could not open it */
 	char sn[21], mn[41], fr[9];    /* Identify Controller strings, trailing blanks cut */
 	unsigned namespaces;           /* active namespaces */
 	uint64_t capacity;             /* bytes: sum of NSZE x LBA size over them */
+	struct list_ns ns[LIST_NS_MAX]; /* the first namespaces */
+	char why[256];                 /* on vfio-pci but not opened: the reason */
 };
 
 /*

@@ -47,6 +47,8 @@ struct perf_opts {
 	enum perf_clock_kind clock;
 	enum cli_format format;
 	uint32_t sriov_vfs;        /* --sriov-vfs: VFs to enable on the (one) device, a PF */
+	int cpus[PERF_MAX_THREADS]; /* --cpus: the jobs' CPUs, in turn */
+	unsigned ncpus;             /* 0: every CPU the process may use */
 };
 
 /* Parse argv (argv[0] = "perf"). Returns 0, or EXIT_USAGE after a message. */
@@ -57,7 +59,7 @@ struct perf_stats {
 	uint64_t ios, reads, writes, bytes;
 	uint64_t errors, mismatches;
 	uint64_t ticks; /* measured window */
-	struct perf_hist hist;
+	struct perf_hist hist[2]; /* latencies of the reads [0] and of the writes [1] */
 };
 
 struct perf_dev {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* nvmu perf: the command line (perf.h). */
+#include <ctype.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ enum {
 	OPT_RETRIES,
 	OPT_TIMEOUT,
 	OPT_SRIOV_VFS,
+	OPT_CPUS,
 };
 
 /* -w: sets the pattern and, for the pure workloads, the read percentage. */
@@ -66,6 +69,54 @@ static int parse_bs(const char *verb, const char *text, uint32_t *out)
 	return 0;
 }
 
+/* A CPU of --cpus: one this process may run on. 0, or EXIT_USAGE after saying why. */
+static int add_cpu(const char *verb, unsigned long cpu, const cpu_set_t *allowed,
+		   struct perf_opts *o)
+{
+	if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, allowed))
+		return cli_usage_error(verb, "--cpus: CPU %lu is not one this process may run on "
+				       "(see 'taskset -p $$' or /proc/self/status Cpus_allowed_list)",
+				       cpu);
+	if (o->ncpus == PERF_MAX_THREADS)
+		return cli_usage_error(verb, "--cpus: at most %d CPUs", PERF_MAX_THREADS);
+	o->cpus[o->ncpus++] = (int)cpu;
+	return 0;
+}
+
+/* --cpus LIST: "0-3,6", as taskset and /proc's lists write CPUs. */
+static int parse_cpus(const char *verb, const char *text, struct perf_opts *o)
+{
+	cpu_set_t allowed;
+	const char *p = text;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		CPU_ZERO(&allowed);
+	o->ncpus = 0;
+	while (*p) {
+		unsigned long first, last;
+		char *end;
+
+		if (!isdigit((unsigned char)*p))
+			break;
+		first = last = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				break;
+			last = strtoul(end + 1, &end, 10);
+		}
+		if (last < first || (*end && *end != ',') || (*end == ',' && !end[1]))
+			break;
+		for (unsigned long c = first; c <= last; c++)
+			if (add_cpu(verb, c, &allowed, o))
+				return EXIT_USAGE;
+		p = *end ? end + 1 : end;
+	}
+	if (*p || !o->ncpus)
+		return cli_usage_error(verb, "--cpus %s: expected a list of CPUs such as 0-3,6",
+				       text);
+	return 0;
+}
+
 int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 {
 	static const struct option longopts[] = {
@@ -88,6 +139,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "output-format", required_argument, NULL, 'o' },
 		{ "sriov-vfs", required_argument, NULL, OPT_SRIOV_VFS },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
@@ -146,6 +198,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		case OPT_SRIOV_VFS:
 			bad = cli_parse_u32(verb, "--sriov-vfs", optarg, 0xffff, &o->sriov_vfs);
 			break;
+		case OPT_CPUS: bad = parse_cpus(verb, optarg, o); break;
 		default: return EXIT_USAGE;
 		}
 		if (bad)
@@ -155,6 +208,8 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		o->read_pct = 50;
 	if (!mixed && mix_given)
 		return cli_usage_error(verb, "-M needs a mixed workload (-w rw or randrw)");
+	if (o->format == CLI_FORMAT_BINARY)
+		return cli_usage_error(verb, "perf has no binary output: -o normal or -o json");
 	if (o->qd == 0)
 		return cli_usage_error(verb, "-q must be at least 1");
 	if (o->runtime_s == 0)

@@ -18,8 +18,12 @@ static const char *const pct_keys[] = { "p50_us", "p90_us", "p99_us", "p99.9_us"
 /* Numbers of one row. */
 struct row {
 	struct perf_stats st;
-	double iops, mib_s; /* sums of the jobs' own rates */
+	struct perf_hist all; /* the latencies of both directions */
+	double iops, mib_s;   /* sums of the jobs' own rates */
+	double dir_iops[2], dir_mib_s[2]; /* the same for the reads [0] and the writes [1] */
 };
+
+static const char *const dir_names[2] = { "read", "write" };
 
 void perf_stats_merge(struct perf_stats *dst, const struct perf_stats *src)
 {
@@ -31,7 +35,8 @@ void perf_stats_merge(struct perf_stats *dst, const struct perf_stats *src)
 	dst->mismatches += src->mismatches;
 	if (src->ticks > dst->ticks)
 		dst->ticks = src->ticks;
-	perf_hist_merge(&dst->hist, &src->hist);
+	perf_hist_merge(&dst->hist[0], &src->hist[0]);
+	perf_hist_merge(&dst->hist[1], &src->hist[1]);
 }
 
 /* Add job @j to row @r. */
@@ -39,17 +44,34 @@ static void row_add(struct row *r, const struct perf_clock *c, const struct perf
 {
 	double s = perf_clock_ns(c, j->st.ticks) / 1e9;
 
+	double io_bytes = (double)j->blocks * j->dev->lba_size;
+	uint64_t dir_ios[2] = { j->st.reads, j->st.writes };
+
 	perf_stats_merge(&r->st, &j->st);
-	if (s > 0) {
-		r->iops += (double)j->st.ios / s;
-		r->mib_s += (double)j->st.bytes / s / (1024.0 * 1024.0);
+	perf_hist_merge(&r->all, &j->st.hist[0]);
+	perf_hist_merge(&r->all, &j->st.hist[1]);
+	if (s <= 0)
+		return;
+	r->iops += (double)j->st.ios / s;
+	r->mib_s += (double)j->st.bytes / s / (1024.0 * 1024.0);
+	for (int d = 0; d < 2; d++) {
+		r->dir_iops[d] += (double)dir_ios[d] / s;
+		r->dir_mib_s[d] += (double)dir_ios[d] * io_bytes / s / (1024.0 * 1024.0);
 	}
 }
 
 static void row_init(struct row *r)
 {
 	memset(r, 0, sizeof(*r));
-	perf_hist_reset(&r->st.hist);
+	perf_hist_reset(&r->st.hist[0]);
+	perf_hist_reset(&r->st.hist[1]);
+	perf_hist_reset(&r->all);
+}
+
+/* A mixed workload reports the reads and the writes apart as well. */
+static bool mixed(const struct perf_opts *o)
+{
+	return o->read_pct != 0 && o->read_pct != 100;
 }
 
 static double us(const struct perf_clock *c, uint64_t ticks)
@@ -57,26 +79,53 @@ static double us(const struct perf_clock *c, uint64_t ticks)
 	return perf_clock_ns(c, ticks) / 1000.0;
 }
 
-static double mean_us(const struct perf_clock *c, const struct perf_stats *st)
+static double mean_us(const struct perf_clock *c, const struct perf_hist *h)
 {
-	return st->hist.count ? us(c, st->hist.sum) / (double)st->hist.count : 0.0;
+	return h->count ? us(c, h->sum) / (double)h->count : 0.0;
 }
 
-static void text_row(const struct perf_clock *c, const char *dev, const char *thr, const char *cpu,
-		     const struct row *r)
+/* One line of the table: the rates and the latencies of @p h. */
+static void text_line(const struct perf_clock *c, const char *dev, const char *thr,
+		      const char *cpu, double iops, double mib_s, const struct perf_hist *h)
 {
-	const struct perf_hist *h = &r->st.hist;
-
-	printf("%-20s %3s %3s %11.0f %9.1f %8.1f %8.1f %8.1f", dev, thr, cpu, r->iops, r->mib_s,
-	       mean_us(c, &r->st), h->count ? us(c, h->min) : 0.0, us(c, h->max));
+	printf("%-20s %3s %5s %11.0f %9.1f %8.1f %8.1f %8.1f", dev, thr, cpu, iops, mib_s,
+	       mean_us(c, h), h->count ? us(c, h->min) : 0.0, us(c, h->max));
 	for (size_t i = 0; i < NPCTS; i++)
 		printf(" %8.1f", us(c, perf_hist_percentile(h, pcts[i])));
 	putchar('\n');
 }
 
+/* A row, and with a mixed workload its reads and its writes on lines of their own. */
+static void text_row(const struct perf_opts *o, const struct perf_clock *c, const char *dev,
+		     const char *thr, const char *cpu, const struct row *r)
+{
+	char label[64];
+
+	text_line(c, dev, thr, cpu, r->iops, r->mib_s, &r->all);
+	for (int d = 0; mixed(o) && d < 2; d++) {
+		snprintf(label, sizeof(label), "  %s", dir_names[d]);
+		text_line(c, label, "", "", r->dir_iops[d], r->dir_mib_s[d], &r->st.hist[d]);
+	}
+}
+
+/* The latency keys of @p h: mean, min, max and the percentiles, in microseconds. */
+static void json_latencies(struct json *js, const struct perf_clock *c, const struct perf_hist *h)
+{
+	json_key(js, "mean_latency_us");
+	json_double(js, mean_us(c, h), 3);
+	json_key(js, "min_latency_us");
+	json_double(js, h->count ? us(c, h->min) : 0.0, 3);
+	json_key(js, "max_latency_us");
+	json_double(js, us(c, h->max), 3);
+	for (size_t i = 0; i < NPCTS; i++) {
+		json_key(js, pct_keys[i]);
+		json_double(js, us(c, perf_hist_percentile(h, pcts[i])), 3);
+	}
+}
+
 static void json_stats(struct json *js, const struct perf_clock *c, const struct row *r)
 {
-	const struct perf_hist *h = &r->st.hist;
+	uint64_t dir_ios[2] = { r->st.reads, r->st.writes };
 
 	json_key(js, "ios");
 	json_uint(js, r->st.ios);
@@ -90,20 +139,24 @@ static void json_stats(struct json *js, const struct perf_clock *c, const struct
 	json_double(js, r->iops, 1);
 	json_key(js, "mib_s");
 	json_double(js, r->mib_s, 2);
-	json_key(js, "mean_latency_us");
-	json_double(js, mean_us(c, &r->st), 3);
-	json_key(js, "min_latency_us");
-	json_double(js, h->count ? us(c, h->min) : 0.0, 3);
-	json_key(js, "max_latency_us");
-	json_double(js, us(c, h->max), 3);
-	for (size_t i = 0; i < NPCTS; i++) {
-		json_key(js, pct_keys[i]);
-		json_double(js, us(c, perf_hist_percentile(h, pcts[i])), 3);
-	}
+	json_latencies(js, c, &r->all);
 	json_key(js, "errors");
 	json_uint(js, r->st.errors);
 	json_key(js, "mismatches");
 	json_uint(js, r->st.mismatches);
+	/* Each direction apart (as fio's "read" and "write"), whatever the workload. */
+	for (int d = 0; d < 2; d++) {
+		json_key(js, dir_names[d]);
+		json_object_begin(js);
+		json_key(js, "ios");
+		json_uint(js, dir_ios[d]);
+		json_key(js, "iops");
+		json_double(js, r->dir_iops[d], 1);
+		json_key(js, "mib_s");
+		json_double(js, r->dir_mib_s[d], 2);
+		json_latencies(js, c, &r->st.hist[d]);
+		json_object_end(js);
+	}
 }
 
 /* What recovery did on device @i: resets by --reset-interval, reposts, timeouts. */
@@ -254,7 +307,7 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 		printf("interrupted by %s after %.3f s of the %u s asked for; the numbers cover "
 		       "that time\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
 		       measured_s(o, c, jobs), o->runtime_s);
-	printf("%-20s %3s %3s %11s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "device", "thr", "cpu",
+	printf("%-20s %3s %5s %11s %9s %8s %8s %8s %8s %8s %8s %8s %8s\n", "device", "thr", "cpu",
 	       "IOPS", "MiB/s", "avg us", "min us", "max us", "p50", "p90", "p99", "p99.9",
 	       "p99.99");
 	row_init(&total);
@@ -269,12 +322,12 @@ static void report_text(const struct perf_opts *o, const struct perf_clock *c,
 			row_add(&total, c, j);
 			snprintf(thr, sizeof(thr), "%u", t);
 			snprintf(cpu, sizeof(cpu), "%d", j->cpu);
-			text_row(c, devs[i].name, thr, cpu, &r);
+			text_row(o, c, devs[i].name, thr, cpu, &r);
 		}
 		if (o->threads > 1)
-			text_row(c, devs[i].name, "all", "", &dev);
+			text_row(o, c, devs[i].name, "all", "", &dev);
 	}
-	text_row(c, "total", "", "", &total);
+	text_row(o, c, "total", "", "", &total);
 	if (o->verify)
 		printf("verify: %llu reads and %llu writes measured, %llu mismatches\n",
 		       (unsigned long long)total.st.reads, (unsigned long long)total.st.writes,

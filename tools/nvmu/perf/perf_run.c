@@ -91,7 +91,7 @@ static void finish_io(struct perf_job *j, struct perf_io *io, uint64_t now, bool
 	}
 	if (!measuring)
 		return;
-	perf_hist_add(&j->st.hist, now - io->start);
+	perf_hist_add(&j->st.hist[io->write], now - io->start);
 	j->st.ios++;
 	j->st.reads += !io->write;
 	j->st.writes += io->write;
@@ -207,7 +207,8 @@ void *perf_job_run(void *arg)
 		if (!measuring && now >= warm_end) {
 			/* Only the latencies start again: errors and mismatches seen during
 			 * the warm-up are still reported. */
-			perf_hist_reset(&j->st.hist);
+			perf_hist_reset(&j->st.hist[0]);
+			perf_hist_reset(&j->st.hist[1]);
 			j->st.ios = j->st.reads = j->st.writes = 0;
 			start = now;
 			measuring = true;

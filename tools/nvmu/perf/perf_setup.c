@@ -165,7 +165,8 @@ static int build_job(const struct perf_opts *o, struct perf_dev *d, struct perf_
 	}
 	perf_wl_init(&j->wl, 0x9e3779b97f4a7c15ull * (j->seed + 1),
 		     o->verify ? share * j->index : 0, share, o->random, o->read_pct);
-	perf_hist_reset(&j->st.hist);
+	perf_hist_reset(&j->st.hist[0]);
+	perf_hist_reset(&j->st.hist[1]);
 	return 0;
 }
 
@@ -190,8 +191,11 @@ static int enable_vfs(const struct perf_opts *o, struct perf_dev *d)
 int perf_setup(const struct perf_opts *o, const struct perf_clock *clock, struct perf_dev *devs,
 	       struct perf_job *jobs, const volatile bool *stop)
 {
-	int cpus[CPU_SETSIZE];
-	unsigned ncpus = allowed_cpus(cpus, CPU_SETSIZE), k = 0;
+	int allowed[CPU_SETSIZE];
+	unsigned nallowed = allowed_cpus(allowed, CPU_SETSIZE), k = 0;
+	/* --cpus, or every CPU the process may use, each job on the next one in turn */
+	const int *cpus = o->ncpus ? o->cpus : allowed;
+	unsigned ncpus = o->ncpus ? o->ncpus : nallowed;
 	uint32_t seed = (uint32_t)perf_mono_ns() | 1;
 	int ret;
 
