@@ -283,6 +283,8 @@ void help_write_completion(FILE *out, const struct nvmu_verb *const *verbs, size
 			fprintf(out, "%s%s", k ? " " : "", flags[k]);
 		if (output_wrap_applies(verbs[i]))
 			fputs(" -o --output-format", out);
+		if (strstr(verbs[i]->usage, DEVICE_HELP_MARK)) /* main.c takes it for them */
+			fputs(" --vf-token", out);
 		fputs("' ;;\n", out);
 	}
 	fputs("\tesac\n}\n\n_nvmu()\n{\n\tlocal verbs='", out);

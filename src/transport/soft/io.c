@@ -91,7 +91,7 @@ static uint16_t blocks_cmd(struct soft_ctrl *c, struct soft_cmd *cmd, struct sof
 			st = SOFT_DNR(NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILED);
 		break;
 	case nvme_cmd_write_zeroes:
-		soft_ns_zero(c, ns, slba << shift, bytes);
+		soft_ns_zero(ns, slba << shift, bytes);
 		soft_uncor_clear(ns, slba, nlb);
 		st = 0;
 		break;
@@ -121,7 +121,7 @@ static uint16_t dataset_mgmt(struct soft_ctrl *c, struct soft_cmd *cmd, struct s
 		}
 	}
 	for (uint32_t i = 0; i < n; i++) /* deallocated blocks read zeroes (DLFEAT) */
-		soft_ns_zero(c, ns, r[i].slba << shift, (uint64_t)r[i].nlb << shift);
+		soft_ns_zero(ns, r[i].slba << shift, (uint64_t)r[i].nlb << shift);
 	return 0;
 }
 

@@ -168,7 +168,7 @@ uint64_t soft_ns_blocks(const struct soft_ns *ns)
 	return ns->bytes >> soft_ns_lba_shift(ns);
 }
 
-void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes)
+void soft_ns_zero(struct soft_ns *ns, uint64_t offset, uint64_t bytes)
 {
 	uint8_t *p = ns->data + offset;
 	uintptr_t page = 4096, first = ((uintptr_t)p + page - 1) & ~(page - 1);

@@ -366,7 +366,7 @@ void soft_ns_storage_free(struct soft_ns *ns);
 uint32_t soft_ns_lba_shift(const struct soft_ns *ns);
 uint64_t soft_ns_blocks(const struct soft_ns *ns);
 /* Zero @p bytes at byte @p offset of the namespace (Write Zeroes, deallocation). */
-void soft_ns_zero(const struct soft_ctrl *c, struct soft_ns *ns, uint64_t offset, uint64_t bytes);
+void soft_ns_zero(struct soft_ns *ns, uint64_t offset, uint64_t bytes);
 uint16_t soft_format(struct soft_ctrl *c, struct soft_cmd *cmd);
 /* Every block of @ns reads zeroes again (Format NVM, Sanitize). */
 void soft_ns_erase(struct soft_ns *ns);
