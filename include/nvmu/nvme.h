@@ -139,6 +139,16 @@ NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len,
 /** Free memory from nvmu_ctrl_dma_alloc(), found from its address, and zero *buf. */
 NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *buf);
 
+/**
+ * Reserve an I/O queue ID of the controller that no pair of this process will take, for
+ * a queue another process creates through this one (a sharing primary, see share.h).
+ * Returns 0 and sets *qid, or -EBUSY when every granted queue ID is in use.
+ */
+NVMU_API int nvmu_ctrl_qid_reserve(struct nvmu_ctrl *ctrl, uint16_t *qid);
+
+/** Give back a queue ID from nvmu_ctrl_qid_reserve() (its queues must be deleted). */
+NVMU_API void nvmu_ctrl_qid_release(struct nvmu_ctrl *ctrl, uint16_t qid);
+
 /* ---- admin commands (synchronous, with a deadline) ------------------------------- */
 
 /**

@@ -26,5 +26,6 @@
 #include "nvmu/qpair_fast.h"
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/nvme_soft.h"
+#include "nvmu/share.h"
 
 #endif

@@ -40,8 +40,20 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	h->event_arg = opts->event_arg;
 	ret = nvmu_transport_open(dev, &topts, &h->t);
 	if (ret == 0) {
+		struct nvmu_ctrl_opts copts = opts->ctrl;
+
+		copts.opts_size = sizeof(copts);
+		/* Events are not forwarded to a process that joined another's controller, and
+		 * a controller that others may join keeps MMIO doorbells: with shadow doorbells
+		 * on, it would read theirs from the primary's shadow buffer. */
+		if (nvmu_share_role(h->t) == NVMU_SHARE_SECONDARY)
+			h->no_aer = true;
+		if (nvmu_share_role(h->t) == NVMU_SHARE_PRIMARY) {
+			copts.no_dbbuf = true;
+			copts.force_dbbuf = false;
+		}
 		h->iommu = nvmu_transport_iommu(h->t);
-		ret = nvmu_ctrl_open(h->t, &opts->ctrl, &h->ctrl);
+		ret = nvmu_ctrl_open(h->t, &copts, &h->ctrl);
 	}
 	if (ret == 0)
 		ret = ns_discover(h);
@@ -55,6 +67,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	ns_read_limits(h);
 	if (!h->no_aer)
 		events_start(h);
+	if (nvmu_share_start(h->ctrl) < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: not shared with other processes: %s", h->name,
+			 nvmu_last_error());
 	*out = h;
 	return 0;
 }
@@ -65,6 +80,7 @@ int nvmu_host_detach(struct nvmu_host_ctrl *h)
 
 	if (!h)
 		return 0;
+	nvmu_share_stop(h->ctrl); /* secondaries' queues go while the admin queue works */
 	/* Not nvmu_host_qpair_delete(), which may defer or refuse: detach ends everything. */
 	while (h->qpairs)
 		host_qpair_destroy(h->qpairs);

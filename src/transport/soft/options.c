@@ -8,7 +8,7 @@
 #include "soft.h"
 
 #define KNOWN_OPTIONS "ns, size, lbs, mdts, mqes, queues, sgl, dbbuf, mode, to, dstrd, " \
-		      "mpsmin, mpsmax, ready_delay, vs, file"
+		      "mpsmin, mpsmax, ready_delay, vs, file, name"
 
 static void set_defaults(struct soft_opts *o)
 {
@@ -75,6 +75,14 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 			return nvmu_fail(EINVAL, "soft: option file=%s: expected a path of 1 to "
 					 "%zu characters", val, sizeof(o->file) - 1);
 		strcpy(o->file, val);
+		return 0;
+	}
+	if (strcmp(key, "name") == 0) {
+		if (strlen(val) >= sizeof(o->name) ||
+		    strspn(val, SOFT_NAME_CHARS) != strlen(val))
+			return nvmu_fail(EINVAL, "soft: option name=%s: expected 1 to %zu letters, "
+					 "digits, '-', '_' or '.'", val, sizeof(o->name) - 1);
+		strcpy(o->name, val);
 		return 0;
 	}
 	if (strcmp(key, "size") == 0) {
