@@ -117,8 +117,8 @@ enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl)
 	if (st == NVMU_CTRL_REMOVED || st == NVMU_CTRL_RESETTING)
 		return st;
 	if (t->ops->gone && t->ops->gone(t)) {
-		mark_removed(ctrl, t->ops->why_gone ? t->ops->why_gone(t)
-						    : "the system asked for the device back (hot-remove)");
+		mark_removed(ctrl, "%s", t->ops->why_gone ? t->ops->why_gone(t)
+			     : "the system asked for the device back (hot-remove)");
 		return NVMU_CTRL_REMOVED;
 	}
 	csts = ctrl_read32(ctrl, NVME_REG_CSTS);

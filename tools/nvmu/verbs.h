@@ -49,6 +49,7 @@ struct nvmu_verb {
 	X(verify)         \
 	X(io_passthru)     \
 	X(perf)           \
+	X(serve)          \
 	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;

@@ -14,8 +14,8 @@ static int soft_class_open(const char *rest, const struct nvmu_transport_open_op
 const struct nvmu_transport_class nvmu_transport_soft_class = {
 	.name = "soft",
 	.forms = "soft, soft:OPTIONS",
-	.description = "the in-process software controller (e.g. soft:ns=2,size=64M,lbs=4096); "
-		       "soft:name=NAME,... is shared with other processes that attach it",
+	.description = "the in-process software controller (e.g. soft:ns=2,size=64M,lbs=4096; "
+		       "name=NAME shares it with other processes)",
 	.open = soft_class_open,
 	.share_key = soft_share_key,
 };
