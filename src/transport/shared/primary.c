@@ -34,7 +34,7 @@ static int map_window(struct share_primary *p, struct share_client *c, int fd, u
 {
 	uint64_t page = nvmu_page_size();
 	struct stat st;
-	int seals;
+	int seals, ret;
 	void *win;
 
 	if (fd < 0)
@@ -52,7 +52,9 @@ static int map_window(struct share_primary *p, struct share_client *c, int fd, u
 		return nvmu_fail(errno, "mapping a secondary's DMA window: %s", strerror(errno));
 	c->win = win;
 	c->win_len = (size_t)len;
-	return p->t->ops->map_peer(p->t, win, (size_t)len, &c->win_iova);
+	ret = p->t->ops->map_peer(p->t, win, (size_t)len, &c->win_iova);
+	c->mapped = ret == 0;
+	return ret;
 }
 
 static int hello(struct share_primary *p, struct share_client *c, const struct share_req *rq,
@@ -118,7 +120,7 @@ static bool serve_one(struct share_primary *p, struct share_client *c)
 	struct share_rep rp = { 0 };
 	int fd = -1, db_fd = -1, ret = share_recv(c->fd, &rq, sizeof(rq), &fd, 0);
 
-	if (ret < 0)
+	if (ret < 0 || c->refused)
 		return false;
 	rp.seq = rq.seq;
 	switch (rq.type) {
@@ -139,6 +141,12 @@ static bool serve_one(struct share_primary *p, struct share_client *c)
 	}
 	if (fd >= 0)
 		close(fd);
+	if (rq.type == SHARE_HELLO && rp.err == 0) {
+		pthread_mutex_lock(&p->lock);
+		c->joined = true;
+		p->nclients++;
+		pthread_mutex_unlock(&p->lock);
+	}
 	return share_send(c->fd, &rp, sizeof(rp), rp.err ? -1 : db_fd) == 0 &&
 	       !(rq.type == SHARE_HELLO && rp.err);
 }
@@ -146,7 +154,7 @@ static bool serve_one(struct share_primary *p, struct share_client *c)
 static void client_free(struct share_primary *p, struct share_client *c)
 {
 	share_client_queues_release(p, c);
-	if (c->win_iova)
+	if (c->mapped)
 		p->t->ops->unmap_peer(p->t, c->win, c->win_iova);
 	if (c->win)
 		munmap(c->win, c->win_len);
@@ -163,13 +171,15 @@ static void drop(struct share_primary *p, struct share_client *c)
 	for (struct share_client **pp = &p->clients; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
-			p->nclients--;
 			break;
 		}
 	}
+	if (c->joined)
+		p->nclients--;
 	pthread_mutex_unlock(&p->lock);
-	nvmu_log(NVMU_LOG_INFO, "%s: process %d left; its queues are deleted",
-		 p->t->name, (int)c->pid);
+	if (c->joined)
+		nvmu_log(NVMU_LOG_INFO, "%s: process %d left; its queues are deleted",
+			 p->t->name, (int)c->pid);
 	client_free(p, c);
 }
 
@@ -189,25 +199,28 @@ static void accept_one(struct share_primary *p)
 	pthread_mutex_lock(&p->lock);
 	allowed = share_peer_allowed(fd, p->group_set, p->gid, &pid, &uid);
 	pthread_mutex_unlock(&p->lock);
-	c = allowed ? calloc(1, sizeof(*c)) : NULL;
+	c = calloc(1, sizeof(*c));
 	if (!c) {
-		struct share_rep rp = { .err = allowed ? -ENOMEM : -EPERM };
-
-		snprintf(rp.text, sizeof(rp.text), allowed ? "the primary is out of memory"
-			 : "%s is owned by user %u (process %d); user %u may not join it: run "
-			   "as that user, or serve it with nvmu serve --group", p->t->name,
-			 (unsigned)geteuid(), (int)getpid(), (unsigned)uid);
-		share_send(fd, &rp, sizeof(rp), -1);
 		close(fd);
 		return;
 	}
 	c->fd = fd;
 	c->pid = pid;
 	c->uid = uid;
+	if (!allowed) {
+		/* Told now, closed once its join request is read: closing a socket with a
+		 * request unread would reset the connection before it reads why. */
+		struct share_rep rp = { .err = -EPERM };
+
+		snprintf(rp.text, sizeof(rp.text), "%s is owned by user %u (process %d); user %u "
+			 "may not join it: run as that user, or serve it with nvmu serve --group",
+			 p->t->name, (unsigned)geteuid(), (int)getpid(), (unsigned)uid);
+		share_send(fd, &rp, sizeof(rp), -1);
+		c->refused = true;
+	}
 	pthread_mutex_lock(&p->lock);
 	c->next = p->clients;
 	p->clients = c;
-	p->nclients++;
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -129,9 +129,11 @@ struct share_client {
 	uid_t uid;
 	uint8_t *win;      /* the secondary's memfd, mapped here */
 	size_t win_len;
-	uint64_t win_iova; /* 0 until mapped for the device */
+	uint64_t win_iova; /* its device address, once mapped (mapped) */
+	bool mapped, joined;
 	uint16_t *rqid;    /* [vqid]: real queue ID, 0 = none; io_queues + 1 entries */
 	bool *sq_live, *cq_live; /* [vqid] */
+	bool refused;      /* told why it may not join: closed once its request is read */
 };
 
 struct share_primary {

@@ -15,7 +15,7 @@ const struct nvmu_transport_class nvmu_transport_soft_class = {
 	.name = "soft",
 	.forms = "soft, soft:OPTIONS",
 	.description = "the in-process software controller (e.g. soft:ns=2,size=64M,lbs=4096; "
-		       "name=NAME shares it with other processes)",
+		       "name=NAME shares it)",
 	.open = soft_class_open,
 	.share_key = soft_share_key,
 };
