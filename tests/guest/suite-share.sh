@@ -15,8 +15,9 @@ dev=0000:00:10.0
 queues=4
 sock=/run/nvmu/pci-$dev.sock
 n=0
+failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
 check() { # description command...: ok when the command exits 0, its output as comments
 	desc=$1; shift
 	if out=$("$@" 2>&1); then ok "$desc"; else nok "$desc (exit $?)"; fi
@@ -112,3 +113,4 @@ check "a new process owns $dev after the primary's SIGKILL" nvmu id-ctrl $dev
 if serve; then ok "a new nvmu serve starts"; else nok "a new nvmu serve starts"; fi
 check "its secondary's verified round trip" nvmu perf $dev -w randrw -q 8 -t 1 -n 2 --verify
 unserve
+exit $((failed > 0))
