@@ -5,9 +5,9 @@
  *        device string owns it (the primary), later ones join it (secondaries).
  *
  * Sharing is decided in nvmu_transport_open(): a device string whose class gives a share
- * key (transport.h) is looked up in the run directory (/run/nvmu, or $NVMU_RUN_DIR). If a
- * primary listens there, the process joins it and its transport forwards admin commands
- * to the primary, while its I/O queues live in its own memory and it rings their
+ * key (transport.h) is looked up in the run directory (/run/nvmu, or $NVMU_STATE_DIR).
+ * If a primary listens there, the process joins it and its transport forwards admin
+ * commands to the primary, while its I/O queues live in its own memory and it rings their
  * doorbells itself. Otherwise the process takes the device's lock and opens it: it is the
  * primary, and serves others once nvmu_share_start() runs (nvmu_host_attach() calls it).
  * docs/architecture.md describes the design.

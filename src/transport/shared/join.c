@@ -74,8 +74,13 @@ int share_open(const struct nvmu_transport_class *cls, const char *rest, const c
 	char name[256];
 	int ret = share_paths(key, &p);
 
-	if (ret < 0)
-		return ret;
+	/* Without a run directory (a user who may not create /run/nvmu) nothing is shared,
+	 * but the device still opens as before. */
+	if (ret < 0) {
+		nvmu_log(NVMU_LOG_INFO, "%s:%s is not shared with other processes: %s", cls->name,
+			 rest, nvmu_last_error());
+		return cls->open(rest, opts, out);
+	}
 	snprintf(name, sizeof(name), "%s:%s", cls->name, rest);
 	for (;;) {
 		int sock, lock_fd;

@@ -37,13 +37,13 @@ static int check_dir(const char *dir)
 
 int share_paths(const char *key, struct share_paths *p)
 {
-	const char *dir = getenv("NVMU_RUN_DIR");
+	const char *dir = getenv("NVMU_STATE_DIR");
 
 	if (!dir || !*dir)
 		dir = RUN_DIR_DEFAULT;
 	if ((size_t)snprintf(p->sock, sizeof(p->sock), "%s/%s.sock", dir, key) >= sizeof(p->sock))
 		return nvmu_fail(ENAMETOOLONG, "socket path %s/%s.sock is longer than %zu "
-				 "characters: choose a shorter run directory (NVMU_RUN_DIR)", dir,
+				 "characters: choose a shorter run directory (NVMU_STATE_DIR)", dir,
 				 key, sizeof(p->sock) - 1);
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	snprintf(p->lock, sizeof(p->lock), "%s/%s.lock", dir, key);

@@ -415,7 +415,7 @@ int main(int argc, char **argv)
 	snprintf(run_dir, sizeof(run_dir), "/tmp/nvmu-share-XXXXXX");
 	if (!mkdtemp(run_dir))
 		return 1;
-	setenv("NVMU_RUN_DIR", run_dir, 1);
+	setenv("NVMU_STATE_DIR", run_dir, 1);
 	ret = check_run(tests, sizeof(tests) / sizeof(tests[0]));
 	/* The run directory's lock files: nothing else is left once every process ended. */
 	{
