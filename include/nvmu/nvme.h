@@ -447,6 +447,18 @@ NVMU_API void nvmu_ctrl_set_removed(struct nvmu_ctrl *ctrl, const char *why);
  */
 NVMU_API int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl);
 
+/**
+ * Called by nvmu_ctrl_reset() of the controller it is set on: with @p begin true before the
+ * reset takes the admin queue (@p result 0), and with @p begin false once it ended (@p
+ * result is what nvmu_ctrl_reset() returns). A sharing primary (share.h) quiesces and
+ * then recovers the other processes' queues with it.
+ */
+typedef void (*nvmu_ctrl_reset_hook)(void *arg, bool begin, int result);
+
+/** Set the reset hook of @p ctrl (NULL removes it). Not to be called during a reset. */
+NVMU_API void nvmu_ctrl_set_reset_hook(struct nvmu_ctrl *ctrl, nvmu_ctrl_reset_hook hook,
+				       void *arg);
+
 /** Counters of recovery. */
 struct nvmu_ctrl_recovery_stats {
 	uint64_t timeouts;      /**< commands (admin and I/O) whose deadline passed */

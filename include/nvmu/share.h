@@ -41,10 +41,14 @@ NVMU_API enum nvmu_share_role nvmu_share_role(const struct nvmu_transport *t);
 /**
  * Start serving secondaries on @p ctrl when this process is its primary: listen on the
  * device's socket and answer joins, admin commands and queue requests from a thread of
- * the library. Returns 0 (also when the process is not a primary), or a negative errno
- * when the socket cannot be set up (the controller keeps working, unshared).
+ * the library. @p reset (may be NULL) resets the controller with this process's queue
+ * pairs paused (the host API passes nvmu_host_reset()); it is called from a thread of the
+ * library when a secondary or the controller's status asks for a reset, and every
+ * secondary stops its queues before it and recreates them after. Returns 0 (also when the
+ * process is not a primary, or serves already), or a negative errno when the socket
+ * cannot be set up (the controller keeps working, unshared).
  */
-NVMU_API int nvmu_share_start(struct nvmu_ctrl *ctrl);
+NVMU_API int nvmu_share_start(struct nvmu_ctrl *ctrl, void (*reset)(void *arg), void *arg);
 
 /**
  * Let members of group @p gid join as well as the primary's own user (the socket gets

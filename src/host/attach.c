@@ -18,6 +18,17 @@ static void host_free(struct nvmu_host_ctrl *h)
 	free(h);
 }
 
+/* How a sharing primary resets the controller: as the host API does, every local pair
+ * paused (the sharing layer stops the other processes' queues around it). */
+static void share_reset(void *arg)
+{
+	struct nvmu_host_ctrl *h = arg;
+
+	if (nvmu_host_reset(h) < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: reset asked for by a process sharing it: %s",
+			 h->name, nvmu_last_error());
+}
+
 int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 		     struct nvmu_host_ctrl **out)
 {
@@ -67,7 +78,7 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	ns_read_limits(h);
 	if (!h->no_aer)
 		events_start(h);
-	if (nvmu_share_start(h->ctrl) < 0)
+	if (nvmu_share_start(h->ctrl, share_reset, h) < 0)
 		nvmu_log(NVMU_LOG_WARN, "%s: not shared with other processes: %s", h->name,
 			 nvmu_last_error());
 	*out = h;

@@ -135,7 +135,7 @@ enum nvmu_share_role nvmu_share_role(const struct nvmu_transport *t)
 	return primary ? NVMU_SHARE_PRIMARY : NVMU_SHARE_NONE;
 }
 
-int nvmu_share_start(struct nvmu_ctrl *ctrl)
+int nvmu_share_start(struct nvmu_ctrl *ctrl, void (*reset)(void *arg), void *arg)
 {
 	struct owner *o;
 	int ret = 0;
@@ -143,7 +143,7 @@ int nvmu_share_start(struct nvmu_ctrl *ctrl)
 	pthread_mutex_lock(&owners_lock);
 	o = find_locked(nvmu_ctrl_transport(ctrl));
 	if (o && !o->primary)
-		ret = share_primary_start(ctrl, &o->paths, &o->primary);
+		ret = share_primary_start(ctrl, &o->paths, reset, arg, &o->primary);
 	pthread_mutex_unlock(&owners_lock);
 	return ret;
 }

@@ -39,8 +39,8 @@ static int map_window(struct share_primary *p, struct share_client *c, int fd, u
 
 	if (fd < 0)
 		return nvmu_fail(EPROTO, "no memory came with the join request");
-	if (len == 0 || len > WINDOW_MAX || len % page)
-		return nvmu_fail(EINVAL, "a DMA window of %llu bytes is not 1 page..1 GiB in "
+	if (len < 2 * page || len > WINDOW_MAX || len % page)
+		return nvmu_fail(EINVAL, "a DMA window of %llu bytes is not 2 pages..1 GiB in "
 				 "whole pages", (unsigned long long)len);
 	seals = fcntl(fd, F_GET_SEALS);
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != len || seals < 0 ||
@@ -81,6 +81,7 @@ static int hello(struct share_primary *p, struct share_client *c, const struct s
 		ret = p->t->ops->doorbell_fd(p->t, db_fd, &off, &len);
 	if (ret < 0)
 		return reply_fail(rp, ret);
+	share_ctl_set(c, SHARE_CTL_LIVE, false, NULL);
 	rp->cap = nvmu_ctrl_cap(p->ctrl);
 	rp->vs = p->t->ops->read32(p->t, NVME_REG_VS);
 	rp->pid = (int32_t)getpid();
@@ -129,6 +130,10 @@ static bool serve_one(struct share_primary *p, struct share_client *c)
 		break;
 	case SHARE_QID:
 		qid(p, c, &rq, &rp);
+		break;
+	case SHARE_DISABLE:
+		if (c->joined)
+			share_client_disabled(p, c);
 		break;
 	case SHARE_ADMIN:
 		if (c->win)
@@ -224,6 +229,18 @@ static void accept_one(struct share_primary *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Read the wake-ups of the stop pipe: false when one of them says stop (0). */
+static bool drain_wakeups(struct share_primary *p)
+{
+	char b[16];
+	ssize_t n = read(p->stop_fd[0], b, sizeof(b));
+
+	for (ssize_t i = 0; i < n; i++)
+		if (b[i] == 0)
+			return false;
+	return true;
+}
+
 static void *serve(void *arg)
 {
 	struct share_primary *p = arg;
@@ -240,23 +257,33 @@ static void *serve(void *arg)
 			cl[n - 2] = c;
 			pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 		}
-		if (poll(pfd, n, -1) < 0 && errno != EINTR)
+		if (poll(pfd, n, SHARE_CHECK_MS) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents)
+		if (pfd[0].revents && !drain_wakeups(p))
 			break;
 		for (nfds_t i = 2; i < n; i++)
-			if (pfd[i].revents && !serve_one(p, cl[i - 2]))
+			if ((pfd[i].revents && !serve_one(p, cl[i - 2])) || cl[i - 2]->doomed)
 				drop(p, cl[i - 2]);
 		if (pfd[1].revents & POLLIN)
 			accept_one(p);
+		share_watch(p);
 	}
 	while (p->clients)
 		drop(p, p->clients);
 	return NULL;
 }
 
+static void stop_worker(struct share_primary *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->worker, NULL);
+}
+
 int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
-			struct share_primary **out)
+			void (*reset)(void *arg), void *reset_arg, struct share_primary **out)
 {
 	struct share_primary *p;
 	int err;
@@ -273,17 +300,22 @@ int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
 	p->t = t;
 	p->paths = *paths;
 	p->listen_fd = -1;
+	p->reset = reset;
+	p->reset_arg = reset_arg;
 	pthread_mutex_init(&p->lock, NULL);
-	if (pipe2(p->stop_fd, O_CLOEXEC) < 0) {
+	pthread_cond_init(&p->cond, NULL);
+	if (pipe2(p->stop_fd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		err = errno;
 		free(p);
 		return nvmu_fail(err, "pipe: %s", strerror(err));
 	}
 	err = -share_listen(paths, &p->listen_fd);
 	if (err == 0) {
-		err = pthread_create(&p->thread, NULL, serve, p);
+		err = pthread_create(&p->worker, NULL, share_reset_worker, p);
+		if (err == 0 && (err = pthread_create(&p->thread, NULL, serve, p)) != 0)
+			stop_worker(p);
 		if (err)
-			nvmu_fail(err, "cannot start the sharing thread: %s", strerror(err));
+			nvmu_fail(err, "cannot start the sharing threads: %s", strerror(err));
 	}
 	if (err) {
 		if (p->listen_fd >= 0) {
@@ -292,10 +324,12 @@ int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
 		}
 		close(p->stop_fd[0]);
 		close(p->stop_fd[1]);
+		pthread_cond_destroy(&p->cond);
 		pthread_mutex_destroy(&p->lock);
 		free(p);
 		return nvmu_fail_context(err, "%s: serving other processes", t->name);
 	}
+	nvmu_ctrl_set_reset_hook(ctrl, share_reset_hook, p);
 	*out = p;
 	return 0;
 }
@@ -306,9 +340,12 @@ void share_primary_stop(struct share_primary *p)
 
 	/* The socket goes first: nobody joins a primary that is leaving. */
 	unlink(p->paths.sock);
+	stop_worker(p);
+	nvmu_ctrl_set_reset_hook(p->ctrl, NULL, NULL);
 	if (write(p->stop_fd[1], &b, 1) < 0)
 		nvmu_log(NVMU_LOG_WARN, "%s: cannot stop the sharing thread", p->t->name);
 	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->cond);
 	close(p->listen_fd);
 	close(p->stop_fd[0]);
 	close(p->stop_fd[1]);

@@ -36,6 +36,9 @@ struct secondary {
 	volatile uint8_t *db; /* the doorbell of SQ 0 in db_map */
 	size_t db_len;
 	void *own_db;         /* the admin queue's doorbells: never rung, kept apart */
+	const struct share_ctl *ctl; /* the control page: first page of the window */
+	bool awaiting;        /* CC.EN went to 0: ready again only after a reset's epoch */
+	uint32_t await_epoch;
 	bool gone;            /* under lock, read atomically */
 	char why[512]; /* name (300) and the text around it */
 };
@@ -52,11 +55,23 @@ bool share_is_secondary(const struct nvmu_transport *t)
 	return t && t->ops == &secondary_ops;
 }
 
+/* Let go of the device's doorbells (a removed device is released only once every
+ * mapping of it is gone): the same addresses become plain memory, so a late doorbell
+ * write of a pair does no harm. The lock is held. */
+static void release_doorbells(struct secondary *s)
+{
+	if (s->db_map && mmap(s->db_map, s->db_map_len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		nvmu_log(NVMU_LOG_WARN, "%s: cannot release the doorbells: %s", s->name,
+			 strerror(errno));
+}
+
 /* The primary hung up; the lock is held. */
 static void mark_gone(struct secondary *s)
 {
 	if (__atomic_load_n(&s->gone, __ATOMIC_ACQUIRE))
 		return;
+	release_doorbells(s);
 	snprintf(s->why, sizeof(s->why), "the process that owns %s (pid %d) exited or stopped "
 		 "sharing it; attach again to become its primary or join a new one", s->name,
 		 (int)s->primary);
@@ -98,6 +113,38 @@ static int request(struct secondary *s, struct share_req *rq, int fd, struct sha
 	return 0;
 }
 
+/* CSTS as this process sees it: the real controller's state comes from the control page
+ * (a reset of the primary's shows as CSTS.CFS until this process stopped its queues, so
+ * that its recovery does), enable and shutdown from its own CC. */
+static uint32_t csts(struct secondary *s)
+{
+	uint32_t state = __atomic_load_n(&s->ctl->state, __ATOMIC_ACQUIRE);
+	uint32_t epoch = __atomic_load_n(&s->ctl->epoch, __ATOMIC_ACQUIRE);
+	bool ready = state == SHARE_CTL_LIVE && (!s->awaiting || epoch != s->await_epoch);
+
+	if (__atomic_load_n(&s->gone, __ATOMIC_ACQUIRE) || state == SHARE_CTL_REMOVED)
+		return CSTS_ALL_ONES;
+	if ((s->cc & NVME_SET(1, CC_EN)) && ready)
+		s->awaiting = false;
+	return ((s->cc & NVME_SET(1, CC_EN)) && ready ? NVME_SET(1, CSTS_RDY) : 0) |
+	       (state != SHARE_CTL_LIVE && !s->awaiting ? NVME_SET(1, CSTS_CFS) : 0) |
+	       (s->cc & NVME_SET(NVME_CC_SHN_MASK, CC_SHN)
+			? NVME_SET(NVME_CSTS_SHST_CMPLT, CSTS_SHST) : 0);
+}
+
+/* CC.EN went from 1 to 0: the queues of this process are stopped. The primary resets the
+ * controller (or is doing so); enabling again waits for that reset to end. */
+static void disabled(struct secondary *s)
+{
+	struct share_req rq = { .type = SHARE_DISABLE };
+	struct share_rep rp;
+
+	s->await_epoch = __atomic_load_n(&s->ctl->epoch, __ATOMIC_ACQUIRE);
+	s->awaiting = true;
+	if (request(s, &rq, -1, &rp, SHARE_REPLY_MARGIN_MS) < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: %s", s->name, nvmu_last_error());
+}
+
 static uint32_t op_read32(struct nvmu_transport *t, uint32_t off)
 {
 	struct secondary *s = sec_of(t);
@@ -109,11 +156,7 @@ static uint32_t op_read32(struct nvmu_transport *t, uint32_t off)
 	case NVME_REG_CC: return s->cc;
 	case NVME_REG_AQA: return s->aqa;
 	case NVME_REG_CSTS:
-		if (__atomic_load_n(&s->gone, __ATOMIC_ACQUIRE))
-			return CSTS_ALL_ONES;
-		return (s->cc & NVME_SET(1, CC_EN) ? NVME_SET(1, CSTS_RDY) : 0) |
-		       (s->cc & NVME_SET(NVME_CC_SHN_MASK, CC_SHN)
-				? NVME_SET(NVME_CSTS_SHST_CMPLT, CSTS_SHST) : 0);
+		return csts(s);
 	default: return 0;
 	}
 }
@@ -134,8 +177,13 @@ static void op_write32(struct nvmu_transport *t, uint32_t off, uint32_t val)
 {
 	struct secondary *s = sec_of(t);
 
-	if (off == NVME_REG_CC)
+	if (off == NVME_REG_CC) {
+		bool was_on = s->cc & NVME_SET(1, CC_EN);
+
 		s->cc = val;
+		if (was_on && !(val & NVME_SET(1, CC_EN)))
+			disabled(s);
+	}
 	else if (off == NVME_REG_AQA)
 		s->aqa = val;
 }
@@ -191,6 +239,15 @@ static bool op_gone(struct nvmu_transport *t)
 
 	if (__atomic_load_n(&s->gone, __ATOMIC_ACQUIRE))
 		return true;
+	if (__atomic_load_n(&s->ctl->state, __ATOMIC_ACQUIRE) == SHARE_CTL_REMOVED) {
+		pthread_mutex_lock(&s->lock);
+		snprintf(s->why, sizeof(s->why), "%.*s (seen by the process that owns it, pid %d)",
+			 (int)sizeof(s->ctl->reason), s->ctl->reason, (int)s->primary);
+		release_doorbells(s);
+		__atomic_store_n(&s->gone, true, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&s->lock);
+		return true;
+	}
 	if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
 		pthread_mutex_lock(&s->lock);
 		mark_gone(s);
@@ -315,6 +372,7 @@ static int hello(struct secondary *s)
 	s->primary = rp.pid;
 	s->dstrd = (unsigned)NVME_CAP_DSTRD(rp.cap);
 	s->win.iova = rp.window_iova;
+	s->ctl = (const struct share_ctl *)s->win.base;
 	ret = map_doorbells(s, db_fd, rp.db_offset, (size_t)rp.db_len);
 	close(db_fd);
 	return ret;

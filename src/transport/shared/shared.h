@@ -18,6 +18,8 @@
 #define SHARE_JOIN_WAIT_MS 15000       /* a primary still bringing the controller up */
 #define SHARE_REPLY_MARGIN_MS 5000     /* beyond an admin command's own deadline */
 #define SHARE_MSG_TEXT 256
+#define SHARE_QUIESCE_WAIT_MS 5000  /* for every secondary to stop before a reset */
+#define SHARE_CHECK_MS 100          /* the sharing thread looks at the controller */
 /* A window is sealed so that it cannot shrink or grow once the primary maps it. */
 #define SHARE_WINDOW_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
@@ -52,6 +54,22 @@ enum share_req_type {
 	SHARE_HELLO = 1, /* join: the window's memfd travels with it */
 	SHARE_QID,       /* the real queue ID of a virtual one */
 	SHARE_ADMIN,     /* run an admin command */
+	SHARE_DISABLE,   /* the secondary stopped its queues (its CC.EN went to 0): a reset */
+};
+
+/* The first page of a secondary's window: what the primary tells it without a message,
+ * read from its periodic checks (CSTS). Only the primary writes it. */
+enum share_ctl_state {
+	SHARE_CTL_LIVE = 0,
+	SHARE_CTL_RESETTING, /* stop your queues (CSTS.CFS), then wait for the next epoch */
+	SHARE_CTL_FAILED,    /* the primary's reset failed */
+	SHARE_CTL_REMOVED,   /* the device is gone (reason) */
+};
+
+struct share_ctl {
+	uint32_t state;  /* enum share_ctl_state */
+	uint32_t epoch;  /* resets the primary completed */
+	char reason[SHARE_MSG_TEXT];
 };
 
 struct share_req {
@@ -134,6 +152,8 @@ struct share_client {
 	uint16_t *rqid;    /* [vqid]: real queue ID, 0 = none; io_queues + 1 entries */
 	bool *sq_live, *cq_live; /* [vqid] */
 	bool refused;      /* told why it may not join: closed once its request is read */
+	bool acked;        /* stopped its queues for the reset in progress (p->lock) */
+	bool doomed;       /* did not stop in time: dropped by the sharing thread */
 };
 
 struct share_primary {
@@ -145,10 +165,31 @@ struct share_primary {
 	bool group_set;
 	gid_t gid;
 	pthread_t thread;
-	pthread_mutex_t lock; /* the list of clients */
+	pthread_mutex_t lock; /* the list of clients, and the reset state below */
+	pthread_cond_t cond;  /* acks of secondaries, reset requests */
 	struct share_client *clients;
 	unsigned nclients;
+	bool resetting;       /* between the reset hook's two calls */
+	bool reset_pending;   /* a reset was asked for and not done yet */
+	bool stopping;
+	bool removed_told;
+	void (*reset)(void *arg); /* resets the controller with every local pair paused */
+	void *reset_arg;
+	pthread_t worker;     /* runs reset() when a secondary or a check asks for it */
 };
+
+/* Write @state (and @reason) into @c's control page. */
+void share_ctl_set(struct share_client *c, enum share_ctl_state state, bool new_epoch,
+		   const char *reason);
+/* The reset hook of a served controller (nvmu_ctrl_set_reset_hook()). */
+void share_reset_hook(void *arg, bool begin, int result);
+/* The thread that runs the resets secondaries or the checks ask for. */
+void *share_reset_worker(void *arg);
+/* SHARE_DISABLE from @c: it stopped its queues; ask for a reset if none is under way. */
+void share_client_disabled(struct share_primary *p, struct share_client *c);
+/* The periodic look at the controller: removal told to everyone, a reset it needs asked
+ * for. Runs on the sharing thread. */
+void share_watch(struct share_primary *p);
 
 /* Answer admin request @rq of @c into @rp. */
 void share_admin(struct share_primary *p, struct share_client *c, const struct share_req *rq,
@@ -158,7 +199,7 @@ void share_client_queues_release(struct share_primary *p, struct share_client *c
 
 /* Start the service of @t's controller (join.c knows the paths and the lock). */
 int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
-			struct share_primary **out);
+			void (*reset)(void *arg), void *reset_arg, struct share_primary **out);
 void share_primary_stop(struct share_primary *p);
 
 #endif

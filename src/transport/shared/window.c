@@ -49,6 +49,7 @@ int share_window_init(struct share_window *w, size_t len)
 		share_window_fini(w);
 		return nvmu_fail(ENOMEM, "out of memory");
 	}
+	w->used[0] = PAGE_FIRST; /* the control page, which the primary writes */
 	return 0;
 }
 

@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 
 #include "check.h"
 #include "nvmu/host.h"
+#include "nvmu/nvme_soft.h"
 #include "nvmu/share.h"
 
 #define QUEUES 4          /* of the controller: a secondary can take them all */
@@ -141,6 +144,17 @@ static int io_round_trip(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 	return ret;
 }
 
+/* The next request on stdin, polling @qp meanwhile as an application does (a reset
+ * asked for by another thread pauses the pair at its next poll). False at the end. */
+static bool next_line(struct nvmu_host_qpair *qp, char *line, size_t len)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+
+	while (poll(&pfd, 1, 10) == 0)
+		nvmu_host_qpair_poll(qp, 0);
+	return fgets(line, (int)len, stdin) != NULL;
+}
+
 /* A process serving requests on stdin until "quit" (or its end). */
 static int role_loop(const char *dev, bool io_loop)
 {
@@ -162,7 +176,7 @@ static int role_loop(const char *dev, bool io_loop)
 		for (unsigned i = 0;; i++)
 			io_round_trip(h, qp, i % 64, 1, 9, true);
 	}
-	while (fgets(line, sizeof(line), stdin)) {
+	while (next_line(qp, line, sizeof(line))) {
 		unsigned long first, count, tag;
 
 		if (!strncmp(line, "quit", 4))
@@ -172,6 +186,16 @@ static int role_loop(const char *dev, bool io_loop)
 		} else if (sscanf(line, "check %lu %lu %lu", &first, &count, &tag) == 3) {
 			ret = io_round_trip(h, qp, first, (unsigned)count, (unsigned)tag, false);
 			printf("check %d\n", ret);
+		} else if (!strncmp(line, "resets", 6)) {
+			struct nvmu_ctrl_recovery_stats st;
+
+			nvmu_ctrl_recovery_stats(nvmu_host_core(h), &st);
+			printf("resets %llu\n", (unsigned long long)st.resets);
+		} else if (!strncmp(line, "reset", 5)) {
+			printf("reset %d\n", nvmu_host_reset(h));
+		} else if (!strncmp(line, "remove", 6)) {
+			nvmu_soft_surprise_remove(nvmu_ctrl_transport(nvmu_host_core(h)));
+			printf("removed\n");
 		} else if (sscanf(line, "write %lu %lu %lu", &first, &count, &tag) == 3) {
 			ret = io_round_trip(h, qp, first, (unsigned)count, (unsigned)tag, true);
 			printf("write %d %s\n", ret, ret ? nvmu_last_error() : "");
@@ -200,8 +224,27 @@ static struct nvmu_host_ctrl *attach_ok(const char *dev, enum nvmu_share_role wa
 	return ret == 0 ? h : NULL;
 }
 
-/* Start a primary of a new controller (named in @dev) and join it from this process. */
-static struct nvmu_host_ctrl *primary_and_secondary(struct proc *pri, char *dev, size_t len)
+/* Poll the primary until it has @n secondaries; false after WAIT_MS. */
+static bool wait_secondaries(struct proc *pri, unsigned n)
+{
+	uint64_t deadline = nvmu_deadline_ms(WAIT_MS);
+	char line[128], want[64];
+
+	snprintf(want, sizeof(want), "secondaries %u", n);
+	do {
+		if (!ask(pri, "secondaries", line, sizeof(line)))
+			return false;
+		if (!strcmp(line, want))
+			return true;
+		nvmu_sleep_us(10000);
+	} while (!nvmu_deadline_passed(deadline));
+	return false;
+}
+
+/* Start a primary of a new controller (named in @dev) and join it from this process,
+ * with a queue pair in *qp when @qp is not NULL. */
+static struct nvmu_host_ctrl *primary_and_secondary(struct proc *pri, char *dev, size_t len,
+						    struct nvmu_host_qpair **qp)
 {
 	struct nvmu_host_ctrl *h;
 
@@ -212,6 +255,8 @@ static struct nvmu_host_ctrl *primary_and_secondary(struct proc *pri, char *dev,
 	h = attach_ok(dev, NVMU_SHARE_SECONDARY);
 	if (!h)
 		finish(pri, true);
+	if (h && qp)
+		CHECK_EQ(nvmu_host_qpair_create(h, NULL, qp), 0);
 	return h;
 }
 
@@ -222,7 +267,7 @@ TEST(secondary_round_trip_and_admin)
 	struct proc pri;
 	char dev[128], smart[512];
 
-	h = primary_and_secondary(&pri, dev, sizeof(dev));
+	h = primary_and_secondary(&pri, dev, sizeof(dev), NULL);
 	if (!h)
 		return;
 	/* Identify came through the primary, without shadow doorbells. */
@@ -240,7 +285,7 @@ TEST(secondary_round_trip_and_admin)
 		CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
 	}
 	CHECK_EQ(nvmu_host_detach(h), 0);
-	expect(&pri, "secondaries", "secondaries 0");
+	CHECK(wait_secondaries(&pri, 0)); /* the primary sees the hang-up on its thread */
 	CHECK_EQ(finish(&pri, false), 0);
 }
 
@@ -272,23 +317,6 @@ TEST(two_secondaries_on_disjoint_ranges)
 	CHECK_EQ(finish(&a, false), 0);
 	CHECK_EQ(finish(&b, false), 0);
 	CHECK_EQ(finish(&pri, false), 0);
-}
-
-/* Poll the primary until it has @n secondaries; false after WAIT_MS. */
-static bool wait_secondaries(struct proc *pri, unsigned n)
-{
-	uint64_t deadline = nvmu_deadline_ms(WAIT_MS);
-	char line[128], want[64];
-
-	snprintf(want, sizeof(want), "secondaries %u", n);
-	do {
-		if (!ask(pri, "secondaries", line, sizeof(line)))
-			return false;
-		if (!strcmp(line, want))
-			return true;
-		nvmu_sleep_us(10000);
-	} while (!nvmu_deadline_passed(deadline));
-	return false;
 }
 
 TEST(killed_secondary_is_reclaimed)
@@ -335,10 +363,9 @@ TEST(killed_primary_fails_secondaries_and_a_new_primary_starts)
 	char dev[128];
 	int ret = 0;
 
-	h = primary_and_secondary(&pri, dev, sizeof(dev));
+	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
 	if (!h)
 		return;
-	CHECK_EQ(nvmu_host_qpair_create(h, NULL, &qp), 0);
 	if (qp)
 		CHECK_EQ(io_round_trip(h, qp, 0, 2, 1, true), 0);
 	finish(&pri, true);
@@ -359,6 +386,136 @@ TEST(killed_primary_fails_secondaries_and_a_new_primary_starts)
 	if (h2)
 		CHECK_EQ(nvmu_host_detach(h2), 0);
 	nvmu_host_detach(h); /* its controller is gone: only memory to free */
+}
+
+/* I/O of a secondary on its own thread, counting rounds and failures, until stopped. */
+struct io_loop {
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp;
+	volatile bool stop;
+	unsigned rounds, failures;
+	int last_err;
+	pthread_t thread;
+};
+
+static void *io_loop_run(void *arg)
+{
+	struct io_loop *l = arg;
+
+	while (!l->stop) {
+		int ret = io_round_trip(l->h, l->qp, 300 + l->rounds % 32, 1, 6, true);
+
+		if (ret < 0) {
+			l->failures++;
+			l->last_err = ret;
+		}
+		l->rounds++;
+	}
+	return NULL;
+}
+
+static bool io_loop_start(struct io_loop *l, struct nvmu_host_ctrl *h)
+{
+	const struct nvmu_host_qpair_opts qo = { .retries = 4 };
+
+	memset(l, 0, sizeof(*l));
+	l->h = h;
+	CHECK_EQ(nvmu_host_qpair_create(h, &qo, &l->qp), 0);
+	if (!l->qp)
+		return false;
+	CHECK_EQ(pthread_create(&l->thread, NULL, io_loop_run, l), 0);
+	return true;
+}
+
+/* Let it run until it did @more rounds beyond now (a bounded wait). */
+static void io_loop_more(struct io_loop *l, unsigned more)
+{
+	unsigned want = l->rounds + more;
+	uint64_t deadline = nvmu_deadline_ms(WAIT_MS);
+
+	while (l->rounds < want && !nvmu_deadline_passed(deadline))
+		nvmu_sleep_us(1000);
+	CHECK(l->rounds >= want);
+}
+
+static void io_loop_stop(struct io_loop *l)
+{
+	l->stop = true;
+	pthread_join(l->thread, NULL);
+	if (l->failures)
+		fprintf(stderr, "I/O loop: %u of %u rounds failed, last %d\n", l->failures,
+			l->rounds, l->last_err);
+}
+
+TEST(reset_by_the_primary_pauses_and_recovers_a_secondary)
+{
+	struct nvmu_ctrl_recovery_stats st;
+	struct nvmu_host_ctrl *h;
+	struct io_loop l;
+	struct proc pri;
+	char dev[128];
+
+	h = primary_and_secondary(&pri, dev, sizeof(dev), NULL);
+	if (!h)
+		return;
+	if (io_loop_start(&l, h)) {
+		io_loop_more(&l, 20);
+		expect(&pri, "reset", "reset 0");
+		io_loop_more(&l, 20);
+		io_loop_stop(&l);
+		CHECK_EQ(l.failures, 0);
+	}
+	nvmu_ctrl_recovery_stats(nvmu_host_core(h), &st);
+	CHECK_EQ(st.resets, 1); /* its own part of the primary's reset */
+	expect(&pri, "resets", "resets 1");
+	expect(&pri, "write 500 4 8", "write 0"); /* the primary's queue came back too */
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	CHECK_EQ(finish(&pri, false), 0);
+}
+
+TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
+{
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp = NULL;
+	struct proc pri;
+	char dev[128];
+
+	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
+	if (!h)
+		return;
+	if (qp)
+		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, true), 0);
+	CHECK_EQ(nvmu_host_reset(h), 0);
+	expect(&pri, "resets", "resets 1");
+	if (qp)
+		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, false), 0);
+	expect(&pri, "check 40 2 2", "check 0");
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	CHECK_EQ(finish(&pri, false), 0);
+}
+
+TEST(removal_seen_by_the_primary_reaches_a_secondary)
+{
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp = NULL;
+	struct proc pri;
+	char dev[128];
+	int ret = 0;
+
+	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
+	if (!h)
+		return;
+	expect(&pri, "remove", "removed");
+	/* The primary's sharing thread looks every 100 ms; this process's checks too. */
+	for (int i = 0; qp && i < 1000 && ret != -ENODEV; i++) {
+		ret = io_round_trip(h, qp, 0, 1, 1, true);
+		nvmu_sleep_us(1000);
+	}
+	CHECK_EQ(ret, -ENODEV);
+	CHECK_EQ(nvmu_host_state(h), NVMU_CTRL_REMOVED);
+	CHECK_STR_CONTAINS(nvmu_ctrl_reason(nvmu_host_core(h)), "seen by the process that owns");
+	nvmu_host_detach(h);
+	finish(&pri, false);
 }
 
 TEST(another_user_is_refused)
@@ -386,7 +543,7 @@ TEST(another_user_is_refused)
 	CHECK_STR_CONTAINS(line, "may not join");
 	st = finish(&other, false);
 	CHECK(WIFEXITED(st));
-	expect(&pri, "secondaries", "secondaries 0");
+	CHECK(wait_secondaries(&pri, 0));
 	CHECK_EQ(finish(&pri, false), 0);
 }
 
@@ -398,6 +555,12 @@ int main(int argc, char **argv)
 		{ "killed_secondary_is_reclaimed", killed_secondary_is_reclaimed },
 		{ "killed_primary_fails_secondaries_and_a_new_primary_starts",
 		  killed_primary_fails_secondaries_and_a_new_primary_starts },
+		{ "reset_by_the_primary_pauses_and_recovers_a_secondary",
+		  reset_by_the_primary_pauses_and_recovers_a_secondary },
+		{ "reset_asked_by_a_secondary_is_done_once_by_the_primary",
+		  reset_asked_by_a_secondary_is_done_once_by_the_primary },
+		{ "removal_seen_by_the_primary_reaches_a_secondary",
+		  removal_seen_by_the_primary_reaches_a_secondary },
 		{ "another_user_is_refused", another_user_is_refused },
 	};
 	int ret;

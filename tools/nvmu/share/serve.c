@@ -39,7 +39,7 @@ static const char *not_served(struct tool_dev *d)
 	case NVMU_SHARE_NONE:
 		return "it cannot be shared (a software controller needs a name: soft:name=NAME)";
 	default:
-		return nvmu_share_start(d->ctrl) < 0 ? nvmu_last_error() : NULL;
+		return nvmu_share_start(d->ctrl, NULL, NULL) < 0 ? nvmu_last_error() : NULL;
 	}
 }
 
