@@ -17,6 +17,7 @@ perf() { # perf options: one run, prints its IOPS
 	nvmu perf $dev -w randread -a 1 -t "$t" -o json "$@" 2>/tmp/perf.err | iops
 }
 serve() {
+	rm -f /tmp/serve.out # a line of the last one must not count
 	nvmu serve $dev > /tmp/serve.out 2>&1 &
 	spid=$!
 	i=0

@@ -4,7 +4,8 @@
 # boot: `nvmu serve` holds QEMU's NVMe as the primary; secondaries (every other nvmu
 # process) join it without a flag. Checks: a secondary's verified data round trip; two
 # `nvmu perf --verify` at once on disjoint ranges (namespaces 1 and 2) with the management
-# verbs running meanwhile; a secondary killed with SIGKILL mid-I/O (its queues come back:
+# verbs running meanwhile; resets asked by one of two processes running I/O, done once by
+# the primary, the other recovered too; a secondary killed with SIGKILL mid-I/O (its queues come back:
 # a run that needs every queue of the controller succeeds); --group lets another user in,
 # and without it another user is refused by the peer check; the primary killed with
 # SIGKILL (the secondary stops with -ENODEV and says why; a new primary starts).
@@ -24,6 +25,7 @@ check() { # description command...: ok when the command exits 0, its output as c
 	echo "$out" | tail -n 4 | sed 's/^/# /'
 }
 serve() { # [options]: start nvmu serve and wait until it serves
+	rm -f /tmp/serve.out # a line of the last one must not count
 	nvmu serve $dev "$@" > /tmp/serve.out 2>&1 &
 	spid=$!
 	i=0
@@ -32,7 +34,7 @@ serve() { # [options]: start nvmu serve and wait until it serves
 }
 unserve() { kill -TERM $spid; wait $spid; }
 
-echo "1..14"
+echo "1..16"
 check "bind $dev" nvmu bind $dev
 if serve; then ok "nvmu serve holds $dev"; else nok "nvmu serve holds $dev"; cat /tmp/serve.out; fi
 
@@ -65,6 +67,23 @@ for p in 1 2; do
 		ok "perf --verify on namespace $p beside another perf: 0 mismatches"
 	else
 		nok "perf --verify on namespace $p beside another perf (exit $rc)"
+	fi
+done
+
+# Resets while two processes run I/O: the one with --reset-interval asks for them, the
+# primary does each once, and the other process's queues are paused and recovered too.
+nvmu perf $dev -w randrw -q 16 -t 8 -n 1 --verify --retries 4 > /tmp/perf1.out 2>&1 &
+p1=$!
+nvmu perf $dev -w randrw -q 16 -t 8 -n 2 --verify --reset-interval 3 > /tmp/perf2.out 2>&1 &
+p2=$!
+for p in 1 2; do
+	eval "wait \$p$p"
+	rc=$?
+	sed 's/^/# /' /tmp/perf$p.out | tail -n 4
+	if [ $rc -eq 0 ] && grep -q ', 0 mismatches' /tmp/perf$p.out; then
+		ok "resets asked by one perf, done by the primary: perf $p verified, no error"
+	else
+		nok "resets asked by one perf, done by the primary: perf $p (exit $rc)"
 	fi
 done
 

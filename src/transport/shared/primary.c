@@ -334,6 +334,32 @@ int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
 	return 0;
 }
 
+/* Tell every secondary that we leave, and give them the time of a few periodic checks to
+ * stop ringing doorbells and hang up, before their queues are deleted. */
+static void say_goodbye(struct share_primary *p)
+{
+	uint64_t deadline = nvmu_deadline_ms(SHARE_LEAVE_WAIT_MS);
+	char why[SHARE_MSG_TEXT];
+	unsigned left;
+
+	snprintf(why, sizeof(why), "the process that owned %s (pid %d) stopped sharing it; "
+		 "attach again to become its primary or join a new one", p->t->name,
+		 (int)getpid());
+	pthread_mutex_lock(&p->lock);
+	p->removed_told = true;
+	for (struct share_client *c = p->clients; c; c = c->next)
+		if (c->joined)
+			share_ctl_set(c, SHARE_CTL_REMOVED, false, why);
+	left = p->nclients;
+	pthread_mutex_unlock(&p->lock);
+	while (left && !nvmu_deadline_passed(deadline)) {
+		nvmu_sleep_us(10000);
+		pthread_mutex_lock(&p->lock);
+		left = p->nclients;
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
 void share_primary_stop(struct share_primary *p)
 {
 	char b = 0;
@@ -341,6 +367,7 @@ void share_primary_stop(struct share_primary *p)
 	/* The socket goes first: nobody joins a primary that is leaving. */
 	unlink(p->paths.sock);
 	stop_worker(p);
+	say_goodbye(p);
 	nvmu_ctrl_set_reset_hook(p->ctrl, NULL, NULL);
 	if (write(p->stop_fd[1], &b, 1) < 0)
 		nvmu_log(NVMU_LOG_WARN, "%s: cannot stop the sharing thread", p->t->name);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "shared.h"
@@ -244,6 +245,8 @@ static bool op_gone(struct nvmu_transport *t)
 		snprintf(s->why, sizeof(s->why), "%.*s (seen by the process that owns it, pid %d)",
 			 (int)sizeof(s->ctl->reason), s->ctl->reason, (int)s->primary);
 		release_doorbells(s);
+		/* Hanging up tells the primary that no doorbell of ours will be written now. */
+		shutdown(s->sock, SHUT_RDWR);
 		__atomic_store_n(&s->gone, true, __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&s->lock);
 		return true;

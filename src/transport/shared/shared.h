@@ -20,6 +20,7 @@
 #define SHARE_MSG_TEXT 256
 #define SHARE_QUIESCE_WAIT_MS 5000  /* for every secondary to stop before a reset */
 #define SHARE_CHECK_MS 100          /* the sharing thread looks at the controller */
+#define SHARE_LEAVE_WAIT_MS 3000    /* for secondaries to let go when the primary leaves */
 /* A window is sealed so that it cannot shrink or grow once the primary maps it. */
 #define SHARE_WINDOW_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
