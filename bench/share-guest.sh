@@ -5,6 +5,8 @@
 # controller: a secondary alone at QD 32 and two secondaries at QD 16 at once; then the
 # primary alone with two threads at QD 16 (the same number of polling CPUs as the two
 # processes: under TCG a polling vCPU takes a host CPU from the emulated controller).
+# perf pins its threads to the CPUs it may use from the first, so each process of the two
+# is given its own CPU (taskset), as the two threads of one process get.
 dev=0000:00:10.0
 t=$1
 rounds=$2
@@ -13,8 +15,11 @@ nvmu bind $dev >/dev/null || exit 1
 iops() { # the total IOPS in nvmu perf's JSON on stdin
 	awk '/"total": \{/ { t = 1 } t && /"iops":/ { gsub(/[",]/, "", $2); print $2; exit }'
 }
-perf() { # perf options: one run, prints its IOPS
-	nvmu perf $dev -w randread -a 1 -t "$t" -o json "$@" 2>/tmp/perf.err | iops
+perf() { # CPUS perf-options: one run on those CPUs, prints its IOPS
+	cpus=$1
+	shift
+	taskset -c "$cpus" nvmu perf $dev -w randread -a 1 -t "$t" -o json "$@" 2>/tmp/perf.err |
+		iops
 }
 serve() {
 	rm -f /tmp/serve.out # a line of the last one must not count
@@ -28,17 +33,17 @@ rm -f /tmp/rounds
 echo "# randread 4 KiB, polled, ${t} s per run after 1 s warm-up, $rounds rounds"
 echo "# round primary-QD32 secondary-QD32 two-secondaries-QD16(a+b) primary-2x-QD16"
 for r in $(seq 1 "$rounds"); do
-	p=$(perf -q 32)
+	p=$(perf 0 -q 32)
 	serve
-	s=$(perf -q 32)
-	perf -q 16 > /tmp/a &
+	s=$(perf 0 -q 32)
+	perf 0 -q 16 > /tmp/a &
 	pa=$!
-	perf -q 16 > /tmp/b &
+	perf 1 -q 16 > /tmp/b &
 	pb=$!
 	wait $pa $pb
 	kill -TERM $spid
 	wait $spid
-	p2=$(perf -q 16 --threads 2)
+	p2=$(perf 0,1 -q 16 --threads 2)
 	line="$p $s $(cat /tmp/a) $(cat /tmp/b) $p2"
 	echo "$line" >> /tmp/rounds
 	echo "$r $line" | awk '{ printf "%-5s %12.0f %14.0f %13.0f (%.0f + %.0f) %15.0f\n",
