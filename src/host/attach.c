@@ -51,20 +51,11 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	h->event_arg = opts->event_arg;
 	ret = nvmu_transport_open(dev, &topts, &h->t);
 	if (ret == 0) {
-		struct nvmu_ctrl_opts copts = opts->ctrl;
-
-		copts.opts_size = sizeof(copts);
-		/* Events are not forwarded to a process that joined another's controller, and
-		 * a controller that others may join keeps MMIO doorbells: with shadow doorbells
-		 * on, it would read theirs from the primary's shadow buffer. */
+		/* Events are not forwarded to a process that joined another's controller. */
 		if (nvmu_share_role(h->t) == NVMU_SHARE_SECONDARY)
 			h->no_aer = true;
-		if (nvmu_share_role(h->t) == NVMU_SHARE_PRIMARY) {
-			copts.no_dbbuf = true;
-			copts.force_dbbuf = false;
-		}
 		h->iommu = nvmu_transport_iommu(h->t);
-		ret = nvmu_ctrl_open(h->t, &copts, &h->ctrl);
+		ret = nvmu_ctrl_open(h->t, &opts->ctrl, &h->ctrl);
 	}
 	if (ret == 0)
 		ret = ns_discover(h);

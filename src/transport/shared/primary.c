@@ -293,6 +293,12 @@ int share_primary_start(struct nvmu_ctrl *ctrl, const struct share_paths *paths,
 	if (!t->ops->map_peer || !t->ops->unmap_peer || !t->ops->doorbell_fd)
 		return nvmu_fail(ENOTSUP, "%s: its transport cannot be shared with other processes",
 				 t->name);
+	/* With shadow doorbells on, the controller would read every queue's doorbell from
+	 * this process's shadow buffer, where no other process can write. */
+	if (nvmu_ctrl_dbbuf_enabled(ctrl))
+		return nvmu_fail(ENOTSUP, "%s: shadow doorbells are in use, which other processes "
+				 "cannot ring; attach it with no_dbbuf (nvmu perf --no-dbbuf; nvmu "
+				 "serve does) to share it", t->name);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return nvmu_fail(ENOMEM, "out of memory");

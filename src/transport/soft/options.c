@@ -77,6 +77,8 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 		strcpy(o->file, val);
 		return 0;
 	}
+	if (strcmp(key, "dbbuf") == 0)
+		o->dbbuf_given = true; /* and parsed below */
 	if (strcmp(key, "name") == 0) {
 		if (strlen(val) >= sizeof(o->name) ||
 		    strspn(val, SOFT_NAME_CHARS) != strlen(val))
@@ -160,5 +162,9 @@ int soft_opts_parse(const char *spec, struct soft_opts *o)
 		ret = apply(o, item, eq + 1);
 	}
 	free(copy);
+	/* A controller other processes share keeps MMIO doorbells unless asked: with shadow
+	 * doorbells on, they would have to write the primary's shadow buffer. */
+	if (o->name[0] && !o->dbbuf_given)
+		o->dbbuf = false;
 	return ret < 0 ? ret : check(o);
 }

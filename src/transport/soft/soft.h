@@ -43,6 +43,7 @@ struct soft_opts {
 	uint16_t mqes;
 	uint16_t queues;
 	bool sgl, dbbuf, stepped;
+	bool dbbuf_given; /* dbbuf= was in the string (a named controller has none else) */
 	uint8_t to, dstrd, mpsmin, mpsmax;
 	uint32_t ready_delay_ms;
 	uint32_t vs;    /* VS register: major << 16 | minor << 8 */

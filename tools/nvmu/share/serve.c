@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,6 +50,7 @@ static int run_serve(int argc, char **argv)
 		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct nvmu_host_opts opts = { .no_aer = true, .ctrl.no_dbbuf = true };
 	bool group_set = false;
 	const char *dev, *why;
 	struct tool_dev d;
@@ -68,8 +70,14 @@ static int run_serve(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if ((ret = device_open(argv[0], dev, &d)))
-		return ret;
+	/* No shadow doorbells: other processes ring MMIO doorbells (share.h). */
+	memset(&d, 0, sizeof(d));
+	d.name = dev;
+	if (nvmu_host_attach(dev, &opts, &d.host) < 0) {
+		fprintf(stderr, "nvmu %s: %s\n", argv[0], nvmu_last_error());
+		return EXIT_FAILED;
+	}
+	d.ctrl = nvmu_host_core(d.host);
 	why = not_served(&d);
 	if (!why && group_set && nvmu_share_allow_group(d.ctrl, gid) < 0)
 		why = nvmu_last_error();
