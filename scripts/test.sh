@@ -111,6 +111,13 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest check of nvmu perf" $?
 	grep -E '^not ok' "$results/guest-perf.tap" || true
 
+	step "guest suite for several processes on one controller (nvmu serve, secondaries, SIGKILL)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+		--ctrl serial=nvmu0,max_ioqpairs=4 --ns size=32M --ns size=32M \
+		tests/guest/suite-share.sh > "$results/guest-share.tap"
+	record "guest suite for sharing a controller" $?
+	grep -E '^not ok' "$results/guest-share.tap" || true
+
 	# Host API across controller configurations: test_host_io in the variants named after
 	# the script (see tests/guest/suite-host.sh); the first variant also runs sanitized.
 	host_sanitized=()

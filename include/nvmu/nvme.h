@@ -139,6 +139,16 @@ NVMU_API int nvmu_ctrl_dma_alloc(struct nvmu_ctrl *ctrl, size_t len,
 /** Free memory from nvmu_ctrl_dma_alloc(), found from its address, and zero *buf. */
 NVMU_API void nvmu_ctrl_dma_free(struct nvmu_ctrl *ctrl, struct nvmu_dma_buf *buf);
 
+/**
+ * Reserve an I/O queue ID of the controller that no pair of this process will take, for
+ * a queue another process creates through this one (a sharing primary, see share.h).
+ * Returns 0 and sets *qid, or -EBUSY when every granted queue ID is in use.
+ */
+NVMU_API int nvmu_ctrl_qid_reserve(struct nvmu_ctrl *ctrl, uint16_t *qid);
+
+/** Give back a queue ID from nvmu_ctrl_qid_reserve() (its queues must be deleted). */
+NVMU_API void nvmu_ctrl_qid_release(struct nvmu_ctrl *ctrl, uint16_t qid);
+
 /* ---- admin commands (synchronous, with a deadline) ------------------------------- */
 
 /**
@@ -436,6 +446,18 @@ NVMU_API void nvmu_ctrl_set_removed(struct nvmu_ctrl *ctrl, const char *why);
  * FAILED), with a message naming the step.
  */
 NVMU_API int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl);
+
+/**
+ * Called by nvmu_ctrl_reset() of the controller it is set on: with @p begin true before the
+ * reset takes the admin queue (@p result 0), and with @p begin false once it ended (@p
+ * result is what nvmu_ctrl_reset() returns). A sharing primary (share.h) quiesces and
+ * then recovers the other processes' queues with it.
+ */
+typedef void (*nvmu_ctrl_reset_hook)(void *arg, bool begin, int result);
+
+/** Set the reset hook of @p ctrl (NULL removes it). Not to be called during a reset. */
+NVMU_API void nvmu_ctrl_set_reset_hook(struct nvmu_ctrl *ctrl, nvmu_ctrl_reset_hook hook,
+				       void *arg);
 
 /** Counters of recovery. */
 struct nvmu_ctrl_recovery_stats {

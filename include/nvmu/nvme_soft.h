@@ -55,7 +55,8 @@ extern "C" {
  * | mqes        | CAP.MQES: largest queue size - 1 (1..65535)              | 1023    |
  * | queues      | I/O queue pairs offered (1..1024)                        | 16      |
  * | sgl         | 1: SGLs on I/O queues                                    | 0       |
- * | dbbuf       | 1: Doorbell Buffer Config (shadow doorbells)             | 1       |
+ * | dbbuf       | 1: Doorbell Buffer Config (shadow doorbells)             | 1 (0    |
+ * |             |                                                          | w/ name)|
  * | mode        | thread or step                                           | thread  |
  * | to          | CAP.TO in 500 ms units (1..255)                          | 20      |
  * | dstrd       | CAP.DSTRD (0..4)                                         | 0       |
@@ -68,6 +69,9 @@ extern "C" {
  * | file        | store the namespaces in this file (created, grown, kept:  | RAM     |
  * |             | namespace i at byte i x size), so data outlives the run; |         |
  * |             | a symbolic link or anything but a regular file is refused|         |
+ * | name        | letters, digits, '-', '_', '.': other processes that     | none    |
+ * |             | attach soft:name=NAME join this controller (share.h); its|         |
+ * |             | other options are the first process's                    |         |
  *
  * Besides the NVM commands, the controller implements Namespace Management and Attachment
  * (Identify NN is the larger of ns and 16: the IDs past ns are free to create namespaces

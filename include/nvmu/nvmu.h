@@ -27,5 +27,6 @@
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/nvme_soft.h"
 #include "nvmu/sriov.h"
+#include "nvmu/share.h"
 
 #endif

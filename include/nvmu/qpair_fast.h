@@ -140,6 +140,8 @@ struct nvmu_qpair {
 	uint32_t prp_pages;  /* list pages per tracker */
 	size_t max_transfer; /* bytes one command may move */
 	uint16_t qid;
+	uint16_t cqe_sqid;   /* the SQ ID its completions carry: qid, or the controller's
+				own number when another process hands out queue IDs (share.h) */
 	bool sgl;            /* SGLs by default */
 	bool sgl_ok;         /* the controller takes SGLs on this queue */
 	int vector;          /* MSI-X vector, -1 when polled */

@@ -43,6 +43,8 @@ extern "C" {
 /* ---- transports ------------------------------------------------------------------ */
 
 struct nvmu_transport;
+struct nvmu_sqe;
+struct nvmu_cpl;
 
 /**
  * What a transport offers the core. Register offsets are NVME_REG_* (libnvme). Every
@@ -79,6 +81,29 @@ struct nvmu_transport_ops {
 	 * controller, which translates addresses itself.
 	 */
 	struct nvmu_iommu *(*iommu)(struct nvmu_transport *t);
+
+	/* ---- sharing the controller with other processes (optional; see share.h) ---- */
+
+	/** Primary: make @p len bytes at @p vaddr (another process's memory mapped here)
+	 *  reachable by the device; sets *iova to the device address of @p vaddr. */
+	int (*map_peer)(struct nvmu_transport *t, void *vaddr, size_t len, uint64_t *iova);
+	/** Primary: undo map_peer() of the range at @p vaddr / @p iova. */
+	void (*unmap_peer)(struct nvmu_transport *t, void *vaddr, uint64_t iova);
+	/** Primary: a file descriptor another process can mmap() to reach the doorbells:
+	 *  the doorbell of SQ 0 is at *offset, *len bytes from there may be mapped. The
+	 *  descriptor stays owned by the transport. */
+	int (*doorbell_fd)(struct nvmu_transport *t, int *fd, uint64_t *offset, size_t *len);
+	/** Secondary: the controller's own ID of I/O queue @p qid (what its completions
+	 *  carry) and its doorbells, asked for before the queue is created (the core uses
+	 *  @p qid and the doorbell area when this op is NULL). */
+	int (*queue_doorbells)(struct nvmu_transport *t, uint16_t qid, uint16_t *dev_qid,
+			       volatile uint32_t **sq, volatile uint32_t **cq);
+	/** Secondary: run an admin command somewhere else (the primary) instead of on the
+	 *  admin queue; same contract as nvmu_admin_cmd(). */
+	int (*admin_cmd)(struct nvmu_transport *t, struct nvmu_sqe *cmd, uint64_t iova,
+			 size_t len, uint32_t timeout_ms, struct nvmu_cpl *cpl);
+	/** Why gone() is true, for the controller's reason (may be NULL). */
+	const char *(*why_gone)(struct nvmu_transport *t);
 };
 
 /** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */
@@ -120,6 +145,13 @@ struct nvmu_transport_class {
 	 */
 	int (*open)(const char *rest, const struct nvmu_transport_open_opts *opts,
 		    struct nvmu_transport **out);
+	/**
+	 * Optional: the name under which other processes share the controller @p rest
+	 * names (see share.h), written into @p key (@p len bytes: letters, digits, '-',
+	 * '_', '.'). Returns 1 with a key, 0 when the controller is not shared (then every
+	 * open is private, as for an anonymous soft: controller), or a negative errno.
+	 */
+	int (*share_key)(const char *rest, char *key, size_t len);
 };
 
 /**

@@ -18,6 +18,17 @@ static void host_free(struct nvmu_host_ctrl *h)
 	free(h);
 }
 
+/* How a sharing primary resets the controller: as the host API does, every local pair
+ * paused (the sharing layer stops the other processes' queues around it). */
+static void share_reset(void *arg)
+{
+	struct nvmu_host_ctrl *h = arg;
+
+	if (nvmu_host_reset(h) < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: reset asked for by a process sharing it: %s",
+			 h->name, nvmu_last_error());
+}
+
 int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 		     struct nvmu_host_ctrl **out)
 {
@@ -40,6 +51,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	h->event_arg = opts->event_arg;
 	ret = nvmu_transport_open(dev, &topts, &h->t);
 	if (ret == 0) {
+		/* Events are not forwarded to a process that joined another's controller. */
+		if (nvmu_share_role(h->t) == NVMU_SHARE_SECONDARY)
+			h->no_aer = true;
 		h->iommu = nvmu_transport_iommu(h->t);
 		ret = nvmu_ctrl_open(h->t, &opts->ctrl, &h->ctrl);
 	}
@@ -55,6 +69,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	ns_read_limits(h);
 	if (!h->no_aer)
 		events_start(h);
+	if (nvmu_share_start(h->ctrl, share_reset, h) < 0)
+		nvmu_log(NVMU_LOG_WARN, "%s: not shared with other processes: %s", h->name,
+			 nvmu_last_error());
 	*out = h;
 	return 0;
 }
@@ -65,6 +82,7 @@ int nvmu_host_detach(struct nvmu_host_ctrl *h)
 
 	if (!h)
 		return 0;
+	nvmu_share_stop(h->ctrl); /* secondaries' queues go while the admin queue works */
 	/* Not nvmu_host_qpair_delete(), which may defer or refuse: detach ends everything. */
 	while (h->qpairs)
 		host_qpair_destroy(h->qpairs);

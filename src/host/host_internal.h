@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "nvmu/host.h"
+#include "nvmu/share.h"
 #include "nvmu/qpair_fast.h"
 
 #define HOST_INLINE_IOV 8        /* iovec pieces copied into the request itself */

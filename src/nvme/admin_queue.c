@@ -108,6 +108,9 @@ int admin_cmd_locked(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova
 	if (timeout_ms == 0)
 		timeout_ms = ctrl->admin_timeout_ms;
 	ret = admin_refused(ctrl);
+	/* A process sharing another's controller has its admin commands run there. */
+	if (ret == 0 && ctrl->t->ops->admin_cmd)
+		return ctrl->t->ops->admin_cmd(ctrl->t, cmd, iova, len, timeout_ms, cpl);
 	if (ret == 0)
 		ret = ctrl_check_csts(ctrl, ctrl_read32(ctrl, NVME_REG_CSTS), true,
 				      "submitting an admin command");
@@ -152,6 +155,10 @@ int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iov
 	struct nvmu_tracker *trk = NULL;
 	int ret;
 
+	if (ctrl->t->ops->admin_cmd)
+		return nvmu_fail(ENOTSUP, "%s: commands without a wait (such as event requests) "
+				 "are not forwarded to the process that owns the controller",
+				 ctrl->t->name);
 	pthread_mutex_lock(&ctrl->admin_lock);
 	ret = admin_refused(ctrl);
 	if (ret == 0)

@@ -10,17 +10,40 @@
 #include "nvme_internal.h"
 #include "support/opts.h"
 
+/* Queue IDs are taken under state_lock, since a sharing primary reserves them for other
+ * processes from its service thread while the application creates its own pairs. */
 static int take_qid(struct nvmu_ctrl *ctrl, uint16_t *qid)
 {
+	pthread_mutex_lock(&ctrl->state_lock);
 	for (uint32_t q = 1; q <= ctrl->io_queues; q++) {
 		if (!ctrl->qid_used[q]) {
 			ctrl->qid_used[q] = true;
 			*qid = (uint16_t)q;
+			pthread_mutex_unlock(&ctrl->state_lock);
 			return 0;
 		}
 	}
+	pthread_mutex_unlock(&ctrl->state_lock);
 	return nvmu_fail(EBUSY, "%s: all %u I/O queue pairs the controller granted are in use",
 			 ctrl->t->name, ctrl->io_queues);
+}
+
+static void put_qid(struct nvmu_ctrl *ctrl, uint16_t qid)
+{
+	pthread_mutex_lock(&ctrl->state_lock);
+	ctrl->qid_used[qid] = false;
+	pthread_mutex_unlock(&ctrl->state_lock);
+}
+
+int nvmu_ctrl_qid_reserve(struct nvmu_ctrl *ctrl, uint16_t *qid)
+{
+	return take_qid(ctrl, qid);
+}
+
+void nvmu_ctrl_qid_release(struct nvmu_ctrl *ctrl, uint16_t qid)
+{
+	if (qid >= 1 && qid <= ctrl->io_queues)
+		put_qid(ctrl, qid);
 }
 
 static int pick_entries(const struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *opts,
@@ -186,7 +209,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *user
 	if (ret < 0)
 		return ret;
 	if (opts && opts->sgl && !nvmu_ctrl_sgl_supported(ctrl)) {
-		ctrl->qid_used[qid] = false;
+		put_qid(ctrl, qid);
 		return nvmu_fail(ENOTSUP, "%s: SGLs asked for, but Identify Controller SGLS "
 				 "says the controller has none", ctrl->t->name);
 	}
@@ -203,7 +226,7 @@ int nvmu_qpair_create(struct nvmu_ctrl *ctrl, const struct nvmu_qpair_opts *user
 	if (ret == 0)
 		ret = io_queue_create_on_device(qp);
 	if (ret < 0) {
-		ctrl->qid_used[qid] = false;
+		put_qid(ctrl, qid);
 		if (qp)
 			disconnect_irq(qp);
 		qpair_free(qp);

@@ -50,6 +50,8 @@ struct nvmu_ctrl {
 	struct nvmu_dma_buf dbbuf_shadow, dbbuf_eventidx; /* shadow doorbells, when enabled */
 	char dbbuf_note[320]; /* why shadow doorbells are not used ("" when they are) */
 	struct nvme_id_ctrl id;
+	nvmu_ctrl_reset_hook reset_hook; /* told before and after each reset (share.h) */
+	void *reset_hook_arg;
 };
 
 /* The controller's state. Any thread may read it without a lock: the acquire load pairs

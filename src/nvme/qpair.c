@@ -85,6 +85,16 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->cq.size = (uint16_t)entries;
 	qp->cq.phase = 1;
 	qp->cq.doorbell = nvmu_doorbell(ctrl->t->doorbells, qid, true, ctrl->dstrd);
+	qp->cqe_sqid = qid;
+	/* A transport that shares the controller knows the queue's real ID and doorbells. */
+	if (qid > 0 && ctrl->t->ops->queue_doorbells) {
+		ret = ctrl->t->ops->queue_doorbells(ctrl->t, qid, &qp->cqe_sqid, &qp->sq.doorbell,
+						    &qp->cq.doorbell);
+		if (ret < 0) {
+			qpair_free(qp);
+			return ret;
+		}
+	}
 	if (qid > 0)
 		dbbuf_attach(qp);
 	*out = qp;
@@ -287,7 +297,7 @@ __attribute__((noinline, cold))
 static void take_unmatched_cqe(struct nvmu_qpair *qp, uint16_t cid, uint16_t sqid, uint16_t sqhd)
 {
 	struct nvmu_tracker *trk = NULL;
-	enum cid_check check = sqid == qp->qid ? tracker_check(&qp->trk, cid, &trk)
+	enum cid_check check = sqid == qp->cqe_sqid ? tracker_check(&qp->trk, cid, &trk)
 					       : CID_OUT_OF_RANGE;
 
 	if (check == CID_ABANDONED) {
@@ -374,7 +384,7 @@ take_cqe(struct nvmu_qpair *qp, const volatile struct nvmu_cqe *v, uint16_t stat
 	dw01 = *(const volatile cqe_dwords *)v; /* DW0 and DW1 in one load */
 	nvmu_cq_advance(cq); /* before any callback, which may poll too */
 	trk = tracker_find(tt, cid);
-	if (!trk || sqid != qp->qid) {
+	if (!trk || sqid != qp->cqe_sqid) {
 		take_unmatched_cqe(qp, (uint16_t)cid, sqid, sqhd);
 		return false;
 	}

@@ -117,7 +117,8 @@ enum nvmu_ctrl_state nvmu_ctrl_check(struct nvmu_ctrl *ctrl)
 	if (st == NVMU_CTRL_REMOVED || st == NVMU_CTRL_RESETTING)
 		return st;
 	if (t->ops->gone && t->ops->gone(t)) {
-		mark_removed(ctrl, "the system asked for the device back (hot-remove)");
+		mark_removed(ctrl, "%s", t->ops->why_gone ? t->ops->why_gone(t)
+			     : "the system asked for the device back (hot-remove)");
 		return NVMU_CTRL_REMOVED;
 	}
 	csts = ctrl_read32(ctrl, NVME_REG_CSTS);
@@ -308,7 +309,14 @@ static void ended_by_removal(struct nvmu_qpair *qp)
 	}
 }
 
-int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
+void nvmu_ctrl_set_reset_hook(struct nvmu_ctrl *ctrl, nvmu_ctrl_reset_hook hook, void *arg)
+{
+	ctrl->reset_hook = hook;
+	ctrl->reset_hook_arg = arg;
+}
+
+/* The reset itself; nvmu_ctrl_reset() adds the hook's calls around it. */
+static int reset(struct nvmu_ctrl *ctrl)
 {
 	uint64_t start = nvmu_now_ns();
 	enum nvmu_ctrl_state was;
@@ -368,5 +376,24 @@ int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
 	if (ret == 0)
 		nvmu_log(NVMU_LOG_INFO, "%s: controller reset in %llu us", ctrl->t->name,
 			 (unsigned long long)ctrl->rec.last_reset_us);
+	return ret;
+}
+
+int nvmu_ctrl_reset(struct nvmu_ctrl *ctrl)
+{
+	char saved[256];
+	int ret;
+
+	/* Before the admin lock: the hook waits for other processes, whose admin commands
+	 * the sharing thread may be running. */
+	if (ctrl->reset_hook)
+		ctrl->reset_hook(ctrl->reset_hook_arg, true, 0);
+	ret = reset(ctrl);
+	if (ctrl->reset_hook) {
+		snprintf(saved, sizeof(saved), "%s", nvmu_last_error());
+		ctrl->reset_hook(ctrl->reset_hook_arg, false, ret);
+		if (ret < 0)
+			nvmu_fail(-ret, "%s", saved);
+	}
 	return ret;
 }

@@ -11,6 +11,7 @@
 
 #include "support/opts.h"
 #include "transport/registry.h"
+#include "transport/shared/shared.h"
 
 #define FORMS_TEXT_MAX 512
 
@@ -74,6 +75,21 @@ static const struct nvmu_transport_class *by_scheme(const char *dev, const char 
 	return cls;
 }
 
+/* Open @rest of @cls, joining the process that owns it when the class shares it (a share
+ * key) and such a process serves it (src/transport/shared/). */
+static int share_or_open(const struct nvmu_transport_class *cls, const char *rest,
+			 const struct nvmu_transport_open_opts *opts, struct nvmu_transport **out)
+{
+	char key[SHARE_KEY_MAX];
+	int ret = cls->share_key ? cls->share_key(rest, key, sizeof(key)) : 0;
+
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		return cls->open(rest, opts, out);
+	return share_open(cls, rest, key, opts, out);
+}
+
 int nvmu_transport_open(const char *dev, const struct nvmu_transport_open_opts *user_opts,
 			struct nvmu_transport **out)
 {
@@ -88,5 +104,5 @@ int nvmu_transport_open(const char *dev, const struct nvmu_transport_open_opts *
 	cls = claimant(dev);
 	if (!cls && !(cls = by_scheme(dev, &rest)))
 		return -EINVAL;
-	return cls->open(rest, opts, out);
+	return share_or_open(cls, rest, opts, out);
 }

@@ -80,6 +80,7 @@ struct nvmu_verb {
 	X(virt_mgmt)      \
 	X(primary_ctrl_caps) \
 	X(list_secondary) \
+	X(serve)          \
 	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;

@@ -8,6 +8,7 @@
 
 #include "nvmu/iommu_vfio.h"
 #include "nvmu/nvme_pcie.h"
+#include "pcie_share.h"
 #include "support/opts.h"
 
 #define NVME_DOORBELL_OFFSET 0x1000
@@ -53,12 +54,19 @@ static void pcie_write64(struct nvmu_transport *t, uint32_t off, uint64_t val)
 
 static int pcie_dma_alloc(struct nvmu_transport *t, size_t len, struct nvmu_dma_buf *buf)
 {
-	return nvmu_dma_alloc(pcie(t)->pool, len, 0, buf);
+	int ret;
+
+	pthread_mutex_lock(&pcie_iommu_lock);
+	ret = nvmu_dma_alloc(pcie(t)->pool, len, 0, buf);
+	pthread_mutex_unlock(&pcie_iommu_lock);
+	return ret;
 }
 
 static void pcie_dma_free(struct nvmu_transport *t, struct nvmu_dma_buf *buf)
 {
+	pthread_mutex_lock(&pcie_iommu_lock);
 	nvmu_dma_free(pcie(t)->pool, buf);
+	pthread_mutex_unlock(&pcie_iommu_lock);
 }
 
 static uint32_t pcie_irq_count(struct nvmu_transport *t)
@@ -140,6 +148,9 @@ static const struct nvmu_transport_ops pcie_ops = {
 	.gone = pcie_gone,
 	.close = nvmu_pcie_close,
 	.iommu = nvmu_pcie_iommu,
+	.map_peer = pcie_map_peer,
+	.unmap_peer = pcie_unmap_peer,
+	.doorbell_fd = pcie_doorbell_fd,
 };
 
 /* BAR0 mapped with its registers and admin doorbells reachable. */

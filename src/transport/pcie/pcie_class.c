@@ -8,6 +8,7 @@
 
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/pci.h"
+#include "pcie_share.h"
 #include "transport/registry.h"
 
 /* A bare PCI address or kernel NVMe device is the PCIe class's without "pcie:". */
@@ -60,4 +61,5 @@ const struct nvmu_transport_class nvmu_transport_pcie_class = {
 	.description = "a PCIe controller bound to vfio-pci ('nvmu bind ADDR' first)",
 	.claims = pcie_claims,
 	.open = pcie_class_open,
+	.share_key = pcie_share_key,
 };

@@ -51,6 +51,23 @@ int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf)
 	return 0;
 }
 
+int soft_dma_map_peer(struct soft_ctrl *c, void *vaddr, size_t len, uint64_t *iova)
+{
+	struct soft_dma *d = &c->dma;
+	int ret;
+
+	if (d->n == d->cap && (ret = grow(d)) < 0)
+		return ret;
+	if (d->next_iova == 0)
+		d->next_iova = IOVA_BASE;
+	d->map[d->n++] = (struct soft_mapping){ .iova = d->next_iova, .len = len,
+						.vaddr = vaddr, .peer = true };
+	*iova = d->next_iova;
+	d->next_iova += nvmu_align_up(len, nvmu_page_size()) + GUARD_BYTES;
+	c->stats.dma_mappings = (uint32_t)d->n;
+	return 0;
+}
+
 /* Index of the mapping that contains @iova, or d->n. */
 static size_t find(const struct soft_dma *d, uint64_t iova)
 {
@@ -69,7 +86,8 @@ void soft_dma_free(struct soft_ctrl *c, struct nvmu_dma_buf *buf)
 	if (!buf->vaddr)
 		return;
 	i = find(d, buf->iova);
-	if (i == d->n || d->map[i].vaddr != buf->vaddr || d->map[i].iova != buf->iova) {
+	if (i == d->n || d->map[i].vaddr != buf->vaddr || d->map[i].iova != buf->iova ||
+	    d->map[i].peer) {
 		nvmu_log(NVMU_LOG_WARN, "%s: DMA free of a buffer it did not hand out "
 			 "(vaddr %p, iova %#llx); ignored", c->name, buf->vaddr,
 			 (unsigned long long)buf->iova);
@@ -82,6 +100,18 @@ void soft_dma_free(struct soft_ctrl *c, struct nvmu_dma_buf *buf)
 	memset(buf, 0, sizeof(*buf));
 }
 
+void soft_dma_unmap_peer(struct soft_ctrl *c, uint64_t iova)
+{
+	struct soft_dma *d = &c->dma;
+	size_t i = find(d, iova);
+
+	if (i == d->n || d->map[i].iova != iova || !d->map[i].peer)
+		return;
+	memmove(&d->map[i], &d->map[i + 1], (d->n - i - 1) * sizeof(d->map[0]));
+	d->n--;
+	c->stats.dma_mappings = (uint32_t)d->n;
+}
+
 void soft_dma_fini(struct soft_ctrl *c)
 {
 	struct soft_dma *d = &c->dma;
@@ -90,7 +120,8 @@ void soft_dma_fini(struct soft_ctrl *c)
 		nvmu_log(NVMU_LOG_WARN, "%s: %zu DMA buffers were not freed before close", c->name,
 			 d->n);
 	for (size_t i = 0; i < d->n; i++)
-		nvmu_mem_free(d->map[i].vaddr, d->map[i].len, 0);
+		if (!d->map[i].peer)
+			nvmu_mem_free(d->map[i].vaddr, d->map[i].len, 0);
 	free(d->map);
 	memset(d, 0, sizeof(*d));
 }

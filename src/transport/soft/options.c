@@ -74,6 +74,16 @@ static int apply(struct soft_opts *o, const char *key, const char *val)
 		strcpy(o->file, val);
 		return 0;
 	}
+	if (strcmp(key, "dbbuf") == 0)
+		o->dbbuf_given = true; /* and parsed below */
+	if (strcmp(key, "name") == 0) {
+		if (strlen(val) >= sizeof(o->name) ||
+		    strspn(val, SOFT_NAME_CHARS) != strlen(val))
+			return nvmu_fail(EINVAL, "soft: option name=%s: expected 1 to %zu letters, "
+					 "digits, '-', '_' or '.'", val, sizeof(o->name) - 1);
+		strcpy(o->name, val);
+		return 0;
+	}
 	if (strcmp(key, "size") == 0) {
 		if (nvmu_parse_u64(val, true, &v) < 0 || v == 0)
 			return nvmu_fail(EINVAL, "soft: option size=%s: expected a byte count such "
@@ -150,5 +160,9 @@ int soft_opts_parse(const char *spec, struct soft_opts *o)
 		ret = apply(o, item, eq + 1);
 	}
 	free(copy);
+	/* A controller other processes share keeps MMIO doorbells unless asked: with shadow
+	 * doorbells on, they would have to write the primary's shadow buffer. */
+	if (o->name[0] && !o->dbbuf_given)
+		o->dbbuf = false;
 	return ret < 0 ? ret : check(o);
 }

@@ -24,7 +24,8 @@ static const struct soft_option_doc docs[] = {
 	{ "mqes", "CAP.MQES: largest queue size - 1 (1..65535)", "1023" },
 	{ "queues", "I/O queue pairs offered (1..1024)", "16" },
 	{ "sgl", "1: SGLs on I/O queues", "0" },
-	{ "dbbuf", "1: Doorbell Buffer Config (shadow doorbells)", "1" },
+	{ "dbbuf", "1: Doorbell Buffer Config (shadow doorbells; off by default with name=)",
+	  "1" },
 	{ "mode", "thread (a thread serves the queues) or step (the caller does)", "thread" },
 	{ "to", "CAP.TO in 500 ms units (1..255)", "20" },
 	{ "dstrd", "CAP.DSTRD, doorbell stride (0..4)", "0" },
@@ -34,6 +35,8 @@ static const struct soft_option_doc docs[] = {
 	{ "vs", "NVMe version MAJOR.MINOR (1.0..2.255); 2.0+: I/O Command Sets", "1.4" },
 	{ "file", "keep the namespaces in this regular file (namespace i at i x size)",
 	  "(RAM)" },
+	{ "name", "share the controller with other processes under this name (letters, "
+	  "digits, '-', '_', '.')", "(none)" },
 };
 
 #define NDOCS (sizeof(docs) / sizeof(docs[0]))

@@ -105,21 +105,22 @@ static const struct nvmu_transport_ops soft_ops = {
 	.irq_count = op_irq_count,
 	.irq_connect = op_irq_connect,
 	.close = nvmu_soft_close,
+	.map_peer = soft_map_peer,
+	.unmap_peer = soft_unmap_peer,
+	.doorbell_fd = soft_doorbell_fd,
 };
 
 /* Doorbells, queue tables and interrupt vectors for the options. */
 static int alloc_parts(struct soft_ctrl *c)
 {
 	size_t queues = (size_t)c->o.queues + 1;
-	void *db = NULL;
 	int ret;
 
 	c->db_bytes = (size_t)nvmu_align_up(queues * 2 * (4u << c->o.dstrd), PAGE);
-	ret = nvmu_mem_alloc(c->db_bytes, 0, &db);
+	ret = soft_doorbells_alloc(c);
 	if (ret < 0)
 		return ret;
-	c->db_area = db;
-	c->t.doorbells = db;
+	c->t.doorbells = c->db_area;
 	c->db_seen = calloc(1, c->db_bytes);
 	c->sq = calloc(queues, sizeof(*c->sq));
 	c->cq = calloc(queues, sizeof(*c->cq));
@@ -140,6 +141,7 @@ int nvmu_soft_open(const char *spec, struct nvmu_transport **out)
 	if (!c)
 		return nvmu_fail(ENOMEM, "out of memory");
 	pthread_mutex_init(&c->lock, NULL);
+	c->db_fd = -1;
 	snprintf(c->name, sizeof(c->name), "soft:%s", spec ? spec : "");
 	c->t.ops = &soft_ops;
 	c->t.name = c->name;
@@ -175,8 +177,7 @@ void nvmu_soft_close(struct nvmu_transport *t)
 	soft_ns_fini(c);
 	soft_fw_fini(c);
 	soft_dma_fini(c);
-	if (c->db_area)
-		nvmu_mem_free(c->db_area, c->db_bytes, 0);
+	soft_doorbells_free(c);
 	free(c->db_seen);
 	free(c->sq);
 	free(c->cq);

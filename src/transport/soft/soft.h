@@ -49,17 +49,23 @@ struct soft_opts {
 	uint16_t mqes;
 	uint16_t queues;
 	bool sgl, dbbuf, stepped;
+	bool dbbuf_given; /* dbbuf= was in the string (a named controller has none else) */
 	uint8_t to, dstrd, mpsmin, mpsmax;
 	uint32_t ready_delay_ms;
 	uint32_t vs;    /* VS register: major << 16 | minor << 8 */
 	char file[256]; /* file=PATH: namespaces stored in this file (kept between runs) */
+	char name[64];  /* name=NAME: other processes attaching soft:name=NAME share it */
 };
+
+/* What a soft controller's name may hold (it becomes part of a file name). */
+#define SOFT_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 /* One DMA buffer handed out: device address -> CPU address. */
 struct soft_mapping {
 	uint64_t iova;
 	uint64_t len;
 	uint8_t *vaddr;
+	bool peer; /* another process's memory (map_peer): not ours to free */
 };
 
 struct soft_dma {
@@ -171,6 +177,7 @@ struct soft_ctrl {
 	/* doorbells: the area the driver writes, the last value seen of each slot */
 	uint8_t *db_area;
 	size_t db_bytes;
+	int db_fd; /* the memfd behind db_area, which processes sharing the controller map */
 	uint32_t *db_seen;
 	uint64_t dbbuf_shadow, dbbuf_eventidx; /* 0 = off */
 
@@ -256,6 +263,10 @@ void soft_set_fatal(struct soft_ctrl *c, const char *why);
 int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf);
 void soft_dma_free(struct soft_ctrl *c, struct nvmu_dma_buf *buf);
 void soft_dma_fini(struct soft_ctrl *c);
+/* Add [vaddr, vaddr+len), memory this controller did not allocate, to the table. */
+int soft_dma_map_peer(struct soft_ctrl *c, void *vaddr, size_t len, uint64_t *iova);
+/* Remove the mapping at @iova that soft_dma_map_peer() added. */
+void soft_dma_unmap_peer(struct soft_ctrl *c, uint64_t iova);
 /* CPU address of [iova, iova+len) if one mapping holds it all, else NULL. */
 void *soft_dma_lookup(struct soft_ctrl *c, uint64_t iova, uint64_t len);
 
@@ -410,6 +421,16 @@ void soft_violation(struct soft_ctrl *c, enum nvmu_soft_violation v, const char 
 /* ---- exec.c ---- */
 /* One step: doorbells, commands (up to @max, 0 = all), delayed completions, interrupts. */
 unsigned soft_step_locked(struct soft_ctrl *c, unsigned max);
+
+/* ---- share.c: what processes sharing the controller need (called without the lock) ---- */
+/* The doorbell area in a memfd, so that other processes can map it. */
+int soft_doorbells_alloc(struct soft_ctrl *c);
+void soft_doorbells_free(struct soft_ctrl *c);
+int soft_map_peer(struct nvmu_transport *t, void *vaddr, size_t len, uint64_t *iova);
+void soft_unmap_peer(struct nvmu_transport *t, void *vaddr, uint64_t iova);
+int soft_doorbell_fd(struct nvmu_transport *t, int *fd, uint64_t *offset, size_t *len);
+/* The class's share_key: "soft-NAME" for soft:name=NAME, none without a name. */
+int soft_share_key(const char *spec, char *key, size_t len);
 
 /* ---- thread.c (called without the lock) ---- */
 int soft_thread_start(struct soft_ctrl *c);

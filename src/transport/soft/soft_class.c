@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The registry's "soft" class: "soft", "soft:" and "soft:OPTIONS" open a software controller. */
 #include "nvmu/nvme_soft.h"
+#include "soft.h"
 #include "transport/registry.h"
 
 static int soft_class_open(const char *rest, const struct nvmu_transport_open_opts *opts,
@@ -13,6 +14,8 @@ static int soft_class_open(const char *rest, const struct nvmu_transport_open_op
 const struct nvmu_transport_class nvmu_transport_soft_class = {
 	.name = "soft",
 	.forms = "soft, soft:OPTIONS",
-	.description = "the in-process software controller (e.g. soft:ns=2,size=64M,lbs=4096)",
+	.description = "the in-process software controller (e.g. soft:ns=2,size=64M,lbs=4096; "
+		       "name=NAME shares it)",
 	.open = soft_class_open,
+	.share_key = soft_share_key,
 };

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Guest side of bench/share.sh (busybox sh inside the rig): SECONDS per run, ROUNDS.
+# Per round: the primary alone at QD 32 (one thread), then with `nvmu serve` holding the
+# controller: a secondary alone at QD 32 and two secondaries at QD 16 at once; then the
+# primary alone with two threads at QD 16 (the same number of polling CPUs as the two
+# processes: under TCG a polling vCPU takes a host CPU from the emulated controller).
+# perf pins its threads to the CPUs it may use from the first, so each process of the two
+# is given its own CPU (taskset), as the two threads of one process get.
+dev=0000:00:10.0
+t=$1
+rounds=$2
+nvmu bind $dev >/dev/null || exit 1
+
+iops() { # the total IOPS in nvmu perf's JSON on stdin
+	awk '/"total": \{/ { t = 1 } t && /"iops":/ { gsub(/[",]/, "", $2); print $2; exit }'
+}
+perf() { # CPUS perf-options: one run on those CPUs, prints its IOPS
+	cpus=$1
+	shift
+	taskset -c "$cpus" nvmu perf $dev -w randread -a 1 -t "$t" -o json "$@" 2>/tmp/perf.err |
+		iops
+}
+serve() {
+	rm -f /tmp/serve.out # a line of the last one must not count
+	nvmu serve $dev > /tmp/serve.out 2>&1 &
+	spid=$!
+	i=0
+	while ! grep -q '^Serving' /tmp/serve.out && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+rm -f /tmp/rounds
+echo "# randread 4 KiB, polled, ${t} s per run after 1 s warm-up, $rounds rounds"
+echo "# round primary-QD32 secondary-QD32 two-secondaries-QD16(a+b) primary-2x-QD16"
+for r in $(seq 1 "$rounds"); do
+	p=$(perf 0 -q 32)
+	serve
+	s=$(perf 0 -q 32)
+	perf 0 -q 16 > /tmp/a &
+	pa=$!
+	perf 1 -q 16 > /tmp/b &
+	pb=$!
+	wait $pa $pb
+	kill -TERM $spid
+	wait $spid
+	p2=$(perf 0,1 -q 16 --threads 2)
+	line="$p $s $(cat /tmp/a) $(cat /tmp/b) $p2"
+	echo "$line" >> /tmp/rounds
+	echo "$r $line" | awk '{ printf "%-5s %12.0f %14.0f %13.0f (%.0f + %.0f) %15.0f\n",
+		$1, $2, $3, $4 + $5, $4, $5, $6 }'
+done
+# The ratios over all rounds, from the sums of IOPS (each round runs the same time).
+awk '{ p += $1; s += $2; two += $3 + $4; p2 += $5 }
+     END { printf "two secondaries at QD 16 / one process at QD 32: %.3f\n", two / p;
+	   printf "two secondaries at QD 16 / one process, two threads at QD 16: %.3f\n",
+		  two / p2;
+	   printf "secondary alone / primary alone (QD 32): %.3f\n", s / p }' /tmp/rounds
