@@ -253,7 +253,7 @@ TEST(firmware)
 	fclose(fw); /* 8 KiB */
 	CHECK_EQ(nvmu("fw-download soft: --fw=%s", path), 0);
 	CHECK(strcmp(out, "Firmware download success\n") == 0);
-	CHECK_EQ(nvmu("fw-download soft: -f %s -x 0x2000 --progress", path), 0);
+	CHECK_EQ(nvmu("fw-download soft: -f %s -x 8k --progress", path), 0);
 	CHECK_STR_CONTAINS(out, "Firmware download: transferring 0x00000000/0x00002000 bytes: 000%\r");
 	CHECK_EQ(nvmu("fw-download soft: -f %s/missing", f.root), 1);
 	CHECK_STR_CONTAINS(err, "cannot open firmware file");

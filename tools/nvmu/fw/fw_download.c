@@ -50,11 +50,12 @@ static bool overlap(int ret, const struct nvmu_cpl *cpl)
 static int run_fw_download(int argc, char **argv)
 {
 	const char *file = NULL;
-	uint32_t xfer = XFER_UNIT, offset = 0;
+	uint64_t xfer = XFER_UNIT;
+	uint32_t offset = 0;
 	bool progress = false, ignore_ovr = false;
 	const struct verb_opt opts[] = {
 		{ 'f', "fw", VOPT_STR, &file, 0, NULL },
-		{ 'x', "xfer", VOPT_U32, &xfer, 0, NULL },
+		{ 'x', "xfer", VOPT_SIZE, &xfer, UINT32_MAX, NULL },
 		{ 'o', "offset", VOPT_U32, &offset, UINT32_MAX / 4, NULL },
 		{ 'p', "progress", VOPT_FLAG, &progress, 0, NULL },
 		{ 'i', "ignore-ovr", VOPT_FLAG, &ignore_ovr, 0, NULL },
@@ -90,7 +91,7 @@ static int run_fw_download(int argc, char **argv)
 	cap.present = nvmu_ctrl_id(d.ctrl)->oacs & NVME_CTRL_OACS_FW;
 	max = nvmu_ctrl_max_transfer(d.ctrl);
 	if (xfer > max) /* whole 4 KiB units unless the controller takes less */
-		xfer = (uint32_t)(max >= XFER_UNIT ? max / XFER_UNIT * XFER_UNIT : max & ~(size_t)3);
+		xfer = max >= XFER_UNIT ? max / XFER_UNIT * XFER_UNIT : max & ~(size_t)3;
 	for (size_t done = 0; !ret && done < size; done += xfer) {
 		size_t n = size - done < xfer ? size - done : xfer;
 		uint32_t at = (uint32_t)(offset * 4u + done);
@@ -126,8 +127,8 @@ const struct nvmu_verb nvmu_verb_fw_download = {
 		 "\n"
 		 "Options:\n"
 		 "  -f, --fw=FILE               the firmware image (required)\n"
-		 "  -x, --xfer=BYTES            bytes per command, a multiple of 4096 (default\n"
-		 "                              4096; at most the controller's transfer size)\n"
+		 "  -x, --xfer=BYTES            bytes per command, a multiple of 4096 (4k, 8k...;\n"
+		 "                              default 4k; at most the controller's transfer size)\n"
 		 "  -o, --offset=DWORDS         where FILE starts in the image, in dwords (for an\n"
 		 "                              image split into several files; default 0)\n"
 		 "  -p, --progress              show the progress\n"
