@@ -48,7 +48,7 @@ void tcp_conn_close(struct tcp_conn *c)
 	free(c);
 }
 
-static struct tcp_conn *conn_alloc(uint16_t qid, uint16_t entries)
+struct tcp_conn *tcp_conn_alloc(uint16_t qid, uint16_t entries)
 {
 	struct tcp_conn *c = calloc(1, sizeof(*c));
 
@@ -247,7 +247,7 @@ static int fabrics_connect(struct tcp_ctrl *tc, struct tcp_conn *c, uint16_t ent
 int tcp_conn_open(struct tcp_ctrl *tc, uint16_t qid, uint16_t entries, struct tcp_conn **out)
 {
 	uint64_t deadline = nvmu_deadline_ms(tc->o.connect_timeout_ms);
-	struct tcp_conn *c = conn_alloc(qid, entries);
+	struct tcp_conn *c = tcp_conn_alloc(qid, entries);
 	int ret;
 
 	if (!c)

@@ -108,7 +108,7 @@ static int got_resp(struct tcp_ctrl *tc, struct tcp_conn *c, struct tcp_queue *q
 	s = slot_of(c, cqe.cid);
 	if (!s)
 		return fail(c, "CapsuleResp for a command not in flight, CID", cqe.cid);
-	if (s->write && s->tx_done < s->r2t_end)
+	if (s->in_fifo || s->tx_done < s->r2t_end)
 		return fail(c, "CapsuleResp while its data is being sent, CID", cqe.cid);
 	tcp_complete(tc, c, q, s, &cqe);
 	return 0;
@@ -124,7 +124,7 @@ static int got_r2t(struct tcp_conn *c, uint32_t plen)
 		return fail(c, "R2T with PLEN", plen);
 	if (!s || !s->write)
 		return fail(c, "R2T for no write in flight, CCCID", cid);
-	if (s->tx_done != s->r2t_end || off != s->tx_done)
+	if (s->in_fifo || s->tx_done != s->r2t_end || off != s->tx_done)
 		return fail(c, "R2T out of order, offset", off);
 	if (len == 0 || len > s->len - off)
 		return fail(c, "R2T length beyond the command's data", len);

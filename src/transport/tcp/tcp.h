@@ -119,6 +119,7 @@ struct tcp_slot {
 	bool write;        /* data goes to the controller */
 	bool internal;     /* the transport's own command: its answer goes into .result */
 	bool done;         /* internal: answered */
+	bool in_fifo;      /* a PDU of it waits in the send FIFO */
 	uint16_t cid;      /* the core's CID, put back into the completion */
 	uint8_t opcode;
 	uint32_t len;      /* bytes of data */
@@ -236,6 +237,10 @@ int tcp_sock_wait(int fd, bool out, uint64_t deadline);
  * Fabrics Connect. Returns 0 and sets *out, or a negative errno with a message. */
 int tcp_conn_open(struct tcp_ctrl *tc, uint16_t qid, uint16_t entries, struct tcp_conn **out);
 void tcp_conn_close(struct tcp_conn *c);
+
+/* A connection with no socket yet (fd -1) and its slots for @entries commands: what
+ * tcp_conn_open() starts from, and what tests feed PDUs to. Returns NULL without memory. */
+struct tcp_conn *tcp_conn_alloc(uint16_t qid, uint16_t entries);
 
 /* Mark @c dead for the reason given (logged once). Returns -EIO. */
 int tcp_conn_fail(struct tcp_conn *c, const char *fmt, ...) NVMU_PRINTF(2, 3);

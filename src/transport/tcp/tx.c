@@ -65,6 +65,7 @@ static void finish_pdu(struct tcp_conn *c, struct tcp_slot *s, uint8_t type, uin
 		}
 		put_le32(s->ddgst, crc ^ TCP_CRC_SEED);
 	}
+	s->in_fifo = true;
 	c->fifo[(c->fifo_head + c->fifo_count) % c->nslots] = (uint16_t)(s - c->slots);
 	c->fifo_count++;
 }
@@ -136,6 +137,7 @@ static void pdu_sent(struct tcp_conn *c)
 	c->fifo_head = (uint16_t)((c->fifo_head + 1) % c->nslots);
 	c->fifo_count--;
 	c->head_sent = 0;
+	s->in_fifo = false;
 	if (s->state == SLOT_QUEUED)
 		s->state = SLOT_SENT;
 	else if (s->tx_done < s->r2t_end)
