@@ -51,6 +51,13 @@ if [ -x build-clang-sanitize/tests/fuzz/fuzz_soft_device ]; then
 		"$results/fuzz-corpus" >"$results/fuzz-soft-device.log" 2>&1
 	record "fuzz_soft_device for 60 s without a finding" $?
 fi
+if [ -x build-clang-sanitize/tests/fuzz/fuzz_tcp_pdu ]; then
+	step "fuzzing the NVMe/TCP receive path (30 s)"
+	mkdir -p "$results/fuzz-tcp-corpus"
+	build-clang-sanitize/tests/fuzz/fuzz_tcp_pdu -max_total_time=30 -timeout=10 \
+		"$results/fuzz-tcp-corpus" >"$results/fuzz-tcp-pdu.log" 2>&1
+	record "fuzz_tcp_pdu for 30 s without a finding" $?
+fi
 
 step "guest rig self-test"
 tests/rig/selftest/run.sh > "$results/rig-selftest.tap"
