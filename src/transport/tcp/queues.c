@@ -122,6 +122,14 @@ static bool admin_intercept(struct tcp_ctrl *tc, struct nvmu_sqe *cmd)
 		post(tc, cmd, TCP_STATUS(NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE));
 		return true;
 	case nvme_admin_abort_cmd: return !abort_translate(tc, cmd);
+	case nvme_admin_set_features:
+		/* A discovery controller has no I/O queues and refuses the feature: answer
+		 * for it, so that the core's bring-up works there too. */
+		if ((cmd->cdw10 & 0xffu) != NVME_FEAT_FID_NUM_QUEUES ||
+		    strcmp(tc->o.subnqn, TCP_DISCOVERY_NQN))
+			return false;
+		post(tc, cmd, 0);
+		return true;
 	default: return false;
 	}
 }

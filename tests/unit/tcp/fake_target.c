@@ -4,6 +4,7 @@
 #include <isa-l/crc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -224,7 +225,8 @@ static bool fabrics(struct fconn *c, const uint8_t *sqe, const uint8_t *data, ui
 	case 0x01: /* Connect */
 		if (dlen != 1024)
 			return respond(c, cid, 0, 0, 0x4002);
-		if (strcmp((const char *)data + 256, FAKE_NQN))
+		if (strcmp((const char *)data + 256, FAKE_NQN) &&
+		    strcmp((const char *)data + 256, "nqn.2014-08.org.nvmexpress.discovery"))
 			return respond(c, cid, 0, 0, 0x4000 | 0x100 | 0x82);
 		if (f->allowed_host[0] && strcmp((const char *)data + 512, f->allowed_host))
 			return respond(c, cid, 0, 0, 0x4000 | 0x100 | 0x84);
@@ -308,6 +310,34 @@ static bool io(struct fconn *c, const uint8_t *sqe, const uint8_t *data, uint32_
 	return respond(c, cid, 0, 0, 0);
 }
 
+/* The Discovery Log Page: this discovery controller, then the subsystem. */
+static bool discovery_log(struct fconn *c, uint16_t cid, uint32_t off, uint32_t len)
+{
+	uint8_t log[3 * 1024] = { 0 };
+	uint64_t genctr = 5, numrec = 2;
+	char port[32];
+
+	memcpy(log, &genctr, 8);
+	memcpy(log + 8, &numrec, 8);
+	snprintf(port, sizeof(port), "%u", c->f->port);
+	for (int i = 0; i < 2; i++) {
+		uint8_t *e = log + 1024 * (i + 1);
+		const char *nqn = i ? FAKE_NQN : "nqn.2014-08.org.nvmexpress.discovery";
+
+		e[0] = 3;             /* TCP */
+		e[1] = 1;             /* IPv4 */
+		e[2] = i ? 2 : 3;     /* NVM subsystem, current discovery subsystem */
+		e[3] = 4;             /* SQ flow control disable supported */
+		e[4] = 1;             /* port 1 */
+		memcpy(e + 32, port, strlen(port));
+		memcpy(e + 256, nqn, strlen(nqn));
+		memcpy(e + 512, "127.0.0.1", 9);
+	}
+	if (off > sizeof(log) || len > sizeof(log) - off)
+		return respond(c, cid, 0, 0, 0x4002);
+	return send_read(c, cid, log + off, len);
+}
+
 static bool admin(struct fconn *c, const uint8_t *sqe)
 {
 	uint16_t cid;
@@ -320,7 +350,10 @@ static bool admin(struct fconn *c, const uint8_t *sqe)
 	case 0x09: return respond(c, cid, (cdw10 & 0xff) == 7 ? 63u | 63u << 16 : 0, 0, 0);
 	case 0x18: count(c->f, &c->f->keep_alives); return respond(c, cid, 0, 0, 0);
 	case 0x0c: return true; /* an event request: no event ever comes */
-	case 0x02: return send_read(c, cid, zeroes, len < sizeof(zeroes) ? len : sizeof(zeroes));
+	case 0x02:
+		if ((cdw10 & 0xff) == 0x70)
+			return discovery_log(c, cid, le32(sqe + 48), len);
+		return send_read(c, cid, zeroes, len < sizeof(zeroes) ? len : sizeof(zeroes));
 	default: return respond(c, cid, 0, 0, 0);
 	}
 }

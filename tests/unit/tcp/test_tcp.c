@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <unistd.h>
 
@@ -262,6 +263,48 @@ TEST(keep_alive_while_idle)
 	fake_target_stop(&f);
 }
 
-RUN_TESTS(T(options), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
+/* Run the tool with @args; its stdout into @out. Returns the exit status. */
+static int tool(char *out, size_t len, const char *args)
+{
+	char cmd[1024];
+	const char *exe = getenv("NVMU_EXE");
+	FILE *p;
+	size_t n;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", exe ? exe : "nvmu", args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(discover_verb)
+{
+	static char out[16384];
+	char args[256], want[256];
+
+	start(0, 0);
+	snprintf(args, sizeof(args), "discover tcp://127.0.0.1:%u -o json", f.port);
+	CHECK_EQ(tool(out, sizeof(out), args), 0);
+	CHECK_STR_CONTAINS(out, "\"genctr\": 5");
+	CHECK_STR_CONTAINS(out, "\"subtype\": \"current discovery subsystem\"");
+	CHECK_STR_CONTAINS(out, "\"subtype\": \"nvme subsystem\"");
+	CHECK_STR_CONTAINS(out, "\"treq\": \"not specified, sq flow control disable supported\"");
+	CHECK_STR_CONTAINS(out, "\"sectype\": \"none\"");
+	snprintf(want, sizeof(want), "\"device\": \"tcp://127.0.0.1:%u/%s\"", f.port, FAKE_NQN);
+	CHECK_STR_CONTAINS(out, want);
+	snprintf(args, sizeof(args), "discover tcp://127.0.0.1:%u", f.port);
+	CHECK_EQ(tool(out, sizeof(out), args), 0);
+	CHECK_STR_CONTAINS(out, "Discovery Log Number of Records 2, Generation counter 5");
+	CHECK_STR_CONTAINS(out, "=====Discovery Log Entry 1======\ntrtype:  tcp\nadrfam:  ipv4\n");
+	CHECK_EQ(tool(out, sizeof(out), "discover soft: 2>/dev/null"), 2);
+	fake_target_stop(&f);
+}
+
+RUN_TESTS(T(options), T(discover_verb), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
 	  T(connections_that_cannot_be_made), T(garbage_from_the_target_resets_and_reconnects),
 	  T(keep_alive_while_idle))
