@@ -27,23 +27,31 @@ static struct tcp_conn *admin(struct tcp_ctrl *tc)
 	return tc->q[0].conn;
 }
 
+/* Send Property Get or Set @cmd on the admin connection; an error status is a failure. */
+static int prop_cmd(struct tcp_ctrl *tc, struct nvmu_sqe *cmd, struct nvmu_cqe *cpl)
+{
+	bool set = cmd->nsid == TCP_FCTYPE_PROP_SET;
+	int ret;
+
+	if (!admin(tc))
+		return nvmu_fail(ENOTCONN, "%s: not connected", tc->name);
+	ret = tcp_conn_sync(tc, admin(tc), cmd, NULL, 0, tc->o.connect_timeout_ms, cpl);
+	if (ret == 0 && cpl->status >> 1)
+		ret = nvmu_fail(EREMOTEIO, "%s: Property %s of register %#x failed (status %#x)",
+				tc->name, set ? "Set" : "Get", cmd->cdw11, cpl->status >> 1);
+	return ret;
+}
+
 static int prop_get(struct tcp_ctrl *tc, uint32_t off, bool wide, uint64_t *val)
 {
 	struct nvmu_sqe cmd = { .opcode = TCP_FABRICS_OPCODE, .nsid = TCP_FCTYPE_PROP_GET,
 				.cdw10 = wide ? 1 : 0, .cdw11 = off };
 	struct nvmu_cqe cpl;
-	int ret;
+	int ret = prop_cmd(tc, &cmd, &cpl);
 
-	if (!admin(tc))
-		return nvmu_fail(ENOTCONN, "%s: not connected", tc->name);
-	ret = tcp_conn_sync(tc, admin(tc), &cmd, NULL, 0, tc->o.connect_timeout_ms, &cpl);
-	if (ret < 0)
-		return ret;
-	if (cpl.status >> 1)
-		return nvmu_fail(EREMOTEIO, "%s: Property Get of register %#x failed (status %#x)",
-				 tc->name, off, cpl.status >> 1);
-	*val = cpl.dw0 | (uint64_t)cpl.dw1 << 32;
-	return 0;
+	if (ret == 0)
+		*val = cpl.dw0 | (uint64_t)cpl.dw1 << 32;
+	return ret;
 }
 
 static int prop_set(struct tcp_ctrl *tc, uint32_t off, uint32_t val)
@@ -51,17 +59,8 @@ static int prop_set(struct tcp_ctrl *tc, uint32_t off, uint32_t val)
 	struct nvmu_sqe cmd = { .opcode = TCP_FABRICS_OPCODE, .nsid = TCP_FCTYPE_PROP_SET,
 				.cdw11 = off, .cdw12 = val };
 	struct nvmu_cqe cpl;
-	int ret;
 
-	if (!admin(tc))
-		return nvmu_fail(ENOTCONN, "%s: not connected", tc->name);
-	ret = tcp_conn_sync(tc, admin(tc), &cmd, NULL, 0, tc->o.connect_timeout_ms, &cpl);
-	if (ret < 0)
-		return ret;
-	if (cpl.status >> 1)
-		return nvmu_fail(EREMOTEIO, "%s: Property Set of register %#x to %#x failed "
-				 "(status %#x)", tc->name, off, val, cpl.status >> 1);
-	return 0;
+	return prop_cmd(tc, &cmd, &cpl);
 }
 
 void tcp_mark_lost(struct tcp_ctrl *tc, const char *why)
