@@ -88,7 +88,7 @@ static uint64_t core_cap(const struct tcp_ctrl *tc, uint64_t cap)
 static int associate_once(struct tcp_ctrl *tc)
 {
 	struct tcp_conn *c = NULL;
-	uint64_t cap, vs;
+	uint64_t cap = 0, vs = 0;
 	int ret = tcp_conn_open(tc, 0, ADMIN_DEPTH, &c);
 
 	if (ret < 0)
