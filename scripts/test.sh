@@ -105,6 +105,15 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest suite for recovery" $?
 	grep -E '^(not ok|# [0-9]+ I/Os|# noticed|# reset in)' "$results/guest-recovery.tap" || true
 
+	step "guest suite for NVMe/TCP against nvmet-tcp on loopback (one boot)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
+		--module fs/configfs/configfs.ko --module drivers/nvme/target/nvmet.ko \
+		--module drivers/nvme/target/nvmet-tcp.ko --module drivers/block/null_blk/null_blk.ko \
+		--module drivers/nvme/host/nvme-fabrics.ko --module drivers/nvme/host/nvme-tcp.ko \
+		tests/guest/suite-tcp.sh > "$results/guest-tcp.tap"
+	record "guest suite for NVMe/TCP" $?
+	grep -E '^(not ok|# perf)' "$results/guest-tcp.tap" || true
+
 	step "guest suite for the nvmu tool's admin verbs (against nvme-cli on the same device)"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program nvme \
 		--ctrl serial=nvmu0 --ns size=64M tests/guest/test_tool_admin.sh > "$results/guest-tool.tap"

@@ -18,37 +18,12 @@ json_num() {
 	awk -v s="$1" -v k="\"$2\":" '$0 ~ s { t = 1 } t && $1 == k { gsub(/[",]/, "", $2); print $2; exit }'
 }
 
-NQN=nqn.2024-01.io.nvmu:tcp-test
-C=/sys/kernel/config/nvmet
-DEV="tcp://127.0.0.1/$NQN"
-M=/lib/modules/extra
+. /nvmu/tests/guest/nvmet-tcp.sh
+NQN=$NVMET_NQN
+DEV=$NVMET_DEV
 
 # ---- the target ----
-# The kernel host's O_DIRECT from THP-backed memory trips a 6.1 nvmet usercopy check; the
-# cross-checks below use the kernel host, so no transparent huge pages.
-echo never > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
-for m in configfs nvmet nvmet-tcp nvme-fabrics nvme-tcp; do
-	insmod $M/$m.ko || nok "insmod $m"
-done
-insmod $M/null_blk.ko nr_devices=1 gb=1 memory_backed=1 || nok "insmod null_blk"
-mount -t configfs none /sys/kernel/config 2>/dev/null
-ip link set lo up
-truncate -s 64M /tmp/ns2.img
-mkdir $C/subsystems/$NQN
-echo 1 > $C/subsystems/$NQN/attr_allow_any_host
-mkdir $C/subsystems/$NQN/namespaces/1
-echo -n /dev/nullb0 > $C/subsystems/$NQN/namespaces/1/device_path
-echo 1 > $C/subsystems/$NQN/namespaces/1/enable
-mkdir $C/subsystems/$NQN/namespaces/2
-echo -n /tmp/ns2.img > $C/subsystems/$NQN/namespaces/2/device_path
-echo 1 > $C/subsystems/$NQN/namespaces/2/buffered_io # tmpfs has no O_DIRECT
-echo 1 > $C/subsystems/$NQN/namespaces/2/enable
-mkdir $C/ports/1
-echo tcp > $C/ports/1/addr_trtype
-echo ipv4 > $C/ports/1/addr_adrfam
-echo 127.0.0.1 > $C/ports/1/addr_traddr
-echo 4420 > $C/ports/1/addr_trsvcid
-ln -s $C/subsystems/$NQN $C/ports/1/subsystems/$NQN
+nvmet_tcp_up file
 check $? "nvmet-tcp serves $NQN on 127.0.0.1:4420 (null_blk and a file)"
 
 # ---- discovery and identify ----
@@ -109,22 +84,23 @@ done
 # ---- the port goes away and comes back under perf ----
 echo "# perf --verify for 20 s; the port is removed at 5 s and re-added at 9 s"
 nvmu perf "$DEV?reconnect-delay=500,ctrl-loss-tmo=60000" -w randrw -q 16 -t 20 --verify \
-	-o json > /tmp/perf-port.json 2>/tmp/perf-port.err &
+	--retries 4 -o json > /tmp/perf-port.json 2>/tmp/perf-port.err &
 pid=$!
 sleep 5
-rm $C/ports/1/subsystems/$NQN
+nvmet_tcp_unlink
 sleep 4
-ln -s $C/subsystems/$NQN $C/ports/1/subsystems/$NQN
+nvmet_tcp_link
 wait $pid
 prc=$?
 sed 's/^/# /' /tmp/perf-port.err | head -20
 out=$(cat /tmp/perf-port.json)
-resets=$(echo "$out" | json_num '"devices"' resets)
+reposted=$(echo "$out" | json_num '"devices"' reposted)
 mism=$(echo "$out" | json_num '"total"' mismatches)
 errs=$(echo "$out" | json_num '"total"' errors)
 ios=$(echo "$out" | json_num '"total"' ios)
-echo "# $ios I/Os, ${resets:-?} resets, ${errs:-?} errors, ${mism:-?} mismatches"
-[ $prc -eq 0 ] && [ "${mism:-x}" = 0 ] && [ "${errs:-x}" = 0 ] && [ "${resets:-0}" -ge 1 ]
+echo "# $ios I/Os, ${reposted:-?} reposted after the reconnect, ${errs:-?} errors, ${mism:-?} mismatches"
+grep -q "connection lost" /tmp/perf-port.err && [ $prc -eq 0 ] && [ "${mism:-x}" = 0 ] &&
+	[ "${errs:-x}" = 0 ] && [ "${reposted:-0}" -ge 1 ]
 check $? "port removed and re-added under perf --verify: reconnected, nothing lost"
 
 # ---- keep-alive ----
@@ -132,11 +108,7 @@ test_tcp_idle "$DEV?kato=2000" 8 | sed 's/^ok 1 /# ok /; s/^not ok 1 /# not ok /
 check $? "an idle controller (KATO 2 s, 8 s idle) is kept by the keep-alive thread"
 
 # ---- the kernel's nvme-tcp host and nvmu on the same data ----
-before=$(ls /sys/block | grep '^nvme' | sort)
-echo "transport=tcp,traddr=127.0.0.1,trsvcid=4420,nqn=$NQN,hostnqn=nqn.2024-01.io.nvmu:kernel" \
-	> /dev/nvme-fabrics
-sleep 2
-new=$(ls /sys/block | grep '^nvme' | sort | grep -vxF "$before" | head -1)
+new=$(kernel_host_connect)
 if [ -z "$new" ]; then
 	nok "the kernel nvme-tcp host connects"
 else
@@ -154,9 +126,7 @@ else
 	nvmu read "$DEV" -n 1 -s 60000 -c $((1048576 / lbs - 1)) -d /tmp/k4.bin 2>/dev/null
 	cmp -s /tmp/k3.bin /tmp/k4.bin
 	check $? "data written by the kernel host is read back by nvmu"
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat $c/subsysnqn 2>/dev/null)" = "$NQN" ] && echo 1 > $c/delete_controller
-	done
+	kernel_host_disconnect
 fi
 
 # ---- errors ----

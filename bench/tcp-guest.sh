@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Guest side of bench/tcp.sh: nvmet-tcp on loopback (a memory-backed null_blk), then, in
+# this one boot, nvmu perf over tcp:// and fio io_uring on the kernel's nvme-tcp host,
+# 4 KiB randread and randwrite at QD 1, 4 and 32. CPU is the whole guest's busy time over
+# each run (/proc/stat), host and target together, since the kernel host works in kernel
+# threads that no process owns. Prints one line per run:
+#   RESULT <engine> <workload> <qd> <iops> <cpu_us_per_io>
+. /nvmu/tests/guest/nvmet-tcp.sh
+rt=${1:-10}
+nvmet_tcp_up || exit 1
+kdev=$(kernel_host_connect)
+[ -n "$kdev" ] || { echo "the kernel nvme-tcp host did not connect" >&2; exit 1; }
+echo "# kernel host: /dev/$kdev; $(nproc) CPUs; $rt s per run"
+
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# Print a RESULT line: engine workload qd iops busy_ticks_before
+result() {
+	b1=$(busy)
+	awk -v e="$1" -v w="$2" -v q="$3" -v i="$4" -v t=$((b1 - $5)) -v hz=$hz -v rt=$rt \
+		'BEGIN { printf "RESULT %s %s %s %.0f %.1f\n", e, w, q, i,
+			 i > 0 ? t / hz * 1e6 / (i * rt) : 0 }'
+}
+
+for wl in randread randwrite; do
+	for qd in 1 4 32; do
+		b0=$(busy)
+		iops=$(nvmu perf "$NVMET_DEV?queues=1" -w $wl -q $qd -b 4096 -t $rt -o json 2>/dev/null |
+			awk '/"total"/ { t = 1 } t && $1 == "\"iops\":" { gsub(/,/, "", $2); print $2; exit }')
+		result nvmu $wl $qd "${iops:-0}" $b0
+		b0=$(busy)
+		iops=$(fio --name=tcp --filename=/dev/$kdev --ioengine=io_uring --direct=1 --rw=$wl \
+			--bs=4k --iodepth=$qd --runtime=$rt --time_based --output-format=terse \
+			--terse-version=3 2>/dev/null |
+			awk -F';' -v w=$wl '{ print (w == "randread") ? $8 : $49 }')
+		result fio-io_uring $wl $qd "${iops:-0}" $b0
+	done
+done
+kernel_host_disconnect
