@@ -348,7 +348,12 @@ static bool admin(struct fconn *c, const uint8_t *sqe)
 	switch (sqe[0]) {
 	case 0x06: return identify(c, cid, cdw10 & 0xff, le32(sqe + 4));
 	case 0x09: return respond(c, cid, (cdw10 & 0xff) == 7 ? 63u | 63u << 16 : 0, 0, 0);
-	case 0x18: count(c->f, &c->f->keep_alives); return respond(c, cid, 0, 0, 0);
+	case 0x18:
+		count(c->f, &c->f->keep_alives);
+		pthread_mutex_lock(&c->f->lock);
+		cid = c->f->fault == FAKE_FAULT_NO_KEEP_ALIVE ? 0xffff : cid;
+		pthread_mutex_unlock(&c->f->lock);
+		return cid == 0xffff || respond(c, cid, 0, 0, 0);
 	case 0x0c: return true; /* an event request: no event ever comes */
 	case 0x02:
 		if ((cdw10 & 0xff) == 0x70)

@@ -23,6 +23,7 @@ enum fake_fault {
 	FAKE_FAULT_C2H_OVERRUN,    /* the next read's C2HData carries more than asked */
 	FAKE_FAULT_CLOSE_ON_WRITE, /* close the connection on the next write, unanswered */
 	FAKE_FAULT_BAD_HDGST,      /* the next response has a wrong header digest */
+	FAKE_FAULT_NO_KEEP_ALIVE,  /* Keep Alive commands get no answer from now on */
 };
 
 struct fake_target {

@@ -305,6 +305,151 @@ TEST(discover_verb)
 	fake_target_stop(&f);
 }
 
-RUN_TESTS(T(options), T(discover_verb), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
+TEST(keep_alive_without_answer_reconnects)
+{
+	struct nvmu_host_ctrl *h;
+	struct nvmu_ctrl_recovery_stats st = { 0 };
+	uint64_t deadline;
+	unsigned before;
+
+	start(0, 0);
+	h = attach("kato=1000&reconnect-delay=50");
+	if (!h)
+		return;
+	before = f.connections;
+	fake_target_set_fault(&f, FAKE_FAULT_NO_KEEP_ALIVE);
+	/* the keep-alive thread gives up after KATO; the admin poll then resets */
+	deadline = nvmu_deadline_ms(10000);
+	while (st.resets == 0 && !nvmu_deadline_passed(deadline)) {
+		nvmu_host_admin_poll(h);
+		nvmu_ctrl_recovery_stats(nvmu_host_core(h), &st);
+		nvmu_sleep_us(10000);
+	}
+	CHECK(st.resets >= 1);
+	CHECK(f.connections > before);
+	fake_target_set_fault(&f, FAKE_FAULT_NONE);
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	fake_target_stop(&f);
+}
+
+/* A connection with a read (slot 0, 4 KiB) and a write (slot 1, 16 KiB) in flight, fed
+ * the PDU @pdu of @len bytes: returns whether it survived, and the reason it died. */
+static bool feed(const uint8_t *pdu, size_t len, bool hdgst, char *why, size_t why_len)
+{
+	static uint8_t rbuf[4096], wbuf[16384];
+	struct tcp_ctrl *tc = calloc(1, sizeof(*tc));
+	struct tcp_conn *c = tcp_conn_alloc(1, 8);
+	bool alive;
+
+	tc->o.queues = 1;
+	tc->q = calloc(2, sizeof(*tc->q));
+	tc->db_bytes = 4096;
+	tc->db = calloc(1, tc->db_bytes);
+	tc->q[1].cq = calloc(16, sizeof(struct nvmu_cqe));
+	tc->q[1].cq_size = 16;
+	tc->q[1].cq_phase = 1;
+	tc->q[1].cq_live = true;
+	c->hdgst = hdgst;
+	c->maxh2c = 4096;
+	for (int i = 0; i < 2; i++) {
+		struct tcp_slot *s = &c->slots[i];
+
+		s->state = SLOT_SENT;
+		s->kind = TCP_DATA_FLAT;
+		s->flat = i ? wbuf : rbuf;
+		s->len = i ? sizeof(wbuf) : sizeof(rbuf);
+		s->write = i;
+		s->cid = (uint16_t)(0x40 + i);
+		c->outstanding++;
+	}
+	tcp_rx_feed(tc, c, &tc->q[1], pdu, len);
+	alive = !c->dead;
+	snprintf(why, why_len, "%s", c->why);
+	tcp_conn_close(c);
+	free(tc->q[1].cq);
+	free(tc->db);
+	free(tc->q);
+	free(tc);
+	return alive;
+}
+
+/* A PDU header: type, flags, hlen, pdo, plen, then 16 bytes of fields. */
+static size_t pdu(uint8_t *p, uint8_t type, uint8_t flags, uint8_t hlen, uint8_t pdo,
+		  uint32_t plen, uint16_t cid, uint32_t off, uint32_t len)
+{
+	memset(p, 0, 64);
+	p[0] = type;
+	p[1] = flags;
+	p[2] = hlen;
+	p[3] = pdo;
+	memcpy(p + 4, &plen, 4);
+	memcpy(p + 8, &cid, 2);
+	memcpy(p + 12, &off, 4);
+	memcpy(p + 16, &len, 4);
+	return hlen;
+}
+
+TEST(malformed_pdus_fail_the_connection)
+{
+	uint8_t p[8192];
+	char why[200];
+	size_t n;
+
+	/* a good C2HData for the read, then its response: the connection lives */
+	n = pdu(p, TCP_C2H_DATA, TCP_F_LAST, 24, 24, 24 + 512, 0, 0, 512);
+	memset(p + n, 0xab, 512);
+	CHECK(feed(p, n + 512, false, why, sizeof(why)));
+	n = pdu(p, TCP_C2H_DATA, 0, 24, 24, 24 + 512, 0, 512, 512); /* out of order */
+	CHECK(!feed(p, n + 512, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "C2HData offset or length outside");
+	n = pdu(p, TCP_C2H_DATA, 0, 24, 24, 24 + 8192, 0, 0, 8192); /* beyond the 4 KiB */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "outside the command's data");
+	n = pdu(p, TCP_C2H_DATA, 0, 24, 24, 24 + 512, 1, 0, 512); /* into the write */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "C2HData for no read in flight");
+	n = pdu(p, TCP_C2H_DATA, 0, 24, 24, 24 + 100, 0, 0, 512); /* PLEN != PDO + DATAL */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "disagree");
+	n = pdu(p, TCP_C2H_DATA, TCP_F_LAST | TCP_F_SUCCESS, 24, 24, 24 + 512, 0, 0, 512);
+	CHECK(!feed(p, n + 512, false, why, sizeof(why))); /* SUCCESS with flow control on */
+	CHECK_STR_CONTAINS(why, "SUCCESS flag");
+	n = pdu(p, TCP_R2T, 0, 24, 0, 24, 1, 0, 20000); /* more than the write has */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "R2T length beyond");
+	n = pdu(p, TCP_R2T, 0, 24, 0, 24, 0, 0, 512); /* for the read */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "R2T for no write in flight");
+	n = pdu(p, TCP_R2T, 0, 24, 0, 24, 1, 0, 4096); /* a good one */
+	CHECK(feed(p, n, false, why, sizeof(why)));
+	n = pdu(p, TCP_CAPSULE_RESP, 0, 24, 0, 24, 0, 0, 0);
+	memset(p + 8, 0, 16);
+	p[20] = 7; /* CID 7: nothing in flight there */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "CapsuleResp for a command not in flight");
+	n = pdu(p, TCP_CAPSULE_RESP, 0, 24, 0, 40, 0, 0, 0); /* PLEN too long */
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "CapsuleResp with PLEN");
+	n = pdu(p, 0x42, 0, 24, 0, 24, 0, 0, 0);
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "type or header length");
+	n = pdu(p, TCP_CAPSULE_RESP, 0, 72, 0, 72, 0, 0, 0);
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "type or header length");
+	/* header digests: the flag must be there, and the digest right */
+	n = pdu(p, TCP_CAPSULE_RESP, 0, 24, 0, 28, 0, 0, 0);
+	CHECK(!feed(p, n + 4, true, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "header digest flag");
+	n = pdu(p, TCP_CAPSULE_RESP, TCP_F_HDGST, 24, 0, 28, 0, 0, 0);
+	memset(p + n, 0x55, 4);
+	CHECK(!feed(p, n + 4, true, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "header digest error");
+	n = pdu(p, TCP_C2H_TERM, 0, 24, 0, 24, 2, 0, 0);
+	CHECK(!feed(p, n, false, why, sizeof(why)));
+	CHECK_STR_CONTAINS(why, "C2HTermReq");
+}
+
+RUN_TESTS(T(options), T(discover_verb), T(malformed_pdus_fail_the_connection),
+	  T(keep_alive_without_answer_reconnects), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
 	  T(connections_that_cannot_be_made), T(garbage_from_the_target_resets_and_reconnects),
 	  T(keep_alive_while_idle))
