@@ -479,8 +479,10 @@ static void *accept_loop(void *arg)
 
 int fake_target_start(struct fake_target *f)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr *a = f->ipv6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4;
+	socklen_t len = f->ipv6 ? sizeof(a6) : sizeof(a4);
 
 	pthread_mutex_init(&f->lock, NULL);
 	if (!f->maxh2c)
@@ -488,11 +490,11 @@ int fake_target_start(struct fake_target *f)
 	if (!f->inline_bytes)
 		f->inline_bytes = 16384;
 	f->disk = calloc(FAKE_BLOCKS, 512);
-	f->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (!f->disk || f->listen_fd < 0 || bind(f->listen_fd, (struct sockaddr *)&a, len) < 0 ||
-	    listen(f->listen_fd, 64) < 0 || getsockname(f->listen_fd, (struct sockaddr *)&a, &len))
+	f->listen_fd = socket(a->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (!f->disk || f->listen_fd < 0 || bind(f->listen_fd, a, len) < 0 ||
+	    listen(f->listen_fd, 64) < 0 || getsockname(f->listen_fd, a, &len))
 		return -errno;
-	f->port = ntohs(a.sin_port);
+	f->port = ntohs(f->ipv6 ? a6.sin6_port : a4.sin_port);
 	return pthread_create(&f->accept_thread, NULL, accept_loop, f) ? -EAGAIN : 0;
 }
 

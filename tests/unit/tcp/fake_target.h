@@ -29,6 +29,7 @@ enum fake_fault {
 struct fake_target {
 	int listen_fd;
 	uint16_t port;
+	bool ipv6;              /* listen on ::1 instead of 127.0.0.1 */
 	pthread_t accept_thread;
 	pthread_mutex_t lock;
 	bool stop;
@@ -47,7 +48,7 @@ struct fake_target {
 	unsigned nconn;
 };
 
-/* Start listening on 127.0.0.1 (an ephemeral port). Returns 0 or -errno. */
+/* Start listening on 127.0.0.1 or ::1 (an ephemeral port). Returns 0 or -errno. */
 int fake_target_start(struct fake_target *f);
 void fake_target_stop(struct fake_target *f);
 /* Close every connection it has (a target that goes away for a moment). */

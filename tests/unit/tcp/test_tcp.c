@@ -170,6 +170,30 @@ TEST(digests_and_split_reads)
 	fake_target_stop(&f);
 }
 
+TEST(ipv6)
+{
+	struct nvmu_host_ctrl *h = NULL;
+	struct nvmu_host_qpair *qp;
+	char d[256];
+	int ret;
+
+	memset(&f, 0, sizeof(f));
+	f.ipv6 = true;
+	CHECK_EQ(fake_target_start(&f), 0);
+	snprintf(d, sizeof(d), "tcp://[::1]:%u/%s", f.port, FAKE_NQN);
+	ret = nvmu_host_attach(d, NULL, &h);
+	if (ret < 0)
+		fprintf(stderr, "attach %s: %s\n", d, nvmu_last_error());
+	CHECK_EQ(ret, 0);
+	if (h) {
+		CHECK_STR_CONTAINS(nvmu_host_name(h), "[::1]");
+		qp = qpair(h, 0);
+		round_trip(h, qp, 10, 8192, 4);
+		CHECK_EQ(nvmu_host_detach(h), 0);
+	}
+	fake_target_stop(&f);
+}
+
 static void refused(const char *d, int err, const char *msg)
 {
 	struct nvmu_host_ctrl *h = NULL;
@@ -450,6 +474,6 @@ TEST(malformed_pdus_fail_the_connection)
 }
 
 RUN_TESTS(T(options), T(discover_verb), T(malformed_pdus_fail_the_connection),
-	  T(keep_alive_without_answer_reconnects), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
+	  T(keep_alive_without_answer_reconnects), T(ipv6), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
 	  T(connections_that_cannot_be_made), T(garbage_from_the_target_resets_and_reconnects),
 	  T(keep_alive_while_idle))
