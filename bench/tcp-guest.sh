@@ -19,21 +19,25 @@ hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 # Print a RESULT line: engine workload qd iops busy_ticks_before
 result() {
 	b1=$(busy)
-	awk -v e="$1" -v w="$2" -v q="$3" -v i="$4" -v t=$((b1 - $5)) -v hz=$hz -v rt=$rt \
-		'BEGIN { printf "RESULT %s %s %s %.0f %.1f\n", e, w, q, i,
-			 i > 0 ? t / hz * 1e6 / (i * rt) : 0 }'
+	# (one line: busybox awk drops a printf whose arguments go on to the next line)
+	awk -v e="$1" -v w="$2" -v q="$3" -v i="$4" -v t=$((b1 - $5)) -v hz=$hz -v rt=$rt '
+BEGIN {
+	c = i > 0 ? t / hz * 1e6 / (i * rt) : 0
+	printf "RESULT %s %s %s %.0f %.1f\n", e, w, q, i, c
+}'
 }
 
 for wl in randread randwrite; do
 	for qd in 1 4 32; do
 		b0=$(busy)
-		iops=$(nvmu perf "$NVMET_DEV?queues=1" -w $wl -q $qd -b 4096 -t $rt -o json 2>/dev/null |
-			awk '/"total"/ { t = 1 } t && $1 == "\"iops\":" { gsub(/,/, "", $2); print $2; exit }')
+		iops=$(nvmu perf "$NVMET_DEV?queues=1" -w $wl -q $qd -b 4096 -t $rt -o json \
+			2>/dev/null | awk '/"total"/ { t = 1 }
+				t && $1 == "\"iops\":" { gsub(/,/, "", $2); print $2; exit }')
 		result nvmu $wl $qd "${iops:-0}" $b0
 		b0=$(busy)
-		iops=$(fio --name=tcp --filename=/dev/$kdev --ioengine=io_uring --direct=1 --rw=$wl \
-			--bs=4k --iodepth=$qd --runtime=$rt --time_based --output-format=terse \
-			--terse-version=3 2>/dev/null |
+		iops=$(fio --name=tcp --filename=/dev/$kdev --ioengine=io_uring --direct=1 \
+			--rw=$wl --bs=4k --iodepth=$qd --runtime=$rt --time_based \
+			--output-format=terse --terse-version=3 2>/dev/null |
 			awk -F';' -v w=$wl '{ print (w == "randread") ? $8 : $49 }')
 		result fio-io_uring $wl $qd "${iops:-0}" $b0
 	done

@@ -108,7 +108,8 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	step "guest suite for NVMe/TCP against nvmet-tcp on loopback (one boot)"
 	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
 		--module fs/configfs/configfs.ko --module drivers/nvme/target/nvmet.ko \
-		--module drivers/nvme/target/nvmet-tcp.ko --module drivers/block/null_blk/null_blk.ko \
+		--module drivers/nvme/target/nvmet-tcp.ko \
+		--module drivers/block/null_blk/null_blk.ko \
 		--module drivers/nvme/host/nvme-fabrics.ko --module drivers/nvme/host/nvme-tcp.ko \
 		tests/guest/suite-tcp.sh > "$results/guest-tcp.tap"
 	record "guest suite for NVMe/TCP" $?
