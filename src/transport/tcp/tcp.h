@@ -50,6 +50,7 @@ enum tcp_pdu_flags {
 #define TCP_DGST_LEN 4
 #define TCP_HDR_MAX (TCP_IC_LEN + TCP_DGST_LEN)
 #define TCP_MAXH2C_MIN 4096u
+#define TCP_PDO_MAX 255u /* PDO is one byte */
 
 /* The common header every PDU starts with. */
 struct tcp_ch {
@@ -134,8 +135,8 @@ struct tcp_slot {
 	uint8_t *flat;     /* TCP_DATA_FLAT */
 	struct nvmu_cqe result;
 	/* the PDU this slot has in the send FIFO */
-	uint8_t hdr[TCP_CMD_HLEN + TCP_DGST_LEN];
-	uint32_t hdr_len;  /* header, header digest */
+	uint8_t hdr[TCP_PDO_MAX + 1]; /* header, header digest, padding up to PDO */
+	uint32_t hdr_len;  /* bytes of hdr that go out before the data */
 	uint32_t pdu_off, pdu_len; /* data range of that PDU */
 	uint8_t ddgst[TCP_DGST_LEN];
 };

@@ -37,14 +37,18 @@ static uint32_t pdu_bytes(const struct tcp_conn *c, const struct tcp_slot *s)
 static void finish_pdu(struct tcp_conn *c, struct tcp_slot *s, uint8_t type, uint8_t flags,
 		       uint8_t hlen)
 {
-	uint32_t hd = c->hdgst ? TCP_DGST_LEN : 0;
+	uint32_t hd = c->hdgst ? TCP_DGST_LEN : 0, pdo = 0;
 
+	/* Data starts at a multiple of what the controller asked for in ICResp (CPDA). */
+	if (s->pdu_len)
+		pdo = (uint32_t)nvmu_align_up(hlen + hd, (c->cpda + 1u) * 4u);
 	s->hdr[0] = type;
 	s->hdr[1] = (uint8_t)(flags | (c->hdgst ? TCP_F_HDGST : 0) |
 			      (c->ddgst && s->pdu_len ? TCP_F_DDGST : 0));
 	s->hdr[2] = hlen;
-	s->hdr[3] = s->pdu_len ? (uint8_t)(hlen + hd) : 0;
-	s->hdr_len = hlen + hd;
+	s->hdr[3] = (uint8_t)pdo;
+	s->hdr_len = pdo ? pdo : hlen + hd;
+	memset(s->hdr + hlen + hd, 0, s->hdr_len - hlen - hd);
 	put_le32(s->hdr + 4, pdu_bytes(c, s));
 	if (hd)
 		put_le32(s->hdr + hlen, tcp_crc(TCP_CRC_SEED, s->hdr, hlen) ^ TCP_CRC_SEED);

@@ -199,6 +199,8 @@ static bool receive_write(struct fconn *c, uint16_t cid, uint8_t *dst, uint32_t 
 			count(c->f, &c->f->digest_errors);
 		off = le32(c->buf + 12);
 		dlen = le32(c->buf + 16);
+		if (c->buf[3] % ((c->f->cpda + 1u) * 4u))
+			return false;
 		if (off != got || dlen > len - got || dlen > c->f->maxh2c ||
 		    le32(c->buf + 8) != (uint32_t)(cid | ttag << 16))
 			return false;
@@ -368,6 +370,8 @@ static bool capsule(struct fconn *c, uint32_t plen)
 	uint32_t hd = c->hdgst ? 4 : 0, pdo = c->buf[3], dlen = 0;
 	const uint8_t *sqe = c->buf + 8, *data = NULL;
 
+	if (pdo % ((c->f->cpda + 1u) * 4u))
+		return false; /* data not where CPDA asked for it */
 	if (hd && crc(c->buf, 72) != le32(c->buf + 72))
 		count(c->f, &c->f->digest_errors);
 	if (pdo) {
@@ -405,6 +409,7 @@ static bool initialize(struct fconn *c)
 		count(c->f, &c->f->icreqs_hdgst);
 	if (c->ddgst)
 		count(c->f, &c->f->icreqs_ddgst);
+	resp[10] = c->f->cpda;
 	resp[11] = req[11] & 3;
 	put32(resp + 12, c->f->maxh2c);
 	return write_all(c->fd, resp, sizeof(resp));

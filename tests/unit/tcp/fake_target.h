@@ -38,6 +38,7 @@ struct fake_target {
 	uint32_t maxh2c;        /* MAXH2CDATA it announces */
 	uint32_t inline_bytes;  /* in-capsule data it takes on I/O queues */
 	uint32_t c2h_chunk;     /* bytes per C2HData PDU (0: all in one) */
+	uint8_t cpda;           /* data alignment it asks of the host: (cpda + 1) * 4 */
 	enum fake_fault fault;  /* consumed when it fires */
 	/* what it saw */
 	unsigned connections, icreqs_hdgst, icreqs_ddgst, r2ts, h2c_pdus, incapsule_writes;

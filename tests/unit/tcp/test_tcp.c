@@ -156,6 +156,7 @@ TEST(digests_and_split_reads)
 	struct nvmu_host_qpair *qp;
 
 	start(16384, 4096);
+	f.cpda = 7; /* data of the host's PDUs 32-byte aligned */
 	h = attach("hdgst=on&ddgst=on");
 	if (!h)
 		return;
