@@ -8,6 +8,7 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod
 	nvme-cli # the guest test of nvmu's admin verbs compares with nvme-cli's output
 	strace   # the guest check that nvmu perf makes no system call per I/O
+	libisal-dev # CRC32C of the NVMe/TCP header and data digests
 )
 
 missing=()

@@ -51,6 +51,13 @@ if [ -x build-clang-sanitize/tests/fuzz/fuzz_soft_device ]; then
 		"$results/fuzz-corpus" >"$results/fuzz-soft-device.log" 2>&1
 	record "fuzz_soft_device for 60 s without a finding" $?
 fi
+if [ -x build-clang-sanitize/tests/fuzz/fuzz_tcp_pdu ]; then
+	step "fuzzing the NVMe/TCP receive path (30 s)"
+	mkdir -p "$results/fuzz-tcp-corpus"
+	build-clang-sanitize/tests/fuzz/fuzz_tcp_pdu -max_total_time=30 -timeout=10 \
+		"$results/fuzz-tcp-corpus" >"$results/fuzz-tcp-pdu.log" 2>&1
+	record "fuzz_tcp_pdu for 30 s without a finding" $?
+fi
 
 step "guest rig self-test"
 tests/rig/selftest/run.sh > "$results/rig-selftest.tap"
@@ -98,6 +105,16 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 		tests/guest/suite-recovery.sh > "$results/guest-recovery.tap"
 	record "guest suite for recovery" $?
 	grep -E '^(not ok|# [0-9]+ I/Os|# noticed|# reset in)' "$results/guest-recovery.tap" || true
+
+	step "guest suite for NVMe/TCP against nvmet-tcp on loopback (one boot)"
+	tests/rig/nvmu-rig --build build-gcc --timeout 600 \
+		--module fs/configfs/configfs.ko --module drivers/nvme/target/nvmet.ko \
+		--module drivers/nvme/target/nvmet-tcp.ko \
+		--module drivers/block/null_blk/null_blk.ko \
+		--module drivers/nvme/host/nvme-fabrics.ko --module drivers/nvme/host/nvme-tcp.ko \
+		tests/guest/suite-tcp.sh > "$results/guest-tcp.tap"
+	record "guest suite for NVMe/TCP" $?
+	grep -E '^(not ok|# perf)' "$results/guest-tcp.tap" || true
 
 	step "guest suite for the nvmu tool's admin verbs (against nvme-cli on the same device)"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program nvme \

@@ -131,6 +131,8 @@ struct nvmu_qpair {
 	uint32_t deadline;    /* now_ms + timeout_ms: a new command's */
 	uint32_t ended;       /* trackers the driver ended that still have to complete */
 	uint64_t next_check;  /* nvmu_ticks() of the next periodic check */
+	void (*progress)(struct nvmu_transport *t, uint16_t qid); /* the transport's
+				poll_queue, or NULL (a device that posts completions itself) */
 	uint64_t page_size;   /* the controller's memory page size */
 	uint64_t page_mask;   /* page_size - 1 */
 	struct nvmu_sqe *saved; /* per tracker: its command, to post again (or NULL) */

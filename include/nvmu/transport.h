@@ -104,6 +104,13 @@ struct nvmu_transport_ops {
 			 size_t len, uint32_t timeout_ms, struct nvmu_cpl *cpl);
 	/** Why gone() is true, for the controller's reason (may be NULL). */
 	const char *(*why_gone)(struct nvmu_transport *t);
+	/**
+	 * Optional: make progress on queue @p qid (0 = admin) before the core looks at its CQ.
+	 * A transport that is no memory-mapped device (NVMe/TCP) reads the SQ tail doorbell,
+	 * sends the new commands and posts what came back into the CQ ring here. It runs on
+	 * the thread that polls the queue; NULL for a device that does this itself.
+	 */
+	void (*poll_queue)(struct nvmu_transport *t, uint16_t qid);
 };
 
 /** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */
@@ -155,7 +162,7 @@ struct nvmu_transport_class {
 };
 
 /**
- * Add @p cls to the registry, after the built-in classes "pcie" and "soft".
+ * Add @p cls to the registry, after the built-in classes "pcie", "soft" and "tcp".
  * Returns 0; -EINVAL (no name, a name that is not a valid scheme, no open function);
  * -EEXIST (a class of that name is registered already); -ENOSPC (the registry is full).
  */

@@ -57,6 +57,7 @@ int qpair_alloc(struct nvmu_ctrl *ctrl, uint16_t qid, uint32_t entries, size_t m
 	qp->qid = qid;
 	qp->vector = -1;
 	qp->efd = -1;
+	qp->progress = ctrl->t->ops->poll_queue;
 	qp->max_transfer = max_transfer;
 	qp->page_size = ctrl->page_size;
 	qp->page_mask = ctrl->page_size - 1;
@@ -439,6 +440,8 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 	bool reposted = false;
 	unsigned n;
 
+	if (qp->progress)
+		qp->progress(qp->ctrl->t, qp->qid);
 	if (qp->ended)
 		qpair_complete_ended(qp);
 	for (; left; left--) {

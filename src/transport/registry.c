@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The transport registry: classes by scheme name, the built-in "pcie" and "soft" first.
+ * The transport registry: classes by scheme name, the built-in "pcie", "soft" and "tcp"
+ * first.
  * A small lock guards the table; it is taken when a class registers and when a device
  * string is opened, never on the I/O path.
  */
@@ -15,8 +16,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct nvmu_transport_class *classes[NVMU_TRANSPORT_CLASSES_MAX] = {
 	&nvmu_transport_pcie_class,
 	&nvmu_transport_soft_class,
+	&nvmu_transport_tcp_class,
 };
-static size_t nclasses = 2;
+static size_t nclasses = 3;
 
 bool nvmu_transport_name_valid(const char *name, size_t len)
 {

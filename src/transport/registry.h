@@ -10,9 +10,10 @@
 /* Longest scheme name, NUL included. */
 #define NVMU_TRANSPORT_NAME_MAX 32
 
-/* The built-in classes (pcie/pcie_class.c, soft/soft_class.c). */
+/* The built-in classes (pcie/pcie_class.c, soft/soft_class.c, tcp/tcp_class.c). */
 extern const struct nvmu_transport_class nvmu_transport_pcie_class;
 extern const struct nvmu_transport_class nvmu_transport_soft_class;
+extern const struct nvmu_transport_class nvmu_transport_tcp_class;
 
 /*
  * Copy the registered classes, in registration order (built-ins first), into @p out

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The verbs of the nvmu tool. Adding a verb: write <family>/<verb>.c (pci/, admin/,
- * passthru/, io/, perf/, sriov/; here for one of no family, as version.c) defining
- * `const struct nvmu_verb nvmu_verb_<id> = {...}`, add it to that folder's meson.build,
+ * The verbs of the nvmu tool. Adding a verb: write <family>/<verb>.c (pci/, admin/, ns/,
+ * fw/, resv/, passthru/, io/, perf/, sriov/, share/, fabrics/, vhost/; here for one of no
+ * family, as version.c) defining `const struct nvmu_verb nvmu_verb_<id> = {...}`, add it
+ * to that folder's meson.build,
  * and add X(<id>) to NVMU_VERBS below (the order is the order of `nvmu help`).
  */
 #ifndef NVMU_TOOL_VERBS_H
@@ -81,6 +82,7 @@ struct nvmu_verb {
 	X(primary_ctrl_caps) \
 	X(list_secondary) \
 	X(serve)          \
+	X(discover)       \
 	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;

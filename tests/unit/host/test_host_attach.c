@@ -94,8 +94,8 @@ TEST(refusals)
 	CHECK_EQ(nvmu_host_attach("", &opts, &h), -EINVAL);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "no device given; a device is one of:");
 	CHECK_EQ(nvmu_host_attach(NULL, &opts, &h), -EINVAL);
-	CHECK_EQ(nvmu_host_attach("tcp://10.0.0.1/nqn", &opts, &h), -EINVAL);
-	CHECK_STR_CONTAINS(nvmu_last_error(), "unknown transport 'tcp'");
+	CHECK_EQ(nvmu_host_attach("rdma://10.0.0.1/nqn", &opts, &h), -EINVAL);
+	CHECK_STR_CONTAINS(nvmu_last_error(), "unknown transport 'rdma'");
 	CHECK_EQ(nvmu_host_attach("soft:bogus=1", &opts, &h), -EINVAL);
 	CHECK_STR_CONTAINS(nvmu_last_error(), "bogus");
 	CHECK(h == NULL);

@@ -85,8 +85,8 @@ TEST(kernel_devices_name_what_to_bind)
 TEST(what_is_not_accepted)
 {
 	setup();
-	CHECK_EQ(nvmu("id-ctrl tcp://10.0.0.1/nqn.2014-08.org.example"), 1);
-	CHECK_STR_CONTAINS(err, "unknown transport 'tcp' in 'tcp://10.0.0.1/nqn.2014-08.org.example'; "
+	CHECK_EQ(nvmu("id-ctrl rdma://10.0.0.1/nqn.2014-08.org.example"), 1);
+	CHECK_STR_CONTAINS(err, "unknown transport 'rdma' in 'rdma://10.0.0.1/nqn.2014-08.org.example'; "
 			   "a device is one of: 0000:01:00.0, 01:00.0, pcie:ADDR; soft, soft:OPTIONS");
 	CHECK_EQ(err_lines(), 1);
 	CHECK_EQ(nvmu("reset bogus:"), 1);
