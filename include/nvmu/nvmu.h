@@ -26,5 +26,7 @@
 #include "nvmu/qpair_fast.h"
 #include "nvmu/nvme_pcie.h"
 #include "nvmu/nvme_soft.h"
+#include "nvmu/intercept.h"
+#include "nvmu/vhost_blk.h"
 
 #endif

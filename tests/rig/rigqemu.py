@@ -62,7 +62,7 @@ def parse_topology(bridges, topology):
 
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
-            console_path, mem, smp, iommu=True, traces=()):
+            console_path, mem, smp, iommu=True, traces=(), vhost_blk=None, vhost_queues=1):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
            "-no-reboot",
@@ -76,6 +76,12 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
            "-D", trace_path]
     for pattern in traces:
         cmd += ["-trace", pattern]
+    if vhost_blk:
+        # A vhost-user back-end maps the guest's memory: it must be a shared file.
+        cmd += ["-object", f"memory-backend-memfd,id=mem,size={mem},share=on",
+                "-numa", "node,memdev=mem",
+                "-chardev", f"socket,id=vhost0,path={vhost_blk}",
+                "-device", f"vhost-user-blk-pci,chardev=vhost0,num-queues={vhost_queues}"]
     if iommu:
         cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     for i, b in enumerate(bridges):

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The verbs of the nvmu tool. Adding a verb: write <family>/<verb>.c (pci/, admin/,
- * passthru/, io/, perf/; here for one of no family, as version.c) defining
+ * passthru/, io/, perf/, vhost/; here for one of no family, as version.c) defining
  * `const struct nvmu_verb nvmu_verb_<id> = {...}`, add it to that folder's meson.build,
  * and add X(<id>) to NVMU_VERBS below (the order is the order of `nvmu help`).
  */
@@ -49,6 +49,7 @@ struct nvmu_verb {
 	X(verify)         \
 	X(io_passthru)     \
 	X(perf)           \
+	X(vhost_blk)      \
 	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;
