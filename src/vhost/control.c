@@ -8,6 +8,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,7 +99,19 @@ static int ring_fd(struct nvmu_vhost_blk *b, struct vh_msg *m, struct vh_vring *
 	if (v & VRING_NOFD)
 		return m->nfds ? nvmu_fail(EPROTO, "ring descriptor message with a descriptor "
 					   "and the no-descriptor flag") : 0;
-	return take_fd(m, fd);
+	ret = take_fd(m, fd);
+	/* Never block on the front-end's descriptors: QEMU makes its eventfds non-blocking
+	 * itself, and a front-end that did not would otherwise stall a poller. */
+	if (ret == 0) {
+		int fl = fcntl(*fd, F_GETFL);
+
+		if (fl < 0 || fcntl(*fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+			close(*fd);
+			return nvmu_fail(EPROTO, "ring descriptor message with a descriptor that "
+					 "cannot be made non-blocking");
+		}
+	}
+	return ret;
 }
 
 static void replace_fd(int *slot, int fd)
