@@ -26,6 +26,11 @@
  * Its own I/O: an interceptor may submit commands of its own on r->qp, the poller's queue
  * pair (the host API, host.h), to any namespace of the controller (geometry->host); their
  * callbacks run on the same poller thread, where a paused guest request can be resumed.
+ * For another device it attaches itself, it creates a queue pair per virtqueue in
+ * on_init and reaps it in on_poll, which the poller of that virtqueue calls. Its data
+ * buffers then are foreign to that device: pieces of r->iov carry device addresses of the
+ * backend's controller only, so the interceptor passes them with iova 0 (and
+ * NVMU_IO_BOUNCE, or after mapping the memory for its device).
  *
  * Callbacks run on poller threads (one per virtqueue), several at once: an interceptor
  * protects what its callbacks share. They must not block.
@@ -120,6 +125,10 @@ struct nvmu_intercept_ops {
 	bool (*can_stop)(void *arg);
 	/** The backend is destroyed: release what on_init took. */
 	void (*on_fini)(void *arg);
+	/** Called by the poller of virtqueue @p queue in each turn of its loop while it
+	 *  runs or waits for requests in flight: reap the interceptor's own queue pairs
+	 *  (e.g. of another device) there. Returns the completions it processed. */
+	unsigned (*on_poll)(void *arg, unsigned queue);
 };
 
 /** Go on with a paused request, as if its callback had passed it. */

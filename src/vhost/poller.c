@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -30,13 +31,19 @@ static void note_failure(struct nvmu_vhost_blk *b, int err)
 						: "the controller failed and could not be reset";
 }
 
+/* Completions of the poller's queue pair and of the interceptors' own. */
 static unsigned reap(struct vh_poller *p)
 {
+	struct nvmu_vhost_blk *b = p->b;
 	int n = nvmu_host_qpair_poll(p->qp, 0);
+	unsigned work = n > 0 ? (unsigned)n : 0;
 
 	if (n < 0 && n != -EBUSY)
-		note_failure(p->b, n);
-	return n > 0 ? (unsigned)n : 0;
+		note_failure(b, n);
+	for (unsigned i = 0; i < b->nicpt; i++)
+		if (b->icpt[i].ops.on_poll)
+			work += b->icpt[i].ops.on_poll(b->icpt[i].arg, p->index);
+	return work;
 }
 
 /* Finish what is in flight on the poller's ring (the device answers, or the host ends
@@ -160,6 +167,10 @@ int vh_pollers_start(struct nvmu_vhost_blk *b)
 			return nvmu_fail(ret, "starting the poller of virtqueue %u: %s", i,
 					 strerror(ret));
 		p->thread_started = true;
+		char name[16];
+
+		snprintf(name, sizeof(name), "nvmu-vq%u", i); /* for top -H and perf */
+		pthread_setname_np(p->thread, name);
 		if (b->opts.ncpus) {
 			cpu_set_t set;
 

@@ -195,6 +195,8 @@ int nvmu_vhost_blk_start(struct nvmu_vhost_blk *b)
 			ret = nvmu_fail(ret, "starting the socket thread: %s", strerror(ret));
 		else
 			b->ctl_started = true;
+		if (!ret)
+			pthread_setname_np(b->ctl_thread, "nvmu-vhost");
 	}
 	if (ret < 0)
 		nvmu_vhost_blk_stop(b, 1000);

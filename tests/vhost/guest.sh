@@ -6,7 +6,8 @@
 #            with checksums, remount and check, write a raw text pattern at 200 MiB,
 #            print @@acked once all of that is on the disk, then keep writing until the
 #            host kills QEMU;
-#   verify - mount the file system and check every file, check the raw pattern;
+#   verify - mount the file system and check every file, check the raw pattern, then
+#            print @@idle and stay idle for 4 s;
 #   plain  - as write, but power off after @@acked instead of writing on.
 # Prints TAP lines ("ok - ...", "not ok - ...").
 mode=$1
@@ -66,6 +67,10 @@ verify)
 	check "raw pattern reads back" sh -c 'test "$(dd if=/dev/vda bs=64k skip=3200 count=16 \
 		iflag=direct 2>/dev/null | sha256sum)" = "$(yes NVMU-VHOST-PATTERN-0123456789 |
 		head -c 1048576 | sha256sum)"'
+	# an idle guest with the disk attached: the host measures the backend's CPU use
+	sync
+	echo "@@idle"
+	sleep 4
 	;;
 esac
 exit $fail

@@ -6,7 +6,7 @@
 #include "verbs.h"
 #include "vhost/interceptors.h"
 
-static const struct tool_icpt *const all[] = { &icpt_encrypt };
+static const struct tool_icpt *const all[] = { &icpt_encrypt, &icpt_mirror };
 
 int icpt_check_keys(const char *verb, const char *name, const struct icpt_opt *opts,
 		    unsigned nopts, const char *const *allowed)
@@ -23,8 +23,8 @@ int icpt_check_keys(const char *verb, const char *name, const struct icpt_opt *o
 	return 0;
 }
 
-int icpt_from_spec(const char *verb, char *spec, const struct nvmu_intercept_ops **ops,
-		   void **arg)
+int icpt_from_spec(const char *verb, char *spec, const struct tool_icpt **which,
+		   const struct nvmu_intercept_ops **ops, void **arg)
 {
 	struct icpt_opt opts[ICPT_MAX_OPTS];
 	unsigned nopts = 0;
@@ -43,10 +43,17 @@ int icpt_from_spec(const char *verb, char *spec, const struct nvmu_intercept_ops
 					       ICPT_MAX_OPTS);
 		*eq = '\0';
 		opts[nopts++] = (struct icpt_opt){ kv, eq + 1 };
+		/* A device string holds commas of its own: dev= takes the rest of the spec. */
+		if (strcmp(kv, "dev") == 0 && save && *save) {
+			save[-1] = ',';
+			break;
+		}
 	}
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(all[i]->name, name) == 0)
+		if (strcmp(all[i]->name, name) == 0) {
+			*which = all[i];
 			return all[i]->create(verb, opts, nopts, ops, arg);
-	return cli_usage_error(verb, "--intercept: unknown interceptor '%s' (known: encrypt)",
-			       name);
+		}
+	return cli_usage_error(verb, "--intercept: unknown interceptor '%s' (known: encrypt, "
+			       "mirror)", name);
 }

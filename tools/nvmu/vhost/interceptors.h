@@ -6,6 +6,8 @@
 #ifndef NVMU_TOOL_VHOST_INTERCEPTORS_H
 #define NVMU_TOOL_VHOST_INTERCEPTORS_H
 
+#include <stddef.h>
+
 #include "nvmu/intercept.h"
 
 #define ICPT_MAX_OPTS 8
@@ -25,16 +27,20 @@ struct tool_icpt {
 	 */
 	int (*create)(const char *verb, const struct icpt_opt *opts, unsigned nopts,
 		      const struct nvmu_intercept_ops **ops, void **arg);
+	/* Optional: its state in one line of text (what nvmu vhost-blk reports). */
+	void (*state)(void *arg, char *buf, size_t len);
 };
 
 extern const struct tool_icpt icpt_encrypt;
+extern const struct tool_icpt icpt_mirror;
 
 /*
- * Parse "NAME[,OPT=V...]" (@p spec is changed in place) and create that interceptor.
+ * Parse "NAME[,OPT=V...]" (@p spec is changed in place) and create that interceptor; an
+ * option dev= takes the rest of the spec, since device strings hold commas. Sets *which.
  * Returns 0 or an exit status after printing why.
  */
-int icpt_from_spec(const char *verb, char *spec, const struct nvmu_intercept_ops **ops,
-		   void **arg);
+int icpt_from_spec(const char *verb, char *spec, const struct tool_icpt **which,
+		   const struct nvmu_intercept_ops **ops, void **arg);
 
 /* Returns true when @p key is one of @p allowed (NULL-terminated), else prints why. */
 int icpt_check_keys(const char *verb, const char *name, const struct icpt_opt *opts,

@@ -27,6 +27,8 @@ struct vb_args {
 	enum cli_format format;
 	char *icpt_specs[MAX_ICPT];
 	unsigned nicpt;
+	const struct tool_icpt *icpt[MAX_ICPT]; /* created, with their state */
+	void *icpt_arg[MAX_ICPT];
 	int cpus[NVMU_VHOST_BLK_MAX_QUEUES * 4];
 };
 
@@ -176,10 +178,17 @@ static void print_ready(const struct vb_args *a, struct nvmu_vhost_blk *b)
 static void print_summary(const struct vb_args *a, struct nvmu_vhost_blk *b)
 {
 	struct nvmu_vhost_blk_stats st;
+	char state[MAX_ICPT][256] = { { 0 } };
 	struct json j;
 
 	nvmu_vhost_blk_stats(b, &st);
+	for (unsigned i = 0; i < a->nicpt; i++)
+		if (a->icpt[i] && a->icpt[i]->state)
+			a->icpt[i]->state(a->icpt_arg[i], state[i], sizeof(state[i]));
 	if (a->format != CLI_FORMAT_JSON) {
+		for (unsigned i = 0; i < a->nicpt; i++)
+			if (state[i][0])
+				printf("%s\n", state[i]);
 		printf("stopped: %llu requests, %llu errors, %llu bounced, %llu refused, "
 		       "%llu connections, %llu sleeps\n", (unsigned long long)st.requests,
 		       (unsigned long long)st.errors, (unsigned long long)st.bounced,
@@ -201,6 +210,12 @@ static void print_summary(const struct vb_args *a, struct nvmu_vhost_blk *b)
 	json_uint(&j, st.connections);
 	json_key(&j, "sleeps");
 	json_uint(&j, st.sleeps);
+	json_key(&j, "interceptors");
+	json_array_begin(&j);
+	for (unsigned i = 0; i < a->nicpt; i++)
+		if (state[i][0])
+			json_string(&j, state[i]);
+	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);
 }
@@ -210,10 +225,11 @@ static int add_interceptors(const char *verb, struct vb_args *a, struct nvmu_vho
 	for (unsigned i = 0; i < a->nicpt; i++) {
 		const struct nvmu_intercept_ops *ops;
 		void *arg;
-		int ret = icpt_from_spec(verb, a->icpt_specs[i], &ops, &arg);
+		int ret = icpt_from_spec(verb, a->icpt_specs[i], &a->icpt[i], &ops, &arg);
 
 		if (ret)
 			return ret;
+		a->icpt_arg[i] = arg;
 		if (nvmu_vhost_blk_add_interceptor(b, ops, arg) < 0) {
 			if (ops->on_fini)
 				ops->on_fini(arg);
@@ -304,6 +320,8 @@ const struct nvmu_verb nvmu_verb_vhost_blk = {
 		 "                              20 characters; default: controller serial-NSID)\n"
 		 "  -i, --intercept SPEC        add an interceptor, in command-line order:\n"
 		 "                              encrypt,key=FILE (AES-XTS, 32- or 64-byte key)\n"
+		 "                              mirror[,ns=N],dev=DEV (writes go to both; dev=\n"
+		 "                              takes the rest, commas included)\n"
 		 "  -c, --cpus LIST             CPUs for the poller threads, e.g. 0,2-3\n"
 		 "  -o, --output-format FORMAT  normal (the default) or json\n"
 		 "  -h, --help                  show this help\n"
