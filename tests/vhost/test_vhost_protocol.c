@@ -19,6 +19,8 @@
 #include "check.h"
 #include "frontend.h"
 #include "nvmu/host.h"
+#include "nvmu/nvme.h"
+#include "nvmu/nvme_soft.h"
 #include "nvmu/support.h"
 #include "nvmu/vhost_blk.h"
 
@@ -623,6 +625,51 @@ TEST(zero_copy_and_counts)
 	close_fe(&f);
 }
 
+static struct nvmu_transport *soft_transport(void)
+{
+	struct nvmu_transport *t = nvmu_ctrl_transport(nvmu_host_core(host));
+
+	return nvmu_soft_is(t) ? t : NULL;
+}
+
+/* A controller reset underneath a running ring: requests wait and go on after it. */
+TEST(controller_reset_under_a_running_ring)
+{
+	struct fe f;
+
+	if (!open_fe(&f, true, false))
+		return;
+	fill(fe_gpa(&f, FE_DATA_GPA), 4096, 31);
+	CHECK_EQ(fe_blk(&f, 0, T_OUT, 72, 0, 4096), 0);
+	CHECK_EQ(nvmu_host_reset(host), 0);
+	CHECK_EQ(fe_blk(&f, 1, T_IN, 72, 8192, 4096), 0);
+	CHECK(memcmp(fe_gpa(&f, FE_DATA_GPA), fe_gpa(&f, FE_DATA_GPA + 8192), 4096) == 0);
+	close_fe(&f);
+}
+
+/* Last: the device goes away; the guest's requests fail, the backend says why. */
+TEST(device_removed)
+{
+	struct nvmu_transport *t = soft_transport();
+	const char *why = NULL;
+	struct fe f;
+
+	if (!t) {
+		printf("# skipped: the device is not soft:\n");
+		return;
+	}
+	if (!open_fe(&f, true, false))
+		return;
+	CHECK_EQ(fe_blk(&f, 0, T_IN, 0, 0, 4096), 0);
+	nvmu_soft_surprise_remove(t);
+	CHECK_EQ(fe_blk(&f, 0, T_IN, 0, 0, 4096), 1);
+	for (int i = 0; i < 200 && !nvmu_vhost_blk_failed(backend, &why); i++)
+		usleep(10000);
+	CHECK_EQ(nvmu_vhost_blk_failed(backend, &why), -ENODEV);
+	CHECK_STR_CONTAINS(why, "removed");
+	close_fe(&f);
+}
+
 static int run(void)
 {
 	static const struct check_test tests[] = {
@@ -630,7 +677,8 @@ static int run(void)
 		T(indirect_descriptors), T(get_id_config_discard_write_zeroes),
 		T(malformed_chains_are_refused), T(stop_and_restart_rings),
 		T(memory_region_removed_and_added_back), T(malformed_messages),
-		T(interceptors_chain), T(zero_copy_and_counts),
+		T(interceptors_chain), T(controller_reset_under_a_running_ring),
+		T(zero_copy_and_counts), T(device_removed),
 	};
 
 	return check_run(tests, sizeof(tests) / sizeof(tests[0]));
