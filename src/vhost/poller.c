@@ -2,8 +2,10 @@
 /*
  * Poller threads: one per virtqueue, each with a queue pair of its own. A poller takes
  * new requests from its ring and reaps completions in a loop; after idle_spin_us without
- * work and with nothing in flight it asks the driver for kicks and sleeps on the ring's
- * kick eventfd, so that an idle VM costs next to no CPU.
+ * work it asks the driver for kicks and sleeps on the ring's kick eventfd and, while
+ * requests are in flight, on the queue pair's completion interrupt (a pair without
+ * interrupts is polled until they are done), so that an idle VM costs next to no CPU
+ * and a busy one does not lose a CPU to a spinning backend.
  *
  * Quiescing: the socket thread changes rings and guest memory only while every poller
  * waits at a point with no request in flight (vh_quiesce()), so that the pollers read
@@ -21,6 +23,7 @@
 #include "vhost_internal.h"
 
 #define SLEEP_MS 200 /* idle sleep: deadlines and removal are noticed at this pace */
+#define INFLIGHT_SLEEP_MS 100 /* with requests in flight, as host.h asks of interrupts */
 
 static void note_failure(struct nvmu_vhost_blk *b, int err)
 {
@@ -73,6 +76,8 @@ static void rebuild_epoll(struct vh_poller *p)
 	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->wake_fd, &ev);
 	if (vq->kick_fd >= 0)
 		epoll_ctl(p->epfd, EPOLL_CTL_ADD, vq->kick_fd, &ev);
+	if (nvmu_host_qpair_eventfd(p->qp) >= 0)
+		epoll_ctl(p->epfd, EPOLL_CTL_ADD, nvmu_host_qpair_eventfd(p->qp), &ev);
 }
 
 static void wait_resume(struct vh_poller *p)
@@ -91,17 +96,22 @@ static void wait_resume(struct vh_poller *p)
 	rebuild_epoll(p);
 }
 
+/* Sleep until the driver kicks, the device interrupts (requests in flight on a pair
+ * with interrupts), or the socket thread wakes us. */
 static void sleep_on_kicks(struct vh_poller *p, struct vh_vring *vq)
 {
-	struct epoll_event ev[2];
+	struct epoll_event ev[3];
 	eventfd_t v;
 
 	if (vq->kick_fd >= 0)
 		eventfd_read(vq->kick_fd, &v); /* kicks counted while we spun */
 	if (vh_vring_runnable(vq) && vh_vring_kicks(vq, true))
 		return; /* entries arrived meanwhile */
+	/* Completions that came after the last poll have signalled the eventfd again. */
+	if (nvmu_host_qpair_ack_irq(p->qp) && reap(p))
+		return;
 	atomic_fetch_add_explicit(&p->st.sleeps, 1, memory_order_relaxed);
-	epoll_wait(p->epfd, ev, 2, SLEEP_MS);
+	epoll_wait(p->epfd, ev, 3, vq->inflight ? INFLIGHT_SLEEP_MS : SLEEP_MS);
 	eventfd_read(p->wake_fd, &v);
 	if (vh_vring_runnable(vq))
 		vh_vring_kicks(vq, false);
@@ -130,8 +140,8 @@ static void *poller_main(void *arg)
 		} else {
 			work += reap(p);
 		}
-		if (work || vq->inflight) {
-			idle_since = 0;
+		if (work || (vq->inflight && nvmu_host_qpair_eventfd(p->qp) < 0)) {
+			idle_since = 0; /* a polled pair is polled while requests are in flight */
 			continue;
 		}
 		uint64_t now = nvmu_now_ns();
@@ -159,7 +169,13 @@ int vh_pollers_start(struct nvmu_vhost_blk *b)
 		p->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (p->wake_fd < 0)
 			return nvmu_fail(errno, "eventfd: %s", strerror(errno));
-		ret = nvmu_host_qpair_create(b->h, NULL, &p->qp);
+		/* Completion interrupts let a poller sleep while the device works, instead of
+		 * taking a CPU from the VM; without a vector left, the pair is polled. */
+		struct nvmu_host_qpair_opts qo = { .opts_size = sizeof(qo), .interrupts = true };
+
+		ret = nvmu_host_qpair_create(b->h, &qo, &p->qp);
+		if (ret == -ENOSPC || ret == -ENOTSUP)
+			ret = nvmu_host_qpair_create(b->h, NULL, &p->qp);
 		if (ret < 0)
 			return nvmu_fail_context(-ret, "queue pair of virtqueue %u", i);
 		ret = pthread_create(&p->thread, NULL, poller_main, p);
