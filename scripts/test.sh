@@ -122,6 +122,18 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest suite for the nvmu tool's admin verbs" $?
 	grep -E '^not ok' "$results/guest-tool.tap" || true
 
+	step "nvmu vhost-blk serving TCG VMs on the host: ext4, QEMU killed mid-write, encrypt"
+	tests/vhost/test_vm.py build-gcc > "$results/vhost-vm.tap" 2>&1
+	record "nvmu vhost-blk with VMs on the host" $?
+	grep -E '^not ok' "$results/vhost-vm.tap" || true
+
+	step "guest suite for vhost-blk on VFIO: protocol test zero copy, nvmu vhost-blk ready/SIGTERM"
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+		--program build-gcc/tests/vhost/test_vhost_protocol \
+		--ctrl serial=nvmu0 --ns size=64M tests/guest/suite-vhost.sh > "$results/guest-vhost.tap"
+	record "guest suite for vhost-blk on VFIO" $?
+	grep -E '^(not ok|# regions)' "$results/guest-vhost.tap" || true
+
 	step "guest check of nvmu perf: randrw QD 32 --verify on a file backend, -o json"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program strace \
 		--ctrl serial=nvmu0 --ns size=1G tests/guest/test_perf.sh > "$results/guest-perf.tap"

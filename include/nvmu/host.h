@@ -257,6 +257,15 @@ NVMU_API int nvmu_host_dma_map(struct nvmu_host_ctrl *h, void *vaddr, size_t len
 /** Undo nvmu_host_dma_map(). Returns 0 or nvmu_iommu_unmap()'s error. */
 NVMU_API int nvmu_host_dma_unmap(struct nvmu_host_ctrl *h, void *vaddr);
 
+/**
+ * Set *iova to the device address of [vaddr, vaddr+len), memory mapped with
+ * nvmu_host_dma_map(), so that a program which maps a large region once can give the
+ * pieces it cuts from it their IOVA and skip the per-command lookup. Any thread.
+ * Returns 0, -ENOTSUP without an IOMMU context, or -EFAULT when the range is not mapped.
+ */
+NVMU_API int nvmu_host_dma_iova(struct nvmu_host_ctrl *h, const void *vaddr, size_t len,
+				uint64_t *iova);
+
 /* ---- queue pairs ------------------------------------------------------------------ */
 
 /** Options of nvmu_host_qpair_create(); zero-initialised (or NULL) means defaults. */

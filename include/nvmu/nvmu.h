@@ -28,5 +28,7 @@
 #include "nvmu/nvme_soft.h"
 #include "nvmu/sriov.h"
 #include "nvmu/share.h"
+#include "nvmu/intercept.h"
+#include "nvmu/vhost_blk.h"
 
 #endif

@@ -174,6 +174,19 @@ int nvmu_host_dma_map(struct nvmu_host_ctrl *h, void *vaddr, size_t len)
 	return ret;
 }
 
+int nvmu_host_dma_iova(struct nvmu_host_ctrl *h, const void *vaddr, size_t len,
+		       uint64_t *iova)
+{
+	int ret;
+
+	if (!h->iommu)
+		return nvmu_fail(ENOTSUP, "%s has no IOMMU context", h->name);
+	pthread_mutex_lock(&h->lock);
+	ret = nvmu_iommu_translate(h->iommu, vaddr, len, iova);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
 int nvmu_host_dma_unmap(struct nvmu_host_ctrl *h, void *vaddr)
 {
 	int ret;

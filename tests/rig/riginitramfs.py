@@ -95,7 +95,7 @@ poweroff -f
 """
 
 
-def build(out_path, kernel, script, script_args, build_dir, programs, files, work):
+def build(out_path, kernel, script, script_args, build_dir, programs, files, work, virtio=False):
     root = os.path.join(work, "initramfs")
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "sbin", "usr/bin", "usr/lib", "proc", "sys", "dev", "etc", "nvmu/bin",
@@ -104,7 +104,7 @@ def build(out_path, kernel, script, script_args, build_dir, programs, files, wor
     if not os.path.exists(BUSYBOX):
         raise RigError("busybox-static is not installed (apt-get install busybox-static)")
     _copy(BUSYBOX, root, "/bin/busybox")
-    for i, mod in enumerate(kernel.modules()):
+    for i, mod in enumerate(kernel.modules(virtio)):
         _copy(mod, root, f"/lib/modules/nvmu-rig/{i:02d}-{os.path.basename(mod)}")
     if build_dir:
         for prog in _build_programs(build_dir):

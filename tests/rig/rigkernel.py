@@ -6,6 +6,11 @@ import subprocess
 VFIO_MODULES = ["virt/lib/irqbypass.ko", "drivers/vfio/vfio.ko", "drivers/vfio/vfio_iommu_type1.ko",
                 "drivers/vfio/vfio_virqfd.ko", "drivers/vfio/pci/vfio-pci-core.ko",
                 "drivers/vfio/pci/vfio-pci.ko"]
+# A guest with a vhost-user-blk disk (nvmu-rig --vhost-blk) loads these too, in this order.
+VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
+                  "drivers/virtio/virtio_pci_modern_dev.ko",
+                  "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
+                  "drivers/block/virtio_blk.ko"]
 
 
 class RigError(Exception):
@@ -19,9 +24,10 @@ class Kernel:
         self.vmlinuz = os.path.join(root, "boot", f"vmlinuz-{version}")
         self.moddir = os.path.join(root, "lib", "modules", version, "kernel")
 
-    def modules(self):
-        """The vfio module stack, in load order."""
-        return [os.path.join(self.moddir, m) for m in VFIO_MODULES]
+    def modules(self, virtio=False):
+        """The vfio module stack, in load order, and the virtio block stack if asked."""
+        return [os.path.join(self.moddir, m)
+                for m in VFIO_MODULES + (VIRTIO_MODULES if virtio else [])]
 
 
 def _package_name():

@@ -62,7 +62,8 @@ def parse_topology(bridges, topology):
 
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
-            console_path, mem, smp, iommu=True, traces=()):
+            console_path, mem, smp, iommu=True, traces=(), vhost_blk=(), vhost_queues=1,
+            virtio_blk=()):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
            "-no-reboot",
@@ -76,6 +77,19 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
            "-D", trace_path]
     for pattern in traces:
         cmd += ["-trace", pattern]
+    if vhost_blk:
+        # A vhost-user back-end maps the guest's memory: it must be a shared file.
+        cmd += ["-object", f"memory-backend-memfd,id=mem,size={mem},share=on",
+                "-numa", "node,memdev=mem"]
+    # The disks appear in this order: /dev/vda, /dev/vdb...
+    for i, sock in enumerate(vhost_blk):
+        cmd += ["-chardev", f"socket,id=vhost{i},path={sock}",
+                "-device", f"vhost-user-blk-pci,chardev=vhost{i},num-queues={vhost_queues}"]
+    for i, path in enumerate(virtio_blk):
+        # QEMU's own virtio-blk on a raw file, as a peer to compare with.
+        cmd += ["-blockdev", f"driver=raw,node-name=vblk{i},file.driver=file,"
+                             f"file.filename={path},file.aio=io_uring,cache.direct=on",
+                "-device", f"virtio-blk-pci,drive=vblk{i},num-queues={vhost_queues}"]
     if iommu:
         cmd += ["-device", "intel-iommu,intremap=on,caching-mode=on"]
     for i, b in enumerate(bridges):

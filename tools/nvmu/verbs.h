@@ -83,6 +83,7 @@ struct nvmu_verb {
 	X(list_secondary) \
 	X(serve)          \
 	X(discover)       \
+	X(vhost_blk)      \
 	X(version)
 
 #define NVMU_DECLARE_VERB(id) extern const struct nvmu_verb nvmu_verb_##id;

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""nvmu vhost-blk with real virtual machines on the host (TCG QEMU, vhost-user-blk-pci,
+memfd guest memory), the disk on a file of the software controller. Prints TAP lines.
+
+Usage: test_vm.py BUILD_DIR
+
+1. Bad input: exit status 2 and a message that says what is wrong.
+2. A VM makes an ext4 file system, writes files with checksums, remounts and checks
+   them, writes a raw pattern; then, with writes in flight, QEMU is killed (SIGKILL). The
+   backend keeps running; the backing file holds the pattern; a second VM, served by the
+   same backend, finds every file and the pattern.
+3. With --intercept encrypt: a VM writes the same, the backing file holds no plaintext,
+   and a VM of a new backend with the same key reads it all back.
+4. With --intercept mirror: a VM writes the same; the mirror's file equals the primary's.
+"""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+RIG = os.path.join(REPO, "tests", "rig", "nvmu-rig")
+GUEST = os.path.join(HERE, "guest.sh")
+SERIAL = "nvmu-vhost-test"
+PATTERN = (b"NVMU-VHOST-PATTERN-0123456789\n" * 40000)[:1 << 20]
+failures = 0
+
+
+def tap(ok, desc, detail=""):
+    global failures
+    print(("ok - " if ok else "not ok - ") + desc, flush=True)
+    if not ok:
+        failures += 1
+        for line in detail.splitlines()[-20:]:
+            print("# " + line, flush=True)
+
+
+class Backend:
+    """nvmu vhost-blk in the background; started() waits for its 'ready'."""
+
+    def __init__(self, nvmu, args, log):
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen([nvmu, "vhost-blk"] + args, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True)
+        self.first = self.proc.stdout.readline().strip()
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        """SIGTERM; returns (exit status, summary line)."""
+        if not self.alive():
+            return self.proc.returncode, ""
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, _ = self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+        return self.proc.returncode, out.strip()
+
+
+def qemu_pid(workdir):
+    """The PID of the rig's QEMU: the peer of its QMP socket."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.path.join(workdir, "qmp.sock"))
+    cred = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    s.close()
+    return struct.unpack("3i", cred)[0]
+
+
+def cpu_seconds(pid, prefix=None):
+    """User and system CPU time so far of process @p pid, or of its threads whose name
+    starts with @p prefix."""
+    total = 0
+    tasks = [f"/proc/{pid}"] if prefix is None else \
+        [f"/proc/{pid}/task/{t}" for t in os.listdir(f"/proc/{pid}/task")]
+    for task in tasks:
+        try:
+            with open(task + "/comm") as f:
+                if prefix is not None and not f.read().startswith(prefix):
+                    continue
+            with open(task + "/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
+    """Boot a guest that runs guest.sh MODE; returns (rig exit status, guest TAP lines)."""
+    workdir = os.path.join(work, name)
+    cmd = [RIG, "--quiet", "--no-iommu", "--mem", "1G", "--timeout", "300", "--workdir", workdir,
+           "--vhost-blk", sock, "--vhost-queues", "2", "--program", "/sbin/mkfs.ext4",
+           "--file", "/etc/mke2fs.conf:/etc/mke2fs.conf", GUEST, mode, SERIAL]
+    lines = []
+    with open(os.path.join(work, name + ".rig.log"), "w") as err:
+        rig = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        for line in rig.stdout:
+            line = line.rstrip("\n")
+            if line == "@@idle":
+                if not backend:
+                    continue
+                # Not an assertion (no timed checks): the figure goes into the log.
+                pid = backend.proc.pid
+                t0, c0, p0 = time.monotonic(), cpu_seconds(pid), cpu_seconds(pid, "nvmu-vq")
+                time.sleep(3)
+                secs = time.monotonic() - t0
+                cpu = (cpu_seconds(pid) - c0) / secs
+                pollers = (cpu_seconds(pid, "nvmu-vq") - p0) / secs
+                print(f"# [{name}] backend CPU while the guest is idle: {100 * cpu:.1f} % "
+                      f"(its virtqueue pollers: {100 * pollers:.1f} %; the rest is mostly "
+                      f"the software controller's own thread)", flush=True)
+                continue
+            if line == "@@acked":
+                if kill_at_ack:
+                    time.sleep(1)  # let the guest's next writes reach the backend
+                    os.kill(qemu_pid(workdir), signal.SIGKILL)
+                continue
+            lines.append(line)
+            print(f"# [{name}] {line}", flush=True)
+        rig.wait()
+    return rig.returncode, lines
+
+
+def guest_ok(lines):
+    bad = [line for line in lines if line.startswith("not ok")]
+    good = [line for line in lines if line.startswith("ok")]
+    return not bad and good, f"{len(good)} checks passed, {len(bad)} failed"
+
+
+def bad_input(nvmu, work):
+    sock = os.path.join(work, "bad.sock")
+    plain = os.path.join(work, "not-a-socket")
+    open(plain, "w").close()
+    short_key = os.path.join(work, "short.key")
+    with open(short_key, "wb") as f:
+        f.write(b"0123456789")
+    cases = [
+        ("a socket path that is a regular file", ["soft:size=1M", "--socket", plain],
+         "not a socket"),
+        ("an inactive namespace", ["soft:size=1M", "--socket", sock, "-n", "7"],
+         "namespace 7 is not active"),
+        ("an unknown interceptor", ["soft:size=1M", "--socket", sock, "--intercept", "zip"],
+         "unknown interceptor 'zip'"),
+        ("an unknown interceptor option",
+         ["soft:size=1M", "--socket", sock, "--intercept", "encrypt,cipher=des"],
+         "unknown option 'cipher'"),
+        ("a key file of the wrong size",
+         ["soft:size=1M", "--socket", sock, "--intercept", f"encrypt,key={short_key}"],
+         "must hold 32"),
+        ("no --socket", ["soft:size=1M"], "--socket PATH is required"),
+    ]
+    for desc, args, want in cases:
+        r = subprocess.run([nvmu, "vhost-blk"] + args, capture_output=True, text=True,
+                           timeout=60)
+        tap(r.returncode == 2 and want in r.stderr,
+            f"bad input refused with exit 2: {desc}",
+            f"exit {r.returncode}, stderr: {r.stderr}")
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build-gcc"
+    nvmu = os.path.join(build, "tools", "nvmu", "nvmu")
+    work = tempfile.mkdtemp(prefix="nvmu-vhost.")
+    sock = os.path.join(work, "vhost.sock")
+    disk = os.path.join(work, "disk.img")
+    print(f"# files in {work}", flush=True)
+    bad_input(nvmu, work)
+
+    soft = f"soft:size=256M,file={disk}"
+    be = Backend(nvmu, [soft, "--socket", sock, "--queues", "2", "--serial", SERIAL],
+                 os.path.join(work, "backend1.log"))
+    tap(be.first == "ready", "nvmu vhost-blk prints ready", be.first)
+    _, lines = run_vm(build, work, "vm1", sock, "write", kill_at_ack=True)
+    ok, detail = guest_ok(lines)
+    tap(ok, "VM 1: ext4, files with checksums, remount, raw pattern, write-through, discard",
+        detail)
+    time.sleep(1)
+    tap(be.alive(), "the backend survives QEMU killed with writes in flight")
+    with open(disk, "rb") as f:
+        f.seek(200 << 20)
+        tap(f.read(len(PATTERN)) == PATTERN, "the backing file holds the raw pattern")
+    _, lines = run_vm(build, work, "vm2", sock, "verify", backend=be)
+    ok, detail = guest_ok(lines)
+    tap(ok, "VM 2 (next connection) finds every acknowledged write", detail)
+    status, summary = be.stop()
+    print(f"# {summary}", flush=True)
+    tap(status == 0 and "2 connections" in summary and "0 refused" in summary,
+        "SIGTERM: the backend finishes and exits 0", f"exit {status}: {summary}")
+
+    key = os.path.join(work, "xts.key")
+    with open(key, "wb") as f:
+        f.write(os.urandom(64))
+    enc = os.path.join(work, "encrypted.img")
+    args = [f"soft:size=256M,file={enc}", "--socket", sock, "--queues", "2", "--serial", SERIAL,
+            "--intercept", f"encrypt,key={key}"]
+    be = Backend(nvmu, args, os.path.join(work, "backend2.log"))
+    _, lines = run_vm(build, work, "vm3", sock, "plain")
+    ok, detail = guest_ok(lines)
+    tap(ok, "VM 3 through encrypt: ext4, files, raw pattern", detail)
+    status, summary = be.stop()
+    tap(status == 0, "the encrypting backend exits 0", f"exit {status}: {summary}")
+    data = open(enc, "rb").read()
+    tap(b"NVMU-VHOST-PATTERN" not in data, "the backing file holds no plaintext pattern")
+    tap(data[1024 + 56:1024 + 58] != b"\x53\xef", "no plaintext ext4 superblock on the device")
+    be = Backend(nvmu, args, os.path.join(work, "backend3.log"))
+    _, lines = run_vm(build, work, "vm4", sock, "verify")
+    ok, detail = guest_ok(lines)
+    tap(ok, "VM 4 with the same key on a new backend reads everything back", detail)
+    status, summary = be.stop()
+    tap(status == 0, "the second encrypting backend exits 0", f"exit {status}: {summary}")
+
+    primary, mirror = os.path.join(work, "primary.img"), os.path.join(work, "mirror.img")
+    be = Backend(nvmu, [f"soft:size=256M,file={primary}", "--socket", sock, "--queues", "2",
+                        "--serial", SERIAL, "--intercept",
+                        f"mirror,dev=soft:size=256M,file={mirror}"],
+                 os.path.join(work, "backend4.log"))
+    _, lines = run_vm(build, work, "vm5", sock, "plain")
+    ok, detail = guest_ok(lines)
+    tap(ok, "VM 5 through mirror: ext4, files, raw pattern", detail)
+    status, summary = be.stop()
+    print("# " + summary.replace("\n", "\n# "), flush=True)
+    tap(status == 0 and "in sync" in summary, "the mirroring backend exits 0, mirror in sync",
+        f"exit {status}: {summary}")
+    tap(open(primary, "rb").read() == open(mirror, "rb").read(),
+        "the mirror's backing file is identical to the primary's")
+    if failures == 0:
+        subprocess.run(["rm", "-rf", work])
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
