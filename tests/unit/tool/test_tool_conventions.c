@@ -29,8 +29,10 @@ TEST(raw_binary_is_the_structure)
 	CHECK(out[0] == 1 && out[4] == 2);
 	CHECK_EQ(nvmu("get-log soft: -i 2 -l 512 --output-format=binary"), 0);
 	CHECK_EQ(out_len, 512);
-	CHECK_EQ(nvmu("list -o binary"), 2);
-	CHECK_STR_CONTAINS(err, "no binary output");
+	CHECK_EQ(nvmu("list -o binary"), 2); /* no NVMe structure: no binary form */
+	CHECK_STR_CONTAINS(err, "unknown output format 'binary' (expected json or normal)");
+	CHECK_EQ(nvmu("id-ctrl soft: -o yaml"), 2);
+	CHECK_STR_CONTAINS(err, "unknown output format 'yaml' (expected normal, json or binary)");
 	fake_cleanup(&f);
 }
 

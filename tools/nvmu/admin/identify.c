@@ -191,7 +191,7 @@ const struct nvmu_verb nvmu_verb_id_ctrl = {
 		 "Options:\n"
 		 DEVICE_HUMAN_HELP
 		 ID_VENDOR_HELP
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ctrl,
 };
@@ -212,7 +212,7 @@ const struct nvmu_verb nvmu_verb_id_ns = {
 		 DEVICE_HUMAN_HELP
 		 "                              and the LBA formats as a table in words\n"
 		 ID_VENDOR_HELP
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_id_ns,
 };
@@ -229,7 +229,7 @@ const struct nvmu_verb nvmu_verb_list_ns = {
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_list_ns,
 };
