@@ -1,8 +1,8 @@
 # Guest test of the text people read: nvmu's human output (-H) against nvme-cli's on the
 # same QEMU controller. Called by test_tool_admin.sh at its end (one boot), with
 # 0000:00:10.0 on vfio-pci; leaves it there. Steps:
-# 1. nvmu prints id-ctrl -H, id-ns -H, smart-log -H, get-feature -H, show-regs -H and
-#    error-log on vfio-pci;
+# 1. nvmu prints id-ctrl -H, id-ns -H, smart-log -H, get-feature -H, show-regs -H,
+#    error-log and fw-log on vfio-pci;
 # 2. the device goes back to the kernel driver and nvme-cli prints the same;
 # 3. each line nvmu prints (blank runs squeezed) must be a line of nvme-cli's output: the
 #    field values, every power state line, every decoded bit field, the LBA format table,
@@ -50,6 +50,7 @@ for fid in 1 2 4 6 8; do
 done
 nvmu show-regs $DEV -H >"$T/nvmu-regs" || fail "nvmu show-regs -H"
 nvmu error-log $DEV -e 1 >"$T/nvmu-error" || fail "nvmu error-log"
+nvmu fw-log $DEV >"$T/nvmu-fw" || fail "nvmu fw-log"
 
 # ---- 2. nvme-cli on the kernel driver ---------------------------------------------------
 nvmu unbind $DEV >/dev/null || { fail "nvmu unbind $DEV"; exit 1; }
@@ -72,6 +73,7 @@ done
 regs_ok=1
 nvme show-regs "$CTRL" -H >"$T/nvme-regs" 2>"$T/nvme-regs.err" || regs_ok=0
 nvme error-log "$CTRL" -e 1 >"$T/nvme-error" || fail "nvme error-log"
+nvme fw-log "$CTRL" >"$T/nvme-fw" || fail "nvme fw-log"
 nvmu bind $DEV >/dev/null || fail "nvmu bind $DEV again"
 
 # ---- 3. compare ---------------------------------------------------------------------------
@@ -105,6 +107,9 @@ fi
 grep -q '^	Maximum Queue Entries Supported    (MQES): 2048$' "$T/nvmu-regs" &&
 	pass "show-regs -H: CAP decoded (MQES 2048, QEMU's)" ||
 	fail "show-regs -H: CAP decoded" "$T/nvmu-regs"
+grep -v '^Firmware Log for device:' "$T/nvmu-fw" >"$T/nvmu-fw-slots"
+subset "fw-log (afi and each slot's revision; the device name left out)" "$T/nvmu-fw-slots" \
+	"$T/nvme-fw"
 # The error log: the same fields, and the same values when no error came in between.
 for f in "$T/nvmu-error" "$T/nvme-error"; do
 	grep -E '^(error_count|sqid|cmdid|status_field|phase_tag|parm_err_loc|lba|nsid|vs|cs|trtype_spec_info)[ 	:]' "$f" |

@@ -31,27 +31,33 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 
 int cli_verbose;
 
-int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
+int cli_parse_output_format(const char *verb, const char *text, bool binary,
+			    enum cli_format *out)
 {
 	if (!strcmp(text, "normal")) {
 		*out = CLI_FORMAT_NORMAL;
 	} else if (!strcmp(text, "json")) {
 		*out = CLI_FORMAT_JSON;
-	} else if (!strcmp(text, "binary")) {
+	} else if (binary && !strcmp(text, "binary")) {
 		*out = CLI_FORMAT_BINARY;
 	} else {
-		cli_usage_error(verb, "unknown output format '%s' (expected normal, json or binary)",
-				text);
+		cli_usage_error(verb, "unknown output format '%s' (expected %s)", text,
+				binary ? "normal, json or binary" : "json or normal");
 		return -1;
 	}
 	return 0;
+}
+
+int cli_parse_format(const char *verb, const char *text, enum cli_format *out)
+{
+	return cli_parse_output_format(verb, text, false, out);
 }
 
 int cli_output_opt(const char *verb, int opt, const char *arg, struct cli_output *o)
 {
 	switch (opt) {
 	case 'o':
-		return cli_parse_format(verb, arg, &o->format) ? EXIT_USAGE : 0;
+		return cli_parse_output_format(verb, arg, true, &o->format) ? EXIT_USAGE : 0;
 	case 'H':
 		o->human = true;
 		return 0;
@@ -61,14 +67,6 @@ int cli_output_opt(const char *verb, int opt, const char *arg, struct cli_output
 	default:
 		return 1;
 	}
-}
-
-int cli_no_binary(const char *verb, const struct cli_output *o)
-{
-	if (o->format != CLI_FORMAT_BINARY)
-		return 0;
-	return cli_usage_error(verb, "this command has no binary output (its result is not one "
-			       "NVMe data structure): use -o normal or -o json");
 }
 
 static int parse_number(const char *verb, const char *opt, const char *text, bool units,

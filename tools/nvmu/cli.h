@@ -29,8 +29,9 @@ struct cli_output {
 	{ "raw-binary", no_argument, NULL, 'b' }
 
 /*
- * Handle option @p opt (getopt letter o, H or b; value @p arg) into @p o. Returns 1 if it
- * is not one of them, 0 when handled, EXIT_USAGE after printing a bad value.
+ * Handle option @p opt (getopt letter o, H or b; value @p arg) into @p o; -o takes normal,
+ * json or binary. Returns 1 if it is not one of them, 0 when handled, EXIT_USAGE after
+ * printing a bad value.
  */
 int cli_output_opt(const char *verb, int opt, const char *arg, struct cli_output *o);
 
@@ -43,17 +44,13 @@ extern int cli_verbose;
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/*
- * Parse the value of -o/--output-format: normal, json or binary. Returns 0, or prints a
- * usage error and returns -1.
- */
+/* Parse the value of -o/--output: normal or json. Returns 0, or prints a usage error and
+ * returns -1. */
 int cli_parse_format(const char *verb, const char *text, enum cli_format *out);
 
-/*
- * Refuse -o binary (and -b) for a verb whose result is not one NVMe data structure.
- * Returns 0, or EXIT_USAGE after saying so.
- */
-int cli_no_binary(const char *verb, const struct cli_output *o);
+/* The same, where @p binary also allows "binary" (a verb printing one NVMe structure). */
+int cli_parse_output_format(const char *verb, const char *text, bool binary,
+			    enum cli_format *out);
 
 /*
  * Parse a number given to option @p opt (decimal, or hex with 0x) that must not exceed

@@ -27,7 +27,11 @@
 #define DEVICE_KERNEL_HELP                                                                \
 	"A device of the kernel nvme driver (/dev/nvme0, /dev/nvme0n1, /dev/ng0n1) is refused\n" \
 	"with the PCI address of its controller, to 'nvmu bind' and use instead.\n"
-#define DEVICE_OUTPUT_HELP                                                          \
+#define DEVICE_OUTPUT_HELP                                            \
+	"  -o, --output-format FORMAT  normal (the default) or json\n" \
+	"  -h, --help                  show this help\n"
+/* The same for a verb whose result is one NVMe data structure (cli_output_opt()). */
+#define DEVICE_OUTPUT_BINARY_HELP                                                   \
 	"  -o, --output-format FORMAT  normal (the default), json, or binary (the data\n" \
 	"                              structure's bytes as the controller sent them)\n" \
 	"  -b, --raw-binary            the same as -o binary\n"                          \

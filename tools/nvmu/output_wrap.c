@@ -112,8 +112,6 @@ int output_wrap_run(const struct nvmu_verb *v, int argc, char **argv)
 		return v->run(argc, argv);
 	if ((argc = take_format(argc, argv, &format)) < 0)
 		return EXIT_USAGE;
-	if (format == CLI_FORMAT_BINARY)
-		return cli_no_binary(argv[0], &(struct cli_output){ format, false });
 	if (format == CLI_FORMAT_NORMAL)
 		return v->run(argc, argv);
 	capture = open_memstream(&text, &len);

@@ -22,8 +22,6 @@ static int run_version(int argc, char **argv)
 			return EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-	if (cli_no_binary(argv[0], &(struct cli_output){ format, false }))
-		return EXIT_USAGE;
 	if (format == CLI_FORMAT_NORMAL) {
 		printf("nvmu version %s\n", nvmu_version());
 		return EXIT_OK;

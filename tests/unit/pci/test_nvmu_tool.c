@@ -87,7 +87,7 @@ TEST(list_json_has_clear_keys)
 	CHECK(strcmp(out + strlen(out) - 6, "  ]\n}\n") == 0);
 	CHECK_EQ(nvmu("list --output=normal"), 0);
 	CHECK_EQ(nvmu("list -o yaml"), 2);
-	CHECK_STR_CONTAINS(err, "nvmu list: unknown output format 'yaml' (expected normal, json or binary)");
+	CHECK_STR_CONTAINS(err, "nvmu list: unknown output format 'yaml' (expected json or normal)");
 	fake_cleanup(&f);
 }
 

@@ -2,6 +2,8 @@
 /* The NVMe core brings a software controller up and down: enable, identify, number of
  * queues, normal shutdown observed, reopen, queue pairs, interrupts. */
 #include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -120,5 +122,25 @@ TEST(interrupt_eventfd_signalled)
 	CHECK_EQ(env_close(&e), 0);
 }
 
-RUN_TESTS(T(bring_up_thread_mode), T(bring_up_stepped_mode), T(queues_granted_follow_options),
+/* nvmu_soft_help(): the option table as text, measured and truncated as snprintf(). */
+TEST(help_text_of_the_options)
+{
+	size_t need = nvmu_soft_help(NULL, 0);
+	char small[16], *all = malloc(need + 1);
+
+	CHECK(need > 200);
+	CHECK(all != NULL);
+	if (!all)
+		return;
+	CHECK_EQ(nvmu_soft_help(all, need + 1), need);
+	CHECK_EQ(strlen(all), need);
+	CHECK_STR_CONTAINS(all, "  ns           1       number of namespaces (1..1024)\n");
+	CHECK_STR_CONTAINS(all, "\n  ready_delay  0       ");
+	CHECK_EQ(nvmu_soft_help(small, sizeof(small)), need);
+	CHECK_EQ(strlen(small), sizeof(small) - 1);
+	CHECK(!strncmp(small, all, sizeof(small) - 1));
+	free(all);
+}
+
+RUN_TESTS(T(help_text_of_the_options), T(bring_up_thread_mode), T(bring_up_stepped_mode), T(queues_granted_follow_options),
 	  T(qpair_create_delete_all_queues), T(interrupt_eventfd_signalled))

@@ -29,8 +29,10 @@ TEST(raw_binary_is_the_structure)
 	CHECK(out[0] == 1 && out[4] == 2);
 	CHECK_EQ(nvmu("get-log soft: -i 2 -l 512 --output-format=binary"), 0);
 	CHECK_EQ(out_len, 512);
-	CHECK_EQ(nvmu("list -o binary"), 2);
-	CHECK_STR_CONTAINS(err, "no binary output");
+	CHECK_EQ(nvmu("list -o binary"), 2); /* no NVMe structure: no binary form */
+	CHECK_STR_CONTAINS(err, "unknown output format 'binary' (expected json or normal)");
+	CHECK_EQ(nvmu("id-ctrl soft: -o yaml"), 2);
+	CHECK_STR_CONTAINS(err, "unknown output format 'yaml' (expected normal, json or binary)");
 	fake_cleanup(&f);
 }
 
@@ -177,6 +179,25 @@ TEST(every_verb_takes_output_format)
 	fake_cleanup(&f);
 }
 
-RUN_TESTS(T(every_verb_takes_output_format), T(raw_binary_is_the_structure), T(human_readable_decodes), T(sizes_take_units_and_say_so),
+/* list-ns takes nvme-cli's -n (the first NSID), -y (a command set's list) and -a. */
+TEST(list_ns_options)
+{
+	setup();
+	CHECK_EQ(nvmu("list-ns soft:ns=4 -n 3"), 0);
+	CHECK(strcmp(out, "[   0]:0x3\n[   1]:0x4\n") == 0);
+	CHECK_EQ(nvmu("list-ns soft:ns=4 --namespace-id=5 -o json"), 0);
+	CHECK(strcmp(out, "{\n  \"nsid_list\": []\n}\n") == 0);
+	/* The software controller has neither list: its refusal, and no partial JSON. */
+	CHECK_EQ(nvmu("list-ns soft:ns=4 -a -o json"), 1);
+	CHECK_STR_CONTAINS(err, "INVALID_FIELD");
+	CHECK(out[0] == '\0');
+	CHECK_EQ(nvmu("list-ns soft: -y 0"), 1);
+	CHECK_EQ(nvmu("list-ns soft: -n 0"), 2);
+	CHECK_EQ(nvmu("id-ctrl soft: --all"), 2);
+	CHECK_STR_CONTAINS(err, "this command has no --all option");
+	fake_cleanup(&f);
+}
+
+RUN_TESTS(T(list_ns_options), T(every_verb_takes_output_format), T(raw_binary_is_the_structure), T(human_readable_decodes), T(sizes_take_units_and_say_so),
 	  T(verbose_and_log_level), T(help_soft_and_a_large_ram_namespace),
 	  T(io_show_command_dry_run_and_latency), T(dsm_attributes_format_block_size_passthru_extras))

@@ -142,6 +142,16 @@ TEST(every_verb_and_option_is_in_the_man_pages_and_the_completion)
 		}
 		free(man);
 	}
+	/* The script is valid bash, and completes a verb, an option and soft:. */
+	snprintf(path, sizeof(path), "bash -c 'source \"%.3000s\"; COMP_WORDS=(nvmu id-c); "
+		 "COMP_CWORD=1; _nvmu; echo \"${COMPREPLY[*]}\"; COMP_WORDS=(nvmu smart-log --hu); "
+		 "COMP_CWORD=2; _nvmu; echo \"${COMPREPLY[*]}\"; COMP_WORDS=(nvmu flush so); "
+		 "COMP_CWORD=2; _nvmu; echo \"${COMPREPLY[*]}\"' > %.60s/comp 2>&1", comp_path, f.root);
+	CHECK_EQ(system(path), 0);
+	snprintf(path, sizeof(path), "%.4000s/comp", f.root);
+	free(comp);
+	comp = slurp(path);
+	CHECK(comp && !strcmp(comp, "id-ctrl\n--human-readable\nsoft:\n"));
 	snprintf(path, sizeof(path), "%.4000s/nvmu.1", dir);
 	free(comp);
 	comp = slurp(path);

@@ -333,7 +333,7 @@ TEST(fw_log_as_nvme_cli)
 	fw_log_print(out, "soft:", &fw);
 	fclose(out);
 	CHECK(strcmp(buf, "Firmware Log for device:soft:\nafi  : 0x1\nfrs1 : 0x2020202020302e31 (1.0.....)\n"
-			  "frs3 : 0x636261 (abc.....)\n") == 0);
+			  "frs3 : 0x00000000636261 (abc.....)\n") == 0);
 }
 
 TEST(u128_decimal_text)

@@ -94,7 +94,7 @@ static int parse_args(int argc, char **argv, struct get_log_args *a)
 			a->req.uuid = (uint8_t)v;
 			break;
 		case 'F':
-			if (cli_parse_format(argv[0], optarg, &a->format))
+			if (cli_parse_output_format(argv[0], optarg, true, &a->format))
 				return EXIT_USAGE;
 			break;
 		default:

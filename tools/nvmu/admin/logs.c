@@ -158,7 +158,7 @@ const struct nvmu_verb nvmu_verb_smart_log = {
 		 "  -n, --namespace-id NSID     a namespace's log (default 0xffffffff: the "
 		 "controller)\n"
 		 "  -H, --human-readable        the Critical Warning bits one by one\n"
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_smart_log,
 };
@@ -180,7 +180,7 @@ const struct nvmu_verb nvmu_verb_error_log = {
 		 "                              Identify Controller)\n"
 		 "  -H, --human-readable        accepted as nvme-cli's (the status is always in\n"
 		 "                              words)\n"
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_error_log,
 };
@@ -197,7 +197,7 @@ const struct nvmu_verb nvmu_verb_fw_log = {
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
-		 DEVICE_OUTPUT_HELP
+		 DEVICE_OUTPUT_BINARY_HELP
 		 DEVICE_EXIT_HELP,
 	.run = run_fw_log,
 };

@@ -91,6 +91,49 @@ static const struct bit_line oaes[] = {
 	S(9, 9, "Firmware Activation Notices"), S(8, 8, "Namespace Attribute Changed Event"),
 };
 
+static const struct bit_line ctratt[] = {
+	S(19, 19, "Flexible Data Placement"), S(15, 15, "Extended LBA Formats"),
+	S(14, 14, "Delete NVM Set"), S(13, 13, "Delete Endurance Group"),
+	S(12, 12, "Variable Capacity Management"), S(11, 11, "Fixed Capacity Management"),
+	S(10, 10, "Multi Domain Subsystem"), S(9, 9, "UUID List"), S(8, 8, "SQ Associations"),
+	S(7, 7, "Namespace Granularity"), S(6, 6, "Traffic Based Keep Alive"),
+	S(5, 5, "Predictable Latency Mode"), S(4, 4, "Endurance Groups"),
+	S(3, 3, "Read Recovery Levels"), S(2, 2, "NVM Sets"),
+	S(1, 1, "Non-Operational Power State Permissive"), S(0, 0, "128-bit Host Identifier"),
+};
+
+static const char *const controller_types[8] = {
+	"Controller type not reported", "I/O Controller", "Discovery Controller",
+	"Administrative Controller", "Reserved", "Reserved", "Reserved", "Reserved",
+};
+
+static const struct bit_line cntrltype[] = {
+	{ 1, 0, BIT_CHOICE, "", NULL, controller_types },
+};
+
+static const struct bit_line nvmsr[] = {
+	E(1, 1, "NVM subsystem part of an Enclosure", "NVM subsystem Not part of an Enclosure"),
+	E(0, 0, "NVM subsystem part of an Storage Device",
+	  "NVM subsystem Not part of an Storage Device"),
+};
+
+static const struct bit_line vwci[] = {
+	E(7, 7, "VPD Write Cycles Remaining field is valid.",
+	  "VPD Write Cycles Remaining field is Not valid."),
+	V(6, 0, "VPD Write Cycles Remaining"),
+};
+
+static const struct bit_line mec[] = {
+	E(1, 1, "NVM subsystem contains a Management Endpoint on a PCIe port",
+	  "NVM subsystem Not contains a Management Endpoint on a PCIe port"),
+	E(0, 0, "NVM subsystem contains a Management Endpoint on an SMBus/I2C port",
+	  "NVM subsystem Not contains a Management Endpoint on an SMBus/I2C port"),
+};
+
+static const struct bit_line ocfs[] = {
+	S(1, 1, "Controller Copy Format 1h"), S(0, 0, "Controller Copy Format 0h"),
+};
+
 static const struct bit_line avscc[] = {
 	E(0, 0, "Admin Vendor Specific Commands uses NVMe Format",
 	  "Admin Vendor Specific Commands uses Vendor Specific Format"),
@@ -191,7 +234,7 @@ static const struct bit_line nmic[] = {
 #define T(name) { #name, name, sizeof(name) / sizeof(name[0]) }
 
 static const struct bit_table tables[] = {
-	T(cmic), T(oaes), T(oacs), T(frmw), T(lpa), T(avscc), T(apsta), T(hctma), T(sqes),
+	T(cmic), T(oaes), T(ctratt), T(cntrltype), T(nvmsr), T(vwci), T(mec), T(ocfs), T(oacs), T(frmw), T(lpa), T(avscc), T(apsta), T(hctma), T(sqes),
 	T(cqes), T(oncs), T(fuses), T(fna), T(vwc), T(icsvscc), T(nwpc),
 	T(nsfeat), T(flbas), T(mc), T(dpc), T(dps), T(nmic), T(rescap), T(dlfeat),
 };

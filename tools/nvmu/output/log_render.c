@@ -246,7 +246,8 @@ static void fw_slot_text(const struct nvme_firmware_slot *fw, unsigned i, bool h
 	for (unsigned k = 0; k < 8; k++)
 		ascii[k] = isgraph((unsigned char)fw->frs[i][k]) ? fw->frs[i][k] : '.';
 	ascii[8] = '\0';
-	snprintf(out, len, hex ? "%#llx (%s)" : "%llu (%s)", (unsigned long long)v, ascii);
+	/* The text form pads to 16 characters, as nvme-cli's. */
+	snprintf(out, len, hex ? "%#016llx (%s)" : "%llu (%s)", (unsigned long long)v, ascii);
 }
 
 void fw_log_json(struct json *j, const char *dev, const struct nvme_firmware_slot *fw)
@@ -277,7 +278,7 @@ void fw_log_print(FILE *out, const char *dev, const struct nvme_firmware_slot *f
 	fprintf(out, "Firmware Log for device:%s\n", dev);
 	fprintf(out, "afi  : %#x\n", fw->afi);
 	for (unsigned i = 0; i < 7; i++) {
-		if (!field_le(fw->frs[i], 8))
+		if (!fw->frs[i][0]) /* nvme-cli's text skips a slot whose first byte is 0 */
 			continue;
 		fw_slot_text(fw, i, true, text, sizeof(text));
 		fprintf(out, "frs%u : %s\n", i + 1, text);

@@ -112,7 +112,7 @@ static int parse(int argc, char **argv, bool admin, struct passthru_args *a)
 			a->prefill = (uint8_t)v;
 			break;
 		case 'F':
-			bad = cli_parse_format(argv[0], optarg, &format);
+			bad = cli_parse_output_format(argv[0], optarg, true, &format);
 			if (!bad && format == CLI_FORMAT_JSON)
 				return cli_usage_error(argv[0], "the completion has no JSON form here: "
 						       "--output-format is normal or binary");

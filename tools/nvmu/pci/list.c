@@ -230,11 +230,12 @@ static void print_details(const struct nvmu_pci_dev *devs, const struct list_ctr
 static int run_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_OUTPUT_LONGOPTS,
+		{ "output-format", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_output o = { CLI_FORMAT_NORMAL, false };
+	enum cli_format format = CLI_FORMAT_NORMAL;
 	bool verbose = cli_verbose > 0;
 	struct nvmu_pci_dev *devs;
 	struct list_ctrl *ctrls;
@@ -246,12 +247,9 @@ static int run_list(int argc, char **argv)
 			verbose = true;
 			continue;
 		}
-		if (c == 'H' || c == 'b' || cli_output_opt(argv[0], c, optarg, &o))
-			return c == 'H' || c == 'b' ? cli_usage_error(argv[0], "list has no -%c", c)
-						    : EXIT_USAGE;
+		if (c != 'o' || cli_parse_format(argv[0], optarg, &format))
+			return EXIT_USAGE;
 	}
-	if (cli_no_binary(argv[0], &o))
-		return EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 	if (nvmu_pci_list_nvme(&devs, &n))
@@ -263,9 +261,9 @@ static int run_list(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		list_ctrl_read(&devs[i], &ctrls[i]);
-	status = o.format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n, verbose)
-					     : print_table(devs, ctrls, n);
-	if (verbose && o.format == CLI_FORMAT_NORMAL)
+	status = format == CLI_FORMAT_JSON ? print_json(devs, ctrls, n, verbose)
+					   : print_table(devs, ctrls, n);
+	if (verbose && format == CLI_FORMAT_NORMAL)
 		print_details(devs, ctrls, n);
 	free(ctrls);
 	nvmu_pci_free_list(devs);

@@ -208,8 +208,6 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		o->read_pct = 50;
 	if (!mixed && mix_given)
 		return cli_usage_error(verb, "-M needs a mixed workload (-w rw or randrw)");
-	if (o->format == CLI_FORMAT_BINARY)
-		return cli_usage_error(verb, "perf has no binary output: -o normal or -o json");
 	if (o->qd == 0)
 		return cli_usage_error(verb, "-q must be at least 1");
 	if (o->runtime_s == 0)
