@@ -19,17 +19,6 @@
 #define PLAIN "0000:00:10.0"
 #define PARAM "sys/module/vfio_pci/parameters/enable_sriov"
 
-/* <root>/<rel> as a symlink to the literal @p target (a /proc/PID/fd entry). */
-static void raw_link(struct fake *f, const char *rel, const char *target)
-{
-	char path[2 * PATH_MAX];
-
-	fake_write(f, rel, "");
-	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
-	unlink(path);
-	CHECK_EQ(symlink(target, path), 0);
-}
-
 /* A PF on vfio-pci (group 3) offering 2 VFs with VF 1 enabled (group 4), and a function
  * without SR-IOV. */
 static void build_tree(struct fake *f)
@@ -98,11 +87,11 @@ TEST(vfio_users_are_named)
 	CHECK_EQ(nvmu_pci_vfio_users(VF, msg, sizeof(msg)), 0);
 	CHECK(msg[0] == '\0');
 	fake_write(&f, "proc/555/comm", "qemu-system-x86\n");
-	raw_link(&f, "proc/555/fd/0", "/dev/pts/0");
-	raw_link(&f, "proc/555/fd/7", "/dev/vfio/4");
+	fake_raw_link(&f, "proc/555/fd/0", "/dev/pts/0");
+	fake_raw_link(&f, "proc/555/fd/7", "/dev/vfio/4");
 	fake_write(&f, "proc/556/comm", "nvmu\n");
-	raw_link(&f, "proc/556/fd/5", "/dev/vfio/3"); /* the PF's group */
-	raw_link(&f, "proc/557/fd/9", "/dev/vfio/vfio"); /* a container only */
+	fake_raw_link(&f, "proc/556/fd/5", "/dev/vfio/3"); /* the PF's group */
+	fake_raw_link(&f, "proc/557/fd/9", "/dev/vfio/vfio"); /* a container only */
 	CHECK_EQ(nvmu_pci_vfio_users(VF, msg, sizeof(msg)), 1);
 	CHECK(strcmp(msg, "pid 555 (qemu-system-x86)") == 0);
 	CHECK_EQ(nvmu_pci_vfio_users(PF, msg, sizeof(msg)), 1);
