@@ -5,6 +5,7 @@ import shutil
 import stat
 import subprocess
 
+import rignested
 from rigkernel import RigError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -95,7 +96,10 @@ poweroff -f
 """
 
 
-def build(out_path, kernel, script, script_args, build_dir, programs, files, work, virtio=False):
+def build(out_path, kernel, script, script_args, build_dir, programs, files, work,
+          virtio=False, nested_programs=None):
+    """The guest's initramfs at @p out_path; @p virtio loads the virtio block modules; with
+    @p nested_programs (a list, maybe empty) also what a nested VM needs (rignested.py)."""
     root = os.path.join(work, "initramfs")
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "sbin", "usr/bin", "usr/lib", "proc", "sys", "dev", "etc", "nvmu/bin",
@@ -117,6 +121,8 @@ def build(out_path, kernel, script, script_args, build_dir, programs, files, wor
     for spec in files:
         src, _, dst = spec.partition(":")
         _copy(src, root, dst or "/nvmu/" + os.path.basename(src.rstrip("/")))
+    if nested_programs is not None:
+        rignested.add(root, kernel, nested_programs, _add_program, work)
     _copy(script, root, "/nvmu/script")
     init = INIT.replace("__ARGS__", " ".join(shlex.quote(a) for a in script_args))
     with open(os.path.join(root, "init"), "w") as f:

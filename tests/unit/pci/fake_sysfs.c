@@ -284,3 +284,16 @@ void fake_add_generic(struct fake *f, const char *addr, const char *ctrl, const 
 	PATHF(target, "sys/devices/pci0000:00/%s/nvme/%s/%s", addr, ctrl, name);
 	fake_symlink(f, rel, target);
 }
+
+void fake_raw_link(struct fake *f, const char *link, const char *target)
+{
+	char path[2 * PATH_MAX];
+
+	fake_write(f, link, "");
+	snprintf(path, sizeof(path), "%s/%s", f->root, link);
+	unlink(path);
+	if (symlink(target, path)) {
+		perror(path);
+		abort();
+	}
+}

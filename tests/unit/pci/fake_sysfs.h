@@ -18,6 +18,8 @@ void fake_cleanup(struct fake *f);
 void fake_write(struct fake *f, const char *rel, const char *content);
 /* Make <root>/<link> a symlink to <root>/<target>, creating folders. */
 void fake_symlink(struct fake *f, const char *link, const char *target);
+/* Make <root>/<link> a symlink to the literal @p target (e.g. a /proc/PID/fd entry). */
+void fake_raw_link(struct fake *f, const char *link, const char *target);
 /* Remove <root>/<rel> (a file or symlink). */
 void fake_remove(struct fake *f, const char *rel);
 /* Contents of <root>/<rel> ("" if missing); a static buffer. */

@@ -181,19 +181,6 @@ TEST(bad_or_missing_address_fails)
 	fake_cleanup(&f);
 }
 
-
-/* A symbolic link <root>/<rel> whose target is @target as written (an absolute path the
- * kernel shows, such as "/dev/nvme0n1" or "mnt:[4026531840]"). */
-static void raw_link(struct fake *f, const char *rel, const char *target)
-{
-	char path[2 * PATH_MAX];
-
-	fake_write(f, rel, "");
-	snprintf(path, sizeof(path), "%s/%s", f->root, rel);
-	unlink(path);
-	CHECK_EQ(symlink(target, path), 0);
-}
-
 TEST(mountinfo_line_longer_than_4096_bytes)
 {
 	static char text[8192];
@@ -219,7 +206,7 @@ static void fake_process(struct fake *f, const char *pid, const char *comm, cons
 	char rel[64];
 
 	snprintf(rel, sizeof(rel), "proc/%s/ns/mnt", pid);
-	raw_link(f, rel, ns);
+	fake_raw_link(f, rel, ns);
 	snprintf(rel, sizeof(rel), "proc/%s/comm", pid);
 	fake_write(f, rel, comm);
 	snprintf(rel, sizeof(rel), "proc/%s/mountinfo", pid);
@@ -232,7 +219,7 @@ TEST(mount_seen_only_in_another_mount_namespace)
 	struct fake f;
 
 	build_tree(&f);
-	raw_link(&f, "proc/self/ns/mnt", "mnt:[4026531840]");
+	fake_raw_link(&f, "proc/self/ns/mnt", "mnt:[4026531840]");
 	/* Two processes of one container: reported once. */
 	fake_process(&f, "4321", "containerd\n", "mnt:[4026532999]", srv);
 	fake_process(&f, "4322", "sh\n", "mnt:[4026532999]", srv);
@@ -251,10 +238,10 @@ TEST(device_held_open_by_a_process)
 
 	build_tree(&f);
 	fake_write(&f, "proc/555/comm", "dd\n");
-	raw_link(&f, "proc/555/fd/0", "/dev/pts/0");
-	raw_link(&f, "proc/555/fd/3", "/dev/nvme0n1");
-	raw_link(&f, "proc/555/fd/4", "socket:[1234]");
-	raw_link(&f, "proc/556/fd/3", "/dev/nvme1n1"); /* the other device */
+	fake_raw_link(&f, "proc/555/fd/0", "/dev/pts/0");
+	fake_raw_link(&f, "proc/555/fd/3", "/dev/nvme0n1");
+	fake_raw_link(&f, "proc/555/fd/4", "socket:[1234]");
+	fake_raw_link(&f, "proc/556/fd/3", "/dev/nvme1n1"); /* the other device */
 	CHECK_EQ(in_use(), -EBUSY);
 	CHECK(strcmp(msg, "nvme0n1 is open in process 555 (dd)") == 0);
 	fake_cleanup(&f);

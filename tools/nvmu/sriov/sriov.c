@@ -35,6 +35,19 @@ static bool takes(enum sriov_sub sub, int opt)
 	}
 }
 
+static const char *opt_name(int opt)
+{
+	switch (opt) {
+	case 'o': return "-o";
+	case OPT_VFS: return "--vfs";
+	case OPT_VQ: return "--vq";
+	case OPT_VI: return "--vi";
+	case OPT_TOKEN: return "--token";
+	case OPT_VF: return "--vf";
+	default: return "--force";
+	}
+}
+
 static int parse_opts(int argc, char **argv, const char *shortopts, struct sriov_req *r,
 		      bool *has_vf)
 {
@@ -56,7 +69,7 @@ static int parse_opts(int argc, char **argv, const char *shortopts, struct sriov
 			return EXIT_USAGE;
 		if (!takes(r->sub, opt))
 			return cli_usage_error(argv[0], "option '%s' does not apply here",
-					       argv[optind - 1]);
+					       opt_name(opt));
 		if ((opt == 'o' && !cli_parse_format(argv[0], optarg, &r->format)) ||
 		    (opt == OPT_VFS && !cli_parse_u32(argv[0], "--vfs", optarg, 0xffff, &r->vfs)) ||
 		    (opt == OPT_VQ && !cli_parse_u32(argv[0], "--vq", optarg, 0xffff, &r->vq)) ||
