@@ -69,8 +69,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	ns_read_limits(h);
 	if (!h->no_aer)
 		events_start(h);
+	/* Sharing is offered, not required: a controller that cannot be shared still works. */
 	if (nvmu_share_start(h->ctrl, share_reset, h) < 0)
-		nvmu_log(NVMU_LOG_WARN, "%s: not shared with other processes: %s", h->name,
+		nvmu_log(NVMU_LOG_INFO, "%s: not shared with other processes: %s", h->name,
 			 nvmu_last_error());
 	*out = h;
 	return 0;
