@@ -30,6 +30,7 @@
 #define QUEUES 4          /* of the controller: a secondary can take them all */
 #define BLOCKS_PER_WORKER 256
 #define WAIT_MS 10000
+#define IO_WAIT_MS 30000 /* an I/O may wait out a reset of both processes on a busy host */
 
 static char run_dir[64];
 static int seq;
@@ -131,12 +132,12 @@ static int io_round_trip(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 		pattern(want, bs, first + i, tag);
 		if (write) {
 			memcpy(buf.vaddr, want, bs);
-			ret = nvmu_ns_write_sync(qp, ns, first + i, &buf, 1, 0, WAIT_MS, NULL);
+			ret = nvmu_ns_write_sync(qp, ns, first + i, &buf, 1, 0, IO_WAIT_MS, NULL);
 			if (ret < 0)
 				break;
 		}
 		memset(buf.vaddr, 0, bs);
-		ret = nvmu_ns_read_sync(qp, ns, first + i, &buf, 1, 0, WAIT_MS, NULL);
+		ret = nvmu_ns_read_sync(qp, ns, first + i, &buf, 1, 0, IO_WAIT_MS, NULL);
 		if (ret == 0 && memcmp(buf.vaddr, want, bs) != 0)
 			ret = -EILSEQ;
 	}
@@ -193,6 +194,15 @@ static int role_loop(const char *dev, bool io_loop)
 			printf("resets %llu\n", (unsigned long long)st.resets);
 		} else if (!strncmp(line, "reset", 5)) {
 			printf("reset %d\n", nvmu_host_reset(h));
+		} else if (sscanf(line, "never %lu", &first) == 1) {
+			struct nvmu_soft_fault f = {
+				.match = NVMU_SOFT_MATCH_IO | NVMU_SOFT_MATCH_LBA,
+				.lba_first = first, .lba_last = first, .times = 1,
+				.action = NVMU_SOFT_FAULT_NEVER,
+			};
+
+			printf("never %d\n", nvmu_soft_fault_add(nvmu_ctrl_transport(
+						     nvmu_host_core(h)), &f) >= 0 ? 0 : -1);
 		} else if (!strncmp(line, "remove", 6)) {
 			nvmu_soft_surprise_remove(nvmu_ctrl_transport(nvmu_host_core(h)));
 			printf("removed\n");
@@ -408,6 +418,7 @@ static void *io_loop_run(void *arg)
 		if (ret < 0) {
 			l->failures++;
 			l->last_err = ret;
+			fprintf(stderr, "I/O loop round %u: %s\n", l->rounds, nvmu_last_error());
 		}
 		l->rounds++;
 	}
@@ -494,6 +505,33 @@ TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
 	CHECK_EQ(finish(&pri, false), 0);
 }
 
+TEST(a_secondarys_timed_out_command_is_aborted_through_the_primary)
+{
+	struct nvmu_ctrl_recovery_stats st;
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp = NULL;
+	struct proc pri;
+	char dev[128];
+
+	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
+	if (!h)
+		return;
+	if (qp) {
+		CHECK_EQ(nvmu_host_qpair_set_timeout(qp, 200), 0);
+		expect(&pri, "never 77", "never 0");
+		/* The soft controller holds it; the deadline sends an Abort, which ends it. */
+		CHECK_EQ(io_round_trip(h, qp, 77, 1, 1, false), -ETIMEDOUT);
+		CHECK_EQ(io_round_trip(h, qp, 78, 2, 1, true), 0);
+	}
+	nvmu_ctrl_recovery_stats(nvmu_host_core(h), &st);
+	CHECK_EQ(st.aborts_sent, 1);
+	CHECK_EQ(st.aborts_done, 1);
+	CHECK_EQ(st.resets, 0);
+	expect(&pri, "resets", "resets 0"); /* one command, not the controller */
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	CHECK_EQ(finish(&pri, false), 0);
+}
+
 TEST(removal_seen_by_the_primary_reaches_a_secondary)
 {
 	struct nvmu_host_ctrl *h;
@@ -559,6 +597,8 @@ int main(int argc, char **argv)
 		  reset_by_the_primary_pauses_and_recovers_a_secondary },
 		{ "reset_asked_by_a_secondary_is_done_once_by_the_primary",
 		  reset_asked_by_a_secondary_is_done_once_by_the_primary },
+		{ "a_secondarys_timed_out_command_is_aborted_through_the_primary",
+		  a_secondarys_timed_out_command_is_aborted_through_the_primary },
 		{ "removal_seen_by_the_primary_reaches_a_secondary",
 		  removal_seen_by_the_primary_reaches_a_secondary },
 		{ "another_user_is_refused", another_user_is_refused },
