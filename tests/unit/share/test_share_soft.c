@@ -484,52 +484,63 @@ TEST(reset_by_the_primary_pauses_and_recovers_a_secondary)
 	CHECK_EQ(finish(&pri, false), 0);
 }
 
-TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
-{
+/* A primary of a new controller, and this process joined to it with a queue pair. */
+struct env {
 	struct nvmu_host_ctrl *h;
-	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_host_qpair *qp;
 	struct proc pri;
 	char dev[128];
+};
 
-	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
-	if (!h)
+static bool env_start(struct env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->h = primary_and_secondary(&e->pri, e->dev, sizeof(e->dev), &e->qp);
+	if (e->h && !e->qp) {
+		nvmu_host_detach(e->h);
+		finish(&e->pri, true);
+	}
+	return e->h && e->qp;
+}
+
+static void env_end(struct env *e)
+{
+	CHECK_EQ(nvmu_host_detach(e->h), 0);
+	CHECK_EQ(finish(&e->pri, false), 0);
+}
+
+TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
+{
+	struct env e;
+
+	if (!env_start(&e))
 		return;
-	if (qp)
-		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, true), 0);
-	CHECK_EQ(nvmu_host_reset(h), 0);
-	expect(&pri, "resets", "resets 1");
-	if (qp)
-		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, false), 0);
-	expect(&pri, "check 40 2 2", "check 0");
-	CHECK_EQ(nvmu_host_detach(h), 0);
-	CHECK_EQ(finish(&pri, false), 0);
+	CHECK_EQ(io_round_trip(e.h, e.qp, 40, 2, 2, true), 0);
+	CHECK_EQ(nvmu_host_reset(e.h), 0);
+	expect(&e.pri, "resets", "resets 1");
+	CHECK_EQ(io_round_trip(e.h, e.qp, 40, 2, 2, false), 0);
+	expect(&e.pri, "check 40 2 2", "check 0");
+	env_end(&e);
 }
 
 TEST(a_secondarys_timed_out_command_is_aborted_through_the_primary)
 {
 	struct nvmu_ctrl_recovery_stats st;
-	struct nvmu_host_ctrl *h;
-	struct nvmu_host_qpair *qp = NULL;
-	struct proc pri;
-	char dev[128];
+	struct env e;
 
-	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
-	if (!h)
+	if (!env_start(&e))
 		return;
-	if (qp) {
-		CHECK_EQ(nvmu_host_qpair_set_timeout(qp, 200), 0);
-		expect(&pri, "never 77", "never 0");
-		/* The soft controller holds it; the deadline sends an Abort, which ends it. */
-		CHECK_EQ(io_round_trip(h, qp, 77, 1, 1, false), -ETIMEDOUT);
-		CHECK_EQ(io_round_trip(h, qp, 78, 2, 1, true), 0);
-	}
-	nvmu_ctrl_recovery_stats(nvmu_host_core(h), &st);
+	CHECK_EQ(nvmu_host_qpair_set_timeout(e.qp, 200), 0);
+	expect(&e.pri, "never 77", "never 0");
+	/* The soft controller holds it; the deadline sends an Abort, which ends it. */
+	CHECK_EQ(io_round_trip(e.h, e.qp, 77, 1, 1, false), -ETIMEDOUT);
+	CHECK_EQ(io_round_trip(e.h, e.qp, 78, 2, 1, true), 0);
+	nvmu_ctrl_recovery_stats(nvmu_host_core(e.h), &st);
 	CHECK_EQ(st.aborts_sent, 1);
 	CHECK_EQ(st.aborts_done, 1);
 	CHECK_EQ(st.resets, 0);
-	expect(&pri, "resets", "resets 0"); /* one command, not the controller */
-	CHECK_EQ(nvmu_host_detach(h), 0);
-	CHECK_EQ(finish(&pri, false), 0);
+	expect(&e.pri, "resets", "resets 0"); /* one command, not the controller */
+	env_end(&e);
 }
 
 TEST(removal_seen_by_the_primary_reaches_a_secondary)
