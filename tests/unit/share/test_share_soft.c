@@ -147,12 +147,15 @@ static int io_round_trip(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 
 /* The next request on stdin, polling @qp meanwhile as an application does (a reset
  * asked for by another thread pauses the pair at its next poll). False at the end. */
-static bool next_line(struct nvmu_host_qpair *qp, char *line, size_t len)
+static bool next_line(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp, char *line,
+		      size_t len)
 {
 	struct pollfd pfd = { .fd = 0, .events = POLLIN };
 
-	while (poll(&pfd, 1, 10) == 0)
+	while (poll(&pfd, 1, 10) == 0) {
 		nvmu_host_qpair_poll(qp, 0);
+		nvmu_host_admin_poll(h); /* events, which it passes on to the secondaries */
+	}
 	return fgets(line, (int)len, stdin) != NULL;
 }
 
@@ -177,7 +180,7 @@ static int role_loop(const char *dev, bool io_loop)
 		for (unsigned i = 0;; i++)
 			io_round_trip(h, qp, i % 64, 1, 9, true);
 	}
-	while (next_line(qp, line, sizeof(line))) {
+	while (next_line(h, qp, line, sizeof(line))) {
 		unsigned long first, count, tag;
 
 		if (!strncmp(line, "quit", 4))
@@ -203,6 +206,10 @@ static int role_loop(const char *dev, bool io_loop)
 
 			printf("never %d\n", nvmu_soft_fault_add(nvmu_ctrl_transport(
 						     nvmu_host_core(h)), &f) >= 0 ? 0 : -1);
+		} else if (!strncmp(line, "event", 5)) {
+			/* SMART / health: temperature above threshold, log page 2 */
+			printf("event %d\n", nvmu_soft_raise_event(nvmu_ctrl_transport(
+						     nvmu_host_core(h)), 1, 1, 2));
 		} else if (!strncmp(line, "remove", 6)) {
 			nvmu_soft_surprise_remove(nvmu_ctrl_transport(nvmu_host_core(h)));
 			printf("removed\n");
@@ -543,6 +550,45 @@ TEST(a_secondarys_timed_out_command_is_aborted_through_the_primary)
 	env_end(&e);
 }
 
+static void count_event(void *arg, const struct nvmu_host_event *ev)
+{
+	struct nvmu_host_event *last = arg;
+
+	*last = *ev;
+}
+
+TEST(an_event_seen_by_the_primary_reaches_its_secondary)
+{
+	struct nvmu_host_event last = { 0 };
+	const struct nvmu_host_opts o = { .event_cb = count_event, .event_arg = &last };
+	struct nvmu_host_ctrl *h = NULL;
+	struct proc pri;
+	char dev[128];
+	uint64_t deadline;
+
+	dev_name(dev, sizeof(dev), ++seq);
+	if (!spawn(&pri, "serve", dev, NULL, NULL))
+		return;
+	expect(&pri, NULL, "ready primary");
+	CHECK_EQ(nvmu_host_attach(dev, &o, &h), 0);
+	if (!h) {
+		finish(&pri, true);
+		return;
+	}
+	expect(&pri, "event", "event 0");
+	deadline = nvmu_deadline_ms(WAIT_MS);
+	while (nvmu_host_events_seen(h) == 0 && !nvmu_deadline_passed(deadline)) {
+		nvmu_host_admin_poll(h);
+		nvmu_sleep_us(1000);
+	}
+	CHECK_EQ(nvmu_host_events_seen(h), 1);
+	CHECK_EQ(last.type, 1);
+	CHECK_EQ(last.info, 1);
+	CHECK_EQ(last.log_page, 2);
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	CHECK_EQ(finish(&pri, false), 0);
+}
+
 TEST(removal_seen_by_the_primary_reaches_a_secondary)
 {
 	struct nvmu_host_ctrl *h;
@@ -610,6 +656,8 @@ int main(int argc, char **argv)
 		  reset_asked_by_a_secondary_is_done_once_by_the_primary },
 		{ "a_secondarys_timed_out_command_is_aborted_through_the_primary",
 		  a_secondarys_timed_out_command_is_aborted_through_the_primary },
+		{ "an_event_seen_by_the_primary_reaches_its_secondary",
+		  an_event_seen_by_the_primary_reaches_its_secondary },
 		{ "removal_seen_by_the_primary_reaches_a_secondary",
 		  removal_seen_by_the_primary_reaches_a_secondary },
 		{ "another_user_is_refused", another_user_is_refused },
