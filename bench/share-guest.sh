@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Guest side of bench/share.sh (busybox sh inside the rig): SECONDS per run, ROUNDS.
-# Per round: the primary alone at QD 32 (one thread), then with `nvmu serve` holding the
-# controller: a secondary alone at QD 32 and two secondaries at QD 16 at once; then the
-# primary alone with two threads at QD 16 (the same number of polling CPUs as the two
-# processes: under TCG a polling vCPU takes a host CPU from the emulated controller).
+# Per round: the primary alone at QD 32 (one thread) and, with `nvmu serve` holding the
+# controller, a secondary alone at QD 32 (the two take turns going first), then two
+# secondaries at QD 16 at once; then the primary alone with two threads at QD 16 (the
+# same number of polling CPUs as the two processes: under TCG a polling vCPU takes a
+# host CPU from the emulated controller).
 # perf pins its threads to the CPUs it may use from the first, so each process of the two
 # is given its own CPU (taskset), as the two threads of one process get.
 dev=0000:00:10.0
@@ -33,9 +34,19 @@ rm -f /tmp/rounds
 echo "# randread 4 KiB, polled, ${t} s per run after 1 s warm-up, $rounds rounds"
 echo "# round primary-QD32 secondary-QD32 two-secondaries-QD16(a+b) primary-2x-QD16"
 for r in $(seq 1 "$rounds"); do
-	p=$(perf 0 -q 32)
-	serve
-	s=$(perf 0 -q 32)
+	# The primary alone and the secondary alone take turns going first.
+	if [ $((r % 2)) -eq 1 ]; then
+		p=$(perf 0 -q 32)
+		serve
+		s=$(perf 0 -q 32)
+	else
+		serve
+		s=$(perf 0 -q 32)
+		kill -TERM $spid
+		wait $spid
+		p=$(perf 0 -q 32)
+		serve
+	fi
 	perf 0 -q 16 > /tmp/a &
 	pa=$!
 	perf 1 -q 16 > /tmp/b &

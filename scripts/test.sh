@@ -141,7 +141,7 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	grep -E '^not ok' "$results/guest-perf.tap" || true
 
 	step "guest suite for several processes on one controller (nvmu serve, secondaries, SIGKILL)"
-	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
+	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program strace \
 		--ctrl serial=nvmu0,max_ioqpairs=4 --ns size=32M --ns size=32M \
 		tests/guest/suite-share.sh > "$results/guest-share.tap"
 	record "guest suite for sharing a controller" $?

@@ -61,6 +61,14 @@ NVMU_API int nvmu_share_allow_group(struct nvmu_ctrl *ctrl, gid_t gid);
 NVMU_API unsigned nvmu_share_secondaries(struct nvmu_ctrl *ctrl);
 
 /**
+ * Pass the asynchronous event @p dw0 (completion dword 0 of an Asynchronous Event Request
+ * of this process) on to every secondary of @p ctrl; their event requests complete with
+ * it. The host API calls it for each event it gets. Does nothing when @p ctrl is not
+ * served. Any thread.
+ */
+NVMU_API void nvmu_share_event(struct nvmu_ctrl *ctrl, uint32_t dw0);
+
+/**
  * Stop serving: close the socket and every secondary's connection (their commands end
  * with -ENODEV), delete their queues and unmap their memory. Call it before
  * nvmu_ctrl_close() (nvmu_host_detach() does). Does nothing when @p ctrl is not served.

@@ -111,6 +111,13 @@ struct nvmu_transport_ops {
 	 * the thread that polls the queue; NULL for a device that does this itself.
 	 */
 	void (*poll_queue)(struct nvmu_transport *t, uint16_t qid);
+	/** Secondary: keep an Asynchronous Event Request; @p cb runs from events_poll() when
+	 *  an event the primary saw arrives, or when the request ends (CC.EN cleared). */
+	int (*event_request)(struct nvmu_transport *t,
+			     void (*cb)(void *arg, const struct nvmu_cpl *cpl), void *arg);
+	/** Secondary: complete kept event requests with the events that arrived; returns
+	 *  how many completed (nvmu_admin_poll() calls it with the admin lock held). */
+	unsigned (*events_poll)(struct nvmu_transport *t);
 };
 
 /** A transport: its ops and the CPU-visible doorbell area (register offset 0x1000). */

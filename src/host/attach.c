@@ -51,9 +51,6 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	h->event_arg = opts->event_arg;
 	ret = nvmu_transport_open(dev, &topts, &h->t);
 	if (ret == 0) {
-		/* Events are not forwarded to a process that joined another's controller. */
-		if (nvmu_share_role(h->t) == NVMU_SHARE_SECONDARY)
-			h->no_aer = true;
 		h->iommu = nvmu_transport_iommu(h->t);
 		ret = nvmu_ctrl_open(h->t, &opts->ctrl, &h->ctrl);
 	}
@@ -69,8 +66,9 @@ int nvmu_host_attach(const char *dev, const struct nvmu_host_opts *user_opts,
 	ns_read_limits(h);
 	if (!h->no_aer)
 		events_start(h);
+	/* Sharing is offered, not required: a controller that cannot be shared still works. */
 	if (nvmu_share_start(h->ctrl, share_reset, h) < 0)
-		nvmu_log(NVMU_LOG_WARN, "%s: not shared with other processes: %s", h->name,
+		nvmu_log(NVMU_LOG_INFO, "%s: not shared with other processes: %s", h->name,
 			 nvmu_last_error());
 	*out = h;
 	return 0;

@@ -31,6 +31,7 @@ static void aer_done(void *arg, const struct nvmu_cpl *cpl)
 		ev->log_page = (uint8_t)(cpl->dw0 >> 16);
 		h->events_seen++;
 		h->to_arm++;
+		nvmu_share_event(h->ctrl, cpl->dw0); /* to the processes sharing it, if any */
 	} else {
 		char text[NVMU_STATUS_TEXT_MAX];
 

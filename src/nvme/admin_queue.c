@@ -149,6 +149,38 @@ int nvmu_admin_cmd(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, 
 	return ret;
 }
 
+/* nvmu_admin_submit() in a process sharing another's controller: the command runs there
+ * and its callback here before this returns (an Abort: only after a timeout, so the wait
+ * is rare). Event requests, which are answered only when an event happens, are kept by
+ * the transport instead. */
+static int submit_forwarded(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova,
+			    size_t len, nvmu_cmd_cb cb, void *arg)
+{
+	struct nvmu_cpl cpl = { 0 };
+	int ret;
+
+	pthread_mutex_lock(&ctrl->admin_lock);
+	ret = admin_refused(ctrl);
+	/* Event requests wait in the transport for the events the primary passes on. */
+	if (ret == 0 && cmd->opcode == nvme_admin_async_event) {
+		ret = ctrl->t->ops->event_request
+			      ? ctrl->t->ops->event_request(ctrl->t, cb, arg)
+			      : nvmu_fail(ENOTSUP, "%s: asynchronous event requests are not "
+					  "forwarded by its transport", ctrl->t->name);
+		pthread_mutex_unlock(&ctrl->admin_lock);
+		return ret;
+	}
+	if (ret == 0)
+		ret = ctrl->t->ops->admin_cmd(ctrl->t, cmd, iova, len, ctrl->admin_timeout_ms, &cpl);
+	if (ret == 0 || ret == -EREMOTEIO) {
+		cpl.err = ret;
+		cb(arg, &cpl); /* with the admin lock held, as callbacks of admin commands are */
+		ret = 0;
+	}
+	pthread_mutex_unlock(&ctrl->admin_lock);
+	return ret;
+}
+
 int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iova, size_t len,
 		      nvmu_cmd_cb cb, void *arg)
 {
@@ -156,9 +188,7 @@ int nvmu_admin_submit(struct nvmu_ctrl *ctrl, struct nvmu_sqe *cmd, uint64_t iov
 	int ret;
 
 	if (ctrl->t->ops->admin_cmd)
-		return nvmu_fail(ENOTSUP, "%s: commands without a wait (such as event requests) "
-				 "are not forwarded to the process that owns the controller",
-				 ctrl->t->name);
+		return submit_forwarded(ctrl, cmd, iova, len, cb, arg);
 	pthread_mutex_lock(&ctrl->admin_lock);
 	ret = admin_refused(ctrl);
 	if (ret == 0)
@@ -178,6 +208,8 @@ unsigned nvmu_admin_poll(struct nvmu_ctrl *ctrl)
 
 	pthread_mutex_lock(&ctrl->admin_lock);
 	n = nvmu_qpair_poll(ctrl->admin, 0);
+	if (ctrl->t->ops->events_poll)
+		n += ctrl->t->ops->events_poll(ctrl->t);
 	pthread_mutex_unlock(&ctrl->admin_lock);
 	return n;
 }

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: MIT
 # Guest suite for several processes on one controller (docs/architecture.md), in one
 # boot: `nvmu serve` holds QEMU's NVMe as the primary; secondaries (every other nvmu
-# process) join it without a flag. Checks: a secondary's verified data round trip; two
-# `nvmu perf --verify` at once on disjoint ranges (namespaces 1 and 2) with the management
-# verbs running meanwhile; resets asked by one of two processes running I/O, done once by
-# the primary, the other recovered too; a secondary killed with SIGKILL mid-I/O (its queues come back:
-# a run that needs every queue of the controller succeeds); --group lets another user in,
-# and without it another user is refused by the peer check; the primary killed with
-# SIGKILL (the secondary stops with -ENODEV and says why; a new primary starts).
+# process) join it without a flag. Checks: a secondary's verified data round trip; no
+# system call per I/O on a secondary (strace); two `nvmu perf --verify` at once on
+# disjoint ranges (namespaces 1 and 2) with the management verbs running meanwhile;
+# resets asked by one of two processes running I/O, done once by the primary, the other
+# recovered too; a secondary killed with SIGKILL mid-I/O (its queues come back: a run
+# that needs every queue of the controller succeeds); --group lets another user in, and
+# without it another user is refused by the peer check; the primary killed with SIGKILL
+# (the secondary stops with -ENODEV and says why; a new primary starts).
 # Runs inside the rig:
-#   tests/rig/nvmu-rig --ctrl serial=nvmu0,max_ioqpairs=4 --ns size=32M --ns size=32M \
+#   tests/rig/nvmu-rig --program strace --ctrl serial=nvmu0,max_ioqpairs=4 \
+#       --ns size=32M --ns size=32M \
 #       tests/guest/suite-share.sh
 dev=0000:00:10.0
 queues=4
@@ -34,12 +36,29 @@ serve() { # [options]: start nvmu serve and wait until it serves
 }
 unserve() { kill -TERM $spid; wait $spid; }
 
-echo "1..16"
+echo "1..17"
 check "bind $dev" nvmu bind $dev
 if serve; then ok "nvmu serve holds $dev"; else nok "nvmu serve holds $dev"; cat /tmp/serve.out; fi
 
 check "a secondary's verified round trip (perf randrw --verify, namespace 1)" \
 	nvmu perf $dev -w randrw -q 8 -t 2 -n 1 --verify
+
+# No system call per I/O on a secondary either (strace -f -c over a whole run: setup,
+# the 100 ms checks, far below one call per hundred I/Os).
+if command -v strace >/dev/null; then
+	json=$(strace -f -c -o /tmp/strace.txt nvmu perf $dev -w randread -q 32 -t 3 -o json 2>/dev/null)
+	ios=$(echo "$json" |
+		awk '/"total": \{/ { t = 1 } t && /"ios":/ { gsub(/[",]/, "", $2); print $2; exit }')
+	calls=$(awk '$NF == "total" { print $(NF - 2) }' /tmp/strace.txt)
+	echo "# a secondary's system calls in the whole run: $calls, I/Os: $ios"
+	if [ -n "$ios" ] && [ -n "$calls" ] && [ "$ios" -gt 0 ] && [ $((calls * 100)) -lt "$ios" ]; then
+		ok "a secondary's perf under strace: $calls system calls for $ios I/Os"
+	else
+		nok "a secondary's perf under strace: $calls system calls for $ios I/Os"
+	fi
+else
+	ok "# SKIP strace is not in the guest"
+fi
 
 # Two secondaries at once on disjoint ranges, management verbs beside them.
 nvmu perf $dev -w randrw -q 16 -t 6 -n 1 --verify > /tmp/perf1.out 2>&1 &

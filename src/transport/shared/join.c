@@ -195,6 +195,28 @@ unsigned nvmu_share_secondaries(struct nvmu_ctrl *ctrl)
 	return n;
 }
 
+void nvmu_share_event(struct nvmu_ctrl *ctrl, uint32_t dw0)
+{
+	struct share_primary *p;
+
+	pthread_mutex_lock(&owners_lock);
+	p = served_locked(ctrl);
+	if (p) {
+		pthread_mutex_lock(&p->lock);
+		for (struct share_client *c = p->clients; c; c = c->next) {
+			struct share_ctl *ctl = (struct share_ctl *)c->win;
+			uint32_t n = ctl->ev_count;
+
+			if (!c->joined)
+				continue;
+			ctl->events[n % SHARE_EVENTS] = dw0;
+			__atomic_store_n(&ctl->ev_count, n + 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_unlock(&owners_lock);
+}
+
 void nvmu_share_stop(struct nvmu_ctrl *ctrl)
 {
 	struct owner *o;

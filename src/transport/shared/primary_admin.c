@@ -180,16 +180,18 @@ void share_client_queues_release(struct share_primary *p, struct share_client *c
 {
 	uint16_t n = nvmu_ctrl_io_queues(p->ctrl);
 
+	bool device = nvmu_ctrl_state(p->ctrl) != NVMU_CTRL_REMOVED; /* else nothing to ask */
+
 	if (!c->rqid)
 		return;
 	for (uint32_t v = 1; v <= n; v++) {
 		struct nvmu_sqe sq = { .opcode = nvme_admin_delete_sq, .cdw10 = c->rqid[v] };
 		struct nvmu_sqe cq = { .opcode = nvme_admin_delete_cq, .cdw10 = c->rqid[v] };
 
-		if (c->sq_live[v] && nvmu_admin_cmd(p->ctrl, &sq, 0, 0, 0, NULL) < 0)
+		if (device && c->sq_live[v] && nvmu_admin_cmd(p->ctrl, &sq, 0, 0, 0, NULL) < 0)
 			nvmu_log(NVMU_LOG_WARN, "%s: deleting SQ %u of process %d: %s", p->t->name,
 				 c->rqid[v], (int)c->pid, nvmu_last_error());
-		if (c->cq_live[v] && nvmu_admin_cmd(p->ctrl, &cq, 0, 0, 0, NULL) < 0)
+		if (device && c->cq_live[v] && nvmu_admin_cmd(p->ctrl, &cq, 0, 0, 0, NULL) < 0)
 			nvmu_log(NVMU_LOG_WARN, "%s: deleting CQ %u of process %d: %s", p->t->name,
 				 c->rqid[v], (int)c->pid, nvmu_last_error());
 		if (c->rqid[v])

@@ -40,6 +40,14 @@ struct secondary {
 	const struct share_ctl *ctl; /* the control page: first page of the window */
 	bool awaiting;        /* CC.EN went to 0: ready again only after a reset's epoch */
 	uint32_t await_epoch;
+	/* Asynchronous Event Requests kept (the core's admin lock serialises them) and the
+	 * number of the control page's events already given out. */
+	struct {
+		void (*cb)(void *arg, const struct nvmu_cpl *cpl);
+		void *arg;
+	} aer[SHARE_EVENTS];
+	unsigned naer;
+	uint32_t ev_seen;
 	bool gone;            /* under lock, read atomically */
 	char why[512]; /* name (300) and the text around it */
 };
@@ -133,6 +141,17 @@ static uint32_t csts(struct secondary *s)
 			? NVME_SET(NVME_CSTS_SHST_CMPLT, CSTS_SHST) : 0);
 }
 
+/* End every kept event request with @status, as a controller ends them when disabled. */
+static void end_event_requests(struct secondary *s, uint16_t status)
+{
+	struct nvmu_cpl cpl = { .err = -ECANCELED, .status = status };
+
+	while (s->naer) {
+		s->naer--;
+		s->aer[s->naer].cb(s->aer[s->naer].arg, &cpl);
+	}
+}
+
 /* CC.EN went from 1 to 0: the queues of this process are stopped. The primary resets the
  * controller (or is doing so); enabling again waits for that reset to end. */
 static void disabled(struct secondary *s)
@@ -140,6 +159,7 @@ static void disabled(struct secondary *s)
 	struct share_req rq = { .type = SHARE_DISABLE };
 	struct share_rep rp;
 
+	end_event_requests(s, NVMU_STATUS_HOST(NVME_SC_CMD_ABORTED_BY_HOST));
 	s->await_epoch = __atomic_load_n(&s->ctl->epoch, __ATOMIC_ACQUIRE);
 	s->awaiting = true;
 	if (request(s, &rq, -1, &rp, SHARE_REPLY_MARGIN_MS) < 0)
@@ -299,6 +319,41 @@ static int op_admin_cmd(struct nvmu_transport *t, struct nvmu_sqe *cmd, uint64_t
 	return ret;
 }
 
+static int op_event_request(struct nvmu_transport *t,
+			    void (*cb)(void *arg, const struct nvmu_cpl *cpl), void *arg)
+{
+	struct secondary *s = sec_of(t);
+
+	if (s->naer == SHARE_EVENTS)
+		return nvmu_fail(EBUSY, "%s: %u asynchronous event requests are waiting already",
+				 s->name, SHARE_EVENTS);
+	s->aer[s->naer].cb = cb;
+	s->aer[s->naer].arg = arg;
+	s->naer++;
+	return 0;
+}
+
+/* Complete kept event requests with the events the primary wrote since the last call;
+ * events wait while no request is kept, as they do in a controller. */
+static unsigned op_events_poll(struct nvmu_transport *t)
+{
+	struct secondary *s = sec_of(t);
+	uint32_t count = __atomic_load_n(&s->ctl->ev_count, __ATOMIC_ACQUIRE);
+	unsigned n = 0;
+
+	if (count - s->ev_seen > SHARE_EVENTS)
+		s->ev_seen = count - SHARE_EVENTS; /* the oldest were overwritten */
+	while (s->ev_seen != count && s->naer) {
+		struct nvmu_cpl cpl = { .dw0 = s->ctl->events[s->ev_seen % SHARE_EVENTS] };
+
+		s->ev_seen++;
+		s->naer--;
+		s->aer[s->naer].cb(s->aer[s->naer].arg, &cpl);
+		n++;
+	}
+	return n;
+}
+
 static void op_close(struct nvmu_transport *t)
 {
 	struct secondary *s = sec_of(t);
@@ -327,6 +382,8 @@ static const struct nvmu_transport_ops secondary_ops = {
 	.queue_doorbells = op_queue_doorbells,
 	.admin_cmd = op_admin_cmd,
 	.why_gone = op_why_gone,
+	.event_request = op_event_request,
+	.events_poll = op_events_poll,
 };
 
 /* Map the doorbells the primary passed: @len bytes from @offset of @fd. */
@@ -376,6 +433,7 @@ static int hello(struct secondary *s)
 	s->dstrd = (unsigned)NVME_CAP_DSTRD(rp.cap);
 	s->win.iova = rp.window_iova;
 	s->ctl = (const struct share_ctl *)s->win.base;
+	s->ev_seen = __atomic_load_n(&s->ctl->ev_count, __ATOMIC_ACQUIRE);
 	ret = map_doorbells(s, db_fd, rp.db_offset, (size_t)rp.db_len);
 	close(db_fd);
 	return ret;

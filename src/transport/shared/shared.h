@@ -67,10 +67,14 @@ enum share_ctl_state {
 	SHARE_CTL_REMOVED,   /* the device is gone (reason) */
 };
 
+#define SHARE_EVENTS 16 /* asynchronous events kept in the control page */
+
 struct share_ctl {
 	uint32_t state;  /* enum share_ctl_state */
 	uint32_t epoch;  /* resets the primary completed */
 	char reason[SHARE_MSG_TEXT];
+	uint32_t ev_count; /* events written so far; the newest SHARE_EVENTS are kept */
+	uint32_t events[SHARE_EVENTS]; /* completion dword 0 of each, at ev_count % N */
 };
 
 struct share_req {

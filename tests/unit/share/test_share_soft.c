@@ -30,6 +30,7 @@
 #define QUEUES 4          /* of the controller: a secondary can take them all */
 #define BLOCKS_PER_WORKER 256
 #define WAIT_MS 10000
+#define IO_WAIT_MS 30000 /* an I/O may wait out a reset of both processes on a busy host */
 
 static char run_dir[64];
 static int seq;
@@ -131,12 +132,12 @@ static int io_round_trip(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 		pattern(want, bs, first + i, tag);
 		if (write) {
 			memcpy(buf.vaddr, want, bs);
-			ret = nvmu_ns_write_sync(qp, ns, first + i, &buf, 1, 0, WAIT_MS, NULL);
+			ret = nvmu_ns_write_sync(qp, ns, first + i, &buf, 1, 0, IO_WAIT_MS, NULL);
 			if (ret < 0)
 				break;
 		}
 		memset(buf.vaddr, 0, bs);
-		ret = nvmu_ns_read_sync(qp, ns, first + i, &buf, 1, 0, WAIT_MS, NULL);
+		ret = nvmu_ns_read_sync(qp, ns, first + i, &buf, 1, 0, IO_WAIT_MS, NULL);
 		if (ret == 0 && memcmp(buf.vaddr, want, bs) != 0)
 			ret = -EILSEQ;
 	}
@@ -146,12 +147,15 @@ static int io_round_trip(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
 
 /* The next request on stdin, polling @qp meanwhile as an application does (a reset
  * asked for by another thread pauses the pair at its next poll). False at the end. */
-static bool next_line(struct nvmu_host_qpair *qp, char *line, size_t len)
+static bool next_line(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp, char *line,
+		      size_t len)
 {
 	struct pollfd pfd = { .fd = 0, .events = POLLIN };
 
-	while (poll(&pfd, 1, 10) == 0)
+	while (poll(&pfd, 1, 10) == 0) {
 		nvmu_host_qpair_poll(qp, 0);
+		nvmu_host_admin_poll(h); /* events, which it passes on to the secondaries */
+	}
 	return fgets(line, (int)len, stdin) != NULL;
 }
 
@@ -176,7 +180,7 @@ static int role_loop(const char *dev, bool io_loop)
 		for (unsigned i = 0;; i++)
 			io_round_trip(h, qp, i % 64, 1, 9, true);
 	}
-	while (next_line(qp, line, sizeof(line))) {
+	while (next_line(h, qp, line, sizeof(line))) {
 		unsigned long first, count, tag;
 
 		if (!strncmp(line, "quit", 4))
@@ -193,6 +197,19 @@ static int role_loop(const char *dev, bool io_loop)
 			printf("resets %llu\n", (unsigned long long)st.resets);
 		} else if (!strncmp(line, "reset", 5)) {
 			printf("reset %d\n", nvmu_host_reset(h));
+		} else if (sscanf(line, "never %lu", &first) == 1) {
+			struct nvmu_soft_fault f = {
+				.match = NVMU_SOFT_MATCH_IO | NVMU_SOFT_MATCH_LBA,
+				.lba_first = first, .lba_last = first, .times = 1,
+				.action = NVMU_SOFT_FAULT_NEVER,
+			};
+
+			printf("never %d\n", nvmu_soft_fault_add(nvmu_ctrl_transport(
+						     nvmu_host_core(h)), &f) >= 0 ? 0 : -1);
+		} else if (!strncmp(line, "event", 5)) {
+			/* SMART / health: temperature above threshold, log page 2 */
+			printf("event %d\n", nvmu_soft_raise_event(nvmu_ctrl_transport(
+						     nvmu_host_core(h)), 1, 1, 2));
 		} else if (!strncmp(line, "remove", 6)) {
 			nvmu_soft_surprise_remove(nvmu_ctrl_transport(nvmu_host_core(h)));
 			printf("removed\n");
@@ -408,6 +425,7 @@ static void *io_loop_run(void *arg)
 		if (ret < 0) {
 			l->failures++;
 			l->last_err = ret;
+			fprintf(stderr, "I/O loop round %u: %s\n", l->rounds, nvmu_last_error());
 		}
 		l->rounds++;
 	}
@@ -473,23 +491,100 @@ TEST(reset_by_the_primary_pauses_and_recovers_a_secondary)
 	CHECK_EQ(finish(&pri, false), 0);
 }
 
-TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
-{
+/* A primary of a new controller, and this process joined to it with a queue pair. */
+struct env {
 	struct nvmu_host_ctrl *h;
-	struct nvmu_host_qpair *qp = NULL;
+	struct nvmu_host_qpair *qp;
 	struct proc pri;
 	char dev[128];
+};
 
-	h = primary_and_secondary(&pri, dev, sizeof(dev), &qp);
-	if (!h)
+static bool env_start(struct env *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->h = primary_and_secondary(&e->pri, e->dev, sizeof(e->dev), &e->qp);
+	if (e->h && !e->qp) {
+		nvmu_host_detach(e->h);
+		finish(&e->pri, true);
+	}
+	return e->h && e->qp;
+}
+
+static void env_end(struct env *e)
+{
+	CHECK_EQ(nvmu_host_detach(e->h), 0);
+	CHECK_EQ(finish(&e->pri, false), 0);
+}
+
+TEST(reset_asked_by_a_secondary_is_done_once_by_the_primary)
+{
+	struct env e;
+
+	if (!env_start(&e))
 		return;
-	if (qp)
-		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, true), 0);
-	CHECK_EQ(nvmu_host_reset(h), 0);
-	expect(&pri, "resets", "resets 1");
-	if (qp)
-		CHECK_EQ(io_round_trip(h, qp, 40, 2, 2, false), 0);
-	expect(&pri, "check 40 2 2", "check 0");
+	CHECK_EQ(io_round_trip(e.h, e.qp, 40, 2, 2, true), 0);
+	CHECK_EQ(nvmu_host_reset(e.h), 0);
+	expect(&e.pri, "resets", "resets 1");
+	CHECK_EQ(io_round_trip(e.h, e.qp, 40, 2, 2, false), 0);
+	expect(&e.pri, "check 40 2 2", "check 0");
+	env_end(&e);
+}
+
+TEST(a_secondarys_timed_out_command_is_aborted_through_the_primary)
+{
+	struct nvmu_ctrl_recovery_stats st;
+	struct env e;
+
+	if (!env_start(&e))
+		return;
+	CHECK_EQ(nvmu_host_qpair_set_timeout(e.qp, 200), 0);
+	expect(&e.pri, "never 77", "never 0");
+	/* The soft controller holds it; the deadline sends an Abort, which ends it. */
+	CHECK_EQ(io_round_trip(e.h, e.qp, 77, 1, 1, false), -ETIMEDOUT);
+	CHECK_EQ(io_round_trip(e.h, e.qp, 78, 2, 1, true), 0);
+	nvmu_ctrl_recovery_stats(nvmu_host_core(e.h), &st);
+	CHECK_EQ(st.aborts_sent, 1);
+	CHECK_EQ(st.aborts_done, 1);
+	CHECK_EQ(st.resets, 0);
+	expect(&e.pri, "resets", "resets 0"); /* one command, not the controller */
+	env_end(&e);
+}
+
+static void count_event(void *arg, const struct nvmu_host_event *ev)
+{
+	struct nvmu_host_event *last = arg;
+
+	*last = *ev;
+}
+
+TEST(an_event_seen_by_the_primary_reaches_its_secondary)
+{
+	struct nvmu_host_event last = { 0 };
+	const struct nvmu_host_opts o = { .event_cb = count_event, .event_arg = &last };
+	struct nvmu_host_ctrl *h = NULL;
+	struct proc pri;
+	char dev[128];
+	uint64_t deadline;
+
+	dev_name(dev, sizeof(dev), ++seq);
+	if (!spawn(&pri, "serve", dev, NULL, NULL))
+		return;
+	expect(&pri, NULL, "ready primary");
+	CHECK_EQ(nvmu_host_attach(dev, &o, &h), 0);
+	if (!h) {
+		finish(&pri, true);
+		return;
+	}
+	expect(&pri, "event", "event 0");
+	deadline = nvmu_deadline_ms(WAIT_MS);
+	while (nvmu_host_events_seen(h) == 0 && !nvmu_deadline_passed(deadline)) {
+		nvmu_host_admin_poll(h);
+		nvmu_sleep_us(1000);
+	}
+	CHECK_EQ(nvmu_host_events_seen(h), 1);
+	CHECK_EQ(last.type, 1);
+	CHECK_EQ(last.info, 1);
+	CHECK_EQ(last.log_page, 2);
 	CHECK_EQ(nvmu_host_detach(h), 0);
 	CHECK_EQ(finish(&pri, false), 0);
 }
@@ -559,6 +654,10 @@ int main(int argc, char **argv)
 		  reset_by_the_primary_pauses_and_recovers_a_secondary },
 		{ "reset_asked_by_a_secondary_is_done_once_by_the_primary",
 		  reset_asked_by_a_secondary_is_done_once_by_the_primary },
+		{ "a_secondarys_timed_out_command_is_aborted_through_the_primary",
+		  a_secondarys_timed_out_command_is_aborted_through_the_primary },
+		{ "an_event_seen_by_the_primary_reaches_its_secondary",
+		  an_event_seen_by_the_primary_reaches_its_secondary },
 		{ "removal_seen_by_the_primary_reaches_a_secondary",
 		  removal_seen_by_the_primary_reaches_a_secondary },
 		{ "another_user_is_refused", another_user_is_refused },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -44,13 +45,32 @@ static const char *not_served(struct tool_dev *d)
 	}
 }
 
+/* Wait for a signal of @stop, reaping admin completions (the events it passes on) every
+ * 100 ms meanwhile. Returns the signal, or -1 when the device was removed: it is let go
+ * then, so that the system can finish removing it. */
+static int wait_for_signal(struct tool_dev *d, const sigset_t *stop)
+{
+	const struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	int sig;
+
+	for (;;) {
+		sig = sigtimedwait(stop, NULL, &tick);
+		if (sig > 0)
+			return sig;
+		nvmu_host_admin_poll(d->host);
+		if (nvmu_host_state(d->host) == NVMU_CTRL_REMOVED)
+			return -1;
+	}
+}
+
 static int run_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "group", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct nvmu_host_opts opts = { .no_aer = true, .ctrl.no_dbbuf = true };
+	/* Event requests armed: the events reach the secondaries that ask for them. */
+	const struct nvmu_host_opts opts = { .ctrl.no_dbbuf = true };
 	bool group_set = false;
 	const char *dev, *why;
 	struct tool_dev d;
@@ -89,7 +109,13 @@ static int run_serve(int argc, char **argv)
 	printf("Serving %s as its primary (process %d)%s; stop with SIGINT or SIGTERM\n", dev,
 	       (int)getpid(), group_set ? ", group members may join" : "");
 	fflush(stdout);
-	sigwait(&stop, &sig);
+	sig = wait_for_signal(&d, &stop);
+	if (sig < 0) {
+		fprintf(stderr, "nvmu %s: %s was removed (%s)\n", argv[0], dev,
+			nvmu_ctrl_reason(d.ctrl));
+		device_close(&d);
+		return EXIT_FAILED;
+	}
 	printf("Stopped by %s; %u other process(es) were joined\n", sig == SIGINT ? "SIGINT"
 	       : "SIGTERM", nvmu_share_secondaries(d.ctrl));
 	return device_close(&d) < 0 ? cli_fail(argv[0]) : EXIT_OK;
@@ -102,7 +128,8 @@ const struct nvmu_verb nvmu_verb_serve = {
 		 "\n"
 		 "Attach <dev> as its primary and serve the processes that attach it after\n"
 		 "(every nvmu verb and every program of the library joins it without a flag),\n"
-		 "until SIGINT or SIGTERM. Only the same user (and root) may join, or members\n"
+		 "until SIGINT or SIGTERM, or until the device is removed (exit status 1).\n"
+		 "Only the same user (and root) may join, or members\n"
 		 "of GROUP with --group. A software controller is shared only when it has a\n"
 		 "name: soft:name=NAME,...\n"
 		 "\n"
