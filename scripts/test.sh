@@ -134,6 +134,11 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest suite for vhost-blk on VFIO" $?
 	grep -E '^(not ok|# regions)' "$results/guest-vhost.tap" || true
 
+	step "guest suite for vhost-blk with a nested VM on the VFIO path (one nested boot)"
+	tests/vhost/nested.py build-gcc > "$results/guest-vhost-nested.tap"
+	record "nvmu vhost-blk serving a nested VM on VFIO" $?
+	grep -E '^(not ok|# nested|# stopped)' "$results/guest-vhost-nested.tap" || true
+
 	step "guest check of nvmu perf: randrw QD 32 --verify on a file backend, -o json"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program strace \
 		--ctrl serial=nvmu0 --ns size=1G tests/guest/test_perf.sh > "$results/guest-perf.tap"
