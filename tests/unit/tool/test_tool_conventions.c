@@ -187,8 +187,11 @@ TEST(list_ns_options)
 	CHECK(strcmp(out, "[   0]:0x3\n[   1]:0x4\n") == 0);
 	CHECK_EQ(nvmu("list-ns soft:ns=4 --namespace-id=5 -o json"), 0);
 	CHECK(strcmp(out, "{\n  \"nsid_list\": []\n}\n") == 0);
-	/* The software controller has neither list: its refusal, and no partial JSON. */
-	CHECK_EQ(nvmu("list-ns soft:ns=4 -a -o json"), 1);
+	/* -a: the allocated namespaces (the software controller manages namespaces). */
+	CHECK_EQ(nvmu("list-ns soft:ns=4 -a -o json"), 0);
+	CHECK_STR_CONTAINS(out, "\"nsid\": 4\n");
+	/* It has no command-set-specific list: its refusal, and no partial JSON. */
+	CHECK_EQ(nvmu("list-ns soft:ns=4 -y 0 -o json"), 1);
 	CHECK_STR_CONTAINS(err, "INVALID_FIELD");
 	CHECK(out[0] == '\0');
 	CHECK_EQ(nvmu("list-ns soft: -y 0"), 1);
