@@ -145,9 +145,10 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "guest check of nvmu perf" $?
 	grep -E '^not ok' "$results/guest-perf.tap" || true
 
-	step "guest suite for several processes on one controller (nvmu serve, secondaries, SIGKILL)"
+	step "guest suite for sharing a controller (serve, secondaries, resets, SIGKILL, removal)"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 --program strace \
 		--ctrl serial=nvmu0,max_ioqpairs=4 --ns size=32M --ns size=32M \
+		--ctrl serial=nvmu-hp,hotplug=on --ns size=16M \
 		tests/guest/suite-share.sh > "$results/guest-share.tap"
 	record "guest suite for sharing a controller" $?
 	grep -E '^not ok' "$results/guest-share.tap" || true

@@ -9,10 +9,11 @@
 # recovered too; a secondary killed with SIGKILL mid-I/O (its queues come back: a run
 # that needs every queue of the controller succeeds); --group lets another user in, and
 # without it another user is refused by the peer check; the primary killed with SIGKILL
-# (the secondary stops with -ENODEV and says why; a new primary starts).
+# (the secondary stops with -ENODEV and says why; a new primary starts); hot-removal of a
+# second controller used by two processes (both let go, the kernel removes it).
 # Runs inside the rig:
 #   tests/rig/nvmu-rig --program strace --ctrl serial=nvmu0,max_ioqpairs=4 \
-#       --ns size=32M --ns size=32M \
+#       --ns size=32M --ns size=32M --ctrl serial=nvmu-hp,hotplug=on --ns size=16M \
 #       tests/guest/suite-share.sh
 dev=0000:00:10.0
 queues=4
@@ -36,22 +37,23 @@ serve() { # [options]: start nvmu serve and wait until it serves
 }
 unserve() { kill -TERM $spid; wait $spid; }
 
-echo "1..17"
+echo "1..21"
 check "bind $dev" nvmu bind $dev
 if serve; then ok "nvmu serve holds $dev"; else nok "nvmu serve holds $dev"; cat /tmp/serve.out; fi
 
 check "a secondary's verified round trip (perf randrw --verify, namespace 1)" \
 	nvmu perf $dev -w randrw -q 8 -t 2 -n 1 --verify
 
-# No system call per I/O on a secondary either (strace -f -c over a whole run: setup,
-# the 100 ms checks, far below one call per hundred I/Os).
+# No system call per I/O on a secondary either (strace -f -c over a whole run: setup and
+# the 100 ms checks, a number that does not grow with the I/Os; below one call per ten
+# I/Os even when the guest is slow).
 if command -v strace >/dev/null; then
 	json=$(strace -f -c -o /tmp/strace.txt nvmu perf $dev -w randread -q 32 -t 3 -o json 2>/dev/null)
 	ios=$(echo "$json" |
 		awk '/"total": \{/ { t = 1 } t && /"ios":/ { gsub(/[",]/, "", $2); print $2; exit }')
 	calls=$(awk '$NF == "total" { print $(NF - 2) }' /tmp/strace.txt)
 	echo "# a secondary's system calls in the whole run: $calls, I/Os: $ios"
-	if [ -n "$ios" ] && [ -n "$calls" ] && [ "$ios" -gt 0 ] && [ $((calls * 100)) -lt "$ios" ]; then
+	if [ -n "$ios" ] && [ -n "$calls" ] && [ "$ios" -gt 0 ] && [ $((calls * 10)) -lt "$ios" ]; then
 		ok "a secondary's perf under strace: $calls system calls for $ios I/Os"
 	else
 		nok "a secondary's perf under strace: $calls system calls for $ios I/Os"
@@ -151,4 +153,43 @@ check "a new process owns $dev after the primary's SIGKILL" nvmu id-ctrl $dev
 if serve; then ok "a new nvmu serve starts"; else nok "a new nvmu serve starts"; fi
 check "its secondary's verified round trip" nvmu perf $dev -w randrw -q 8 -t 1 -n 2 --verify
 unserve
+
+# Hot-removal of a controller that two processes use (the second controller, QOM id
+# nvme1, behind a hot-pluggable root port): the primary sees the device request, tells
+# its secondary and lets go; the secondary stops and lets go of the doorbells too, so
+# the kernel can finish removing the device.
+hp=$(nvmu list -o json | grep -o '"Address": "[^"]*"' | cut -d'"' -f4 | grep -v "^$dev$" |
+	head -1)
+nvmu bind "$hp" > /dev/null 2>&1
+dev=$hp
+if serve; then ok "nvmu serve holds $hp"; else nok "nvmu serve holds $hp"; fi
+nvmu perf $hp -w randread -q 16 -t 60 > /tmp/removed.out 2>&1 &
+victim=$!
+sleep 3
+echo '@@nvmu-host {"qmp": {"execute": "device_del", "arguments": {"id": "nvme1"}}}'
+read -r reply < /dev/ttyS1
+echo "# device_del: $reply"
+wait $victim
+rc=$?
+sed 's/^/# /' /tmp/removed.out | tail -n 2
+if [ $rc -ne 0 ] && grep -q 'removed' /tmp/removed.out; then
+	ok "the secondary stops when the device is removed, and says so"
+else
+	nok "the secondary stops when the device is removed (exit $rc)"
+fi
+wait $spid
+rc=$?
+sed 's/^/# /' /tmp/serve.out | tail -n 1
+if [ $rc -eq 1 ] && grep -q 'was removed' /tmp/serve.out; then
+	ok "nvmu serve ends when the device is removed"
+else
+	nok "nvmu serve ends when the device is removed (exit $rc)"
+fi
+i=0
+while [ -e "/sys/bus/pci/devices/$hp" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -e "/sys/bus/pci/devices/$hp" ]; then
+	nok "the kernel finished removing $hp once both processes let go"
+else
+	ok "the kernel finished removing $hp once both processes let go (~$((i / 10)) s)"
+fi
 exit $((failed > 0))

@@ -152,8 +152,17 @@ void *share_reset_worker(void *arg)
 
 void share_watch(struct share_primary *p)
 {
-	enum nvmu_ctrl_state st = nvmu_ctrl_check(p->ctrl);
+	enum nvmu_ctrl_state st;
+	unsigned joined;
 
+	/* Without secondaries the controller is the application's alone: its own checks and
+	 * its own reset policy apply, unchanged by sharing. */
+	pthread_mutex_lock(&p->lock);
+	joined = p->nclients;
+	pthread_mutex_unlock(&p->lock);
+	if (!joined)
+		return;
+	st = nvmu_ctrl_check(p->ctrl);
 	pthread_mutex_lock(&p->lock);
 	if (st == NVMU_CTRL_REMOVED && !p->removed_told) {
 		p->removed_told = true;
