@@ -56,6 +56,10 @@ verdict() {
 # jval FILE KEY: the first number under "KEY" in a JSON file.
 jval() { grep -o "\"$2\": *[0-9]*" "$1" | head -n 1 | sed 's/.*: *//'; }
 numvfs() { cat /sys/bus/pci/devices/$PF/sriov_numvfs; }
+# uuid_ok TEXT: TEXT has the form of a UUID.
+uuid_ok() {
+	echo "$1" | grep -qE '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
+}
 # wait_for FILE TEXT SECONDS: until TEXT appears in FILE.
 wait_for() {
 	i=0
@@ -206,11 +210,13 @@ done
 expect "disable while $VF1 is open: refused naming the process" 1 \
 	"VF 1 ($VF1) of $PF is open by pid $busy (nvmu)" nvmu sriov disable $PF
 wait $busy
-check "the perf on $VF1 ran to its end through the refused disable" grep -q "^total" $T/perf-busy.out
+check "the perf on $VF1 ran to its end through the refused disable" \
+	grep -q "^total" $T/perf-busy.out
 expect "disable" 0 "$PF: VFs disabled" nvmu sriov disable $PF
 wait $holder
 verdict "the holder exited 0 after disable"
-[ "$(numvfs)" -eq 0 ] && [ ! -e /sys/bus/pci/devices/$PF/virtfn0 ] && [ ! -e /sys/bus/pci/devices/$VF1 ]
+[ "$(numvfs)" -eq 0 ] && [ ! -e /sys/bus/pci/devices/$PF/virtfn0 ] &&
+	[ ! -e /sys/bus/pci/devices/$VF1 ]
 verdict "after disable: sriov_numvfs 0 and no VF in sysfs"
 nvmu read $PF -n 1 -s 64 -c 63 -z 32768 > $T/data 2> $ERR
 check "after disable the PF works and reads what $VF2 wrote" cmp -s $T/data $T/pattern
@@ -233,10 +239,13 @@ JOB
 if command -v nvmu-nested > /dev/null; then
 	dd if=/dev/urandom of=$T/pattern3 bs=4096 count=8 2>/dev/null
 	nvmu write $PF -n 1 -s 64 -c 63 -d $T/pattern3 2> $ERR || fail "write through the PF"
-	nvmu sriov enable $PF --vfs 2 --vq 3 --vi 2 > $T/enable2.out 2> $T/enable2.err &
+	nvmu sriov enable $PF --vfs 2 --vq 3 --vi 2 -o json > $T/enable2.out 2> $T/enable2.err &
 	holder=$!
-	if wait_for $T/enable2.out '^ready$' 60; then
-		TOKEN=$(sed -n 's/^token //p' $T/enable2.out)
+	if wait_for $T/enable2.out '"ready": true' 60; then
+		TOKEN=$(sed -n 's/.*"token": "\([^"]*\)".*/\1/p' $T/enable2.out)
+		grep -q "\"bdf\": \"$VF1\"" $T/enable2.out && [ "$(jval $T/enable2.out queues)" = 3 ] &&
+			[ "$(jval $T/enable2.out vectors)" = 2 ] && uuid_ok "$TOKEN"
+		verdict "sriov enable -o json: the VFs with their queues and vectors, the token, ready"
 		mkdir -p $T/vf
 		ln -s /sys/bus/pci/devices/$VF1 "$T/vf/$VF1 vf_token=$TOKEN"
 		start=$(date +%s)
@@ -249,7 +258,7 @@ nokaslr no_timer_check nvme.write_queues=1 nvme.poll_queues=1" \
 			nvmu-nested $T/nested-job.sh -device "vfio-pci,sysfsdev=$T/vf/$VF1 vf_token=$TOKEN" \
 			> $T/nested.out 2> $T/nested.err
 		nrc=$?
-		echo "# nested VM with $VF1 ($(grep "^VF $VF1" $T/enable2.out)): exit $nrc after $(($(date +%s) - start)) s"
+		echo "# nested VM with $VF1 (3 VQ, 2 VI): exit $nrc after $(($(date +%s) - start)) s"
 		sed 's/^/# nested: /' $T/nested.out
 		[ $nrc -eq 0 ] && grep -q "^controllers: nvme0 $" $T/nested.out
 		verdict "a nested VM's kernel NVMe driver takes $VF1 (through vfio-pci with the token)"
@@ -274,9 +283,11 @@ nvmu perf $PF --sriov-vfs 2 -w randread -a 1 -t 10 -o json > $T/perf-pf.json 2> 
 pfperf=$!
 if wait_for $T/perf-pf.err '^ready$' 60; then
 	TOKEN=$(sed -n 's/^token //p' $T/perf-pf.err)
-	NVMU_VF_TOKEN=$TOKEN nvmu perf $VF1 -w randread -t 8 -o json > $T/perf-vf1.json 2> $T/perf-vf1.err &
+	NVMU_VF_TOKEN=$TOKEN nvmu perf $VF1 -w randread -t 8 -o json > $T/perf-vf1.json \
+		2> $T/perf-vf1.err &
 	p1=$!
-	NVMU_VF_TOKEN=$TOKEN nvmu perf $VF2 -w randread -t 8 -o json > $T/perf-vf2.json 2> $T/perf-vf2.err &
+	NVMU_VF_TOKEN=$TOKEN nvmu perf $VF2 -w randread -t 8 -o json > $T/perf-vf2.json \
+		2> $T/perf-vf2.err &
 	p2=$!
 	wait $p1; s1=$?
 	wait $p2; s2=$?
