@@ -94,7 +94,7 @@ TEST(interrupts_after_cfs_reset)
 		goto out;
 	CHECK(nvmu_host_qpair_eventfd(r.qp) >= 0);
 	submit(&r, true, 0, 10);
-	CHECK(irq_within(&r, 1000));
+	CHECK(irq_within(&r, PROMPT_MS));
 	CHECK(run(&r, false, WAIT_MS));
 	nvmu_soft_set_fatal(r.t);
 	deadline = nvmu_deadline_ms(WAIT_MS);
@@ -102,7 +102,7 @@ TEST(interrupts_after_cfs_reset)
 		poll_once(&r, false);
 	CHECK_EQ(rec(&r).resets, 1);
 	submit(&r, false, 0, 0);
-	CHECK(irq_within(&r, 1000));
+	CHECK(irq_within(&r, PROMPT_MS));
 	check_all(&r, 2, 0);
 	CHECK(holds(slot(&r, 1), 0, 10));
 out:
