@@ -40,7 +40,8 @@ run() {
 		# io_uring on the block device (O_DIRECT), io_uring_cmd on its char device
 		opts="--filename=/dev/$kdev --direct=1"
 		[ $1 = io_uring_cmd ] && opts="--filename=/dev/ng${kdev#nvme} --cmd_type=nvme"
-		iops=$(fio --name=tcp $opts --ioengine=$1 --rw=$2 --bs=4k \
+		# (the engine first: fio knows an engine's options only once it is chosen)
+		iops=$(fio --name=tcp --ioengine=$1 $opts --rw=$2 --bs=4k \
 			--iodepth=$3 --numjobs=$4 --group_reporting --runtime=$rt --time_based \
 			--output-format=terse --terse-version=3 2>/dev/null |
 			awk -F';' -v w=$2 '{ print (w == "randread") ? $8 : $49 }') ;;
