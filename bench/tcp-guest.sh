@@ -37,9 +37,11 @@ run() {
 			-o json 2>/dev/null | awk '/"total"/ { t = 1 }
 				t && $1 == "\"iops\":" { gsub(/,/, "", $2); print $2; exit }') ;;
 	*)
-		file=/dev/$kdev
-		[ $1 = io_uring_cmd ] && file=/dev/ng${kdev#nvme}
-		iops=$(fio --name=tcp --filename=$file --ioengine=$1 --direct=1 --rw=$2 --bs=4k \
+		# io_uring on the block device (O_DIRECT), io_uring_cmd on its char device
+		opts="--filename=/dev/$kdev --direct=1"
+		[ $1 = io_uring_cmd ] && opts="--filename=/dev/ng${kdev#nvme} --cmd_type=nvme"
+		# (the engine first: fio knows an engine's options only once it is chosen)
+		iops=$(fio --name=tcp --ioengine=$1 $opts --rw=$2 --bs=4k \
 			--iodepth=$3 --numjobs=$4 --group_reporting --runtime=$rt --time_based \
 			--output-format=terse --terse-version=3 2>/dev/null |
 			awk -F';' -v w=$2 '{ print (w == "randread") ? $8 : $49 }') ;;
