@@ -170,8 +170,10 @@ TEST(get_id_config_discard_write_zeroes)
 	CHECK_EQ(fe_recv(&f, cfg, sizeof(cfg)), 12 + 60);
 	memcpy(&cap, cfg + 12, 8);
 	memcpy(&blk, cfg + 12 + 20, 4);
-	CHECK_EQ(cap, nvmu_ns_blocks(nvmu_host_ns(host, 0)) * nvmu_ns_lba_size(nvmu_host_ns(host, 0)) / 512);
-	CHECK_EQ(blk, nvmu_ns_lba_size(nvmu_host_ns(host, 0)));
+	struct nvmu_ns *ns = nvmu_host_ns(host, 0);
+
+	CHECK_EQ(cap, nvmu_ns_blocks(ns) * nvmu_ns_lba_size(ns) / 512);
+	CHECK_EQ(blk, nvmu_ns_lba_size(ns));
 	/* write zeroes over data written first, then read zeroes back */
 	fill(fe_gpa(&f, FE_DATA_GPA), 4096, 5);
 	CHECK_EQ(fe_blk(&f, 0, T_OUT, 64, 0, 4096), 0);
@@ -706,7 +708,8 @@ static int run(void)
 		T(indirect_descriptors), T(get_id_config_discard_write_zeroes),
 		T(malformed_chains_are_refused), T(stop_and_restart_rings),
 		T(memory_region_removed_and_added_back), T(malformed_messages),
-		T(interceptors_chain), T(read_only_device), T(controller_reset_under_a_running_ring),
+		T(interceptors_chain), T(read_only_device),
+		T(controller_reset_under_a_running_ring),
 		T(zero_copy_and_counts), T(device_removed),
 	};
 

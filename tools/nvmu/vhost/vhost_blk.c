@@ -63,8 +63,9 @@ static int parse_cpus(const char *verb, const char *text, struct vb_args *a)
 			return cli_usage_error(verb, "--cpus: range %u-%u goes backwards", lo, hi);
 		for (uint32_t c = lo; c <= hi; c++) {
 			if (!CPU_ISSET(c, &allowed))
-				return cli_usage_error(verb, "--cpus: CPU %u is not one this process "
-						       "may run on (see taskset -p $$)", c);
+				return cli_usage_error(verb, "--cpus: CPU %u is not one this "
+						       "process may run on (see taskset -p $$)",
+						       c);
 			if (a->opts.ncpus == sizeof(a->cpus) / sizeof(a->cpus[0]))
 				return cli_usage_error(verb, "--cpus: too many CPUs");
 			a->cpus[a->opts.ncpus++] = (int)c;
