@@ -35,7 +35,8 @@ static int read_full(int fd, void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return nvmu_fail(errno, "reading a vhost-user message: %s", strerror(errno));
+			return nvmu_fail(errno, "reading a vhost-user message: %s",
+					 strerror(errno));
 		if (n == 0)
 			return done ? nvmu_fail(EPROTO, "the front-end closed the socket in the "
 						"middle of a message") : 0;

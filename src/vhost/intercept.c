@@ -37,9 +37,10 @@ void vh_icpt_run(struct vh_blk_req *req)
 	while (req->icpt_pos < b->nicpt) {
 		unsigned i = req->icpt_pos;
 		const struct vh_icpt *ic = &b->icpt[i];
-		enum nvmu_icpt_verdict (*fn)(void *, struct nvmu_icpt_req *) = hook(&ic->ops, r->op);
+		enum nvmu_icpt_verdict (*fn)(void *, struct nvmu_icpt_req *);
 		enum nvmu_icpt_verdict v = NVMU_ICPT_PASS;
 
+		fn = hook(&ic->ops, r->op);
 		if (fn) {
 			r->data = req->icpt_data[i];
 			v = fn(ic->arg, r);

@@ -132,11 +132,12 @@ int vh_mem_pieces(const struct vh_mem *m, uint64_t gpa, uint32_t len, struct vh_
 			return -E2BIG;
 		uint64_t off = gpa - r->gpa, room = r->size - off;
 		uint32_t take = room < len ? (uint32_t)room : len;
+		/* r->iova is the device address of the mapping's start, before r->host */
+		uint64_t lead = (uint64_t)(r->host - (uint8_t *)r->map_base);
 
 		out[*n] = (struct vh_piece){
 			.host = r->host + off,
-			.iova = r->iova ? r->iova + (uint64_t)(r->host - (uint8_t *)r->map_base) + off
-					: 0,
+			.iova = r->iova ? r->iova + lead + off : 0,
 			.len = take,
 		};
 		(*n)++;

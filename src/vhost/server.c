@@ -165,8 +165,10 @@ static void *socket_main(void *arg)
 		if (pf[1].revents)
 			break;
 		b->conn_fd = accept4(b->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (b->conn_fd < 0)
+		if (b->conn_fd < 0) {
+			nvmu_sleep_us(10000); /* out of descriptors, say: do not spin on it */
 			continue;
+		}
 		atomic_fetch_add(&b->connections, 1);
 		atomic_store(&b->connected, true);
 		vh_serve_connection(b);

@@ -170,8 +170,10 @@ TEST(get_id_config_discard_write_zeroes)
 	CHECK_EQ(fe_recv(&f, cfg, sizeof(cfg)), 12 + 60);
 	memcpy(&cap, cfg + 12, 8);
 	memcpy(&blk, cfg + 12 + 20, 4);
-	CHECK_EQ(cap, nvmu_ns_blocks(nvmu_host_ns(host, 0)) * nvmu_ns_lba_size(nvmu_host_ns(host, 0)) / 512);
-	CHECK_EQ(blk, nvmu_ns_lba_size(nvmu_host_ns(host, 0)));
+	struct nvmu_ns *ns = nvmu_host_ns(host, 0);
+
+	CHECK_EQ(cap, nvmu_ns_blocks(ns) * nvmu_ns_lba_size(ns) / 512);
+	CHECK_EQ(blk, nvmu_ns_lba_size(ns));
 	/* write zeroes over data written first, then read zeroes back */
 	fill(fe_gpa(&f, FE_DATA_GPA), 4096, 5);
 	CHECK_EQ(fe_blk(&f, 0, T_OUT, 64, 0, 4096), 0);
@@ -625,6 +627,35 @@ TEST(zero_copy_and_counts)
 	close_fe(&f);
 }
 
+/* --read-only: RO offered, writes and discards fail, reads and flushes work. */
+TEST(read_only_device)
+{
+	struct nvmu_vhost_blk_opts opts = { .opts_size = sizeof(opts), .queues = 2,
+					    .read_only = true };
+	char path[160], *saved = strdup(sock_path);
+	struct nvmu_vhost_blk *ro;
+	struct fe f;
+
+	snprintf(path, sizeof(path), "%.120s.ro", sock_path);
+	if (nvmu_vhost_blk_create(host, path, &opts, &ro) < 0 || nvmu_vhost_blk_start(ro) < 0) {
+		CHECK(!"read-only back-end");
+		free(saved);
+		return;
+	}
+	snprintf(sock_path, sizeof(sock_path), "%s", path);
+	if (open_fe(&f, true, false)) {
+		CHECK(f.features & (1ull << 5));            /* VIRTIO_BLK_F_RO */
+		CHECK(!(f.features & (1ull << 13)));        /* no DISCARD */
+		CHECK_EQ(fe_blk(&f, 0, T_IN, 0, 0, 4096), 0);
+		CHECK_EQ(fe_blk(&f, 0, T_OUT, 0, 0, 4096), 1);
+		CHECK_EQ(fe_blk(&f, 0, T_FLUSH, 0, 0, 0), 0);
+		close_fe(&f);
+	}
+	snprintf(sock_path, sizeof(sock_path), "%s", saved);
+	free(saved);
+	nvmu_vhost_blk_destroy(ro);
+}
+
 static struct nvmu_transport *soft_transport(void)
 {
 	struct nvmu_transport *t = nvmu_ctrl_transport(nvmu_host_core(host));
@@ -677,7 +708,8 @@ static int run(void)
 		T(indirect_descriptors), T(get_id_config_discard_write_zeroes),
 		T(malformed_chains_are_refused), T(stop_and_restart_rings),
 		T(memory_region_removed_and_added_back), T(malformed_messages),
-		T(interceptors_chain), T(controller_reset_under_a_running_ring),
+		T(interceptors_chain), T(read_only_device),
+		T(controller_reset_under_a_running_ring),
 		T(zero_copy_and_counts), T(device_removed),
 	};
 

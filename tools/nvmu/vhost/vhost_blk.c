@@ -43,9 +43,12 @@ static void on_signal(int sig)
 static int parse_cpus(const char *verb, const char *text, struct vb_args *a)
 {
 	char copy[256], *save = NULL;
+	cpu_set_t allowed;
 
 	if (strlen(text) >= sizeof(copy))
 		return cli_usage_error(verb, "--cpus: the list is too long");
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		CPU_ZERO(&allowed);
 	strcpy(copy, text);
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(item, '-');
@@ -59,6 +62,10 @@ static int parse_cpus(const char *verb, const char *text, struct vb_args *a)
 		if (hi < lo)
 			return cli_usage_error(verb, "--cpus: range %u-%u goes backwards", lo, hi);
 		for (uint32_t c = lo; c <= hi; c++) {
+			if (!CPU_ISSET(c, &allowed))
+				return cli_usage_error(verb, "--cpus: CPU %u is not one this "
+						       "process may run on (see taskset -p $$)",
+						       c);
 			if (a->opts.ncpus == sizeof(a->cpus) / sizeof(a->cpus[0]))
 				return cli_usage_error(verb, "--cpus: too many CPUs");
 			a->cpus[a->opts.ncpus++] = (int)c;
