@@ -60,9 +60,17 @@ void events_start(struct nvmu_host_ctrl *h)
 	};
 	unsigned n = id->aerl + 1u < HOST_MAX_AERS ? id->aerl + 1u : HOST_MAX_AERS;
 
-	if (nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL) < 0)
-		nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event configuration refused: %s",
-			 h->name, nvmu_last_error());
+	/* Fabrics targets (Linux's nvmet among them) report no SMART warnings and refuse a
+	 * configuration that asks for them: ask again for what OAES says they send. */
+	if (nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL) < 0) {
+		cmd.cdw11 &= ~AEC_SMART_ALL;
+		if (cmd.cdw11 && nvmu_admin_cmd(h->ctrl, &cmd, 0, 0, 0, NULL) == 0)
+			nvmu_log(NVMU_LOG_INFO, "%s: no SMART events (refused); namespace "
+				 "notices only", h->name);
+		else
+			nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event configuration refused: "
+				 "%s", h->name, nvmu_last_error());
+	}
 	for (unsigned i = 0; i < n; i++) {
 		if (arm_one(h) < 0) {
 			nvmu_log(NVMU_LOG_WARN, "%s: asynchronous event request not armed: %s",
