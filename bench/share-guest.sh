@@ -5,7 +5,8 @@
 # controller, a secondary alone at QD 32 (the two take turns going first), then two
 # secondaries at QD 16 at once; then the primary alone with two threads at QD 16 (the
 # same number of polling CPUs as the two processes: under TCG a polling vCPU takes a
-# host CPU from the emulated controller).
+# host CPU from the emulated controller); and two secondaries at QD 16 sharing one CPU
+# (the CPU budget of the one process at QD 32).
 # perf pins its threads to the CPUs it may use from the first, so each process of the two
 # is given its own CPU (taskset), as the two threads of one process get.
 dev=0000:00:10.0
@@ -32,7 +33,8 @@ serve() {
 
 rm -f /tmp/rounds
 echo "# randread 4 KiB, polled, ${t} s per run after 1 s warm-up, $rounds rounds"
-echo "# round primary-QD32 secondary-QD32 two-secondaries-QD16(a+b) primary-2x-QD16"
+echo "# round primary-QD32 secondary-QD32 two-secondaries-QD16(a+b) primary-2x-QD16" \
+	"two-secondaries-QD16-one-CPU(a+b)"
 for r in $(seq 1 "$rounds"); do
 	# The primary alone and the secondary alone take turns going first.
 	if [ $((r % 2)) -eq 1 ]; then
@@ -52,17 +54,25 @@ for r in $(seq 1 "$rounds"); do
 	perf 1 -q 16 > /tmp/b &
 	pb=$!
 	wait $pa $pb
+	ab="$(cat /tmp/a) $(cat /tmp/b)"
+	perf 0 -q 16 > /tmp/a &
+	pa=$!
+	perf 0 -q 16 > /tmp/b &
+	pb=$!
+	wait $pa $pb
 	kill -TERM $spid
 	wait $spid
 	p2=$(perf 0,1 -q 16 --threads 2)
-	line="$p $s $(cat /tmp/a) $(cat /tmp/b) $p2"
+	line="$p $s $ab $p2 $(cat /tmp/a) $(cat /tmp/b)"
 	echo "$line" >> /tmp/rounds
-	echo "$r $line" | awk '{ printf "%-5s %12.0f %14.0f %13.0f (%.0f + %.0f) %15.0f\n",
-		$1, $2, $3, $4 + $5, $4, $5, $6 }'
+	echo "$r $line" | awk '{ printf "%-5s %12.0f %14.0f %13.0f (%.0f + %.0f) %15.0f" \
+		" %13.0f (%.0f + %.0f)\n", $1, $2, $3, $4 + $5, $4, $5, $6, $7 + $8, $7, $8 }'
 done
 # The ratios over all rounds, from the sums of IOPS (each round runs the same time).
-awk '{ p += $1; s += $2; two += $3 + $4; p2 += $5 }
+awk '{ p += $1; s += $2; two += $3 + $4; p2 += $5; one += $6 + $7 }
      END { printf "two secondaries at QD 16 / one process at QD 32: %.3f\n", two / p;
+	   printf "two secondaries at QD 16 on one CPU / one process at QD 32: %.3f\n",
+		  one / p;
 	   printf "two secondaries at QD 16 / one process, two threads at QD 16: %.3f\n",
 		  two / p2;
 	   printf "secondary alone / primary alone (QD 32): %.3f\n", s / p }' /tmp/rounds
