@@ -62,13 +62,15 @@ static void walk(const uint8_t *data, void (*fn)(void *, unsigned, const struct 
 	const char *name;
 
 	for (unsigned pos = 0; pos + DESC_HDR <= NVME_IDENTIFY_DATA_SIZE;) {
-		const struct nvme_ns_id_desc *d = (const struct nvme_ns_id_desc *)(data + pos);
+		struct nvme_ns_id_desc d;
 
-		if (d->nidl == 0 || pos + DESC_HDR + d->nidl > NVME_IDENTIFY_DATA_SIZE)
+		/* A copy: descriptors of odd lengths (CSI's is 1) leave the next one unaligned. */
+		memcpy(&d, data + pos, DESC_HDR);
+		if (d.nidl == 0 || pos + DESC_HDR + d.nidl > NVME_IDENTIFY_DATA_SIZE)
 			break;
-		if (describe(d, data + pos + DESC_HDR, text, &name))
-			fn(arg, pos, d, name, text);
-		pos += DESC_HDR + d->nidl;
+		if (describe(&d, data + pos + DESC_HDR, text, &name))
+			fn(arg, pos, &d, name, text);
+		pos += DESC_HDR + d.nidl;
 	}
 }
 
