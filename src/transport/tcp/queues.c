@@ -16,6 +16,8 @@
 
 #define SC_INVALID_QID 0x01
 #define SC_INVALID_QSIZE 0x02
+#define SC_INVALID_VECTOR 0x08
+#define CQ_IEN (1u << 1)
 #define SC_ABORT_NOT_DONE 1u /* Abort DW0 bit 0: the command was not aborted */
 
 static volatile uint32_t *doorbell(struct tcp_ctrl *tc, uint16_t qid, bool cq)
@@ -40,6 +42,9 @@ static uint16_t create_cq(struct tcp_ctrl *tc, const struct nvmu_sqe *cmd)
 		return TCP_STATUS(NVME_SCT_CMD_SPECIFIC, SC_INVALID_QSIZE);
 	if (!(cmd->cdw11 & 1) || !cmd->prp1)
 		return TCP_STATUS(NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	if ((cmd->cdw11 & CQ_IEN) && (cmd->cdw11 >> 16) > tc->o.queues)
+		return TCP_STATUS(NVME_SCT_CMD_SPECIFIC, SC_INVALID_VECTOR);
+	q->irq_vector = (cmd->cdw11 & CQ_IEN) ? (int)(cmd->cdw11 >> 16) : -1;
 	q->cq = (uint8_t *)(uintptr_t)cmd->prp1;
 	q->cq_size = (uint16_t)size;
 	q->cq_tail = 0;
@@ -73,6 +78,7 @@ static uint16_t create_sq(struct tcp_ctrl *tc, const struct nvmu_sqe *cmd)
 	*doorbell(tc, qid, false) = 0;
 	q->conn = c;
 	q->sq_live = true;
+	tcp_irq_watch(tc, q);
 	return 0;
 }
 
@@ -87,6 +93,7 @@ static uint16_t delete_queue(struct tcp_ctrl *tc, const struct nvmu_sqe *cmd, bo
 		q->cq_live = false;
 		return 0;
 	}
+	tcp_irq_unwatch(tc, q);
 	tcp_conn_close(q->conn);
 	q->conn = NULL;
 	q->sq_live = false;
@@ -218,10 +225,16 @@ static void progress(struct tcp_ctrl *tc, struct tcp_queue *q, uint16_t qid)
 	}
 	if (c->fifo_count)
 		tcp_tx_flush(c);
-	if (c->outstanding && !c->dead)
+	/* A queue whose interrupt fired drains its socket even with nothing in flight, so
+	 * that the re-armed registration does not fire again at once. */
+	if ((c->outstanding || (q->irq_watched && __atomic_load_n(&q->irq_fired,
+								   __ATOMIC_ACQUIRE))) &&
+	    !c->dead)
 		tcp_rx_progress(tc, c, q);
 	if (c->fifo_count && !c->dead)
 		tcp_tx_flush(c);
+	if (q->irq_watched)
+		tcp_irq_rearm(tc, q);
 }
 
 void tcp_queue_progress(struct tcp_ctrl *tc, uint16_t qid)
@@ -247,8 +260,10 @@ void tcp_queue_progress(struct tcp_ctrl *tc, uint16_t qid)
 void tcp_queues_disconnect(struct tcp_ctrl *tc)
 {
 	for (uint32_t qid = 0; qid <= tc->o.queues; qid++) {
+		tcp_irq_unwatch(tc, &tc->q[qid]);
 		tcp_conn_close(tc->q[qid].conn);
 		memset(&tc->q[qid], 0, sizeof(tc->q[qid]));
+		tc->q[qid].irq_vector = -1;
 	}
 	memset(tc->db, 0, tc->db_bytes);
 	tc->associated = false;

@@ -78,17 +78,15 @@ static void op_dma_free(struct nvmu_transport *t, struct nvmu_dma_buf *buf)
 	memset(buf, 0, sizeof(*buf));
 }
 
+/* One vector per queue, the admin queue's included (irq.c). */
 static uint32_t op_irq_count(struct nvmu_transport *t)
 {
-	(void)t;
-	return 0; /* polled: the queue step runs from the core's poll */
+	return tcp_of(t)->o.queues + 1u;
 }
 
 static int op_irq_connect(struct nvmu_transport *t, uint32_t vector, int fd)
 {
-	(void)fd;
-	return nvmu_fail(ENOTSUP, "%s: the TCP transport has no interrupt vectors (vector %u); "
-			 "poll its queues", t->name, vector);
+	return tcp_irq_connect(tcp_of(t), vector, fd);
 }
 
 static bool op_gone(struct nvmu_transport *t)
@@ -110,6 +108,7 @@ static void tcp_close(struct nvmu_transport *t)
 	tcp_ka_stop(tc);
 	if (tc->q)
 		tcp_queues_disconnect(tc);
+	tcp_irq_stop(tc);
 	if (tc->db)
 		nvmu_mem_free(tc->db, tc->db_bytes, 0);
 	free(tc->q);
@@ -140,6 +139,7 @@ int tcp_open(const char *spec, struct nvmu_transport **out)
 	if (!tc)
 		return nvmu_fail(ENOMEM, "out of memory");
 	pthread_mutex_init(&tc->lock, NULL);
+	tc->irq_epfd = tc->irq_wake = -1;
 	tc->t.ops = &tcp_ops;
 	tc->t.name = tc->name;
 	ret = tcp_opts_parse(spec, &tc->o);
@@ -152,7 +152,11 @@ int tcp_open(const char *spec, struct nvmu_transport **out)
 		 tc->o.host, strchr(tc->o.host, ':') ? "]" : "", tc->o.port, tc->o.subnqn);
 	tc->db_bytes = rounded(((size_t)tc->o.queues + 1) * 8u);
 	tc->q = calloc((size_t)tc->o.queues + 1, sizeof(*tc->q));
-	ret = tc->q ? nvmu_mem_alloc(tc->db_bytes, 0, &db) : nvmu_fail(ENOMEM, "out of memory");
+	ret = tc->q ? tcp_irq_init(tc) : nvmu_fail(ENOMEM, "out of memory");
+	for (uint32_t qid = 0; ret == 0 && qid <= tc->o.queues; qid++)
+		tc->q[qid].irq_vector = -1;
+	if (ret == 0)
+		ret = nvmu_mem_alloc(tc->db_bytes, 0, &db);
 	if (ret == 0) {
 		tc->db = db;
 		tc->t.doorbells = db;

@@ -182,6 +182,11 @@ struct tcp_queue {
 	uint8_t cq_phase;
 	bool sq_live, cq_live;
 	struct tcp_conn *conn;
+	/* interrupt mode (irq.c) */
+	int irq_vector;      /* from Create I/O CQ (IEN, IV), -1 without interrupts */
+	bool irq_watched;    /* the socket is in the interrupt thread's epoll set */
+	bool irq_out;        /* ... registered for EPOLLOUT too */
+	bool irq_fired;      /* the thread signalled: the owner re-arms after draining */
 };
 
 #define TCP_NS_MAX 1024
@@ -215,6 +220,11 @@ struct tcp_ctrl {
 	bool ka_running, ka_stop;
 	pthread_cond_t ka_cond;
 	uint64_t ka_sent_ns;
+	/* interrupts (irq.c) */
+	int *irq_fd;           /* [0..queues]: the eventfd of each vector, -1 */
+	int irq_epfd, irq_wake;
+	pthread_t irq_thread;
+	bool irq_running;
 };
 
 static inline struct tcp_ctrl *tcp_of(struct nvmu_transport *t)
@@ -335,6 +345,23 @@ void tcp_mark_lost(struct tcp_ctrl *tc, const char *why);
 
 int tcp_ka_start(struct tcp_ctrl *tc);
 void tcp_ka_stop(struct tcp_ctrl *tc);
+
+/* ---- interrupts (irq.c) ---- */
+
+/* Vectors with no eventfd (before the controller is used). Returns 0 or -ENOMEM. */
+int tcp_irq_init(struct tcp_ctrl *tc);
+/* Connect @vector (0..queues) to eventfd @fd (-1 disconnects); the first connection
+ * starts the interrupt thread. Returns 0 or a negative errno with a message. */
+int tcp_irq_connect(struct tcp_ctrl *tc, uint32_t vector, int fd);
+/* Stop the thread and free what interrupts use (close). */
+void tcp_irq_stop(struct tcp_ctrl *tc);
+/* Add the new socket of @q to the epoll set when its CQ has interrupts enabled. */
+void tcp_irq_watch(struct tcp_ctrl *tc, struct tcp_queue *q);
+/* Take the socket of @q out of the epoll set, before it is closed. */
+void tcp_irq_unwatch(struct tcp_ctrl *tc, struct tcp_queue *q);
+/* After the owner drained @q's socket: arm it again if it fired, or for EPOLLOUT when
+ * PDUs wait to be sent. */
+void tcp_irq_rearm(struct tcp_ctrl *tc, struct tcp_queue *q);
 
 /* ---- the transport (tcp.c) ---- */
 

@@ -295,8 +295,13 @@ static bool io(struct fconn *c, const uint8_t *sqe, const uint8_t *data, uint32_
 	count(f, &f->io_cmds);
 	if (slba + nlb > FAKE_BLOCKS || sgl_len != len)
 		return respond(c, cid, 0, 0, 0x4002);
-	if (sqe[0] == 0x02)
+	if (sqe[0] == 0x02) {
+		uint32_t delay = __atomic_load_n(&f->read_delay_us, __ATOMIC_RELAXED);
+
+		if (delay)
+			usleep(delay);
 		return send_read(c, cid, f->disk + slba * 512, len);
+	}
 	if (sqe[0] != 0x01)
 		return respond(c, cid, 0, 0, 0);
 	if (take_fault(f, FAKE_FAULT_CLOSE_ON_WRITE))

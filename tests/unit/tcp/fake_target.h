@@ -39,6 +39,7 @@ struct fake_target {
 	uint32_t inline_bytes;  /* in-capsule data it takes on I/O queues */
 	uint32_t c2h_chunk;     /* bytes per C2HData PDU (0: all in one) */
 	uint8_t cpda;           /* data alignment it asks of the host: (cpda + 1) * 4 */
+	uint32_t read_delay_us; /* a read's data waits this long (__atomic: set any time) */
 	enum fake_fault fault;  /* consumed when it fires */
 	/* what it saw */
 	unsigned connections, icreqs_hdgst, icreqs_ddgst, r2ts, h2c_pdus, incapsule_writes;

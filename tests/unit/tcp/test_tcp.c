@@ -6,6 +6,7 @@
  * garbage or drops the connection.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -288,6 +289,106 @@ TEST(keep_alive_while_idle)
 	fake_target_stop(&f);
 }
 
+/* Wait up to @ms for @qp's interrupt, then acknowledge it. Returns true when it came. */
+static bool irq_came(struct nvmu_host_qpair *qp, int ms)
+{
+	struct pollfd p = { .fd = nvmu_host_qpair_eventfd(qp), .events = POLLIN };
+	bool came = poll(&p, 1, ms) == 1;
+
+	nvmu_host_qpair_ack_irq(qp);
+	return came;
+}
+
+/* Read @len bytes at @lba, sleeping on the eventfd between polls; compare with the target.
+ * Returns the interrupts it waited for. */
+static unsigned read_by_irq(struct nvmu_host_ctrl *h, struct nvmu_host_qpair *qp,
+			    uint64_t lba, size_t len)
+{
+	struct nvmu_host_waiter w = { 0 };
+	struct nvmu_dma_buf r;
+	unsigned irqs = 0;
+
+	CHECK_EQ(nvmu_host_dma_alloc(h, len, &r), 0);
+	CHECK_EQ(nvmu_ns_read(qp, nvmu_host_ns(h, 0), lba, &r, 1, 0, nvmu_host_sync_cb, &w), 0);
+	for (int i = 0; i < 1000 && !w.done; i++) {
+		CHECK(nvmu_host_qpair_poll(qp, 0) >= 0);
+		if (w.done)
+			break;
+		/* Only the interrupt can end this wait: without it the read never completes. */
+		if (!irq_came(qp, 5000))
+			break;
+		irqs++;
+	}
+	if (__atomic_load_n(&f.read_delay_us, __ATOMIC_RELAXED))
+		CHECK(irqs >= 1);
+	CHECK(w.done);
+	CHECK_EQ(w.cpl.status, 0);
+	CHECK(memcmp(r.vaddr, f.disk + lba * 512, len) == 0);
+	nvmu_host_dma_free(h, &r);
+	return irqs;
+}
+
+static struct nvmu_host_qpair *irq_qpair(struct nvmu_host_ctrl *h)
+{
+	struct nvmu_host_qpair_opts o = { .opts_size = sizeof(o), .entries = 32,
+					  .retries = 3, .interrupts = true };
+	struct nvmu_host_qpair *qp = NULL;
+	int ret = nvmu_host_qpair_create(h, &o, &qp);
+
+	if (ret < 0)
+		fprintf(stderr, "qpair with interrupts: %s\n", nvmu_last_error());
+	CHECK_EQ(ret, 0);
+	CHECK(nvmu_host_qpair_eventfd(qp) >= 0);
+	return qp;
+}
+
+/* A queue pair with interrupts: reads that wait on its eventfd, writes through
+ * nvmu_host_wait(), an idle queue that signals nothing, a polled pair beside it, a pair
+ * deleted and created again, and a reconnect after the target dropped every connection
+ * (the dead socket itself signals the sleeping owner). */
+TEST(interrupts)
+{
+	struct nvmu_host_ctrl *h;
+	struct nvmu_host_qpair *qp, *polled;
+	unsigned irqs = 0, before;
+
+	start(0, 0);
+	h = attach("queues=4&reconnect-delay=50&ctrl-loss-tmo=5000");
+	if (!h)
+		return;
+	qp = irq_qpair(h);
+	polled = qpair(h, 0);
+	round_trip(h, qp, 0, 65536, 3);
+	/* Reads answered late: the poll that sends one cannot see its data, so each read
+	 * completes only if the interrupt wakes its owner. */
+	__atomic_store_n(&f.read_delay_us, 2000, __ATOMIC_RELAXED);
+	for (int i = 0; i < 20; i++)
+		irqs += read_by_irq(h, qp, (uint64_t)i * 8, 4096);
+	irqs += read_by_irq(h, qp, 0, 65536);
+	CHECK(irqs >= 1);
+	irq_came(qp, 0);
+	CHECK(!irq_came(qp, 200)); /* nothing in flight, nothing arrives: no interrupt */
+	round_trip(h, polled, 512, 8192, 4);
+	CHECK_EQ(nvmu_host_qpair_delete(qp), 0);
+	qp = irq_qpair(h);
+	round_trip(h, qp, 64, 16384, 5);
+	CHECK(read_by_irq(h, qp, 64, 16384) + read_by_irq(h, qp, 70, 512) < 2000);
+
+	before = f.connections;
+	fake_target_drop_connections(&f);
+	CHECK(irq_came(qp, 5000));
+	round_trip(h, qp, 128, 8192, 6);
+	CHECK(f.connections >= before + 3); /* admin and both I/O queues again */
+	CHECK_EQ(nvmu_host_state(h), NVMU_CTRL_LIVE);
+	irqs = 0;
+	for (int i = 0; i < 20; i++)
+		irqs += read_by_irq(h, qp, 128 + (uint64_t)i, 512);
+	CHECK(irqs >= 1);
+	round_trip(h, polled, 600, 4096, 7);
+	CHECK_EQ(nvmu_host_detach(h), 0);
+	fake_target_stop(&f);
+}
+
 /* Run the tool with @args; its stdout into @out. Returns the exit status. */
 static int tool(char *out, size_t len, const char *args)
 {
@@ -477,4 +578,4 @@ TEST(malformed_pdus_fail_the_connection)
 RUN_TESTS(T(options), T(discover_verb), T(malformed_pdus_fail_the_connection),
 	  T(keep_alive_without_answer_reconnects), T(ipv6), T(bring_up_and_io_of_every_shape), T(digests_and_split_reads),
 	  T(connections_that_cannot_be_made), T(garbage_from_the_target_resets_and_reconnects),
-	  T(keep_alive_while_idle))
+	  T(keep_alive_while_idle), T(interrupts))
