@@ -68,8 +68,10 @@ done
 round_trip "$DEV?hdgst=on" 2 16 300 "header digest only" $(lbs_of "$DEV" 2)
 
 # ---- nvmu perf --verify ----
-for opts in "" "?hdgst=on,ddgst=on"; do
-	out=$(nvmu perf "$DEV$opts" -w randrw -q 32 -t 5 --verify -o json 2>/tmp/perf.err)
+# (an entry is device options, then perf flags after a space: " --irq" waits on interrupts)
+for opts in "" "?hdgst=on,ddgst=on" " --irq"; do
+	out=$(nvmu perf "$DEV${opts%% *}" ${opts#"${opts%% *}"} -w randrw -q 32 -t 5 --verify \
+		-o json 2>/tmp/perf.err)
 	prc=$?
 	mism=$(echo "$out" | json_num '"total"' mismatches)
 	ios=$(echo "$out" | json_num '"total"' ios)
