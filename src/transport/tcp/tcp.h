@@ -7,7 +7,9 @@
  * Locking: the admin connection, the registers and the association state are guarded by
  * tcp_ctrl.lock (register ops, the admin queue's poll and the keep-alive thread all use
  * them). An I/O connection is used only by the thread that polls its queue pair, and by
- * the admin path while that pair is not polled (create, delete, reset).
+ * the admin path while that pair is not polled (create, delete, reset). The interrupt
+ * thread (irq.c) touches only tcp_queue.irq_fired, .irq_vector and tcp_ctrl.irq_fd, with
+ * atomic accesses.
  */
 #ifndef NVMU_SRC_TRANSPORT_TCP_TCP_H
 #define NVMU_SRC_TRANSPORT_TCP_TCP_H
