@@ -11,6 +11,7 @@
 #define NVMU_NVMU_H
 
 #include "nvmu/host.h"
+#include "nvmu/host_manage.h"
 
 #include "nvmu/support.h"
 #include "nvmu/mmio.h"
