@@ -12,11 +12,15 @@
  * the interceptor calls nvmu_icpt_resume() (go on as if it had passed) or
  * nvmu_icpt_complete(), from any callback that runs on the same poller thread. Before it
  * passes, an interceptor may rewrite the request: its LBA range, its kind (a write turned
- * into a flush), the ranges of a discard.
+ * into a flush), the ranges of a discard; or split it into pieces (nvmu_icpt_split()),
+ * each with its own LBA range and slice of the data, that go on as requests of their
+ * own and complete the guest's request once, when all of them have completed.
  *
  * When the device completed the request, on_complete runs for each interceptor that
  * passed it, in reverse order: it may change read data in place (the guest sees it
- * after the last one) or set r->status to fail the request.
+ * after the last one) or set r->status to fail the request. An interceptor's
+ * on_complete sees what its request callback saw: the interceptors after one that split
+ * a request see each piece, the splitting one and those before it the whole request.
  *
  * Data: r->iov is the guest's memory itself (zero copy). An interceptor that must not
  * change the guest's buffer - an encrypted write must not leave ciphertext in the guest's
@@ -73,6 +77,9 @@ enum nvmu_icpt_status {
 
 /** The most ranges of a discard request. */
 #define NVMU_ICPT_MAX_RANGES 16
+
+/** The most pieces nvmu_icpt_split() cuts a request into. */
+#define NVMU_ICPT_MAX_SPLIT 32
 
 /** The device as the guest sees it, known before the guest's first request. */
 struct nvmu_icpt_geometry {
@@ -144,6 +151,38 @@ NVMU_API void nvmu_icpt_complete(struct nvmu_icpt_req *r, uint8_t status);
  * piece). Returns 0, -EINVAL for a request without data, or -ENOMEM.
  */
 NVMU_API int nvmu_icpt_own_data(struct nvmu_icpt_req *r);
+
+/** One piece of a split request (nvmu_icpt_split()). */
+struct nvmu_icpt_piece {
+	uint64_t lba; /**< the first block it reads, writes or zeroes on the device */
+	uint64_t nlb; /**< its blocks: of a read or write, the next nlb blocks of the data */
+};
+
+/**
+ * Split a read, write or write zeroes into @p n pieces (2..NVMU_ICPT_MAX_SPLIT). Piece i
+ * reads, writes or zeroes pieces[i].nlb blocks at pieces[i].lba; the pieces of a read or
+ * write take the request's data (r->iov as it is now: call nvmu_icpt_own_data() first if
+ * at all) in order, so their nlb add up to r->nlb. Their LBA ranges are free (a stripe
+ * may send them anywhere on the disk), but must lie within it.
+ *
+ * The split takes effect when the calling callback returns NVMU_ICPT_PASS, or at
+ * nvmu_icpt_resume() after NVMU_ICPT_PAUSE; NVMU_ICPT_COMPLETE drops it. Each piece then
+ * goes on from the next interceptor as a request of its own (r->data NULL, r->status 0,
+ * op, fua, unmap, qp and queue those of the whole): the later interceptors may pass,
+ * pause, resume, complete, rewrite or split it again, and the device gets it. Once every
+ * piece has completed, the whole request completes once, with the status of the first
+ * piece that failed (or NVMU_ICPT_S_OK): on_complete of the splitting interceptor and of
+ * those before it runs once, on the whole request as the splitter left it (its own lba,
+ * nlb and iov), after the pieces' data is in place.
+ *
+ * Returns 0, -EINVAL (a request of another kind; n out of range; a piece of no blocks or
+ * beyond the disk; blocks that do not add up to r->nlb), -E2BIG (the data is in more
+ * segments than a split can slice: a piece that is split again, of a very fragmented
+ * buffer) or -ENOMEM (the first split on a request slot allocates what splits need, kept
+ * for the slot's later requests).
+ */
+NVMU_API int nvmu_icpt_split(struct nvmu_icpt_req *r, const struct nvmu_icpt_piece *pieces,
+			     unsigned n);
 
 #ifdef __cplusplus
 }

@@ -255,7 +255,7 @@ static void start(struct vh_poller *p, struct vh_vring *vq, struct vh_blk_req *r
 	const char *why;
 
 	req->head = head;
-	req->icpt_pos = 0;
+	req->icpt_pos = req->first = 0;
 	req->bounced_read = req->own_read = false;
 	memset(req->icpt_data, 0, sizeof(req->icpt_data));
 	if (vh_vring_walk(vq, &b->mem, head, pc, &nout, &nin) < 0) {

@@ -4,7 +4,9 @@
  * then to the device; on the way back, on_complete runs for those it went through, last
  * first. req->icpt_pos is where the request stands in the chain, so that a paused
  * request resumes at the next interceptor and a request completed by interceptor i is
- * seen on its way back by those before i only.
+ * seen on its way back by those before i only. A request split by interceptor i goes on
+ * as pieces from i + 1 (split.c); each piece's way back ends at i + 1 (req->first), and
+ * the whole's way back starts at i once its last piece is done.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -34,7 +36,13 @@ void vh_icpt_run(struct vh_blk_req *req)
 	struct nvmu_vhost_blk *b = req->p->b;
 	struct nvmu_icpt_req *r = &req->icpt;
 
-	while (req->icpt_pos < b->nicpt) {
+	for (;;) {
+		if (vh_split_planned(req)) {
+			vh_split_launch(req); /* the pieces go on from here */
+			return;
+		}
+		if (req->icpt_pos >= b->nicpt)
+			break;
 		unsigned i = req->icpt_pos;
 		const struct vh_icpt *ic = &b->icpt[i];
 		enum nvmu_icpt_verdict (*fn)(void *, struct nvmu_icpt_req *);
@@ -63,7 +71,8 @@ void vh_icpt_completed(struct vh_blk_req *req, uint8_t status)
 	struct nvmu_icpt_req *r = &req->icpt;
 
 	r->status = status;
-	for (unsigned i = req->icpt_pos; i-- > 0;) {
+	vh_split_drop(req); /* a split planned by a callback that then completed it */
+	for (unsigned i = req->icpt_pos; i-- > req->first;) {
 		const struct vh_icpt *ic = &b->icpt[i];
 
 		if (!ic->ops.on_complete)
@@ -74,7 +83,10 @@ void vh_icpt_completed(struct vh_blk_req *req, uint8_t status)
 	}
 	if (req->own_read && r->status == NVMU_ICPT_S_OK)
 		vh_scatter(req->iov, req->iovcnt, req->own.vaddr);
-	vh_blk_finish(req, r->status);
+	if (req->whole)
+		vh_split_piece_done(req, r->status);
+	else
+		vh_blk_finish(req, r->status);
 }
 
 void nvmu_icpt_resume(struct nvmu_icpt_req *r)

@@ -94,6 +94,7 @@ struct vh_vring {
 	uint16_t last_avail, used_idx, signalled_used;
 	bool event_idx, indirect, broken, notify_off;
 	struct vh_blk_req *reqs;       /* num slots */
+	struct nvmu_dma_buf *iov_space; /* VH_MAX_PIECES data pieces per slot */
 	struct vh_blk_req **free_slots;
 	unsigned nfree, inflight;
 };
@@ -120,7 +121,12 @@ void vh_vring_reset(struct vh_vring *vq, struct nvmu_host_ctrl *h);
 /* ---- requests (blk_req.c, intercept.c) ---------------------------------------------- */
 
 struct vh_poller;
+struct vh_split;
 
+/*
+ * A guest request (a ring slot), or one piece of a split one (whole != NULL), on its way
+ * through the interceptors to the device and back.
+ */
 struct vh_blk_req {
 	struct vh_vring *vq;
 	struct vh_poller *p;
@@ -128,8 +134,13 @@ struct vh_blk_req {
 	uint32_t type;
 	uint8_t *status;       /* the guest's status byte */
 	uint32_t written;      /* bytes written to the guest, status included */
-	struct nvmu_dma_buf iov[VH_MAX_PIECES]; /* the data, in guest memory */
+	struct nvmu_dma_buf *iov; /* the data: in guest memory (a slot's iov_space), or the
+				     piece's slice of the whole's */
 	unsigned iovcnt;
+	struct vh_blk_req *whole; /* a piece: the request it is a piece of */
+	struct vh_split *split;   /* pieces of a split (split.c), allocated at the first */
+	unsigned first;           /* chain position where it started (a piece: after its
+				     splitter); on_complete runs down to it */
 	struct nvmu_dma_buf bounce, bounce_piece; /* kept between uses; bounce_piece: used */
 	bool bounced_read;
 	struct nvmu_dma_buf own, own_piece;  /* nvmu_icpt_own_data() */
@@ -149,6 +160,16 @@ void vh_blk_finish(struct vh_blk_req *req, uint8_t status);
 void vh_icpt_run(struct vh_blk_req *req);
 /* Run on_complete of the interceptors before req->icpt_pos, last first, then finish. */
 void vh_icpt_completed(struct vh_blk_req *req, uint8_t status);
+/* Splits (split.c): true when the request's last callback split it; then start the
+ * pieces from req->icpt_pos on. */
+bool vh_split_planned(const struct vh_blk_req *req);
+void vh_split_launch(struct vh_blk_req *req);
+/* Forget a split planned but not launched (the request completes instead). */
+void vh_split_drop(struct vh_blk_req *req);
+/* A piece ended with @p status: the whole completes after its last piece. */
+void vh_split_piece_done(struct vh_blk_req *piece, uint8_t status);
+/* Release a request's DMA buffers and split storage (its pieces' too). */
+void vh_blk_req_free(struct vh_blk_req *req, struct nvmu_host_ctrl *h);
 /* Gather/scatter between an iovec and a flat buffer. */
 void vh_gather(void *dst, const struct nvmu_dma_buf *iov, unsigned n);
 void vh_scatter(const struct nvmu_dma_buf *iov, unsigned n, const void *src);

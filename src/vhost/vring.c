@@ -57,16 +57,20 @@ int vh_vring_alloc(struct vh_vring *vq, struct nvmu_vhost_blk *b)
 		return 0;
 	vq->reqs = calloc(vq->num, sizeof(*vq->reqs));
 	vq->free_slots = calloc(vq->num, sizeof(*vq->free_slots));
-	if (!vq->reqs || !vq->free_slots) {
+	vq->iov_space = calloc((size_t)vq->num * VH_MAX_PIECES, sizeof(*vq->iov_space));
+	if (!vq->reqs || !vq->free_slots || !vq->iov_space) {
 		free(vq->reqs);
 		free(vq->free_slots);
+		free(vq->iov_space);
 		vq->reqs = NULL;
 		vq->free_slots = NULL;
+		vq->iov_space = NULL;
 		return nvmu_fail(ENOMEM, "no memory for %u request slots", vq->num);
 	}
 	for (unsigned i = 0; i < vq->num; i++) {
 		vq->reqs[i].vq = vq;
 		vq->reqs[i].p = p;
+		vq->reqs[i].iov = &vq->iov_space[(size_t)i * VH_MAX_PIECES];
 		vq->free_slots[i] = &vq->reqs[vq->num - 1 - i];
 	}
 	vq->nfree = vq->num;
@@ -77,14 +81,14 @@ int vh_vring_alloc(struct vh_vring *vq, struct nvmu_vhost_blk *b)
 void vh_vring_free(struct vh_vring *vq, struct nvmu_host_ctrl *h)
 {
 	if (vq->reqs) {
-		for (unsigned i = 0; i < vq->num; i++) {
-			nvmu_host_dma_free(h, &vq->reqs[i].bounce);
-			nvmu_host_dma_free(h, &vq->reqs[i].own);
-		}
+		for (unsigned i = 0; i < vq->num; i++)
+			vh_blk_req_free(&vq->reqs[i], h);
 	}
 	free(vq->reqs);
 	free(vq->free_slots);
+	free(vq->iov_space);
 	vq->reqs = NULL;
+	vq->iov_space = NULL;
 	vq->free_slots = NULL;
 	vq->nfree = 0;
 }
