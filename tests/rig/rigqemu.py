@@ -63,10 +63,10 @@ def parse_topology(bridges, topology):
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
             console_path, mem, smp, iommu=True, traces=(), vhost_blk=(), vhost_queues=1,
-            virtio_blk=()):
+            virtio_blk=(), reboot=False):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
-           "-no-reboot",
+           *([] if reboot else ["-no-reboot"]),
            "-kernel", kernel.vmlinuz, "-initrd", initrd,
            "-append", "console=ttyS0 panic=-1 loglevel=4 " +
            ("intel_iommu=on iommu=pt" if iommu else "intel_iommu=off"),

@@ -8,12 +8,18 @@ Usage: test_vm.py BUILD_DIR
 2. A VM makes an ext4 file system, writes files with checksums, remounts and checks
    them, writes a raw pattern; then, with writes in flight, QEMU is killed (SIGKILL). The
    backend keeps running; the backing file holds the pattern; a second VM, served by the
-   same backend, finds every file and the pattern.
-3. With --intercept encrypt: a VM writes the same, the backing file holds no plaintext,
-   and a VM of a new backend with the same key reads it all back.
-4. With --intercept mirror: a VM writes the same; the mirror's file equals the primary's.
+   same backend, finds every file and the pattern, writes more and reboots (SeaBIOS, then
+   Linux, stop and restart the rings on the same connection); after the reboot it finds
+   all of it and the backend still serves, on the same connection, without errors.
+3. With --intercept split,at=16k then encrypt: a VM writes the same, the backing file
+   holds no plaintext, and a VM of a new backend with the same key (encrypt, then split
+   at another boundary) reads it all back: split pieces land where the whole would.
+4. With --intercept mirror: blocks the primary fails to read (Write Uncorrectable, sent
+   by `nvmu write-uncor` to the primary shared under a name) come from the mirror and
+   the summary counts them; a VM writes the same; the mirror's file equals the primary's.
 """
 import os
+import re
 import signal
 import socket
 import struct
@@ -94,11 +100,13 @@ def cpu_seconds(pid, prefix=None):
 
 
 def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
-    """Boot a guest that runs guest.sh MODE; returns (rig exit status, guest TAP lines)."""
+    """Boot a guest that runs guest.sh MODE; returns (rig exit status, guest TAP lines).
+    Mode reboot lets the guest reboot once: its lines then include "@@rebooting"."""
     workdir = os.path.join(work, name)
-    cmd = [RIG, "--quiet", "--no-iommu", "--mem", "1G", "--timeout", "300", "--workdir", workdir,
+    cmd = [RIG, "--quiet", "--no-iommu", "--mem", "1G", "--workdir", workdir,
            "--vhost-blk", sock, "--vhost-queues", "2", "--program", "/sbin/mkfs.ext4",
            "--file", "/etc/mke2fs.conf:/etc/mke2fs.conf", GUEST, mode, SERIAL]
+    cmd[1:1] = ["--reboot", "--timeout", "480"] if mode == "reboot" else ["--timeout", "300"]
     lines = []
     with open(os.path.join(work, name + ".rig.log"), "w") as err:
         rig = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -127,6 +135,12 @@ def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
             print(f"# [{name}] {line}", flush=True)
         rig.wait()
     return rig.returncode, lines
+
+
+def split_count(summary):
+    """How many requests the split interceptor split, from the backend's summary."""
+    m = re.search(r"split at \d+ bytes: (\d+) requests split", summary)
+    return int(m[1]) if m else 0
 
 
 def guest_ok(lines):
@@ -187,47 +201,88 @@ def main():
     with open(disk, "rb") as f:
         f.seek(200 << 20)
         tap(f.read(len(PATTERN)) == PATTERN, "the backing file holds the raw pattern")
-    _, lines = run_vm(build, work, "vm2", sock, "verify", backend=be)
-    ok, detail = guest_ok(lines)
+    _, lines = run_vm(build, work, "vm2", sock, "reboot", backend=be)
+    rebooted = "@@rebooting" in lines
+    before = lines[:lines.index("@@rebooting")] if rebooted else lines
+    ok, detail = guest_ok(before)
     tap(ok, "VM 2 (next connection) finds every acknowledged write", detail)
+    after = lines[lines.index("@@rebooting") + 1:] if rebooted else []
+    ok, detail = guest_ok(after)
+    tap(rebooted and ok and len([x for x in after if x.startswith("ok - after the reboot")]) == 4,
+        "VM 2 rebooted: every file and pattern is there, the backend still serves", detail)
+    tap(be.alive(), "the backend survives the guest's reboot")
     status, summary = be.stop()
     print(f"# {summary}", flush=True)
-    tap(status == 0 and "2 connections" in summary and "0 refused" in summary,
-        "SIGTERM: the backend finishes and exits 0", f"exit {status}: {summary}")
+    # The reboot stops and restarts the rings on the same connection: still 2 of them.
+    tap(status == 0 and "2 connections" in summary and "0 refused" in summary and
+        " 0 errors" in summary,
+        "SIGTERM: the backend finishes and exits 0 (2 connections, 0 errors, 0 refused)",
+        f"exit {status}: {summary}")
+    with open(disk, "rb") as f:
+        f.seek(210 << 20)
+        second = f.read(1 << 20)
+    tap(second == (b"NVMU-VHOST-SECOND\n" * 61681)[:1 << 20],
+        "the backing file holds the pattern written before the reboot")
 
     key = os.path.join(work, "xts.key")
     with open(key, "wb") as f:
         f.write(os.urandom(64))
     enc = os.path.join(work, "encrypted.img")
-    args = [f"soft:size=256M,file={enc}", "--socket", sock, "--queues", "2", "--serial", SERIAL,
-            "--intercept", f"encrypt,key={key}"]
-    be = Backend(nvmu, args, os.path.join(work, "backend2.log"))
+    args = [f"soft:size=256M,file={enc}", "--socket", sock, "--queues", "2", "--serial", SERIAL]
+    crypt = ["--intercept", f"encrypt,key={key}"]
+    be = Backend(nvmu, args + ["--intercept", "split,at=16k"] + crypt,
+                 os.path.join(work, "backend2.log"))
     _, lines = run_vm(build, work, "vm3", sock, "plain")
     ok, detail = guest_ok(lines)
-    tap(ok, "VM 3 through encrypt: ext4, files, raw pattern", detail)
+    tap(ok, "VM 3 through split,at=16k and encrypt: ext4, files, raw pattern", detail)
     status, summary = be.stop()
-    tap(status == 0, "the encrypting backend exits 0", f"exit {status}: {summary}")
+    print("# " + summary.replace("\n", "\n# "), flush=True)
+    tap(status == 0 and split_count(summary) > 0,
+        "the encrypting backend split requests and exits 0", f"exit {status}: {summary}")
     data = open(enc, "rb").read()
     tap(b"NVMU-VHOST-PATTERN" not in data, "the backing file holds no plaintext pattern")
     tap(data[1024 + 56:1024 + 58] != b"\x53\xef", "no plaintext ext4 superblock on the device")
-    be = Backend(nvmu, args, os.path.join(work, "backend3.log"))
+    # split after encrypt, at a boundary that is not a power of two
+    be = Backend(nvmu, args + crypt + ["--intercept", "split,at=12800"],
+                 os.path.join(work, "backend3.log"))
     _, lines = run_vm(build, work, "vm4", sock, "verify")
     ok, detail = guest_ok(lines)
-    tap(ok, "VM 4 with the same key on a new backend reads everything back", detail)
+    tap(ok, "VM 4 with the same key on a new backend (encrypt, then split,at=12800) reads "
+        "everything back", detail)
     status, summary = be.stop()
-    tap(status == 0, "the second encrypting backend exits 0", f"exit {status}: {summary}")
+    print("# " + summary.replace("\n", "\n# "), flush=True)
+    tap(status == 0 and split_count(summary) > 0,
+        "the second encrypting backend split requests and exits 0", f"exit {status}: {summary}")
 
     primary, mirror = os.path.join(work, "primary.img"), os.path.join(work, "mirror.img")
-    be = Backend(nvmu, [f"soft:size=256M,file={primary}", "--socket", sock, "--queues", "2",
+    # 256 KiB at 240 MiB only the mirror holds; the primary will fail to read them.
+    for path in (primary, mirror):
+        with open(path, "wb") as f:
+            f.truncate(256 << 20)
+    with open(mirror, "r+b") as f:
+        f.seek(240 << 20)
+        f.write((b"NVMU-MIRROR-ONLY\n" * 15421)[:256 << 10])
+    shared = f"soft:size=256M,file={primary},name=nvmu-vhost-test-{os.getpid()}"
+    be = Backend(nvmu, [shared, "--socket", sock, "--queues", "2",
                         "--serial", SERIAL, "--intercept",
                         f"mirror,dev=soft:size=256M,file={mirror}"],
                  os.path.join(work, "backend4.log"))
-    _, lines = run_vm(build, work, "vm5", sock, "plain")
+    shared_name = shared.split(",name=")[1]
+    r = subprocess.run([nvmu, "write-uncor", f"soft:name={shared_name}", "-n", "1",
+                        "-s", str((240 << 20) // 512), "-c", "511"],
+                       capture_output=True, text=True, timeout=60)
+    tap(r.returncode == 0, "nvmu write-uncor marks 256 KiB of the primary unreadable",
+        r.stdout + r.stderr)
+    _, lines = run_vm(build, work, "vm5", sock, "mirror")
     ok, detail = guest_ok(lines)
-    tap(ok, "VM 5 through mirror: ext4, files, raw pattern", detail)
+    tap(ok, "VM 5 through mirror: reads the primary fails come from the mirror; ext4, files, "
+        "raw pattern", detail)
     status, summary = be.stop()
     print("# " + summary.replace("\n", "\n# "), flush=True)
-    tap(status == 0 and "in sync" in summary, "the mirroring backend exits 0, mirror in sync",
+    recovered = re.search(r"(\d+) reads recovered", summary)
+    # The guest read the 256 KiB with O_DIRECT in 4 KiB requests: 64 of them failed.
+    tap(status == 0 and "in sync" in summary and recovered and int(recovered[1]) == 64,
+        "the mirroring backend exits 0, mirror in sync, 64 reads recovered",
         f"exit {status}: {summary}")
     tap(open(primary, "rb").read() == open(mirror, "rb").read(),
         "the mirror's backing file is identical to the primary's")

@@ -6,7 +6,7 @@
 #include "verbs.h"
 #include "vhost/interceptors.h"
 
-static const struct tool_icpt *const all[] = { &icpt_encrypt, &icpt_mirror };
+static const struct tool_icpt *const all[] = { &icpt_encrypt, &icpt_mirror, &icpt_split };
 
 int icpt_check_keys(const char *verb, const char *name, const struct icpt_opt *opts,
 		    unsigned nopts, const char *const *allowed)
@@ -55,5 +55,5 @@ int icpt_from_spec(const char *verb, char *spec, const struct tool_icpt **which,
 			return all[i]->create(verb, opts, nopts, ops, arg);
 		}
 	return cli_usage_error(verb, "--intercept: unknown interceptor '%s' (known: encrypt, "
-			       "mirror)", name);
+			       "mirror, split)", name);
 }

@@ -33,6 +33,7 @@ struct tool_icpt {
 
 extern const struct tool_icpt icpt_encrypt;
 extern const struct tool_icpt icpt_mirror;
+extern const struct tool_icpt icpt_split;
 
 /*
  * Parse "NAME[,OPT=V...]" (@p spec is changed in place) and create that interceptor; an

@@ -329,6 +329,8 @@ const struct nvmu_verb nvmu_verb_vhost_blk = {
 		 "                              encrypt,key=FILE (AES-XTS, 32- or 64-byte key)\n"
 		 "                              mirror[,ns=N],dev=DEV (writes go to both; dev=\n"
 		 "                              takes the rest, commas included)\n"
+		 "                              split,at=BYTES (cut requests at multiples of\n"
+		 "                              BYTES, e.g. a device's optimal I/O boundary)\n"
 		 "  -c, --cpus LIST             CPUs for the poller threads, e.g. 0,2-3\n"
 		 "  -o, --output-format FORMAT  normal (the default) or json\n"
 		 "  -h, --help                  show this help\n"
