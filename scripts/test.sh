@@ -127,9 +127,10 @@ if [ -x build-gcc/tools/nvmu/nvmu ]; then
 	record "nvmu vhost-blk with VMs on the host" $?
 	grep -E '^not ok' "$results/vhost-vm.tap" || true
 
-	step "guest suite for vhost-blk on VFIO: protocol test zero copy, nvmu vhost-blk ready/SIGTERM"
+	step "guest suite for vhost-blk on VFIO: protocol and split tests zero copy, nvmu vhost-blk ready/SIGTERM"
 	tests/rig/nvmu-rig --build build-gcc --timeout 300 \
 		--program build-gcc/tests/vhost/test_vhost_protocol \
+		--program build-gcc/tests/vhost/test_vhost_split \
 		--ctrl serial=nvmu0 --ns size=64M tests/guest/suite-vhost.sh > "$results/guest-vhost.tap"
 	record "guest suite for vhost-blk on VFIO" $?
 	grep -E '^(not ok|# regions)' "$results/guest-vhost.tap" || true
