@@ -106,7 +106,9 @@ def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
     cmd = [RIG, "--quiet", "--no-iommu", "--mem", "1G", "--workdir", workdir,
            "--vhost-blk", sock, "--vhost-queues", "2", "--program", "/sbin/mkfs.ext4",
            "--file", "/etc/mke2fs.conf:/etc/mke2fs.conf", GUEST, mode, SERIAL]
-    cmd[1:1] = ["--reboot", "--timeout", "480"] if mode == "reboot" else ["--timeout", "300"]
+    # A reboot: QEMU's vhost_dev_start/stop events show the rings stopped and restarted.
+    cmd[1:1] = ["--reboot", "--timeout", "480", "--trace", "vhost_dev_st*"] \
+        if mode == "reboot" else ["--timeout", "300"]
     lines = []
     with open(os.path.join(work, name + ".rig.log"), "w") as err:
         rig = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -211,6 +213,14 @@ def main():
     tap(rebooted and ok and len([x for x in after if x.startswith("ok - after the reboot")]) == 4,
         "VM 2 rebooted: every file and pattern is there, the backend still serves", detail)
     tap(be.alive(), "the backend survives the guest's reboot")
+    with open(os.path.join(work, "vm2", "trace.log"), errors="replace") as f:
+        events = re.findall(r"vhost_dev_st(art|op)", f.read())
+    # SeaBIOS, then Linux, on each boot; the reset in between stops the device.
+    restarts = "".join("1" if e == "art" else "0" for e in events).count("01")
+    print(f"# [vm2] QEMU's vhost device: {events.count('art')} starts, "
+          f"{events.count('op')} stops", flush=True)
+    tap(restarts >= 2, "the reboot stopped and restarted the vhost device on the same "
+        "connection", f"QEMU's events: {events}")
     status, summary = be.stop()
     print(f"# {summary}", flush=True)
     # The reboot stops and restarts the rings on the same connection: still 2 of them.
