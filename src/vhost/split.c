@@ -144,6 +144,17 @@ int nvmu_icpt_split(struct nvmu_icpt_req *r, const struct nvmu_icpt_piece *piece
 	return 0;
 }
 
+/* A piece of @p whole, or the start of its pieces, is done: the last completes it. */
+static void one_done(struct vh_blk_req *whole, uint8_t status)
+{
+	struct vh_split *s = whole->split;
+
+	if (status != NVMU_ICPT_S_OK && s->status == NVMU_ICPT_S_OK)
+		s->status = status;
+	if (--s->left == 0)
+		vh_icpt_completed(whole, s->status);
+}
+
 void vh_split_launch(struct vh_blk_req *req)
 {
 	struct vh_split *s = req->split;
@@ -167,18 +178,12 @@ void vh_split_launch(struct vh_blk_req *req)
 	}
 	for (unsigned i = 0; i < s->n; i++)
 		vh_icpt_run(&s->piece[i]);
-	vh_split_piece_done(&s->piece[0], NVMU_ICPT_S_OK); /* the start's own count */
+	one_done(req, NVMU_ICPT_S_OK); /* the start's own count */
 }
 
 void vh_split_piece_done(struct vh_blk_req *piece, uint8_t status)
 {
-	struct vh_blk_req *whole = piece->whole;
-	struct vh_split *s = whole->split;
-
-	if (status != NVMU_ICPT_S_OK && s->status == NVMU_ICPT_S_OK)
-		s->status = status;
-	if (--s->left == 0)
-		vh_icpt_completed(whole, s->status);
+	one_done(piece->whole, status);
 }
 
 void vh_blk_req_free(struct vh_blk_req *req, struct nvmu_host_ctrl *h)
