@@ -179,7 +179,8 @@ struct nvmu_icpt_piece {
  * beyond the disk; blocks that do not add up to r->nlb), -E2BIG (the data is in more
  * segments than a split can slice: a piece that is split again, of a very fragmented
  * buffer) or -ENOMEM (the first split on a request slot allocates what splits need, kept
- * for the slot's later requests).
+ * for the slot's later requests). A call that fails leaves the request whole; a second
+ * call replaces the first's plan.
  */
 NVMU_API int nvmu_icpt_split(struct nvmu_icpt_req *r, const struct nvmu_icpt_piece *pieces,
 			     unsigned n);
