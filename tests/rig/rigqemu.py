@@ -77,6 +77,8 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
            "-D", trace_path]
     for pattern in traces:
         cmd += ["-trace", pattern]
+    if traces:
+        cmd += ["-msg", "timestamp=on"]  # each line gets thread@time: to measure gaps
     if vhost_blk:
         # A vhost-user back-end maps the guest's memory: it must be a shared file.
         cmd += ["-object", f"memory-backend-memfd,id=mem,size={mem},share=on",
