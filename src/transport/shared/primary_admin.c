@@ -201,13 +201,14 @@ static void delete_live(struct share_primary *p, struct share_client *c, uint32_
 	}
 }
 
-/* True if the controller still runs commands: not removed, failed or fatal, and ready. */
+/* True if the controller takes admin commands now: live (the core refuses them once it
+ * needs a reset, failed or was removed; a reset under way removes every queue anyway),
+ * ready and not fatal. */
 static bool device_answers(struct share_primary *p)
 {
-	enum nvmu_ctrl_state st = nvmu_ctrl_state(p->ctrl);
 	uint32_t csts;
 
-	if (st == NVMU_CTRL_REMOVED || st == NVMU_CTRL_FAILED)
+	if (nvmu_ctrl_state(p->ctrl) != NVMU_CTRL_LIVE)
 		return false;
 	csts = nvmu_ctrl_csts(p->ctrl);
 	return csts != 0xffffffffu && !NVME_CSTS_CFS(csts) && NVME_CSTS_RDY(csts);
@@ -215,7 +216,7 @@ static bool device_answers(struct share_primary *p)
 
 void share_client_queues_stop(struct share_primary *p, struct share_client *c)
 {
-	/* A controller that does not answer is left to the reset, which disables it. */
+	/* A controller that takes no command now is left to the reset, which disables it. */
 	if (c->rqid && device_answers(p))
 		delete_live(p, c, SHARE_STOP_DELETE_MS);
 }
