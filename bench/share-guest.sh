@@ -21,11 +21,15 @@ iops() { # the total IOPS in nvmu perf's JSON on stdin (0 for a run that failed)
 	awk '/"total": \{/ { t = 1 } t && /"iops":/ { gsub(/[",]/, "", $2); print $2; f = 1; exit }
 	     END { if (!f) print 0 }'
 }
-perf() { # CPUS perf-options: one run on those CPUs, prints its IOPS
+perf() { # CPUS perf-options: one run on those CPUs, prints its IOPS; why it failed on stderr
 	cpus=$1
 	shift
+	err=$(mktemp)
 	$sched taskset -c "$cpus" nvmu perf $dev -w randread -a 1 -t "$t" -o json "$@" \
-		2>/tmp/perf.err | iops
+		2>"$err" | iops
+	# Progress lines and warnings are not failures; anything else is said.
+	tr '\r' '\n' < "$err" | grep -v -e '^\[' -e '^nvmu warning' -e '^ *$' | sed 's/^/# /' >&2
+	rm -f "$err"
 }
 pair() { # perf-options: two processes at QD 16 on CPU 0 at once, prints "a b"
 	perf 0 -q 16 "$@" > /tmp/a &
