@@ -176,24 +176,60 @@ void share_admin(struct share_primary *p, struct share_client *c, const struct s
 	}
 }
 
+/* Delete @c's queues that exist on the device, every SQ before any CQ (an SQ may use
+ * another of its CQs), each command waiting at most @timeout_ms (0: the admin default).
+ * A queue whose deletion failed is forgotten too: the reset that follows, or the removal
+ * that made it fail, takes it from the device. */
+static void delete_live(struct share_primary *p, struct share_client *c, uint32_t timeout_ms)
+{
+	uint16_t n = nvmu_ctrl_io_queues(p->ctrl);
+
+	for (int cq = 0; cq < 2; cq++) {
+		for (uint32_t v = 1; v <= n; v++) {
+			bool *live = cq ? &c->cq_live[v] : &c->sq_live[v];
+			struct nvmu_sqe cmd = {
+				.opcode = cq ? nvme_admin_delete_cq : nvme_admin_delete_sq,
+				.cdw10 = c->rqid[v],
+			};
+
+			if (*live && nvmu_admin_cmd(p->ctrl, &cmd, 0, 0, timeout_ms, NULL) < 0)
+				nvmu_log(NVMU_LOG_WARN, "%s: deleting %cQ %u of process %d: %s",
+					 p->t->name, cq ? 'C' : 'S', c->rqid[v], (int)c->pid,
+					 nvmu_last_error());
+			*live = false;
+		}
+	}
+}
+
+/* True if the controller takes admin commands now: live (the core refuses them once it
+ * needs a reset, failed or was removed; a reset under way removes every queue anyway),
+ * ready and not fatal. */
+static bool device_answers(struct share_primary *p)
+{
+	uint32_t csts;
+
+	if (nvmu_ctrl_state(p->ctrl) != NVMU_CTRL_LIVE)
+		return false;
+	csts = nvmu_ctrl_csts(p->ctrl);
+	return csts != 0xffffffffu && !NVME_CSTS_CFS(csts) && NVME_CSTS_RDY(csts);
+}
+
+void share_client_queues_stop(struct share_primary *p, struct share_client *c)
+{
+	/* A controller that takes no command now is left to the reset, which disables it. */
+	if (c->rqid && device_answers(p))
+		delete_live(p, c, SHARE_STOP_DELETE_MS);
+}
+
 void share_client_queues_release(struct share_primary *p, struct share_client *c)
 {
 	uint16_t n = nvmu_ctrl_io_queues(p->ctrl);
 
-	bool device = nvmu_ctrl_state(p->ctrl) != NVMU_CTRL_REMOVED; /* else nothing to ask */
-
 	if (!c->rqid)
 		return;
+	if (nvmu_ctrl_state(p->ctrl) != NVMU_CTRL_REMOVED) /* else nothing to ask */
+		delete_live(p, c, 0);
 	for (uint32_t v = 1; v <= n; v++) {
-		struct nvmu_sqe sq = { .opcode = nvme_admin_delete_sq, .cdw10 = c->rqid[v] };
-		struct nvmu_sqe cq = { .opcode = nvme_admin_delete_cq, .cdw10 = c->rqid[v] };
-
-		if (device && c->sq_live[v] && nvmu_admin_cmd(p->ctrl, &sq, 0, 0, 0, NULL) < 0)
-			nvmu_log(NVMU_LOG_WARN, "%s: deleting SQ %u of process %d: %s", p->t->name,
-				 c->rqid[v], (int)c->pid, nvmu_last_error());
-		if (device && c->cq_live[v] && nvmu_admin_cmd(p->ctrl, &cq, 0, 0, 0, NULL) < 0)
-			nvmu_log(NVMU_LOG_WARN, "%s: deleting CQ %u of process %d: %s", p->t->name,
-				 c->rqid[v], (int)c->pid, nvmu_last_error());
 		if (c->rqid[v])
 			nvmu_ctrl_qid_release(p->ctrl, c->rqid[v]);
 		c->sq_live[v] = c->cq_live[v] = false;

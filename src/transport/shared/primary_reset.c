@@ -114,6 +114,19 @@ void share_reset_hook(void *arg, bool begin, int result)
 
 void share_client_disabled(struct share_primary *p, struct share_client *c)
 {
+	bool doomed;
+
+	/* CC.EN=0 is done once the device no longer uses the queues: the secondary clears its
+	 * rings when this answer comes, and creates them again later with the same memory. The
+	 * controller's own disable comes only after every secondary answered, so its queues
+	 * are deleted now: a completion the device posted into a ring already cleared would
+	 * be taken for one of the queue's next incarnation, and the real one lost. (A
+	 * secondary too late for the reset is dropped instead, with its queues.) */
+	pthread_mutex_lock(&p->lock);
+	doomed = c->doomed;
+	pthread_mutex_unlock(&p->lock);
+	if (!doomed)
+		share_client_queues_stop(p, c);
 	pthread_mutex_lock(&p->lock);
 	c->acked = true;
 	if (!p->resetting && !p->reset_pending) {

@@ -19,6 +19,7 @@
 #define SHARE_REPLY_MARGIN_MS 5000     /* beyond an admin command's own deadline */
 #define SHARE_MSG_TEXT 256
 #define SHARE_QUIESCE_WAIT_MS 5000  /* for every secondary to stop before a reset */
+#define SHARE_STOP_DELETE_MS 1000   /* per Delete I/O SQ/CQ of a secondary that stops */
 #define SHARE_CHECK_MS 100          /* the sharing thread looks at the controller */
 #define SHARE_LEAVE_WAIT_MS 3000    /* for secondaries to let go when the primary leaves */
 /* A window is sealed so that it cannot shrink or grow once the primary maps it. */
@@ -199,6 +200,9 @@ void share_watch(struct share_primary *p);
 /* Answer admin request @rq of @c into @rp. */
 void share_admin(struct share_primary *p, struct share_client *c, const struct share_req *rq,
 		 struct share_rep *rp);
+/* Delete @c's live queues if the controller answers, keeping their queue IDs: it cleared
+ * CC.EN, after which the device must no longer use its queues' memory. */
+void share_client_queues_stop(struct share_primary *p, struct share_client *c);
 /* Delete @c's live queues and give back its queue IDs (it hung up). */
 void share_client_queues_release(struct share_primary *p, struct share_client *c);
 

@@ -161,6 +161,18 @@ TEST(cpus_choose_where_threads_run)
 	CHECK_STR_CONTAINS(err, "expected a list of CPUs such as 0-3,6");
 }
 
+/* --yield: two jobs on one CPU give it to each other when they have nothing to reap; both
+ * make progress and every block read back checks out. With --irq it is a usage error. */
+TEST(yield_lets_jobs_share_a_cpu)
+{
+	CHECK_EQ(perf("soft: -t 1 -q 4 -w randrw --verify --threads 2 --cpus 0 --yield "
+		      "-o json"), 0);
+	CHECK(json_num(strstr(out, "\"thread\": 0"), "ios") > 0);
+	CHECK(json_num(strstr(out, "\"thread\": 1"), "ios") > 0);
+	CHECK_EQ(perf("soft: -t 1 --irq --yield"), 2);
+	CHECK_STR_CONTAINS(err, "--yield is for polling");
+}
+
 TEST(large_io_is_split_and_verified)
 {
 	/* soft's MDTS 5 is 128 KiB: 1 MiB I/Os are split by the host API. */
@@ -241,6 +253,7 @@ TEST(queues_fit_the_device)
 
 RUN_TESTS(T(verified_randrw_passes), T(json_keeps_the_bench_contract),
 	  T(mixed_workload_reports_reads_and_writes_apart), T(cpus_choose_where_threads_run),
+	  T(yield_lets_jobs_share_a_cpu),
 	  T(large_io_is_split_and_verified), T(threads_and_devices_report_each),
 	  T(bad_options_are_usage_errors), T(interrupted_run_says_so),
 	  T(reset_interval_must_fit_the_run), T(queues_fit_the_device))

@@ -41,6 +41,7 @@ struct perf_opts {
 	uint32_t nsid;        /* 0: the first active namespace */
 	unsigned threads;     /* per device */
 	bool irq, no_dbbuf, force_dbbuf, sgl, verify;
+	bool yield;           /* sched_yield() when a poll finds nothing */
 	uint32_t reset_interval_s; /* 0: none; else reset each device this often */
 	uint32_t retries;          /* per I/O: reposts after a reset or retryable error */
 	uint32_t timeout_ms;       /* per I/O deadline (0: the driver's default) */

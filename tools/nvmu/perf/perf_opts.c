@@ -24,6 +24,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_SRIOV_VFS,
 	OPT_CPUS,
+	OPT_YIELD,
 };
 
 /* -w: sets the pattern and, for the pure workloads, the read percentage. */
@@ -140,6 +141,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		{ "output-format", required_argument, NULL, 'o' },
 		{ "sriov-vfs", required_argument, NULL, OPT_SRIOV_VFS },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "yield", no_argument, NULL, OPT_YIELD },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *verb = argv[0];
@@ -199,6 +201,7 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 			bad = cli_parse_u32(verb, "--sriov-vfs", optarg, 0xffff, &o->sriov_vfs);
 			break;
 		case OPT_CPUS: bad = parse_cpus(verb, optarg, o); break;
+		case OPT_YIELD: o->yield = true; break;
 		default: return EXIT_USAGE;
 		}
 		if (bad)
@@ -214,6 +217,9 @@ int perf_parse_opts(int argc, char **argv, struct perf_opts *o)
 		return cli_usage_error(verb, "-t must be at least 1 second");
 	if (o->threads == 0)
 		return cli_usage_error(verb, "--threads must be at least 1");
+	if (o->yield && o->irq)
+		return cli_usage_error(verb, "--yield is for polling: with --irq a job that waits "
+				       "sleeps in poll() already");
 	if (o->no_dbbuf && o->force_dbbuf)
 		return cli_usage_error(verb, "--dbbuf and --no-dbbuf contradict each other: give "
 				       "one of them");

@@ -6,10 +6,12 @@
  * their start, ring the doorbell once for the batch. Nothing in the loop allocates,
  * locks, searches or makes a system call (polled mode; --irq waits in poll()): the
  * clock is rdtsc (or the vDSO), buffers carry their IOVA, the doorbell rings only after
- * something was posted.
+ * something was posted. With --yield, a poll that finds nothing gives the CPU to another
+ * runnable thread (sched_yield()): a system call only when the job has nothing to do.
  */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,6 +193,11 @@ void *perf_job_run(void *arg)
 		if (j->ndone == 0) {
 			if (o->irq && nvmu_host_qpair_pending(j->qp)) {
 				wait_irq(j);
+			} else if (o->yield) {
+				/* Another job on this CPU (e.g. another process on the same
+				 * controller) may have completions waiting: let it reap and
+				 * resubmit them now rather than at the end of a time slice. */
+				sched_yield();
 			} else if (++empty < EMPTY_POLLS_PER_CLOCK) {
 				if (empty > SPIN_POLLS_BEFORE_RELAX &&
 				    o->qd <= RELAX_MAX_QD)
