@@ -1,10 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /* The controller's own thread: steps while there is work, then idles politely (a short
- * spin, then sleeps that double up to a bound while nothing arrives). */
+ * spin, then sleeps that double up to a bound while nothing arrives). While file
+ * transfers are in flight it sleeps on the io_uring's eventfd instead, so that it wakes
+ * when one ends (for a host that waits for the completion interrupt). */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include "soft.h"
+
+/* Sleep up to @us, or until a file transfer ends while some are in flight. */
+static void idle_wait(struct soft_ctrl *c, uint64_t us)
+{
+	int efd = soft_file_eventfd(c);
+	uint32_t inflight;
+	eventfd_t v;
+
+	pthread_mutex_lock(&c->lock);
+	inflight = soft_file_inflight(c);
+	pthread_mutex_unlock(&c->lock);
+	if (efd < 0 || !inflight) {
+		nvmu_sleep_us(us);
+		return;
+	}
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+
+	if (poll(&pfd, 1, (int)((us + 999) / 1000)) > 0)
+		eventfd_read(efd, &v);
+}
 
 #define SPIN_STEPS 200     /* empty steps before the first sleep */
 #define SLEEP_MIN_US 20
@@ -26,7 +50,7 @@ static void *run(void *arg)
 			idle = 0;
 			sleep_us = SLEEP_MIN_US;
 		} else if (++idle > SPIN_STEPS) {
-			nvmu_sleep_us(sleep_us);
+			idle_wait(c, sleep_us);
 			sleep_us = sleep_us * 2 > SLEEP_MAX_US ? SLEEP_MAX_US : sleep_us * 2;
 		}
 	}
