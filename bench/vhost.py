@@ -97,19 +97,20 @@ def run(args, work):
                                stdout=subprocess.PIPE, text=True,
                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
         out, idle, mark = [], {}, None
+        sample = lambda: {"nvmu": cpu_seconds(be.pid), "qsd": cpu_seconds(qsd.pid)}  # noqa
         for line in rig.stdout:
             out.append(line)
             if line.startswith("@@idle-"):
-                now = time.monotonic()
-                sample = {"nvmu": cpu_seconds(be.pid), "qsd": cpu_seconds(qsd.pid)}
+                now, cpu = time.monotonic(), sample()
                 if line.startswith("@@idle-end") and mark:
-                    idle = {k: 100 * (sample[k] - mark[1][k]) / (now - mark[0])
-                            for k in sample}
-                mark = (now, sample)
+                    idle = {k: 100 * (cpu[k] - mark[1][k]) / (now - mark[0]) for k in cpu}
+                mark = (now, cpu)
+        # CPU time of each back-end from the end of the idle window to the end of fio
+        busy = {k: v - mark[1][k] for k, v in sample().items()} if mark else {}
         rig.wait()
         be.terminate()
         summary = be.communicate(timeout=60)[0].strip()
-        return "".join(out), rig.returncode, summary, idle
+        return "".join(out), rig.returncode, summary, idle, busy
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -139,10 +140,21 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     if result is None:
         return 1
-    text, status, summary, idle = result
+    text, status, summary, idle, busy = result
     iops = vhost_report.parse(text)
     table = vhost_report.summarise(iops, COLUMNS)
     vhost_report.print_table(table, COLUMNS)
+    # CPU per request: each back-end process's CPU time while fio ran, over the requests
+    # its disk served (IOPS x measured seconds, every row and round; the warm-up seconds
+    # are not counted, so this is a little high, alike for both).
+    cpu_us = {}
+    for name, dev in COLUMNS[:2]:
+        ios = sum(v * args.runtime for (d, _, _), runs in iops.items() if d == dev
+                  for v in runs)
+        if ios and name in busy:
+            cpu_us[name] = 1e6 * busy[name] / ios
+    print("# back-end CPU per request while fio ran (us): "
+          + (", ".join(f"{k} {v:.1f}" for k, v in cpu_us.items()) or "not measured"))
     counters = vhost_report.backend_counters(summary)
     print(f"# nvmu vhost-blk: {summary}")
     print(f"# bounced requests: {counters.get('bounced', 'unknown')}")
@@ -153,6 +165,7 @@ def main():
     vhost_report.write(args.out, HERE, "vhost", {
         "bench": "vhost-host", "backend": summary, "backend_counters": counters,
         "bounced": counters.get("bounced"), "idle_cpu_percent": idle,
+        "cpu_us_per_request": cpu_us,
         "runtime_s": args.runtime, "rounds": args.rounds, "loadavg_start": load_start,
         "rig_status": status}, "vhost-user-blk on the host: nvmu vs qemu-storage-daemon vs "
         "QEMU virtio-blk (4 KiB)", table, COLUMNS)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Poller threads: one per virtqueue, each with a queue pair of its own. A poller takes
- * new requests from its ring and reaps completions in a loop; after idle_spin_us without
- * work it asks the driver for kicks and sleeps on the ring's kick eventfd and, while
- * requests are in flight, on the queue pair's completion interrupt (a pair without
- * interrupts is polled until they are done), so that an idle VM costs next to no CPU
- * and a busy one does not lose a CPU to a spinning backend.
+ * new requests from its ring and reaps completions in a loop; with nothing in flight,
+ * after idle_spin_us without work, it asks the driver for kicks and sleeps on the ring's
+ * kick eventfd; with requests in flight, as soon as there is no work, it sleeps on the
+ * kick eventfd and the queue pair's completion interrupt (a pair without interrupts is
+ * polled until they are done), so that an idle VM costs next to no CPU and a busy one
+ * does not lose a CPU to a spinning backend.
  *
  * Quiescing: the socket thread changes rings and guest memory only while every poller
  * waits at a point with no request in flight (vh_quiesce()), so that the pollers read
@@ -148,7 +149,11 @@ static void *poller_main(void *arg)
 
 		if (!idle_since)
 			idle_since = now;
-		if (now - idle_since < spin_ns)
+		/* Spin for the next request only when nothing is in flight: a request in
+		 * flight on a pair with interrupts wakes us when it completes, so spinning
+		 * for it would only take a CPU from the VM (on a host with few CPUs, the
+		 * vCPUs that make the requests) for as long as the device takes. */
+		if (now - idle_since < spin_ns && !vq->inflight)
 			continue;
 		sleep_on_kicks(p, vq);
 		idle_since = 0;

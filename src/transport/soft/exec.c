@@ -137,6 +137,8 @@ unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid)
 		return 0;
 	n = soft_file_reap(c);
 	soft_doorbells_scan(c);
+	if (qid == 0) /* the admin queue: also AERs with events, and late completions */
+		n += soft_pending_tick(c);
 	n = run_sq(c, qid, n, 0);
 	soft_file_submit(c);
 	/* The host looks at this CQ as soon as we return: an interrupt for what was posted

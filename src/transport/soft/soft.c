@@ -95,13 +95,13 @@ static int op_irq_connect(struct nvmu_transport *t, uint32_t vector, int fd)
 	return 0;
 }
 
-/* A host polling an I/O queue executes its new commands itself, on its own thread: no
- * handoff to the controller's thread and back per command (step mode: the caller steps). */
+/* A host polling a queue executes its new commands itself, on its own thread: no handoff
+ * to the controller's thread and back per command (step mode: the caller steps). */
 static void op_poll_queue(struct nvmu_transport *t, uint16_t qid)
 {
 	struct soft_ctrl *c = soft_of(t);
 
-	if (c->o.stepped || qid == 0)
+	if (c->o.stepped)
 		return;
 	pthread_mutex_lock(&c->lock);
 	soft_step_queue_locked(c, qid);

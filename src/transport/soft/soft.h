@@ -462,8 +462,9 @@ void soft_violation(struct soft_ctrl *c, enum nvmu_soft_violation v, const char 
 /* ---- exec.c ---- */
 /* One step: doorbells, commands (up to @max, 0 = all), delayed completions, interrupts. */
 unsigned soft_step_locked(struct soft_ctrl *c, unsigned max);
-/* The step a host polling I/O queue @qid makes (transport op poll_queue): transfers that
- * ended, then the new commands of SQ @qid, on the polling thread, with no handoff. */
+/* The step a host polling queue @qid makes (transport op poll_queue): transfers that
+ * ended, then the new commands of SQ @qid (and for the admin queue, held completions that
+ * are due), on the polling thread, with no handoff. */
 unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid);
 /* Complete @cmd with @status (recorded in the error log when not 0); the completion is
  * held until the CQ has room. */

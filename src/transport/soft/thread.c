@@ -32,13 +32,19 @@ static void idle_wait(struct soft_ctrl *c, uint64_t us)
 
 #define SPIN_STEPS 200     /* empty steps before the first sleep */
 #define SLEEP_MIN_US 20
-#define SLEEP_MAX_US 500
+/* The longest idle sleep. Hosts that poll their queues execute their commands themselves
+ * (soft_step_queue_locked()), so an idle thread can sleep long; a controller that other
+ * processes share (name=) sees their commands only through this thread, so it comes
+ * back sooner. */
+#define SLEEP_MAX_US 2000
+#define SLEEP_MAX_SHARED_US 500
 
 static void *run(void *arg)
 {
 	struct soft_ctrl *c = arg;
 	unsigned idle = 0;
 	uint64_t sleep_us = SLEEP_MIN_US;
+	uint64_t sleep_max = c->o.name[0] ? SLEEP_MAX_SHARED_US : SLEEP_MAX_US;
 
 	while (!atomic_load_explicit(&c->stop, memory_order_acquire)) {
 		unsigned n;
@@ -51,7 +57,7 @@ static void *run(void *arg)
 			sleep_us = SLEEP_MIN_US;
 		} else if (++idle > SPIN_STEPS) {
 			idle_wait(c, sleep_us);
-			sleep_us = sleep_us * 2 > SLEEP_MAX_US ? SLEEP_MAX_US : sleep_us * 2;
+			sleep_us = sleep_us * 2 > sleep_max ? sleep_max : sleep_us * 2;
 		}
 	}
 	return NULL;
