@@ -64,7 +64,7 @@ def inner_script(runtime, rounds):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default="build-gcc")
-    p.add_argument("--runtime", type=int, default=3, help="measured seconds per point")
+    p.add_argument("--runtime", type=int, default=2, help="measured seconds per point")
     p.add_argument("--rounds", type=int, default=2, help="rounds of the whole table")
     p.add_argument("--out")
     p.add_argument("--nested", action="store_true", help=argparse.SUPPRESS)
@@ -83,7 +83,7 @@ def main():
         files = [f"{kernel.vmlinuz}:/nvmu/nested/vmlinuz", f"{inner}:/nvmu/nested/initrd.cpio"]
         files += [f"{f}:{f}" for f in QEMU_FILES]
         cmd = [os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--quiet", "--build", args.build,
-               "--timeout", "1500", "--mem", "3G", "--smp", "2",
+               "--timeout", "2400", "--mem", "3G", "--smp", "2",
                "--program", shutil.which("qemu-system-x86_64"),
                "--ctrl", "serial=nvmu-vfio", "--ns", f"size={NS_SIZE}",
                "--ctrl", "serial=kernel-posix", "--ns", f"size={NS_SIZE}"]

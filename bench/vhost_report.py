@@ -15,19 +15,22 @@ import time
 ROWS = [(rw, qd) for rw in ("randread", "randwrite") for qd in (1, 4, 32)]
 
 
-def fio_lines(disks, runtime, rounds, size="448M"):
-    """Guest shell lines: for each round, row and disk (alternating), one line
-    '@@DEV RW QD ROUND IOPS'. @p disks is a list of guest block device names."""
+def fio_lines(disks, runtime, rounds, size="448M", dev_dir="/dev"):
+    """Guest shell lines: one fio run per round (fio starts slowly under TCG), whose jobs
+    take turns (stonewall): for each row, each disk of @p disks (guest block device
+    names) in turn. Each job prints '@@DEV RW QD ROUND IOPS'."""
     lines = []
     for rnd in range(rounds):
+        jobs = []
         for rw, qd in ROWS:
             for dev in disks:
-                lines.append(
-                    f"echo \"@@{dev} {rw} {qd} {rnd} $(fio --name=b --filename=/dev/{dev} "
-                    f"--direct=1 --ioengine=libaio --bs=4k --rw={rw} --iodepth={qd} "
-                    f"--runtime={runtime} --ramp_time=1 --time_based --size={size} "
-                    f"--norandommap --randrepeat=0 --output-format=terse 2>/dev/null "
-                    f"| awk -F';' '{{print $8+$49}}')\"")
+                jobs.append(f"--name={dev}.{rw}.{qd}.{rnd} --filename={dev_dir}/{dev} "
+                            f"--rw={rw} --iodepth={qd} --stonewall")
+        lines.append(f"fio --output-format=terse --direct=1 --ioengine=libaio --bs=4k "
+                     f"--runtime={runtime} --ramp_time=1 --time_based --size={size} "
+                     f"--norandommap --randrepeat=0 {' '.join(jobs)} 2>/dev/null "
+                     "| awk -F';' '{split($3, j, \".\"); "
+                     "print \"@@\" j[1], j[2], j[3], j[4], $8 + $49}'")
     return lines
 
 
@@ -35,7 +38,7 @@ def parse(text):
     """{(dev, rw, qd): [IOPS of each round]} from the guest's '@@' lines."""
     out = {}
     for line in text.splitlines():
-        m = re.match(r"^@@(\w+) (\w+) (\d+) (\d+) ([0-9.]*)\s*$", line.strip())
+        m = re.match(r"^@@([\w-]+) (\w+) (\d+) (\d+) ([0-9.]*)\s*$", line.strip())
         if m:
             dev, rw, qd, _, value = m.groups()
             out.setdefault((dev, rw, int(qd)), []).append(float(value or 0))

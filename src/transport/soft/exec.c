@@ -136,7 +136,7 @@ unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid)
 	if (!soft_running(c) || qid > c->o.queues)
 		return 0;
 	n = soft_file_reap(c);
-	soft_doorbells_scan(c);
+	soft_doorbells_scan_queue(c, qid);
 	if (qid == 0) /* the admin queue: also AERs with events, and late completions */
 		n += soft_pending_tick(c);
 	n = run_sq(c, qid, n, 0);

@@ -303,6 +303,8 @@ void soft_queues_reset(struct soft_ctrl *c);
 void soft_queues_admin(struct soft_ctrl *c);
 /* Read the doorbells (or shadow doorbells) and update tails and heads. */
 void soft_doorbells_scan(struct soft_ctrl *c);
+/* The same for SQ @qid and its CQ only (a host polling that queue: not the whole page). */
+void soft_doorbells_scan_queue(struct soft_ctrl *c, uint16_t qid);
 /* Free CQ entries. */
 uint32_t soft_cq_space(const struct soft_cq *cq);
 /* Copy the SQE at @sq's head into *out and advance the head; false (CFS) if unmapped. */

@@ -47,14 +47,19 @@ static void *run(void *arg)
 	uint64_t sleep_max = c->o.name[0] ? SLEEP_MAX_SHARED_US : SLEEP_MAX_US;
 
 	while (!atomic_load_explicit(&c->stop, memory_order_acquire)) {
-		unsigned n;
+		unsigned n, reaped;
 
 		pthread_mutex_lock(&c->lock);
+		reaped = soft_file_reap(c);
 		n = soft_step_locked(c, 0);
 		pthread_mutex_unlock(&c->lock);
 		if (n) {
 			idle = 0;
 			sleep_us = SLEEP_MIN_US;
+		} else if (reaped) {
+			/* Only file transfers that ended: the ring's eventfd announces the next
+			 * ones, so there is nothing to spin for. */
+			idle = SPIN_STEPS;
 		} else if (++idle > SPIN_STEPS) {
 			idle_wait(c, sleep_us);
 			sleep_us = sleep_us * 2 > sleep_max ? sleep_max : sleep_us * 2;
