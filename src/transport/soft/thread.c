@@ -1,34 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The controller's own thread: steps while there is work, then idles politely (a short
- * spin, then sleeps that double up to a bound while nothing arrives). While file
- * transfers are in flight it sleeps on the io_uring's eventfd instead, so that it wakes
- * when one ends (for a host that waits for the completion interrupt). */
+ * spin, then sleeps that double up to a bound while nothing arrives). With a file= it
+ * sleeps on the io_uring's eventfd, so that it wakes when a transfer ends (for a host
+ * that waits for the completion interrupt). */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
 
 #include "soft.h"
-
-/* Sleep up to @us, or until a file transfer ends while some are in flight. */
-static void idle_wait(struct soft_ctrl *c, uint64_t us)
-{
-	int efd = soft_file_eventfd(c);
-	uint32_t inflight;
-	eventfd_t v;
-
-	pthread_mutex_lock(&c->lock);
-	inflight = soft_file_inflight(c);
-	pthread_mutex_unlock(&c->lock);
-	if (efd < 0 || !inflight) {
-		nvmu_sleep_us(us);
-		return;
-	}
-	struct pollfd pfd = { .fd = efd, .events = POLLIN };
-
-	if (poll(&pfd, 1, (int)((us + 999) / 1000)) > 0)
-		eventfd_read(efd, &v);
-}
 
 #define SPIN_STEPS 200     /* empty steps before the first sleep */
 #define SLEEP_MIN_US 20
@@ -38,6 +18,25 @@ static void idle_wait(struct soft_ctrl *c, uint64_t us)
  * back sooner. */
 #define SLEEP_MAX_US 2000
 #define SLEEP_MAX_SHARED_US 500
+
+/* Sleep up to @us, or until a file transfer ends: a host that sleeps on its completion
+ * interrupt while a transfer is in flight gets it as soon as the transfer is done, not
+ * when this thread's back-off ends. */
+static void idle_wait(struct soft_ctrl *c, uint64_t us)
+{
+	int efd = soft_file_eventfd(c);
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
+	eventfd_t v;
+
+	if (efd < 0) {
+		nvmu_sleep_us(us);
+		return;
+	}
+	if (ppoll(&pfd, 1, &ts, NULL) > 0)
+		eventfd_read(efd, &v);
+}
 
 static void *run(void *arg)
 {
