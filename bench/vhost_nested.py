@@ -64,7 +64,7 @@ def inner_script(runtime, rounds):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--build", default="build-gcc")
-    p.add_argument("--runtime", type=int, default=2, help="measured seconds per point")
+    p.add_argument("--runtime", type=int, default=4, help="measured seconds per point")
     p.add_argument("--rounds", type=int, default=2, help="rounds of the whole table")
     p.add_argument("--out")
     p.add_argument("--nested", action="store_true", help=argparse.SUPPRESS)
