@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
 """vhost-user-blk side by side, in one guest boot: the same TCG guest gets three disks,
 each on a raw file of the same size in the same folder, and fio runs 4 KiB randread and
-randwrite at QD 1, 4 and 32 on each in turn:
+randwrite at QD 1, 4 and 32, each configuration right after the others, round after
+round (bench/vhost_report.py):
 
-  /dev/vda  nvmu vhost-blk soft:file=...       (nvmu's backend; soft: bounces every request)
+  /dev/vda  nvmu vhost-blk soft:file=...       (nvmu's backend: the software controller,
+                                                guest memory mapped for its DMA, the file
+                                                read and written with O_DIRECT)
   /dev/vdb  qemu-storage-daemon vhost-user-blk (QEMU's own backend; io_uring, O_DIRECT)
   /dev/vdc  QEMU's virtio-blk                  (the POSIX path; io_uring, O_DIRECT)
 
-Usage: bench/vhost.py [--build DIR] [--runtime S] [--out FILE.json]
-Prints a table of IOPS with the ratios of nvmu to each peer, and writes JSON
-(default bench/results/vhost-DATE.json) with the backend's counters (bounced requests).
-Run it on a quiet machine: the three disks share its CPUs with the guest.
+Before fio the guest sits idle for a few seconds: the CPU time the two back-end processes
+use meanwhile is their idle cost.
+
+Usage: bench/vhost.py [--build DIR] [--runtime S] [--rounds N] [--out FILE.json]
+       bench/vhost.py --nested [...]   the nested comparison in the guest rig
+                                       (bench/vhost_nested.py)
+Prints the table of IOPS with the ratios of nvmu to each peer, and writes JSON (default
+bench/results/vhost-DATE.json) and an SVG chart beside it, with the backend's counters
+(bounced requests) and the idle CPU.
 """
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -23,97 +30,146 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-DISKS = [("vda", "nvmu"), ("vdb", "qsd"), ("vdc", "virtio-blk")]
-ROWS = [(rw, qd) for rw in ("randread", "randwrite") for qd in (1, 4, 32)]
+sys.path.insert(0, HERE)
+import vhost_report  # noqa: E402
+
+COLUMNS = [("nvmu", "vda"), ("qsd", "vdb"), ("virtio-blk", "vdc")]
 SIZE = 512 << 20
+IDLE_S = 5
 
 
-def guest_script(runtime):
-    lines = ["#!/bin/sh"]
-    for dev, _ in DISKS:
-        for rw, qd in ROWS:
-            lines.append(
-                f"echo \"@@{dev} {rw} {qd} $(fio --name=b --filename=/dev/{dev} --direct=1 "
-                f"--ioengine=libaio --bs=4k --rw={rw} --iodepth={qd} --runtime={runtime} "
-                f"--ramp_time=1 --time_based --size=448M --output-format=terse 2>/dev/null "
-                f"| awk -F';' '{{print $8+$49}}')\"")
+def guest_script(runtime, rounds):
+    lines = ["#!/bin/sh",
+             # the idle window: the disks are probed, nobody uses them
+             "echo @@idle-begin", f"sleep {IDLE_S}", "echo @@idle-end"]
+    lines += vhost_report.fio_lines([dev for _, dev in COLUMNS], runtime, rounds)
     return "\n".join(lines) + "\n"
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--build", default="build-gcc")
-    p.add_argument("--runtime", type=int, default=5)
-    p.add_argument("--out")
-    args = p.parse_args()
+def cpu_seconds(pid):
+    """User + system CPU time of process @p pid (all its threads) so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_socket(path, proc):
+    for _ in range(100):
+        if os.path.exists(path) or proc.poll() is not None:
+            return
+        time.sleep(0.1)
+
+
+def run(args, work):
+    files = {}
+    for name in ("nvmu", "qsd", "virtio"):
+        files[name] = os.path.join(work, name + ".img")
+        with open(files[name], "wb") as f:
+            f.truncate(SIZE)
     nvmu = os.path.join(args.build, "tools", "nvmu", "nvmu")
-    work = tempfile.mkdtemp(prefix="nvmu-vhost-bench.")
+    nvmu_sock, qsd_sock = os.path.join(work, "nvmu.sock"), os.path.join(work, "qsd.sock")
     procs = []
     try:
-        files = {}
-        for name in ("nvmu", "qsd", "virtio"):
-            files[name] = os.path.join(work, name + ".img")
-            with open(files[name], "wb") as f:
-                f.truncate(SIZE)
-        nvmu_sock, qsd_sock = os.path.join(work, "nvmu.sock"), os.path.join(work, "qsd.sock")
-        be = subprocess.Popen([nvmu, "vhost-blk", f"soft:size={SIZE},file={files['nvmu']}",
+        be = subprocess.Popen([nvmu, "vhost-blk", f"soft:size={SIZE},file={files['nvmu']},iommu=1",
                                "--socket", nvmu_sock, "--queues", "2"],
                               stdout=subprocess.PIPE, text=True)
         procs.append(be)
         if be.stdout.readline().strip() != "ready":
             print("nvmu vhost-blk did not start", file=sys.stderr)
-            return 1
+            return None
         qsd = subprocess.Popen(["qemu-storage-daemon", "--blockdev",
                                 f"driver=file,node-name=f0,filename={files['qsd']},"
                                 "aio=io_uring,cache.direct=on", "--export",
                                 "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,"
                                 f"addr.path={qsd_sock},writable=on,num-queues=2"])
         procs.append(qsd)
-        for _ in range(100):
-            if os.path.exists(qsd_sock):
-                break
-            time.sleep(0.1)
+        wait_socket(qsd_sock, qsd)
         script = os.path.join(work, "fio.sh")
         with open(script, "w") as f:
-            f.write(guest_script(args.runtime))
-        rig = subprocess.run([os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--quiet",
-                              "--no-iommu", "--mem", "1G", "--timeout", "1800",
-                              "--vhost-blk", nvmu_sock, "--vhost-blk", qsd_sock,
-                              "--virtio-blk", files["virtio"], "--vhost-queues", "2",
-                              "--program", shutil.which("fio"), script],
-                             capture_output=True, text=True)
-        iops = {}
-        for line in rig.stdout.splitlines():
-            if line.startswith("@@"):
-                dev, rw, qd, value = line[2:].split()
-                iops[(dev, rw, int(qd))] = float(value or 0)
+            f.write(guest_script(args.runtime, args.rounds))
+        # The rig streams the guest's lines as they come (unbuffered), so that the idle
+        # window is measured while the guest sits in it.
+        rig = subprocess.Popen([os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--quiet",
+                                "--no-iommu", "--mem", "1G", "--timeout", "1800",
+                                "--vhost-blk", nvmu_sock, "--vhost-blk", qsd_sock,
+                                "--virtio-blk", files["virtio"], "--vhost-queues", "2",
+                                "--program", shutil.which("fio"), script],
+                               stdout=subprocess.PIPE, text=True,
+                               env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        out, idle, mark = [], {}, None
+        sample = lambda: {"nvmu": cpu_seconds(be.pid), "qsd": cpu_seconds(qsd.pid)}  # noqa
+        for line in rig.stdout:
+            out.append(line)
+            if line.startswith("@@idle-"):
+                now, cpu = time.monotonic(), sample()
+                if line.startswith("@@idle-end") and mark:
+                    idle = {k: 100 * (cpu[k] - mark[1][k]) / (now - mark[0]) for k in cpu}
+                mark = (now, cpu)
+        # CPU time of each back-end from the end of the idle window to the end of fio
+        busy = {k: v - mark[1][k] for k, v in sample().items()} if mark else {}
+        rig.wait()
         be.terminate()
         summary = be.communicate(timeout=60)[0].strip()
+        return "".join(out), rig.returncode, summary, idle, busy
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.terminate()
                 proc.wait()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", default="build-gcc")
+    p.add_argument("--runtime", type=int, default=4, help="measured seconds per point")
+    p.add_argument("--rounds", type=int, default=2, help="rounds of the whole table")
+    p.add_argument("--out")
+    p.add_argument("--nested", action="store_true",
+                   help="the nested comparison in the guest rig (bench/vhost_nested.py)")
+    args, rest = p.parse_known_args()
+    if args.nested:
+        return subprocess.run([sys.executable, os.path.join(HERE, "vhost_nested.py")]
+                              + sys.argv[1:]).returncode
+    if rest:
+        p.error(f"unknown arguments: {' '.join(rest)}")
+    load_start = os.getloadavg()
+    work = tempfile.mkdtemp(prefix="nvmu-vhost-bench.")
+    try:
+        result = run(args, work)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{'workload':<12}{'QD':>4}{'nvmu':>10}{'qsd':>10}{'virtio':>10}"
-          f"{'nvmu/qsd':>10}{'nvmu/virtio':>13}")
-    table = []
-    for rw, qd in ROWS:
-        a, b, c = (iops.get((dev, rw, qd), 0.0) for dev, _ in DISKS)
-        r1 = a / b if b else 0
-        r2 = a / c if c else 0
-        print(f"{rw:<12}{qd:>4}{a:>10.0f}{b:>10.0f}{c:>10.0f}{r1:>10.2f}{r2:>13.2f}")
-        table.append({"workload": rw, "qd": qd, "nvmu": a, "qsd": b, "virtio_blk": c})
+    if result is None:
+        return 1
+    text, status, summary, idle, busy = result
+    iops = vhost_report.parse(text)
+    table = vhost_report.summarise(iops, COLUMNS)
+    vhost_report.print_table(table, COLUMNS)
+    # CPU per request: each back-end process's CPU time while fio ran, over the requests
+    # its disk served (IOPS x measured seconds, every row and round; the warm-up seconds
+    # are not counted, so this is a little high, alike for both).
+    cpu_us = {}
+    for name, dev in COLUMNS[:2]:
+        ios = sum(v * args.runtime for (d, _, _), runs in iops.items() if d == dev
+                  for v in runs)
+        if ios and name in busy:
+            cpu_us[name] = 1e6 * busy[name] / ios
+    print("# back-end CPU per request while fio ran (us): "
+          + (", ".join(f"{k} {v:.1f}" for k, v in cpu_us.items()) or "not measured"))
+    counters = vhost_report.backend_counters(summary)
     print(f"# nvmu vhost-blk: {summary}")
-    load = os.getloadavg()[0]
-    print(f"# load average at the end: {load:.1f} on {os.cpu_count()} CPUs")
-    out = args.out or os.path.join(HERE, "results",
-                                   time.strftime("vhost-%Y%m%d-%H%M%S.json"))
-    with open(out, "w") as f:
-        json.dump({"rows": table, "backend": summary, "runtime_s": args.runtime,
-                   "loadavg": load, "rig_status": rig.returncode}, f, indent=1)
-    print(f"# JSON in {out}")
-    return 0 if rig.returncode == 0 and iops else 1
+    print(f"# bounced requests: {counters.get('bounced', 'unknown')}")
+    print("# idle CPU over %d s (%% of one CPU): %s" % (
+        IDLE_S, ", ".join(f"{k} {v:.1f}" for k, v in idle.items()) or "not measured"))
+    print(f"# load average at start {load_start[0]:.1f}, at the end {os.getloadavg()[0]:.1f}"
+          f" on {os.cpu_count()} CPUs")
+    vhost_report.write(args.out, HERE, "vhost", {
+        "bench": "vhost-host", "backend": summary, "backend_counters": counters,
+        "bounced": counters.get("bounced"), "idle_cpu_percent": idle,
+        "cpu_us_per_request": cpu_us,
+        "runtime_s": args.runtime, "rounds": args.rounds, "loadavg_start": load_start,
+        "rig_status": status}, "vhost-user-blk on the host: nvmu vs qemu-storage-daemon vs "
+        "QEMU virtio-blk (4 KiB)", table, COLUMNS)
+    return 0 if status == 0 and iops else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ PACKAGES=(
 	nvme-cli # the guest test of nvmu's admin verbs compares with nvme-cli's output
 	strace   # the guest check that nvmu perf makes no system call per I/O
 	libisal-dev # CRC32C of the NVMe/TCP header and data digests
+	liburing-dev # io_uring: the software controller's file= namespaces
 )
 
 missing=()

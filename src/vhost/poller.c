@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Poller threads: one per virtqueue, each with a queue pair of its own. A poller takes
- * new requests from its ring and reaps completions in a loop; after idle_spin_us without
- * work it asks the driver for kicks and sleeps on the ring's kick eventfd and, while
- * requests are in flight, on the queue pair's completion interrupt (a pair without
- * interrupts is polled until they are done), so that an idle VM costs next to no CPU
- * and a busy one does not lose a CPU to a spinning backend.
+ * new requests from its ring and reaps completions in a loop; with nothing in flight,
+ * after a spin without work, it asks the driver for kicks and sleeps on the ring's kick
+ * eventfd (the spin adapts, between 5 us and idle_spin_us: halved when it found
+ * nothing, doubled when it found a request, so that it costs a slow guest little); with requests in flight, as soon as there is no work, it sleeps on the
+ * kick eventfd and the queue pair's completion interrupt (a pair without interrupts is
+ * polled until they are done), so that an idle VM costs next to no CPU and a busy one
+ * does not lose a CPU to a spinning backend.
  *
  * Quiescing: the socket thread changes rings and guest memory only while every poller
  * waits at a point with no request in flight (vh_quiesce()), so that the pollers read
@@ -24,6 +26,7 @@
 
 #define SLEEP_MS 200 /* idle sleep: deadlines and removal are noticed at this pace */
 #define INFLIGHT_SLEEP_MS 100 /* with requests in flight, as host.h asks of interrupts */
+#define SPIN_MIN_NS 5000 /* the shortest idle spin: a guest's next request may come soon */
 
 static void note_failure(struct nvmu_vhost_blk *b, int err)
 {
@@ -122,7 +125,8 @@ static void *poller_main(void *arg)
 	struct vh_poller *p = arg;
 	struct nvmu_vhost_blk *b = p->b;
 	struct vh_vring *vq = &b->vq[p->index];
-	uint64_t spin_ns = (uint64_t)b->opts.idle_spin_us * 1000, idle_since = 0;
+	uint64_t spin_max = (uint64_t)b->opts.idle_spin_us * 1000, idle_since = 0;
+	uint64_t spin_ns = spin_max;
 
 	rebuild_epoll(p);
 	while (!atomic_load(&b->stopping)) {
@@ -141,6 +145,9 @@ static void *poller_main(void *arg)
 			work += reap(p);
 		}
 		if (work || (vq->inflight && nvmu_host_qpair_eventfd(p->qp) < 0)) {
+			/* Work found by a spin: spinning pays with this guest, spin longer. */
+			if (work && idle_since && spin_ns < spin_max)
+				spin_ns = spin_ns * 2 < spin_max ? spin_ns * 2 : spin_max;
 			idle_since = 0; /* a polled pair is polled while requests are in flight */
 			continue;
 		}
@@ -148,8 +155,16 @@ static void *poller_main(void *arg)
 
 		if (!idle_since)
 			idle_since = now;
-		if (now - idle_since < spin_ns)
+		/* Spin for the next request only when nothing is in flight: a request in
+		 * flight on a pair with interrupts wakes us when it completes, so spinning
+		 * for it would only take a CPU from the VM (on a host with few CPUs, the
+		 * vCPUs that make the requests) for as long as the device takes. */
+		if (now - idle_since < spin_ns && !vq->inflight)
 			continue;
+		/* A spin that found nothing: the guest's next request comes later than we
+		 * spin (a slow or idle guest), so spin half as long next time. */
+		if (!vq->inflight && spin_ns > SPIN_MIN_NS)
+			spin_ns /= 2;
 		sleep_on_kicks(p, vq);
 		idle_since = 0;
 	}

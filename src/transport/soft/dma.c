@@ -26,48 +26,6 @@ static int grow(struct soft_dma *d)
 	return 0;
 }
 
-int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf)
-{
-	struct soft_dma *d = &c->dma;
-	size_t rounded = (size_t)nvmu_align_up(len ? len : 1, nvmu_page_size());
-	void *mem = NULL;
-	int ret;
-
-	if (d->n == d->cap && (ret = grow(d)) < 0)
-		return ret;
-	if (d->next_iova == 0)
-		d->next_iova = IOVA_BASE;
-	ret = nvmu_mem_alloc(rounded, 0, &mem);
-	if (ret < 0)
-		return nvmu_fail_context(-ret, "%s: DMA buffer of %zu bytes", c->name, len);
-	/* IOVAs only grow, so appending keeps the table sorted. */
-	d->map[d->n++] = (struct soft_mapping){ .iova = d->next_iova, .len = rounded,
-						.vaddr = mem };
-	buf->vaddr = mem;
-	buf->iova = d->next_iova;
-	buf->len = len; /* what was asked for; the table keeps the rounded size for free */
-	d->next_iova += rounded + GUARD_BYTES;
-	c->stats.dma_mappings = (uint32_t)d->n;
-	return 0;
-}
-
-int soft_dma_map_peer(struct soft_ctrl *c, void *vaddr, size_t len, uint64_t *iova)
-{
-	struct soft_dma *d = &c->dma;
-	int ret;
-
-	if (d->n == d->cap && (ret = grow(d)) < 0)
-		return ret;
-	if (d->next_iova == 0)
-		d->next_iova = IOVA_BASE;
-	d->map[d->n++] = (struct soft_mapping){ .iova = d->next_iova, .len = len,
-						.vaddr = vaddr, .peer = true };
-	*iova = d->next_iova;
-	d->next_iova += nvmu_align_up(len, nvmu_page_size()) + GUARD_BYTES;
-	c->stats.dma_mappings = (uint32_t)d->n;
-	return 0;
-}
-
 /* Index of the mapping that contains @iova, or d->n. */
 static size_t find(const struct soft_dma *d, uint64_t iova)
 {
@@ -76,6 +34,75 @@ static size_t find(const struct soft_dma *d, uint64_t iova)
 	if (i == 0 || iova - d->map[i - 1].iova >= d->map[i - 1].len)
 		return d->n;
 	return i - 1;
+}
+
+/* Add @m to the table, kept sorted by IOVA: the controller's own buffers and peers' memory
+ * get IOVAs from below, the IOMMU context (iommu.c) places its mappings higher up. */
+static int insert(struct soft_ctrl *c, struct soft_mapping m)
+{
+	struct soft_dma *d = &c->dma;
+	size_t i;
+	int ret;
+
+	if (d->n == d->cap && (ret = grow(d)) < 0)
+		return ret;
+	i = UPPER_BOUND(d->map, d->n, iova, m.iova);
+	if ((i > 0 && m.iova - d->map[i - 1].iova < d->map[i - 1].len) ||
+	    (i < d->n && d->map[i].iova - m.iova < m.len))
+		return nvmu_fail(EEXIST, "%s: DMA mapping at %#llx of %llu bytes overlaps another",
+				 c->name, (unsigned long long)m.iova, (unsigned long long)m.len);
+	memmove(&d->map[i + 1], &d->map[i], (d->n - i) * sizeof(d->map[0]));
+	d->map[i] = m;
+	d->n++;
+	c->stats.dma_mappings = (uint32_t)d->n;
+	return 0;
+}
+
+int soft_dma_alloc(struct soft_ctrl *c, size_t len, struct nvmu_dma_buf *buf)
+{
+	struct soft_dma *d = &c->dma;
+	size_t rounded = (size_t)nvmu_align_up(len ? len : 1, nvmu_page_size());
+	void *mem = NULL;
+	int ret;
+
+	if (d->next_iova == 0)
+		d->next_iova = IOVA_BASE;
+	ret = nvmu_mem_alloc(rounded, 0, &mem);
+	if (ret < 0)
+		return nvmu_fail_context(-ret, "%s: DMA buffer of %zu bytes", c->name, len);
+	ret = insert(c, (struct soft_mapping){ .iova = d->next_iova, .len = rounded,
+					       .vaddr = mem });
+	if (ret < 0) {
+		nvmu_mem_free(mem, rounded, 0);
+		return ret;
+	}
+	buf->vaddr = mem;
+	buf->iova = d->next_iova;
+	buf->len = len; /* what was asked for; the table keeps the rounded size for free */
+	d->next_iova += rounded + GUARD_BYTES;
+	return 0;
+}
+
+int soft_dma_map_peer(struct soft_ctrl *c, void *vaddr, size_t len, uint64_t *iova)
+{
+	struct soft_dma *d = &c->dma;
+	int ret;
+
+	if (d->next_iova == 0)
+		d->next_iova = IOVA_BASE;
+	ret = insert(c, (struct soft_mapping){ .iova = d->next_iova, .len = len,
+					       .vaddr = vaddr, .peer = true });
+	if (ret < 0)
+		return ret;
+	*iova = d->next_iova;
+	d->next_iova += nvmu_align_up(len, nvmu_page_size()) + GUARD_BYTES;
+	return 0;
+}
+
+int soft_dma_map_at(struct soft_ctrl *c, void *vaddr, uint64_t iova, size_t len)
+{
+	return insert(c, (struct soft_mapping){ .iova = iova, .len = len, .vaddr = vaddr,
+						.peer = true });
 }
 
 void soft_dma_free(struct soft_ctrl *c, struct nvmu_dma_buf *buf)

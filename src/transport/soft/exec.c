@@ -44,6 +44,16 @@ static bool fault_instead(struct soft_ctrl *c, const struct soft_cmd *cmd,
 	}
 }
 
+void soft_cmd_complete(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status)
+{
+	if (status)
+		soft_error_record(c, cmd, status);
+	if (soft_cq_space(&c->cq[c->sq[cmd->sqid].cqid]) == 0)
+		soft_pending_add(c, PENDING_LATE, cmd, status, 0, 0);
+	else
+		complete(c, cmd, status, NULL);
+}
+
 static void execute(struct soft_ctrl *c, uint16_t sqid, const struct nvmu_sqe *sqe)
 {
 	struct soft_cmd cmd = { .sqe = *sqe, .sqid = sqid };
@@ -54,7 +64,7 @@ static void execute(struct soft_ctrl *c, uint16_t sqid, const struct nvmu_sqe *s
 		c->stats.admin_cmds++;
 	else
 		c->stats.io_cmds++;
-	if (soft_pending_has_cid(c, sqid, sqe->cid)) {
+	if (soft_pending_has_cid(c, sqid, sqe->cid) || soft_file_has_cid(c, sqid, sqe->cid)) {
 		soft_violation(c, NVMU_SOFT_V_CID_IN_FLIGHT, "SQ %u CID %#x (opcode %#x) reused "
 			       "while a command with that CID is in flight", sqid, sqe->cid,
 			       sqe->opcode);
@@ -64,7 +74,12 @@ static void execute(struct soft_ctrl *c, uint16_t sqid, const struct nvmu_sqe *s
 	r = soft_fault_match(c, &cmd);
 	if (r && fault_instead(c, &cmd, r))
 		return;
+	/* A transfer a fault rule matched completes here, so the rule acts on its status. */
+	c->defer_ok = !r;
 	status = sqid ? soft_io_exec(c, &cmd) : soft_admin_exec(c, &cmd);
+	c->defer_ok = false;
+	if (status == SOFT_ASYNC)
+		return;
 	if (status == SOFT_HOLD) {
 		soft_pending_add(c, PENDING_AER, &cmd, 0, 0, 0);
 		return;
@@ -83,6 +98,20 @@ static bool still_running(const struct soft_ctrl *c)
 	return !c->fatal && !c->removed && c->shst == NVME_CSTS_SHST_NORMAL;
 }
 
+/* Execute the new commands of SQ @q while @n stays below @max (0: no bound); the new n. */
+static unsigned run_sq(struct soft_ctrl *c, uint32_t q, unsigned n, unsigned max)
+{
+	struct soft_sq *sq = &c->sq[q];
+	struct nvmu_sqe sqe;
+
+	while (sq->live && sq->head != sq->tail && (max == 0 || n < max) && still_running(c) &&
+	       soft_cq_space(&c->cq[sq->cqid]) > 0 && soft_sq_fetch(c, (uint16_t)q, &sqe)) {
+		execute(c, (uint16_t)q, &sqe);
+		n++;
+	}
+	return n;
+}
+
 unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
 {
 	unsigned n;
@@ -90,19 +119,33 @@ unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
 	c->steps++;
 	if (!soft_running(c))
 		return 0;
+	n = soft_file_reap(c);
 	soft_doorbells_scan(c);
-	n = soft_pending_tick(c);
-	for (uint32_t q = 0; q <= c->o.queues; q++) {
-		struct soft_sq *sq = &c->sq[q];
-		struct nvmu_sqe sqe;
+	n += soft_pending_tick(c);
+	for (uint32_t q = 0; q <= c->o.queues; q++)
+		n = run_sq(c, q, n, max);
+	soft_file_submit(c);
+	soft_irqs_signal(c);
+	return n;
+}
 
-		while (sq->live && sq->head != sq->tail && (max == 0 || n < max) &&
-		       still_running(c) && soft_cq_space(&c->cq[sq->cqid]) > 0 &&
-		       soft_sq_fetch(c, (uint16_t)q, &sqe)) {
-			execute(c, (uint16_t)q, &sqe);
-			n++;
-		}
-	}
+unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid)
+{
+	unsigned n;
+
+	if (!soft_running(c) || qid > c->o.queues)
+		return 0;
+	n = soft_file_reap(c);
+	soft_doorbells_scan_queue(c, qid);
+	if (qid == 0) /* the admin queue: also AERs with events, and late completions */
+		n += soft_pending_tick(c);
+	n = run_sq(c, qid, n, 0);
+	soft_file_submit(c);
+	/* The host looks at this CQ as soon as we return: an interrupt for what was posted
+	 * into it would only wake the same thread later, for nothing (a system call per
+	 * command). Other CQs that got entries are signalled. */
+	if (c->sq[qid].live)
+		c->cq[c->sq[qid].cqid].signal = false;
 	soft_irqs_signal(c);
 	return n;
 }

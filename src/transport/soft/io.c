@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* NVM command set on RAM namespaces: Read, Write, Flush, Write Zeroes, Dataset Management,
- * Compare, Verify, Copy (Write Uncorrectable: uncorrectable.c; reservations:
- * reservations.c). */
+/* NVM command set: Read, Write, Flush, Write Zeroes, Dataset Management, Compare, Verify,
+ * Copy (Write Uncorrectable: uncorrectable.c; reservations: reservations.c; Read, Write
+ * and Flush of namespaces in a file: file_io.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +45,7 @@ static uint64_t max_transfer(const struct soft_ctrl *c)
 	return (uint64_t)(4096u << NVME_CAP_MPSMIN(c->cap)) << c->o.mdts;
 }
 
-static void count_io(struct soft_ctrl *c, bool write, uint64_t bytes)
+void soft_count_io(struct soft_ctrl *c, bool write, uint64_t bytes)
 {
 	if (write) {
 		c->units_written += bytes >> SECTOR_SHIFT;
@@ -77,10 +77,15 @@ static uint16_t blocks_cmd(struct soft_ctrl *c, struct soft_cmd *cmd, struct sof
 	p = ns->data + (slba << shift);
 	switch (op) {
 	case nvme_cmd_read:
-		st = soft_uncor_hit(ns, slba, nlb) ? SOFT_DNR(NVME_SCT_MEDIA, NVME_SC_READ_ERROR)
-						   : soft_data_out(c, cmd, p, bytes);
+		if (soft_uncor_hit(ns, slba, nlb))
+			return SOFT_DNR(NVME_SCT_MEDIA, NVME_SC_READ_ERROR);
+		if (ns->file_backed) /* counted there, when done */
+			return soft_file_rw(c, cmd, ns, slba, nlb, false, c->defer_ok);
+		st = soft_data_out(c, cmd, p, bytes);
 		break;
 	case nvme_cmd_write:
+		if (ns->file_backed)
+			return soft_file_rw(c, cmd, ns, slba, nlb, true, c->defer_ok);
 		st = soft_data_in(c, cmd, p, bytes);
 		if (st == 0)
 			soft_uncor_clear(ns, slba, nlb);
@@ -100,7 +105,7 @@ static uint16_t blocks_cmd(struct soft_ctrl *c, struct soft_cmd *cmd, struct sof
 		break;
 	}
 	if (st == 0 && data)
-		count_io(c, op == nvme_cmd_write, bytes);
+		soft_count_io(c, op == nvme_cmd_write, bytes);
 	return st;
 }
 
@@ -174,8 +179,9 @@ uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd)
 	struct soft_ns *ns = soft_ns_get(c, cmd->sqe.nsid);
 	uint8_t op = cmd->sqe.opcode;
 
-	if (op == nvme_cmd_flush)
-		return ns || cmd->sqe.nsid == NSID_ALL ? 0 : SOFT_GENERIC(NVME_SC_INVALID_NS);
+	if (op == nvme_cmd_flush) /* a file's data is made durable; RAM has nothing to do */
+		return ns || cmd->sqe.nsid == NSID_ALL ? soft_file_flush(c, cmd, c->defer_ok)
+						       : SOFT_GENERIC(NVME_SC_INVALID_NS);
 	bool resv = op == nvme_cmd_resv_register || op == nvme_cmd_resv_report ||
 		    op == nvme_cmd_resv_acquire || op == nvme_cmd_resv_release;
 

@@ -121,12 +121,14 @@ int soft_ns_init(struct soft_ctrl *c)
 					     .allocated = true,
 					     .attached = true,
 					     .file_backed = fd >= 0,
+					     .file_fd = fd,
+					     .file_off = (uint64_t)i * c->o.ns_bytes,
 					     .lbaf = c->o.lbs == 4096 ? SOFT_LBAF_4096
 								      : SOFT_LBAF_512 };
 	}
-	if (fd >= 0)
-		close(fd); /* the mappings keep the file */
-	return 0;
+	/* Reads and writes go to the file itself (file_io.c); the mappings serve the other
+	 * commands, and the kernel keeps the two coherent. */
+	return fd >= 0 ? soft_file_open(c, fd) : 0;
 }
 
 void soft_ns_storage_free(struct soft_ns *ns)
@@ -174,6 +176,11 @@ void soft_ns_zero(struct soft_ns *ns, uint64_t offset, uint64_t bytes)
 	uintptr_t page = 4096, first = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
 
+	/* A file gets a hole (the blocks read zeroes and take no space), if its file system
+	 * makes holes. */
+	if (ns->file_backed && fallocate(ns->file_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					 (off_t)(ns->file_off + offset), (off_t)bytes) == 0)
+		return;
 	/* In RAM the whole pages inside go back to the kernel: they read zeroes and cost
 	 * nothing again (a private anonymous mapping). The edges, and a file, are written. */
 	if (ns->file_backed || end <= first || madvise((void *)first, end - first, MADV_DONTNEED)) {
@@ -188,7 +195,11 @@ void soft_ns_zero(struct soft_ns *ns, uint64_t offset, uint64_t bytes)
 void soft_ns_erase(struct soft_ns *ns)
 {
 	ns->nuncor = 0;
-	if (ns->file_backed || madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
+	if (ns->file_backed) {
+		soft_ns_zero(ns, 0, ns->bytes);
+		return;
+	}
+	if (madvise(ns->data, ns->bytes, MADV_DONTNEED) != 0)
 		memset(ns->data, 0, ns->bytes);
 }
 

@@ -24,6 +24,8 @@ static const struct soft_option_doc docs[] = {
 	{ "mqes", "CAP.MQES: largest queue size - 1 (1..65535)", "1023" },
 	{ "queues", "I/O queue pairs offered (1..1024)", "16" },
 	{ "sgl", "1: SGLs on I/O queues", "0" },
+	{ "iommu", "1: an IOMMU context (nvmu_host_dma_map() of the application's memory)",
+	  "0" },
 	{ "dbbuf", "1: Doorbell Buffer Config (shadow doorbells; off by default with name=)",
 	  "1" },
 	{ "mode", "thread (a thread serves the queues) or step (the caller does)", "thread" },
@@ -33,7 +35,8 @@ static const struct soft_option_doc docs[] = {
 	{ "mpsmax", "CAP.MPSMAX (mpsmin..15)", "4" },
 	{ "ready_delay", "milliseconds from CC.EN=1 to CSTS.RDY=1 (0..600000)", "0" },
 	{ "vs", "NVMe version MAJOR.MINOR (1.0..2.255); 2.0+: I/O Command Sets", "1.4" },
-	{ "file", "keep the namespaces in this regular file (namespace i at i x size)",
+	{ "file", "keep the namespaces in this regular file (namespace i at i x size; "
+	  "O_DIRECT, io_uring)",
 	  "(RAM)" },
 	{ "name", "share the controller with other processes under this name (letters, "
 	  "digits, '-', '_', '.')", "(none)" },

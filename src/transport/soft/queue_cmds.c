@@ -93,6 +93,7 @@ uint16_t soft_delete_sq(struct soft_ctrl *c, struct soft_cmd *cmd)
 
 	if (qid == 0 || qid > c->o.queues || !c->sq[qid].live)
 		return refuse(c, cmd, SOFT_SPECIFIC(NVME_SC_QID_INVALID), "no such I/O SQ");
+	soft_file_drain(c, true); /* its transfers in flight complete before it goes */
 	soft_pending_abort_sq(c, qid, SOFT_STATUS(NVME_SCT_GENERIC, NVME_SC_ABORT_QUEUE));
 	c->sq[qid].live = false;
 	soft_doorbell_clear(c, qid, false);

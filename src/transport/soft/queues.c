@@ -106,8 +106,8 @@ static void doorbell_written(struct soft_ctrl *c, size_t slot, uint32_t v)
 		set_sq_tail(c, qid, v);
 }
 
-/* Shadow doorbells of the I/O queues; the event index follows what was read. */
-static void shadow_scan(struct soft_ctrl *c)
+/* Shadow doorbells of I/O queues [first, last]; the event index follows what was read. */
+static void shadow_scan(struct soft_ctrl *c, uint16_t first, uint16_t last)
 {
 	size_t stride = doorbell_stride(c), bytes = ((size_t)c->o.queues + 1) * 2 * stride;
 	uint8_t *shadow = soft_dma_lookup(c, c->dbbuf_shadow, bytes);
@@ -121,7 +121,7 @@ static void shadow_scan(struct soft_ctrl *c)
 		soft_set_fatal(c, "shadow doorbell memory not mapped");
 		return;
 	}
-	for (uint16_t q = 1; q <= c->o.queues; q++) {
+	for (uint16_t q = first; q <= last; q++) {
 		for (unsigned is_cq = 0; is_cq < 2; is_cq++) {
 			size_t off = (2u * q + is_cq) * stride;
 			uint32_t v = __atomic_load_n((uint32_t *)(shadow + off), __ATOMIC_ACQUIRE);
@@ -139,20 +139,44 @@ static void shadow_scan(struct soft_ctrl *c)
 	}
 }
 
+static void slot_scan(struct soft_ctrl *c, size_t slot)
+{
+	uint32_t v = __atomic_load_n(doorbell(c, slot), __ATOMIC_ACQUIRE);
+
+	if (v == c->db_seen[slot])
+		return;
+	c->db_seen[slot] = v;
+	doorbell_written(c, slot, v);
+}
+
+/* Steps between two looks at the doorbells past the last queue's, which only a faulty
+ * host writes (the thread steps after each file transfer: a page of loads each time
+ * would be most of its work). */
+#define FULL_SCAN_STEPS 64
+
 void soft_doorbells_scan(struct soft_ctrl *c)
 {
-	size_t slots = c->db_bytes / doorbell_stride(c);
+	size_t slots = c->db_bytes / doorbell_stride(c), used = ((size_t)c->o.queues + 1) * 2;
 
-	for (size_t slot = 0; slot < slots; slot++) {
-		uint32_t v = __atomic_load_n(doorbell(c, slot), __ATOMIC_ACQUIRE);
-
-		if (v == c->db_seen[slot])
-			continue;
-		c->db_seen[slot] = v;
-		doorbell_written(c, slot, v);
-	}
+	if (used < slots && !c->o.stepped && c->steps % FULL_SCAN_STEPS)
+		slots = used;
+	for (size_t slot = 0; slot < slots; slot++)
+		slot_scan(c, slot);
 	if (c->dbbuf_shadow)
-		shadow_scan(c);
+		shadow_scan(c, 1, (uint16_t)c->o.queues);
+}
+
+void soft_doorbells_scan_queue(struct soft_ctrl *c, uint16_t qid)
+{
+	uint16_t cqid = c->sq[qid].live ? c->sq[qid].cqid : qid;
+
+	slot_scan(c, 2u * qid);
+	slot_scan(c, 2u * cqid + 1);
+	if (c->dbbuf_shadow && qid > 0) {
+		shadow_scan(c, qid, qid);
+		if (cqid != qid)
+			shadow_scan(c, cqid, cqid);
+	}
 }
 
 static void *queue_entry(struct soft_ctrl *c, uint64_t base, uint16_t idx, size_t size,

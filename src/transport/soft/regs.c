@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Controller registers: CAP, VS, CC, CSTS, AQA, ASQ, ACQ; enable, disable and shutdown. */
 #include <errno.h>
+#include <string.h>
 
 #include "soft.h"
 
@@ -87,6 +88,7 @@ static void disable(struct soft_ctrl *c)
 	c->fatal = false;
 	c->shst = NVME_CSTS_SHST_NORMAL;
 	c->dbbuf_shadow = c->dbbuf_eventidx = 0;
+	soft_file_drain(c, false); /* transfers in flight end before their memory may go */
 	soft_pending_drop(c);
 	soft_queues_reset(c);
 	soft_features_reset(c);
@@ -105,8 +107,12 @@ static void write_cc(struct soft_ctrl *c, uint32_t cc)
 	else if (!en && was)
 		disable(c);
 	if (shn && !old_shn) {
-		/* Nothing to flush: RAM namespaces. The shutdown completes at once. */
+		/* RAM has nothing to flush; a file= is made durable. Then the shutdown is
+		 * complete. */
 		c->stats.shutdowns++;
+		if (soft_file_sync(c) != 0)
+			nvmu_log(NVMU_LOG_WARN, "%s: shutdown: fdatasync of %s: %s", c->name,
+				 c->o.file, strerror(errno));
 		c->shst = NVME_CSTS_SHST_CMPLT;
 	} else if (!shn && old_shn) {
 		c->shst = NVME_CSTS_SHST_NORMAL;

@@ -95,6 +95,19 @@ static int op_irq_connect(struct nvmu_transport *t, uint32_t vector, int fd)
 	return 0;
 }
 
+/* A host polling a queue executes its new commands itself, on its own thread: no handoff
+ * to the controller's thread and back per command (step mode: the caller steps). */
+static void op_poll_queue(struct nvmu_transport *t, uint16_t qid)
+{
+	struct soft_ctrl *c = soft_of(t);
+
+	if (c->o.stepped)
+		return;
+	pthread_mutex_lock(&c->lock);
+	soft_step_queue_locked(c, qid);
+	pthread_mutex_unlock(&c->lock);
+}
+
 static const struct nvmu_transport_ops soft_ops = {
 	.read32 = op_read32,
 	.read64 = op_read64,
@@ -105,6 +118,8 @@ static const struct nvmu_transport_ops soft_ops = {
 	.irq_count = op_irq_count,
 	.irq_connect = op_irq_connect,
 	.close = nvmu_soft_close,
+	.iommu = soft_iommu,
+	.poll_queue = op_poll_queue,
 	.map_peer = soft_map_peer,
 	.unmap_peer = soft_unmap_peer,
 	.doorbell_fd = soft_doorbell_fd,
@@ -151,6 +166,8 @@ int nvmu_soft_open(const char *spec, struct nvmu_transport **out)
 		c->ready_delay_ms = c->o.ready_delay_ms;
 		ret = alloc_parts(c);
 	}
+	if (ret == 0)
+		ret = soft_iommu_init(c);
 	if (ret == 0) {
 		soft_features_reset(c);
 		soft_self_test_init(c);
@@ -173,9 +190,11 @@ void nvmu_soft_close(struct nvmu_transport *t)
 	if (!t)
 		return;
 	soft_thread_stop(c);
+	soft_file_close(c);
 	soft_pending_drop(c);
 	soft_ns_fini(c);
 	soft_fw_fini(c);
+	soft_iommu_fini(c);
 	soft_dma_fini(c);
 	soft_doorbells_free(c);
 	free(c->db_seen);

@@ -33,6 +33,8 @@
 
 /* Status "hold the command" (an AER waits for an event): no completion now. */
 #define SOFT_HOLD 0xffffu
+/* Status "the transfer is under way" (file_io.c): it completes the command later. */
+#define SOFT_ASYNC 0xfffeu
 
 /* Status field values (no phase bit). */
 #define SOFT_STATUS(sct, sc) ((uint16_t)(((sct) << NVME_SCT_SHIFT) | (sc)))
@@ -50,6 +52,7 @@ struct soft_opts {
 	uint16_t queues;
 	bool sgl, dbbuf, stepped;
 	bool dbbuf_given; /* dbbuf= was in the string (a named controller has none else) */
+	bool iommu;       /* iommu=1: an IOMMU context applications map their memory into */
 	uint8_t to, dstrd, mpsmin, mpsmax;
 	uint32_t ready_delay_ms;
 	uint32_t vs;    /* VS register: major << 16 | minor << 8 */
@@ -105,6 +108,8 @@ struct soft_ns {
 	bool allocated;   /* exists (ns= at start, or Namespace Management created it) */
 	bool attached;    /* attached to the controller: active */
 	bool file_backed; /* storage is a part of file= (else RAM) */
+	int file_fd;        /* ... that file (file_io.c owns it) */
+	uint64_t file_off;  /* ... and where in it the namespace starts */
 	/* reservations.c: the host's registration and reservation */
 	bool registered;
 	uint64_t rkey;
@@ -226,6 +231,10 @@ struct soft_ctrl {
 
 	struct soft_seg *segs; /* data pointer of the command being executed */
 	size_t nsegs, segs_cap;
+	bool defer_ok;         /* ... may complete later (no fault rule matched it) */
+
+	struct soft_file *file;   /* file_io.c: file= storage, NULL in RAM */
+	struct nvmu_iommu *iommu; /* iommu.c: with iommu=1 */
 
 	struct nvmu_soft_stats stats;
 	uint64_t steps;
@@ -267,6 +276,8 @@ void soft_dma_fini(struct soft_ctrl *c);
 int soft_dma_map_peer(struct soft_ctrl *c, void *vaddr, size_t len, uint64_t *iova);
 /* Remove the mapping at @iova that soft_dma_map_peer() added. */
 void soft_dma_unmap_peer(struct soft_ctrl *c, uint64_t iova);
+/* Add [vaddr, vaddr+len) at device address @iova (the IOMMU context's placement). */
+int soft_dma_map_at(struct soft_ctrl *c, void *vaddr, uint64_t iova, size_t len);
 /* CPU address of [iova, iova+len) if one mapping holds it all, else NULL. */
 void *soft_dma_lookup(struct soft_ctrl *c, uint64_t iova, uint64_t len);
 
@@ -292,6 +303,8 @@ void soft_queues_reset(struct soft_ctrl *c);
 void soft_queues_admin(struct soft_ctrl *c);
 /* Read the doorbells (or shadow doorbells) and update tails and heads. */
 void soft_doorbells_scan(struct soft_ctrl *c);
+/* The same for SQ @qid and its CQ only (a host polling that queue: not the whole page). */
+void soft_doorbells_scan_queue(struct soft_ctrl *c, uint16_t qid);
 /* Free CQ entries. */
 uint32_t soft_cq_space(const struct soft_cq *cq);
 /* Copy the SQE at @sq's head into *out and advance the head; false (CFS) if unmapped. */
@@ -384,6 +397,36 @@ void soft_ns_erase(struct soft_ns *ns);
 
 /* ---- io.c ---- */
 uint16_t soft_io_exec(struct soft_ctrl *c, struct soft_cmd *cmd);
+/* Count a data transfer in the SMART counters. */
+void soft_count_io(struct soft_ctrl *c, bool write, uint64_t bytes);
+
+/* ---- file_io.c: namespaces in a file= ---- */
+/* Take @fd, the open backing file: its O_DIRECT twin, the io_uring. */
+int soft_file_open(struct soft_ctrl *c, int fd);
+/* Read or Write [slba, slba + nlb) of @ns (resolving the data pointer): a status, or
+ * SOFT_ASYNC when @defer allowed it to complete later (soft_file_reap()). */
+uint16_t soft_file_rw(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns,
+		      uint64_t slba, uint64_t nlb, bool write, bool defer);
+/* Flush: the file's data durable; a status or SOFT_ASYNC. 0 at once without a file. */
+uint16_t soft_file_flush(struct soft_ctrl *c, struct soft_cmd *cmd, bool defer);
+/* Hand the queued transfers to the kernel (one system call for a batch). */
+void soft_file_submit(struct soft_ctrl *c);
+/* Complete the commands whose transfers ended; returns how many. */
+unsigned soft_file_reap(struct soft_ctrl *c);
+/* Wait for every transfer in flight, completing their commands if @post. */
+void soft_file_drain(struct soft_ctrl *c, bool post);
+/* Drain, then make the file durable (shutdown): 0 or -1 with errno. */
+int soft_file_sync(struct soft_ctrl *c);
+bool soft_file_has_cid(const struct soft_ctrl *c, uint16_t sqid, uint16_t cid);
+uint32_t soft_file_inflight(const struct soft_ctrl *c);
+/* The eventfd the ring signals when a transfer ends, or -1. */
+int soft_file_eventfd(const struct soft_ctrl *c);
+void soft_file_close(struct soft_ctrl *c);
+
+/* ---- iommu.c: the IOMMU context of iommu=1 ---- */
+int soft_iommu_init(struct soft_ctrl *c);
+void soft_iommu_fini(struct soft_ctrl *c);
+struct nvmu_iommu *soft_iommu(struct nvmu_transport *t);
 
 /* ---- reservations.c: Reservation Register, Report, Acquire, Release ---- */
 uint16_t soft_reservation(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns);
@@ -421,6 +464,13 @@ void soft_violation(struct soft_ctrl *c, enum nvmu_soft_violation v, const char 
 /* ---- exec.c ---- */
 /* One step: doorbells, commands (up to @max, 0 = all), delayed completions, interrupts. */
 unsigned soft_step_locked(struct soft_ctrl *c, unsigned max);
+/* The step a host polling queue @qid makes (transport op poll_queue): transfers that
+ * ended, then the new commands of SQ @qid (and for the admin queue, held completions that
+ * are due), on the polling thread, with no handoff. */
+unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid);
+/* Complete @cmd with @status (recorded in the error log when not 0); the completion is
+ * held until the CQ has room. */
+void soft_cmd_complete(struct soft_ctrl *c, const struct soft_cmd *cmd, uint16_t status);
 
 /* ---- share.c: what processes sharing the controller need (called without the lock) ---- */
 /* The doorbell area in a memfd, so that other processes can map it. */

@@ -7,7 +7,8 @@
 set -eu
 src=$1 lib=$2 inc=$3 out=$4
 shift 4
-# -lisal: the TCP transport's digests (CRC32C) come from Intel ISA-L, as pkg-config's
-# Requires.private tells a static link.
-"$@" -std=gnu11 -Wall -Wextra -Werror -I"$inc" -o "$out" "$src" "$lib" -lisal -pthread
+# -lisal: the TCP transport's digests (CRC32C) come from Intel ISA-L; -luring: the software
+# controller's file= namespaces (io_uring); as pkg-config's Requires.private tells a static
+# link.
+"$@" -std=gnu11 -Wall -Wextra -Werror -I"$inc" -o "$out" "$src" "$lib" -lisal -luring -pthread
 "$out"

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Namespaces kept in a file (option file=): Read and Write move data between the file
+ * and the host memory the command's data pointer designates, with no copy of ours:
+ * O_DIRECT when the pieces are aligned as the file system wants, the page cache
+ * otherwise; Flush and shutdown make the file durable (fdatasync), and a write with FUA
+ * is durable when it completes (RWF_DSYNC). So what the controller acknowledges is what a
+ * disk would have, and a benchmark compares it honestly with other back-ends on the file.
+ *
+ * The transfers go through io_uring without waiting: the command completes when the
+ * kernel says so, reaped by whichever thread steps the queue next (a host polling its
+ * queue pair, or the controller's thread, which sleeps on the ring's eventfd). Without
+ * io_uring, without a free slot, in step mode, and for commands a fault rule matched,
+ * the transfer is made at once with preadv/pwritev.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "soft.h"
+
+#define SLOTS 256       /* transfers in flight at most (more are made at once) */
+#define RING_ENTRIES 256
+#define IOV_INLINE 8    /* pieces held in the slot; more take a heap array */
+#define DIO_ALIGN_UNKNOWN 4096 /* when the kernel does not say: the safe value */
+
+enum aio_kind { AIO_READ, AIO_WRITE, AIO_FLUSH };
+
+struct soft_aio {
+	struct soft_cmd cmd;
+	struct soft_ns *ns;
+	uint64_t slba, nlb, off;
+	size_t bytes;
+	enum aio_kind kind;
+	bool fua;
+	uint32_t pos; /* index in busy[] */
+	int fd;
+	struct iovec *iov;
+	unsigned iovcnt, iov_cap;
+	struct iovec inline_iov[IOV_INLINE];
+};
+
+struct soft_file {
+	int fd;  /* buffered */
+	int dfd; /* O_DIRECT on the same file, or -1 */
+	uint32_t mem_align, off_align;
+	struct io_uring ring;
+	bool ring_ok;
+	int efd; /* signalled by the ring when a transfer completes */
+	struct soft_aio slots[SLOTS];
+	struct soft_aio *free[SLOTS];
+	uint32_t nfree;
+	struct soft_aio *busy[SLOTS];
+	uint32_t nbusy;
+	uint32_t unsubmitted;
+};
+
+/* The alignment O_DIRECT needs of memory and of file offsets and lengths. */
+static void dio_alignment(struct soft_file *f)
+{
+	struct statx sx;
+
+	f->mem_align = f->off_align = DIO_ALIGN_UNKNOWN;
+#ifdef STATX_DIOALIGN
+	if (statx(f->dfd, "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) == 0 &&
+	    (sx.stx_mask & STATX_DIOALIGN) && sx.stx_dio_mem_align && sx.stx_dio_offset_align) {
+		f->mem_align = sx.stx_dio_mem_align;
+		f->off_align = sx.stx_dio_offset_align;
+	}
+#else
+	(void)sx;
+#endif
+}
+
+/* A second open file description of @fd with O_DIRECT (through /proc, so that it is the
+ * same file whatever happened to its path), or -1 if the file system has none. */
+static int open_direct(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, O_RDWR | O_DIRECT | O_CLOEXEC);
+}
+
+int soft_file_open(struct soft_ctrl *c, int fd)
+{
+	struct soft_file *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return nvmu_fail(ENOMEM, "out of memory");
+	f->fd = fd;
+	f->dfd = open_direct(fd);
+	f->efd = -1;
+	if (f->dfd >= 0)
+		dio_alignment(f);
+	for (uint32_t i = 0; i < SLOTS; i++)
+		f->free[f->nfree++] = &f->slots[SLOTS - 1 - i];
+	if (!c->o.stepped && io_uring_queue_init(RING_ENTRIES, &f->ring, 0) == 0) {
+		f->ring_ok = true;
+		f->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (f->efd < 0 || io_uring_register_eventfd(&f->ring, f->efd) < 0) {
+			io_uring_queue_exit(&f->ring);
+			f->ring_ok = false;
+		}
+	}
+	c->file = f;
+	return 0;
+}
+
+static bool aligned(uint64_t v, uint32_t a)
+{
+	return (v & (a - 1)) == 0;
+}
+
+/* The pieces of the resolved data pointer as an iovec in @a; the descriptor to use. */
+static int fill_iov(struct soft_ctrl *c, struct soft_aio *a)
+{
+	struct soft_file *f = c->file;
+	bool direct = f->dfd >= 0 && aligned(a->off, f->off_align) &&
+		      aligned(a->bytes, f->off_align);
+
+	if (c->nsegs > a->iov_cap) {
+		struct iovec *iov = a->iov == a->inline_iov ? NULL : a->iov;
+
+		iov = realloc(iov, c->nsegs * sizeof(*iov));
+		if (!iov)
+			return -ENOMEM;
+		a->iov = iov;
+		a->iov_cap = (unsigned)c->nsegs;
+	}
+	for (size_t i = 0; i < c->nsegs; i++) {
+		a->iov[i] = (struct iovec){ c->segs[i].ptr, c->segs[i].len };
+		direct = direct && aligned((uintptr_t)c->segs[i].ptr, f->mem_align) &&
+			 aligned(c->segs[i].len, f->off_align);
+	}
+	a->iovcnt = (unsigned)c->nsegs;
+	a->fd = direct ? f->dfd : f->fd;
+	return 0;
+}
+
+static uint16_t errno_status(const struct soft_aio *a, int err)
+{
+	if (err == EIO)
+		return SOFT_DNR(NVME_SCT_MEDIA, a->kind == AIO_READ ? NVME_SC_READ_ERROR
+								    : NVME_SC_WRITE_FAULT);
+	return SOFT_STATUS(NVME_SCT_GENERIC, NVME_SC_INTERNAL);
+}
+
+/* The transfer of @a, made now; 0 or a status. */
+static uint16_t transfer_now(struct soft_ctrl *c, struct soft_aio *a)
+{
+	struct soft_file *f = c->file;
+	struct iovec *iov = a->iov;
+	unsigned cnt = a->iovcnt;
+	uint64_t off = a->off;
+
+	if (a->kind == AIO_FLUSH)
+		return fdatasync(f->fd) == 0 ? 0 : errno_status(a, errno);
+	while (cnt) {
+		ssize_t n = a->kind == AIO_READ ? preadv(a->fd, iov, (int)cnt, (off_t)off)
+						: pwritev2(a->fd, iov, (int)cnt, (off_t)off,
+							   a->fua ? RWF_DSYNC : 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return errno_status(a, n < 0 ? errno : EIO);
+		off += (uint64_t)n;
+		while (cnt && (size_t)n >= iov->iov_len) { /* skip what moved */
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt) {
+			iov->iov_base = (uint8_t *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
+/* What a finished transfer changes besides the data: counters, readable blocks. */
+static void finished(struct soft_ctrl *c, struct soft_aio *a, uint16_t status)
+{
+	if (status || a->kind == AIO_FLUSH)
+		return;
+	if (a->kind == AIO_WRITE)
+		soft_uncor_clear(a->ns, a->slba, a->nlb);
+	soft_count_io(c, a->kind == AIO_WRITE, a->bytes);
+}
+
+static struct soft_aio *take_slot(struct soft_file *f)
+{
+	struct soft_aio *a = f->free[--f->nfree];
+
+	if (!a->iov) {
+		a->iov = a->inline_iov;
+		a->iov_cap = IOV_INLINE;
+	}
+	return a;
+}
+
+static void put_slot(struct soft_file *f, struct soft_aio *a)
+{
+	f->free[f->nfree++] = a;
+}
+
+/* Queue @a on the ring; false when the ring is full (the caller makes it at once). */
+static bool queue(struct soft_file *f, struct soft_aio *a)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&f->ring);
+
+	if (!sqe && io_uring_submit(&f->ring) >= 0) {
+		f->unsubmitted = 0;
+		sqe = io_uring_get_sqe(&f->ring);
+	}
+	if (!sqe)
+		return false;
+	if (a->kind == AIO_FLUSH) {
+		io_uring_prep_fsync(sqe, f->fd, IORING_FSYNC_DATASYNC);
+	} else if (a->kind == AIO_READ) {
+		io_uring_prep_readv(sqe, a->fd, a->iov, a->iovcnt, a->off);
+	} else {
+		io_uring_prep_writev(sqe, a->fd, a->iov, a->iovcnt, a->off);
+		sqe->rw_flags = a->fua ? RWF_DSYNC : 0;
+	}
+	io_uring_sqe_set_data(sqe, a);
+	a->pos = f->nbusy;
+	f->busy[f->nbusy++] = a;
+	f->unsubmitted++;
+	return true;
+}
+
+/* Run @a: queued (SOFT_ASYNC) when the command may complete later, else at once. */
+static uint16_t run(struct soft_ctrl *c, struct soft_aio *a, bool defer)
+{
+	struct soft_file *f = c->file;
+	uint16_t st;
+
+	if (defer && f->ring_ok && queue(f, a))
+		return SOFT_ASYNC;
+	st = transfer_now(c, a);
+	finished(c, a, st);
+	put_slot(f, a);
+	return st;
+}
+
+uint16_t soft_file_rw(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns *ns,
+		      uint64_t slba, uint64_t nlb, bool write, bool defer)
+{
+	struct soft_file *f = c->file;
+	size_t bytes = nlb << soft_ns_lba_shift(ns);
+	uint16_t st = soft_dptr_resolve(c, cmd, bytes);
+	struct soft_aio *a;
+
+	if (st)
+		return st;
+	if (f->nfree == 0)
+		defer = false; /* made at once, in a slot of the stack */
+	struct soft_aio local = { .iov = local.inline_iov, .iov_cap = IOV_INLINE };
+
+	a = f->nfree ? take_slot(f) : &local;
+	a->cmd = *cmd;
+	a->ns = ns;
+	a->slba = slba;
+	a->nlb = nlb;
+	a->off = ns->file_off + (slba << soft_ns_lba_shift(ns));
+	a->bytes = bytes;
+	a->kind = write ? AIO_WRITE : AIO_READ;
+	a->fua = write && (cmd->sqe.cdw12 >> 16 & NVME_IO_FUA);
+	if (fill_iov(c, a) < 0) {
+		if (a != &local)
+			put_slot(f, a);
+		return SOFT_STATUS(NVME_SCT_GENERIC, NVME_SC_INTERNAL);
+	}
+	if (a == &local) {
+		st = transfer_now(c, a);
+		finished(c, a, st);
+		if (a->iov != a->inline_iov)
+			free(a->iov);
+		return st;
+	}
+	return run(c, a, defer);
+}
+
+uint16_t soft_file_flush(struct soft_ctrl *c, struct soft_cmd *cmd, bool defer)
+{
+	struct soft_file *f = c->file;
+	struct soft_aio local = { .kind = AIO_FLUSH };
+
+	if (!f)
+		return 0;
+	if (f->nfree == 0)
+		return transfer_now(c, &local);
+	struct soft_aio *a = take_slot(f);
+
+	a->cmd = *cmd;
+	a->kind = AIO_FLUSH;
+	a->iovcnt = 0;
+	return run(c, a, defer);
+}
+
+void soft_file_submit(struct soft_ctrl *c)
+{
+	struct soft_file *f = c->file;
+
+	if (f && f->unsubmitted && io_uring_submit(&f->ring) >= 0)
+		f->unsubmitted = 0;
+}
+
+/* The end of a transfer the ring reports: a short one is finished at once. */
+static void reaped(struct soft_ctrl *c, struct soft_aio *a, int res, bool post)
+{
+	struct soft_file *f = c->file;
+	uint16_t st = 0;
+
+	f->busy[a->pos] = f->busy[--f->nbusy];
+	f->busy[a->pos]->pos = a->pos;
+	if (res < 0)
+		st = errno_status(a, -res);
+	else if (a->kind != AIO_FLUSH && (size_t)res != a->bytes)
+		st = transfer_now(c, a); /* the whole transfer again: blocks are idempotent */
+	finished(c, a, st);
+	if (post)
+		soft_cmd_complete(c, &a->cmd, st);
+	put_slot(f, a);
+}
+
+static unsigned reap(struct soft_ctrl *c, bool post)
+{
+	struct soft_file *f = c->file;
+	struct io_uring_cqe *cqe;
+	unsigned n = 0;
+
+	while (f->nbusy && io_uring_peek_cqe(&f->ring, &cqe) == 0) {
+		struct soft_aio *a = io_uring_cqe_get_data(cqe);
+		int res = cqe->res;
+
+		io_uring_cqe_seen(&f->ring, cqe);
+		reaped(c, a, res, post);
+		n++;
+	}
+	return n;
+}
+
+unsigned soft_file_reap(struct soft_ctrl *c)
+{
+	return c->file && c->file->nbusy ? reap(c, true) : 0;
+}
+
+void soft_file_drain(struct soft_ctrl *c, bool post)
+{
+	struct soft_file *f = c->file;
+
+	if (!f)
+		return;
+	soft_file_submit(c);
+	while (f->nbusy) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(&f->ring, &cqe) < 0 && errno != EINTR)
+			break;
+		reap(c, post);
+	}
+}
+
+bool soft_file_has_cid(const struct soft_ctrl *c, uint16_t sqid, uint16_t cid)
+{
+	const struct soft_file *f = c->file;
+
+	for (uint32_t i = 0; f && i < f->nbusy; i++)
+		if (f->busy[i]->cmd.sqid == sqid && f->busy[i]->cmd.sqe.cid == cid)
+			return true;
+	return false;
+}
+
+uint32_t soft_file_inflight(const struct soft_ctrl *c)
+{
+	return c->file ? c->file->nbusy : 0;
+}
+
+int soft_file_eventfd(const struct soft_ctrl *c)
+{
+	return c->file && c->file->ring_ok ? c->file->efd : -1;
+}
+
+int soft_file_sync(struct soft_ctrl *c)
+{
+	if (!c->file)
+		return 0;
+	soft_file_drain(c, true);
+	return fdatasync(c->file->fd);
+}
+
+void soft_file_close(struct soft_ctrl *c)
+{
+	struct soft_file *f = c->file;
+
+	if (!f)
+		return;
+	soft_file_drain(c, false);
+	if (f->ring_ok)
+		io_uring_queue_exit(&f->ring);
+	for (uint32_t i = 0; i < SLOTS; i++)
+		if (f->slots[i].iov && f->slots[i].iov != f->slots[i].inline_iov)
+			free(f->slots[i].iov);
+	if (f->efd >= 0)
+		close(f->efd);
+	if (f->dfd >= 0)
+		close(f->dfd);
+	close(f->fd);
+	free(f);
+	c->file = NULL;
+}
