@@ -32,18 +32,11 @@ sys.path.insert(0, os.path.join(REPO, "tests", "rig"))
 import vhost_report  # noqa: E402
 import rigkernel  # noqa: E402
 import riginitramfs  # noqa: E402
+import rignested  # noqa: E402
 
 COLUMNS = [("nvmu", "nvmu"), ("posix", "posix")]
 NS_SIZE = "256M"
 IDLE_S = 8
-QEMU_FILES = [  # what a TCG QEMU needs besides its binary and libraries (Debian's layout)
-    "/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so",
-    "/usr/share/seabios/bios-256k.bin",
-    "/usr/share/qemu/kvmvapic.bin",
-    "/usr/share/qemu/linuxboot_dma.bin",
-    "/usr/share/qemu/linuxboot.bin",
-]
-
 
 def inner_script(runtime, rounds):
     """The nested guest's job: name its two disks by their serials, sit idle, run fio."""
@@ -80,8 +73,7 @@ def main():
         inner = os.path.join(work, "initrd.cpio")
         riginitramfs.build(inner, kernel, job, [], None, [shutil.which("fio")], [], work,
                            virtio=True)
-        files = [f"{kernel.vmlinuz}:/nvmu/nested/vmlinuz", f"{inner}:/nvmu/nested/initrd.cpio"]
-        files += [f"{f}:{f}" for f in QEMU_FILES]
+        files = rignested.vm_files(kernel.vmlinuz, inner)
         cmd = [os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--quiet", "--build", args.build,
                "--timeout", "2400", "--mem", "3G", "--smp", "2",
                "--program", shutil.which("qemu-system-x86_64"),

@@ -16,6 +16,15 @@ QEMU_MODULES = ("/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so",)
 QEMU_FIRMWARE = ("/usr/share/seabios/bios-256k.bin", "/usr/share/qemu/kvmvapic.bin",
                  "/usr/share/qemu/linuxboot_dma.bin", "/usr/share/qemu/linuxboot.bin")
 
+
+def vm_files(vmlinuz, initrd):
+    """nvmu-rig --file arguments for a guest that runs QEMU itself with a kernel and
+    initramfs of its own: the nested VM's kernel and initramfs in /nvmu/nested/, QEMU's
+    TCG module and firmware where Debian's QEMU looks for them (QEMU and its libraries come
+    with --program)."""
+    files = [f"{vmlinuz}:/nvmu/nested/vmlinuz", f"{initrd}:/nvmu/nested/initrd.cpio"]
+    return files + [f"{f}:{f}" for f in QEMU_MODULES + QEMU_FIRMWARE]
+
 # The nested guest's init: runs the job that nvmu-nested appends to the initramfs as
 # /job.sh, between markers of its own (the outer job's output filter must not stop at the
 # outer markers), then powers off.

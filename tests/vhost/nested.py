@@ -16,14 +16,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "rig"))
 import rigkernel  # noqa: E402
 import riginitramfs  # noqa: E402
-
-QEMU_FILES = [  # what a TCG QEMU needs besides its binary and libraries (Debian's layout)
-    "/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so",
-    "/usr/share/seabios/bios-256k.bin",
-    "/usr/share/qemu/kvmvapic.bin",
-    "/usr/share/qemu/linuxboot_dma.bin",
-    "/usr/share/qemu/linuxboot.bin",
-]
+import rignested  # noqa: E402
 
 
 def main():
@@ -36,8 +29,7 @@ def main():
         # The nested guest: busybox, the virtio modules and its job; no nvmu programs.
         riginitramfs.build(inner, kernel, os.path.join(HERE, "nested_inner.sh"), [], None,
                            [], [], work, virtio=True)
-        files = [f"{kernel.vmlinuz}:/nvmu/nested/vmlinuz", f"{inner}:/nvmu/nested/initrd.cpio"]
-        files += [f"{f}:{f}" for f in QEMU_FILES]
+        files = rignested.vm_files(kernel.vmlinuz, inner)
         cmd = [os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--build", build,
                "--timeout", "900", "--mem", "2G", "--smp", "2",
                "--program", shutil.which("qemu-system-x86_64"),
