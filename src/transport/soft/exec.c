@@ -129,18 +129,34 @@ unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
 	return n;
 }
 
+/* The host polls SQ @qid: the end of a transfer of this queue wakes the host (through
+ * its CQ's interrupt; a host polling without one spins), which completes it itself. */
+static void route_transfers(struct soft_ctrl *c, uint16_t qid)
+{
+	const struct soft_sq *sq = &c->sq[qid];
+	const struct soft_cq *cq = &c->cq[sq->cqid];
+	int fd = -1;
+
+	if (!sq->live || !cq->live)
+		return;
+	if (cq->ien && cq->vector < c->vectors)
+		fd = c->irq_fd[cq->vector];
+	soft_file_route(c, qid, fd);
+}
+
 unsigned soft_step_queue_locked(struct soft_ctrl *c, uint16_t qid)
 {
 	unsigned n;
 
 	if (!soft_running(c) || qid > c->o.queues)
 		return 0;
-	n = soft_file_reap(c);
+	route_transfers(c, qid);
+	n = soft_file_reap_queue(c, qid);
 	soft_doorbells_scan_queue(c, qid);
 	if (qid == 0) /* the admin queue: also AERs with events, and late completions */
 		n += soft_pending_tick(c);
 	n = run_sq(c, qid, n, 0);
-	soft_file_submit(c);
+	soft_file_submit_queue(c, qid);
 	/* The host looks at this CQ as soon as we return: an interrupt for what was posted
 	 * into it would only wake the same thread later, for nothing (a system call per
 	 * command). Other CQs that got entries are signalled. */

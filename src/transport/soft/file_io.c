@@ -9,25 +9,27 @@
  *
  * The transfers go through io_uring without waiting: the command completes when the
  * kernel says so, reaped by whichever thread steps the queue next (a host polling its
- * queue pair, or the controller's thread, which sleeps on the ring's eventfd). Without
- * io_uring, without a free slot, in step mode, and for commands a fault rule matched,
- * the transfer is made at once with preadv/pwritev.
+ * queue pair, or the controller's thread). Each I/O queue has its own ring, so that a
+ * host polling a queue reaps its own transfers. A ring signals the controller's eventfd,
+ * which its thread sleeps on, until the queue's host polls it: from then on the ring
+ * signals the queue's completion interrupt itself, and the host, woken by the end of the
+ * transfer, completes it with its next poll; no wake-up of the controller's thread in
+ * between (file_ring.c). Without io_uring, without a free slot, in step mode, and for
+ * commands a fault rule matched, the transfer is made at once with preadv/pwritev.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <liburing.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "file_ring.h"
 #include "soft.h"
 
 #define SLOTS 256       /* transfers in flight at most (more are made at once) */
-#define RING_ENTRIES 256
 #define IOV_INLINE 8    /* pieces held in the slot; more take a heap array */
 #define DIO_ALIGN_UNKNOWN 4096 /* when the kernel does not say: the safe value */
 
@@ -41,6 +43,7 @@ struct soft_aio {
 	enum aio_kind kind;
 	bool fua;
 	uint32_t pos; /* index in busy[] */
+	struct soft_ring *ring; /* the ring it is queued on */
 	int fd;
 	struct iovec *iov;
 	unsigned iovcnt, iov_cap;
@@ -51,15 +54,12 @@ struct soft_file {
 	int fd;  /* buffered */
 	int dfd; /* O_DIRECT on the same file, or -1 */
 	uint32_t mem_align, off_align;
-	struct io_uring ring;
-	bool ring_ok;
-	int efd; /* signalled by the ring when a transfer completes */
+	struct soft_rings rings; /* one per SQ (file_ring.c) */
 	struct soft_aio slots[SLOTS];
 	struct soft_aio *free[SLOTS];
 	uint32_t nfree;
 	struct soft_aio *busy[SLOTS];
 	uint32_t nbusy;
-	uint32_t unsubmitted;
 };
 
 /* The alignment O_DIRECT needs of memory and of file offsets and lengths. */
@@ -95,21 +95,16 @@ int soft_file_open(struct soft_ctrl *c, int fd)
 
 	if (!f)
 		return nvmu_fail(ENOMEM, "out of memory");
+	if (soft_rings_init(&f->rings, c->o.stepped ? 0 : (uint32_t)c->o.queues + 1) < 0) {
+		free(f);
+		return nvmu_fail(ENOMEM, "out of memory");
+	}
 	f->fd = fd;
 	f->dfd = open_direct(fd);
-	f->efd = -1;
 	if (f->dfd >= 0)
 		dio_alignment(f);
 	for (uint32_t i = 0; i < SLOTS; i++)
 		f->free[f->nfree++] = &f->slots[SLOTS - 1 - i];
-	if (!c->o.stepped && io_uring_queue_init(RING_ENTRIES, &f->ring, 0) == 0) {
-		f->ring_ok = true;
-		f->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		if (f->efd < 0 || io_uring_register_eventfd(&f->ring, f->efd) < 0) {
-			io_uring_queue_exit(&f->ring);
-			f->ring_ok = false;
-		}
-	}
 	c->file = f;
 	return 0;
 }
@@ -212,14 +207,16 @@ static void put_slot(struct soft_file *f, struct soft_aio *a)
 	f->free[f->nfree++] = a;
 }
 
-/* Queue @a on the ring; false when the ring is full (the caller makes it at once). */
+/* Queue @a on its queue's ring; false when there is none or it is full (the caller makes
+ * the transfer at once). */
 static bool queue(struct soft_file *f, struct soft_aio *a)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&f->ring);
+	struct soft_ring *r = soft_ring_of(&f->rings, a->cmd.sqid);
+	struct io_uring_sqe *sqe = r ? io_uring_get_sqe(&r->ring) : NULL;
 
-	if (!sqe && io_uring_submit(&f->ring) >= 0) {
-		f->unsubmitted = 0;
-		sqe = io_uring_get_sqe(&f->ring);
+	if (r && !sqe && io_uring_submit(&r->ring) >= 0) {
+		r->unsubmitted = 0;
+		sqe = io_uring_get_sqe(&r->ring);
 	}
 	if (!sqe)
 		return false;
@@ -233,8 +230,10 @@ static bool queue(struct soft_file *f, struct soft_aio *a)
 	}
 	io_uring_sqe_set_data(sqe, a);
 	a->pos = f->nbusy;
+	a->ring = r;
 	f->busy[f->nbusy++] = a;
-	f->unsubmitted++;
+	r->nbusy++;
+	r->unsubmitted++;
 	return true;
 }
 
@@ -244,7 +243,7 @@ static uint16_t run(struct soft_ctrl *c, struct soft_aio *a, bool defer)
 	struct soft_file *f = c->file;
 	uint16_t st;
 
-	if (defer && f->ring_ok && queue(f, a))
+	if (defer && queue(f, a))
 		return SOFT_ASYNC;
 	st = transfer_now(c, a);
 	finished(c, a, st);
@@ -309,10 +308,16 @@ uint16_t soft_file_flush(struct soft_ctrl *c, struct soft_cmd *cmd, bool defer)
 
 void soft_file_submit(struct soft_ctrl *c)
 {
-	struct soft_file *f = c->file;
+	if (c->file)
+		soft_rings_submit(&c->file->rings);
+}
 
-	if (f && f->unsubmitted && io_uring_submit(&f->ring) >= 0)
-		f->unsubmitted = 0;
+void soft_file_submit_queue(struct soft_ctrl *c, uint16_t qid)
+{
+	struct soft_ring *r = c->file && qid < c->file->rings.n ? c->file->rings.q[qid] : NULL;
+
+	if (r && r->unsubmitted && io_uring_submit(&r->ring) >= 0)
+		r->unsubmitted = 0;
 }
 
 /* The end of a transfer the ring reports: a short one is finished at once. */
@@ -323,6 +328,7 @@ static void reaped(struct soft_ctrl *c, struct soft_aio *a, int res, bool post)
 
 	f->busy[a->pos] = f->busy[--f->nbusy];
 	f->busy[a->pos]->pos = a->pos;
+	a->ring->nbusy--;
 	if (res < 0)
 		st = errno_status(a, -res);
 	else if (a->kind != AIO_FLUSH && (size_t)res != a->bytes)
@@ -333,17 +339,17 @@ static void reaped(struct soft_ctrl *c, struct soft_aio *a, int res, bool post)
 	put_slot(f, a);
 }
 
-static unsigned reap(struct soft_ctrl *c, bool post)
+/* Complete the transfers of ring @r that ended; how many. */
+static unsigned reap(struct soft_ctrl *c, struct soft_ring *r, bool post)
 {
-	struct soft_file *f = c->file;
 	struct io_uring_cqe *cqe;
 	unsigned n = 0;
 
-	while (f->nbusy && io_uring_peek_cqe(&f->ring, &cqe) == 0) {
+	while (r->nbusy && io_uring_peek_cqe(&r->ring, &cqe) == 0) {
 		struct soft_aio *a = io_uring_cqe_get_data(cqe);
 		int res = cqe->res;
 
-		io_uring_cqe_seen(&f->ring, cqe);
+		io_uring_cqe_seen(&r->ring, cqe);
 		reaped(c, a, res, post);
 		n++;
 	}
@@ -352,7 +358,32 @@ static unsigned reap(struct soft_ctrl *c, bool post)
 
 unsigned soft_file_reap(struct soft_ctrl *c)
 {
-	return c->file && c->file->nbusy ? reap(c, true) : 0;
+	struct soft_file *f = c->file;
+	unsigned n = 0;
+
+	for (uint32_t i = 0; f && f->nbusy && i < f->rings.n; i++)
+		if (f->rings.q[i])
+			n += reap(c, f->rings.q[i], true);
+	return n;
+}
+
+unsigned soft_file_reap_queue(struct soft_ctrl *c, uint16_t qid)
+{
+	struct soft_ring *r = c->file && qid < c->file->rings.n ? c->file->rings.q[qid] : NULL;
+
+	return r ? reap(c, r, true) : 0;
+}
+
+void soft_file_route(struct soft_ctrl *c, uint16_t qid, int fd)
+{
+	if (c->file)
+		soft_ring_route(&c->file->rings, qid, fd);
+}
+
+void soft_file_route_reset(struct soft_ctrl *c)
+{
+	if (c->file)
+		soft_rings_route_reset(&c->file->rings);
 }
 
 void soft_file_drain(struct soft_ctrl *c, bool post)
@@ -362,13 +393,21 @@ void soft_file_drain(struct soft_ctrl *c, bool post)
 	if (!f)
 		return;
 	soft_file_submit(c);
-	while (f->nbusy) {
+	for (uint32_t i = 0; i < f->rings.n; i++) {
+		struct soft_ring *r = f->rings.q[i];
 		struct io_uring_cqe *cqe;
 
-		if (io_uring_wait_cqe(&f->ring, &cqe) < 0 && errno != EINTR)
-			break;
-		reap(c, post);
+		while (r && r->nbusy) {
+			int err = io_uring_wait_cqe(&r->ring, &cqe);
+
+			if (err < 0 && err != -EINTR)
+				break;
+			reap(c, r, post);
+		}
 	}
+	/* Queues may be deleted or the controller reset: until a host polls a queue again,
+	 * the controller's thread is the one to wake for its transfers. */
+	soft_rings_route_reset(&f->rings);
 }
 
 bool soft_file_has_cid(const struct soft_ctrl *c, uint16_t sqid, uint16_t cid)
@@ -388,7 +427,7 @@ uint32_t soft_file_inflight(const struct soft_ctrl *c)
 
 int soft_file_eventfd(const struct soft_ctrl *c)
 {
-	return c->file && c->file->ring_ok ? c->file->efd : -1;
+	return c->file && c->file->rings.n ? c->file->rings.efd : -1;
 }
 
 int soft_file_sync(struct soft_ctrl *c)
@@ -406,13 +445,10 @@ void soft_file_close(struct soft_ctrl *c)
 	if (!f)
 		return;
 	soft_file_drain(c, false);
-	if (f->ring_ok)
-		io_uring_queue_exit(&f->ring);
+	soft_rings_fini(&f->rings);
 	for (uint32_t i = 0; i < SLOTS; i++)
 		if (f->slots[i].iov && f->slots[i].iov != f->slots[i].inline_iov)
 			free(f->slots[i].iov);
-	if (f->efd >= 0)
-		close(f->efd);
 	if (f->dfd >= 0)
 		close(f->dfd);
 	close(f->fd);

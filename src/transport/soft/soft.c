@@ -91,6 +91,7 @@ static int op_irq_connect(struct nvmu_transport *t, uint32_t vector, int fd)
 				 c->vectors, vector);
 	pthread_mutex_lock(&c->lock);
 	c->irq_fd[vector] = fd;
+	soft_file_route_reset(c); /* the next polls route transfers to the new eventfds */
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 }

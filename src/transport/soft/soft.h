@@ -409,10 +409,19 @@ uint16_t soft_file_rw(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns 
 		      uint64_t slba, uint64_t nlb, bool write, bool defer);
 /* Flush: the file's data durable; a status or SOFT_ASYNC. 0 at once without a file. */
 uint16_t soft_file_flush(struct soft_ctrl *c, struct soft_cmd *cmd, bool defer);
-/* Hand the queued transfers to the kernel (one system call for a batch). */
+/* Hand the queued transfers to the kernel (one system call per ring for a batch). */
 void soft_file_submit(struct soft_ctrl *c);
+/* ... those of SQ @qid only. */
+void soft_file_submit_queue(struct soft_ctrl *c, uint16_t qid);
 /* Complete the commands whose transfers ended; returns how many. */
 unsigned soft_file_reap(struct soft_ctrl *c);
+/* ... those of SQ @qid only. */
+unsigned soft_file_reap_queue(struct soft_ctrl *c, uint16_t qid);
+/* The host polls SQ @qid: the end of its transfers signals @fd (the interrupt eventfd of
+ * its CQ, -1 for none) rather than the controller's thread (file_ring.c). */
+void soft_file_route(struct soft_ctrl *c, uint16_t qid, int fd);
+/* The end of every transfer wakes the controller's thread again. */
+void soft_file_route_reset(struct soft_ctrl *c);
 /* Wait for every transfer in flight, completing their commands if @post. */
 void soft_file_drain(struct soft_ctrl *c, bool post);
 /* Drain, then make the file durable (shutdown): 0 or -1 with errno. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The controller's own thread: steps while there is work, then idles politely (a short
  * spin, then sleeps that double up to a bound while nothing arrives). With a file= it
- * sleeps on the io_uring's eventfd, so that it wakes when a transfer ends (for a host
- * that waits for the completion interrupt). */
+ * sleeps on the eventfd of the io_urings, so that it wakes when a transfer ends on a
+ * queue its host does not poll (a queue its host polls wakes the host: file_ring.c). */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -19,9 +19,8 @@
 #define SLEEP_MAX_US 2000
 #define SLEEP_MAX_SHARED_US 500
 
-/* Sleep up to @us, or until a file transfer ends: a host that sleeps on its completion
- * interrupt while a transfer is in flight gets it as soon as the transfer is done, not
- * when this thread's back-off ends. */
+/* Sleep up to @us, or until a file transfer of a queue no host polls ends: its command
+ * completes as soon as the transfer is done, not when this thread's back-off ends. */
 static void idle_wait(struct soft_ctrl *c, uint64_t us)
 {
 	int efd = soft_file_eventfd(c);
