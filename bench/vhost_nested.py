@@ -56,10 +56,7 @@ def inner_script(runtime, rounds):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--build", default="build-gcc")
-    p.add_argument("--runtime", type=int, default=4, help="measured seconds per point")
-    p.add_argument("--rounds", type=int, default=2, help="rounds of the whole table")
-    p.add_argument("--out")
+    vhost_report.add_options(p)
     p.add_argument("--nested", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     load_start = os.getloadavg()

@@ -15,6 +15,14 @@ import time
 ROWS = [(rw, qd) for rw in ("randread", "randwrite") for qd in (1, 4, 32)]
 
 
+def add_options(p):
+    """The options both vhost benchmarks take (argparse parser @p)."""
+    p.add_argument("--build", default="build-gcc")
+    p.add_argument("--runtime", type=int, default=4, help="measured seconds per point")
+    p.add_argument("--rounds", type=int, default=2, help="rounds of the whole table")
+    p.add_argument("--out")
+
+
 def fio_lines(disks, runtime, rounds, size="448M", dev_dir="/dev"):
     """Guest shell lines: one fio run per round (fio starts slowly under TCG), whose jobs
     take turns (stonewall): for each row, each disk of @p disks (guest block device
