@@ -43,6 +43,7 @@ struct nvmu_cq {
 	uint8_t phase;  /**< phase tag that marks a new entry (starts at 1) */
 	bool wrapped;   /**< the head wrapped since the last head doorbell */
 	uint16_t rung;  /**< head last written to the doorbell (or its shadow) */
+	uint16_t lag;   /**< consumed entries the head doorbell may lag behind (0: none) */
 	volatile uint32_t *shadow;   /**< shadow doorbell (Doorbell Buffer Config), or NULL */
 	volatile uint32_t *eventidx; /**< its EventIdx entry, or NULL */
 };
@@ -226,6 +227,28 @@ static inline void nvmu_cq_ring(struct nvmu_cq *cq)
 		nvmu_mmio_write32(cq->doorbell, cq->head);
 	cq->rung = cq->head;
 	cq->wrapped = false;
+}
+
+/** Entries consumed since the last head doorbell (less than a lap unless wrapped). */
+static inline uint16_t nvmu_cq_unrung(const struct nvmu_cq *cq)
+{
+	return cq->head >= cq->rung ? (uint16_t)(cq->head - cq->rung)
+				    : (uint16_t)(cq->head + cq->size - cq->rung);
+}
+
+/**
+ * nvmu_cq_ring() once the head is @p cq->lag entries or a lap ahead of the doorbell. A
+ * polled queue needs its head doorbell only so that the controller never sees the CQ
+ * full; until then each write is a trap into the hypervisor in a VM, and on QEMU's
+ * emulated controller one that waits for the device model's lock. The caller keeps the
+ * CQ from filling (nvmu_qpair_ring() rings the head before it lets the controller take
+ * more commands than the lagging head leaves room for).
+ */
+static inline void nvmu_cq_ring_lagging(struct nvmu_cq *cq)
+{
+	if (cq->lag && !cq->wrapped && nvmu_cq_unrung(cq) < cq->lag)
+		return;
+	nvmu_cq_ring(cq);
 }
 
 /** Doorbell of SQ @p qid (CQ: @p cq true) in a doorbell area with stride 4 << @p dstrd. */

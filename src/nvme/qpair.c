@@ -286,8 +286,17 @@ int nvmu_qpair_submit(struct nvmu_qpair *qp, struct nvmu_sqe *cmd, uint64_t iova
 	return qpair_post(qp, cmd, iova, len, cb, arg, NULL);
 }
 
+/* Ring the SQ doorbell for what was posted. A lagging CQ head is rung first if the
+ * controller, once it may take every command in flight, could otherwise find the CQ full:
+ * with the entries consumed but not rung, each of those commands must still find a free
+ * entry (a CQ of N entries holds N-1). */
 void nvmu_qpair_ring(struct nvmu_qpair *qp)
 {
+	struct nvmu_cq *cq = &qp->cq;
+
+	if (cq->lag && qp->sq.tail != qp->sq.rung &&
+	    (cq->wrapped || nvmu_cq_unrung(cq) + nvmu_qpair_outstanding(qp) >= cq->size))
+		nvmu_cq_ring(cq);
 	nvmu_sq_ring(&qp->sq);
 }
 
@@ -461,10 +470,11 @@ unsigned nvmu_qpair_poll(struct nvmu_qpair *qp, unsigned max)
 	n = (max ? max : UINT_MAX) - left;
 	/* Also when this poll took nothing: it may run inside a callback of an outer poll that
 	 * consumed entries without ringing yet, and the device posts nothing more into a CQ it
-	 * sees full. nvmu_cq_ring() writes only when the head moved. */
-	nvmu_cq_ring(cq);
+	 * sees full. The head doorbell is written only when the head moved, and on a polled
+	 * queue only every cq->lag entries. */
+	nvmu_cq_ring_lagging(cq);
 	if (reposted)
-		nvmu_sq_ring(&qp->sq);
+		nvmu_qpair_ring(qp);
 	if (nvmu_ticks() >= qp->next_check)
 		qpair_check(qp);
 	return n;

@@ -362,8 +362,88 @@ TEST(poll_takes_successes_and_errors)
 	qpair_free(qp);
 }
 
+/* ---- a lagging CQ head doorbell (polled queues) ---- */
+
+/* A controller that fetches what the SQ tail doorbell shows and completes in order, but
+ * posts only while the CQ is not full by the head doorbell it was given, as a real one
+ * must: a host that lets it find the CQ full, and then waits without ringing the head,
+ * hangs. */
+struct strict_dev {
+	uint16_t sq_head;  /* next SQ slot to fetch */
+	uint16_t cids[16]; /* fetched and not completed yet, oldest first */
+	unsigned fetched;
+	unsigned stalls;   /* times it had a completion to post and found the CQ full */
+};
+
+static void strict_dev_run(struct nvmu_qpair *qp, struct strict_dev *d)
+{
+	const struct nvmu_sqe *ring = qp->sq.ring;
+
+	while (d->sq_head != (uint16_t)ft.doorbells[2]) { /* SQ 1 tail */
+		CHECK(d->fetched < 16);
+		d->cids[d->fetched++] = ring[d->sq_head].cid;
+		d->sq_head = (uint16_t)((d->sq_head + 1) % qp->sq.size);
+	}
+	while (d->fetched) {
+		if ((uint32_t)(dev_slot + 1) % qp->cq.size == ft.doorbells[3]) { /* CQ 1 head */
+			d->stalls++;
+			return;
+		}
+		device_completes(qp, d->cids[0], d->sq_head, 0);
+		memmove(d->cids, d->cids + 1, --d->fetched * sizeof(d->cids[0]));
+	}
+}
+
+TEST(lagging_cq_head_never_lets_the_cq_fill)
+{
+	struct nvmu_qpair *qp = make_qpair(1, 16);
+	struct nvmu_sqe cmd = { .opcode = nvme_cmd_flush, .nsid = 1 };
+	struct done_log log = { 0 };
+	struct strict_dev d = { 0 };
+	uint32_t seed = 7, submitted = 0;
+
+	if (!qp)
+		return;
+	qp->cq.lag = 4; /* what a polled 16-entry queue gets */
+	/* One command at a time: the head doorbell moves every fourth completion. */
+	for (unsigned i = 1; i <= 8; i++) {
+		CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0, 0, on_done, &log), 0);
+		nvmu_qpair_ring(qp);
+		strict_dev_run(qp, &d);
+		CHECK_EQ(nvmu_qpair_poll(qp, 0), 1);
+		CHECK_EQ(ft.doorbells[3], i / 4 * 4);
+	}
+	submitted = 8;
+	/* Batches of any size up to a full queue (15 commands), reaped a few at a time: the
+	 * head is rung whenever the controller could otherwise fill the CQ. */
+	for (unsigned round = 0; round < 3000; round++) {
+		uint32_t room = 15 - nvmu_qpair_outstanding(qp), n;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % (room + 1);
+		for (uint32_t k = 0; k < n; k++)
+			CHECK_EQ(nvmu_qpair_submit(qp, &cmd, 0, 0, on_done, &log), 0);
+		submitted += n;
+		nvmu_qpair_ring(qp);
+		strict_dev_run(qp, &d);
+		CHECK_EQ(d.stalls, 0);
+		if (d.stalls)
+			break;
+		seed = seed * 1103515245u + 12345u;
+		nvmu_qpair_poll(qp, 1 + (seed >> 16) % 6);
+	}
+	while (nvmu_qpair_outstanding(qp) && !d.stalls) {
+		strict_dev_run(qp, &d);
+		nvmu_qpair_poll(qp, 0);
+	}
+	CHECK_EQ(d.stalls, 0);
+	CHECK_EQ(log.calls, submitted);
+	qpair_free(qp);
+}
+
 RUN_TESTS(T(sq_fills_wraps_and_rings_once_per_batch), T(cq_phase_flips_on_wrap),
 	  T(doorbell_addresses_follow_the_stride), T(qpair_submit_builds_prps_and_cids),
 	  T(bogus_completions_are_counted_not_followed),
 	  T(abandoned_command_completes_late_without_callback), T(full_queue_says_so),
-	  T(fast_path_posts_or_takes_nothing), T(poll_takes_successes_and_errors))
+	  T(fast_path_posts_or_takes_nothing), T(poll_takes_successes_and_errors),
+	  T(lagging_cq_head_never_lets_the_cq_fill))

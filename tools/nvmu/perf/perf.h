@@ -101,13 +101,15 @@ struct perf_job {
 	uint32_t seed;
 	struct nvmu_host_qpair *qp;
 	struct perf_io *ios;
-	uint32_t *done;  /* indexes of slots whose I/O completed, to account and reuse */
+	uint32_t *done;  /* indexes of slots whose I/O completed, to resubmit after the poll */
 	uint32_t ndone;
 	struct perf_wl wl;
 	uint32_t blocks; /* LBAs per I/O */
 	struct perf_stats st;
 	uint64_t progress;      /* completions so far (read by the progress line) */
 	const volatile bool *stop; /* set by the main thread (signal) */
+	bool measuring;         /* past the warm-up: completions count */
+	bool stopping;          /* the run ended: completions are only drained */
 	int err;                /* a setup or submission error, with errmsg */
 	char errmsg[256];
 	pthread_t thread;

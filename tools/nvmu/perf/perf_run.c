@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nvmu perf: a job's I/O loop. It keeps -q I/Os in flight on its own queue pair:
- * reap completions (their callback only notes the slot), read the clock once, account
- * every finished slot (latency, --verify check), resubmit them all with that time as
- * their start, ring the doorbell once for the batch. Nothing in the loop allocates,
- * locks, searches or makes a system call (polled mode; --irq waits in poll()): the
- * clock is rdtsc (or the vDSO), buffers carry their IOVA, the doorbell rings only after
- * something was posted. With --yield, a poll that finds nothing gives the CPU to another
- * runnable thread (sched_yield()): a system call only when the job has nothing to do.
+ * nvmu perf: a job's I/O loop. It keeps -q I/Os in flight on its own queue pair. A
+ * completion's callback accounts the I/O (latency, --verify check) and, while other I/Os
+ * of the job are still in flight, starts the next one at once, as SPDK's perf does; the
+ * pair rings the SQ doorbell once at the end of the poll. An I/O that leaves nothing in
+ * flight (always, at queue depth 1), a failed one, and those of a stopping run are noted
+ * and handled after the poll. Nothing in the loop allocates, locks, searches or makes a
+ * system call (polled mode; --irq waits in poll()): the clock is rdtsc (or the vDSO),
+ * buffers carry their IOVA, the doorbell rings only after something was posted. With
+ * --yield, a poll that finds nothing gives the CPU to another runnable thread
+ * (sched_yield()): a system call only when the job has nothing to do. docs/bench.md
+ * gives the measurements behind each choice.
  */
 #include <errno.h>
 #include <poll.h>
@@ -23,38 +26,8 @@
 #define GEN_UNKNOWN 0x7fffffffu /* a write failed: contents unknown, do not check */
 #define GEN_MASK 0x7fffffffu
 #define EMPTY_POLLS_PER_CLOCK 256 /* polls that found nothing between two clock reads */
-/*
- * At low queue depths the wait for the next completion is a whole device round trip:
- * after SPIN_POLLS_BEFORE_RELAX empty polls each further one relaxes the CPU
- * (nvmu_cpu_relax()), which under QEMU's TCG let the emulated controller answer sooner
- * (docs/bench.md). At higher depths completions follow each other closely, and there
- * the tight spin measured faster.
- */
-#define SPIN_POLLS_BEFORE_RELAX 32
-#define RELAX_MAX_QD 4
+#define BUSY_POLLS_PER_CLOCK 64   /* polls whose completions were all resubmitted */
 #define IRQ_WAIT_MS 100
-
-static void io_done(void *arg, const struct nvmu_cpl *cpl)
-{
-	struct perf_io *io = arg;
-	struct perf_job *j = io->job;
-
-	if (cpl->err) {
-		if (cpl->err == -ENODEV)
-			j->dev->removed = true; /* every job of the device stops */
-		if (j->st.errors++ == 0) {
-			char st[NVMU_STATUS_TEXT_MAX];
-
-			snprintf(j->errmsg, sizeof(j->errmsg), "%s of unit %llu failed: %s",
-				 io->write ? "write" : "read", (unsigned long long)io->unit,
-				 cpl->err == -EREMOTEIO ? nvmu_status_text(cpl->status, st,
-									   sizeof(st))
-							: strerror(-cpl->err));
-		}
-		io->gen = io->write ? GEN_UNKNOWN : 0; /* nothing to check */
-	}
-	j->done[j->ndone++] = (uint32_t)(io - j->ios);
-}
 
 /* --verify: every block of a read unit against the generation expected there. */
 static void verify_read(struct perf_job *j, struct perf_io *io)
@@ -119,6 +92,9 @@ static void pick_verify_unit(struct perf_job *j, struct perf_io *io)
 	*g |= GEN_BUSY;
 }
 
+/* The completion callback, which may start the slot's next I/O. */
+static void io_done(void *arg, const struct nvmu_cpl *cpl);
+
 /* Start I/O @io at time @now. Returns 0, or a submission error (recorded in the job). */
 static int submit_io(struct perf_job *j, struct perf_io *io, uint64_t now)
 {
@@ -151,6 +127,39 @@ static int submit_io(struct perf_job *j, struct perf_io *io, uint64_t now)
 	return ret;
 }
 
+/* Account the I/O of @arg, and start the next one at once while other I/Os of the job are
+ * in flight; otherwise (and after a failure) note the slot for after the poll. */
+static void io_done(void *arg, const struct nvmu_cpl *cpl)
+{
+	struct perf_io *io = arg;
+	struct perf_job *j = io->job;
+	uint64_t now = perf_clock_now(j->clock);
+
+	if (cpl->err) {
+		if (cpl->err == -ENODEV)
+			j->dev->removed = true; /* every job of the device stops */
+		if (j->st.errors++ == 0) {
+			char st[NVMU_STATUS_TEXT_MAX];
+
+			snprintf(j->errmsg, sizeof(j->errmsg), "%s of unit %llu failed: %s",
+				 io->write ? "write" : "read", (unsigned long long)io->unit,
+				 cpl->err == -EREMOTEIO ? nvmu_status_text(cpl->status, st,
+									   sizeof(st))
+							: strerror(-cpl->err));
+		}
+		io->gen = io->write ? GEN_UNKNOWN : 0; /* nothing to check */
+	}
+	finish_io(j, io, now, j->measuring && !j->stopping);
+	__atomic_store_n(&j->progress, j->progress + 1, __ATOMIC_RELAXED);
+	/* With other I/Os in flight the device is still posting: the poll goes on reaping
+	 * while this one is prepared, and one doorbell covers them all. */
+	if (!cpl->err && !j->stopping && nvmu_host_qpair_pending(j->qp) > 0) {
+		submit_io(j, io, now);
+		return;
+	}
+	j->done[j->ndone++] = (uint32_t)(io - j->ios);
+}
+
 /* Submit every finished slot (until an error); one doorbell for all. */
 static void submit_all(struct perf_job *j, uint64_t now)
 {
@@ -178,19 +187,23 @@ void *perf_job_run(void *arg)
 	uint64_t warm_end = now + perf_clock_ticks(j->clock, o->warmup_s * 1e9);
 	uint64_t end = warm_end + perf_clock_ticks(j->clock, o->runtime_s * 1e9);
 	uint64_t start = now, drain_end = 0;
-	bool measuring = o->warmup_s == 0, stopping = false;
-	unsigned empty = 0;
+	unsigned empty = 0, busy = 0;
 
+	j->measuring = o->warmup_s == 0;
+	j->stopping = false;
 	for (uint32_t i = 0; i < o->qd; i++)
 		j->done[j->ndone++] = i;
 	submit_all(j, now);
-	while (!stopping || nvmu_host_qpair_pending(j->qp)) {
-		uint32_t n;
-
+	while (!j->stopping || nvmu_host_qpair_pending(j->qp)) {
 		if (j->dev->step)
 			nvmu_soft_step(j->dev->step, 0); /* the device model (soft:mode=step) */
-		nvmu_host_qpair_poll(j->qp, 0);
-		if (j->ndone == 0) {
+		if (nvmu_host_qpair_poll(j->qp, 0) > 0 && j->ndone == 0) {
+			/* Every completion was resubmitted from its callback. */
+			if (++busy < BUSY_POLLS_PER_CLOCK)
+				continue;
+		} else if (j->ndone == 0) {
+			/* A spin with no pause: under QEMU's TCG a PAUSE sends the vCPU
+			 * through the device model's lock (docs/bench.md). */
 			if (o->irq && nvmu_host_qpair_pending(j->qp)) {
 				wait_irq(j);
 			} else if (o->yield) {
@@ -199,43 +212,36 @@ void *perf_job_run(void *arg)
 				 * resubmit them now rather than at the end of a time slice. */
 				sched_yield();
 			} else if (++empty < EMPTY_POLLS_PER_CLOCK) {
-				if (empty > SPIN_POLLS_BEFORE_RELAX &&
-				    o->qd <= RELAX_MAX_QD)
-					nvmu_cpu_relax();
 				continue;
 			}
 		}
-		empty = 0;
+		empty = busy = 0;
 		now = perf_clock_now(j->clock);
-		n = j->ndone;
-		for (uint32_t i = 0; i < n; i++)
-			finish_io(j, &j->ios[j->done[i]], now, measuring && !stopping);
-		__atomic_store_n(&j->progress, j->progress + n, __ATOMIC_RELAXED);
-		if (!measuring && now >= warm_end) {
+		if (!j->measuring && now >= warm_end) {
 			/* Only the latencies start again: errors and mismatches seen during
 			 * the warm-up are still reported. */
 			perf_hist_reset(&j->st.hist[0]);
 			perf_hist_reset(&j->st.hist[1]);
 			j->st.ios = j->st.reads = j->st.writes = 0;
 			start = now;
-			measuring = true;
+			j->measuring = true;
 		}
-		if (!stopping && (now >= end || *j->stop || j->err || j->dev->removed)) {
+		if (!j->stopping && (now >= end || *j->stop || j->err || j->dev->removed)) {
 			/* Stopped during the warm-up (Ctrl-C), nothing was measured. */
-			j->st.ticks = measuring ? now - start : 0;
-			stopping = true;
+			j->st.ticks = j->measuring ? now - start : 0;
+			j->stopping = true;
 			drain_end = now + perf_clock_ticks(j->clock, PERF_DRAIN_S * 1e9);
 		}
-		if (stopping && now >= drain_end) {
+		if (j->stopping && now >= drain_end) {
 			j->st.errors += nvmu_host_qpair_pending(j->qp);
 			snprintf(j->errmsg, sizeof(j->errmsg),
 				 "%u I/Os did not complete within %d s",
 				 nvmu_host_qpair_pending(j->qp), PERF_DRAIN_S);
 			break;
 		}
-		if (stopping)
+		if (j->stopping)
 			j->ndone = 0;
-		else if (n)
+		else if (j->ndone)
 			submit_all(j, now);
 	}
 	j->st.bytes = j->st.ios * (uint64_t)j->blocks * j->dev->lba_size;
