@@ -18,9 +18,11 @@
 /**
  * Tell the CPU the thread is spinning on memory another agent writes (a poll that found
  * no completion): PAUSE on x86, YIELD on arm64. A spin without it keeps reloading the
- * line the device writes and competes with it; under QEMU's TCG it also kept the
- * emulated controller from answering as fast (docs/bench.md). Costs tens of cycles, so
- * call it only after a poll that found nothing.
+ * line the device writes and competes with it (and with a hyperthread sibling). Costs
+ * tens of cycles, so call it only after a poll that found nothing. Under QEMU's TCG a
+ * PAUSE leaves translated code and takes QEMU's global lock, which the emulated
+ * controller holds while it works: `nvmu perf`'s own spin does without it
+ * (docs/bench.md).
  */
 static inline void nvmu_cpu_relax(void)
 {
