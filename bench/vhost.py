@@ -53,6 +53,20 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def context_switches(pid):
+    """Voluntary and involuntary context switches of all threads of process @p pid so far
+    (threads that ended are not counted)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                total += sum(int(line.split()[1]) for line in f
+                             if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt")))
+        except OSError:
+            pass
+    return total
+
+
 def wait_socket(path, proc):
     for _ in range(100):
         if os.path.exists(path) or proc.poll() is not None:
@@ -98,6 +112,9 @@ def run(args, work):
                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
         out, idle, mark = [], {}, None
         sample = lambda: {"nvmu": cpu_seconds(be.pid), "qsd": cpu_seconds(qsd.pid)}  # noqa
+        switches = lambda: {"nvmu": context_switches(be.pid),  # noqa
+                            "qsd": context_switches(qsd.pid)}
+        sw_mark = None
         for line in rig.stdout:
             out.append(line)
             if line.startswith("@@idle-"):
@@ -105,12 +122,15 @@ def run(args, work):
                 if line.startswith("@@idle-end") and mark:
                     idle = {k: 100 * (cpu[k] - mark[1][k]) / (now - mark[0]) for k in cpu}
                 mark = (now, cpu)
-        # CPU time of each back-end from the end of the idle window to the end of fio
+                sw_mark = switches()
+        # CPU time and context switches of each back-end from the end of the idle window
+        # to the end of fio
         busy = {k: v - mark[1][k] for k, v in sample().items()} if mark else {}
+        slept = {k: v - sw_mark[k] for k, v in switches().items()} if sw_mark else {}
         rig.wait()
         be.terminate()
         summary = be.communicate(timeout=60)[0].strip()
-        return "".join(out), rig.returncode, summary, idle, busy
+        return "".join(out), rig.returncode, summary, idle, busy, slept
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -137,21 +157,27 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     if result is None:
         return 1
-    text, status, summary, idle, busy = result
+    text, status, summary, idle, busy, slept = result
     iops = vhost_report.parse(text)
     table = vhost_report.summarise(iops, COLUMNS)
     vhost_report.print_table(table, COLUMNS)
     # CPU per request: each back-end process's CPU time while fio ran, over the requests
     # its disk served (IOPS x measured seconds, every row and round; the warm-up seconds
     # are not counted, so this is a little high, alike for both).
-    cpu_us = {}
+    cpu_us, switches = {}, {}
     for name, dev in COLUMNS[:2]:
         ios = sum(v * args.runtime for (d, _, _), runs in iops.items() if d == dev
                   for v in runs)
         if ios and name in busy:
             cpu_us[name] = 1e6 * busy[name] / ios
+        if ios and name in slept:
+            switches[name] = slept[name] / ios
     print("# back-end CPU per request while fio ran (us): "
           + (", ".join(f"{k} {v:.1f}" for k, v in cpu_us.items()) or "not measured"))
+    # A back-end thread that sleeps waits for a wake-up, which on a busy host can cost
+    # more than the request.
+    print("# back-end context switches per request while fio ran: "
+          + (", ".join(f"{k} {v:.2f}" for k, v in switches.items()) or "not measured"))
     counters = vhost_report.backend_counters(summary)
     print(f"# nvmu vhost-blk: {summary}")
     print(f"# bounced requests: {counters.get('bounced', 'unknown')}")
@@ -162,7 +188,7 @@ def main():
     vhost_report.write(args.out, HERE, "vhost", {
         "bench": "vhost-host", "backend": summary, "backend_counters": counters,
         "bounced": counters.get("bounced"), "idle_cpu_percent": idle,
-        "cpu_us_per_request": cpu_us,
+        "cpu_us_per_request": cpu_us, "context_switches_per_request": switches,
         "runtime_s": args.runtime, "rounds": args.rounds, "loadavg_start": load_start,
         "rig_status": status}, "vhost-user-blk on the host: nvmu vs qemu-storage-daemon vs "
         "QEMU virtio-blk (4 KiB)", table, COLUMNS)
