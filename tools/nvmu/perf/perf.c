@@ -274,8 +274,9 @@ const struct nvmu_verb nvmu_verb_perf = {
 	DEVICE_OUTPUT_HELP
 	"\n"
 	"The I/O loop makes no system call in polled mode (but --yield's when it waits):\n"
-	"completions are reaped, the clock is read once per batch, finished slots are\n"
-	"resubmitted and the doorbell rung once.\n"
+	"each completion reads the clock (rdtsc or the vDSO) and starts the slot's next I/O\n"
+	"while others are in flight (the last one after the poll), and the doorbell rings\n"
+	"once per poll.\n"
 	"JSON (-o json) has \"total\": {\"iops\", \"mean_latency_us\", ...}, \"devices\" and\n"
 	"\"jobs\" with the same numbers, and \"clock\". Each has \"read\" and \"write\" too:\n"
 	"the IOPS, MiB/s, latency and percentiles of each direction; the text report shows\n"
