@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Poller threads: one per virtqueue, each with a queue pair of its own. A poller takes
- * new requests from its ring and reaps completions in a loop; with nothing in flight,
+ * new requests from its ring and reaps completions in a loop. With nothing in flight,
  * after a spin without work, it asks the driver for kicks and sleeps on the ring's kick
- * eventfd (the spin adapts, between 5 us and idle_spin_us: halved when it found
- * nothing, doubled when it found a request, so that it costs a slow guest little); with requests in flight, as soon as there is no work, it sleeps on the
- * kick eventfd and the queue pair's completion interrupt (a pair without interrupts is
- * polled until they are done), so that an idle VM costs next to no CPU and a busy one
- * does not lose a CPU to a spinning backend.
+ * eventfd; the spin adapts between 5 us and idle_spin_us (halved when it found nothing,
+ * doubled when it found a request), so that it costs a slow guest little. With requests
+ * in flight, as soon as there is no work, it sleeps on the kick eventfd and the queue
+ * pair's completion interrupt (a pair without interrupts is polled until they are done).
+ * So an idle VM costs next to no CPU and a busy one does not lose a CPU to a spinning
+ * backend.
  *
  * Quiescing: the socket thread changes rings and guest memory only while every poller
  * waits at a point with no request in flight (vh_quiesce()), so that the pollers read

@@ -112,14 +112,15 @@ static unsigned run_sq(struct soft_ctrl *c, uint32_t q, unsigned n, unsigned max
 	return n;
 }
 
-unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
+unsigned soft_step_counting_locked(struct soft_ctrl *c, unsigned max, unsigned *reaped)
 {
 	unsigned n;
 
 	c->steps++;
+	*reaped = 0;
 	if (!soft_running(c))
 		return 0;
-	n = soft_file_reap(c);
+	n = *reaped = soft_file_reap(c);
 	soft_doorbells_scan(c);
 	n += soft_pending_tick(c);
 	for (uint32_t q = 0; q <= c->o.queues; q++)
@@ -127,6 +128,13 @@ unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
 	soft_file_submit(c);
 	soft_irqs_signal(c);
 	return n;
+}
+
+unsigned soft_step_locked(struct soft_ctrl *c, unsigned max)
+{
+	unsigned reaped;
+
+	return soft_step_counting_locked(c, max, &reaped);
 }
 
 /* The host polls SQ @qid: the end of a transfer of this queue wakes the host (through

@@ -191,6 +191,15 @@ static void finished(struct soft_ctrl *c, struct soft_aio *a, uint16_t status)
 	soft_count_io(c, a->kind == AIO_WRITE, a->bytes);
 }
 
+/* The transfer of @a made now, and finished; 0 or a status. */
+static uint16_t transfer_and_finish(struct soft_ctrl *c, struct soft_aio *a)
+{
+	uint16_t st = transfer_now(c, a);
+
+	finished(c, a, st);
+	return st;
+}
+
 static struct soft_aio *take_slot(struct soft_file *f)
 {
 	struct soft_aio *a = f->free[--f->nfree];
@@ -214,8 +223,8 @@ static bool queue(struct soft_file *f, struct soft_aio *a)
 	struct soft_ring *r = soft_ring_of(&f->rings, a->cmd.sqid);
 	struct io_uring_sqe *sqe = r ? io_uring_get_sqe(&r->ring) : NULL;
 
-	if (r && !sqe && io_uring_submit(&r->ring) >= 0) {
-		r->unsubmitted = 0;
+	if (r && !sqe) { /* the ring is full of queued transfers: hand them over first */
+		soft_ring_submit(r);
 		sqe = io_uring_get_sqe(&r->ring);
 	}
 	if (!sqe)
@@ -245,8 +254,7 @@ static uint16_t run(struct soft_ctrl *c, struct soft_aio *a, bool defer)
 
 	if (defer && queue(f, a))
 		return SOFT_ASYNC;
-	st = transfer_now(c, a);
-	finished(c, a, st);
+	st = transfer_and_finish(c, a);
 	put_slot(f, a);
 	return st;
 }
@@ -261,8 +269,7 @@ uint16_t soft_file_rw(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns 
 
 	if (st)
 		return st;
-	if (f->nfree == 0)
-		defer = false; /* made at once, in a slot of the stack */
+	/* Without a free slot the transfer is made at once, in a slot on the stack. */
 	struct soft_aio local = { .iov = local.inline_iov, .iov_cap = IOV_INLINE };
 
 	a = f->nfree ? take_slot(f) : &local;
@@ -280,8 +287,7 @@ uint16_t soft_file_rw(struct soft_ctrl *c, struct soft_cmd *cmd, struct soft_ns 
 		return SOFT_STATUS(NVME_SCT_GENERIC, NVME_SC_INTERNAL);
 	}
 	if (a == &local) {
-		st = transfer_now(c, a);
-		finished(c, a, st);
+		st = transfer_and_finish(c, a);
 		if (a->iov != a->inline_iov)
 			free(a->iov);
 		return st;
@@ -314,10 +320,8 @@ void soft_file_submit(struct soft_ctrl *c)
 
 void soft_file_submit_queue(struct soft_ctrl *c, uint16_t qid)
 {
-	struct soft_ring *r = c->file && qid < c->file->rings.n ? c->file->rings.q[qid] : NULL;
-
-	if (r && r->unsubmitted && io_uring_submit(&r->ring) >= 0)
-		r->unsubmitted = 0;
+	if (c->file)
+		soft_ring_submit(soft_ring_find(&c->file->rings, qid));
 }
 
 /* The end of a transfer the ring reports: a short one is finished at once. */
@@ -369,7 +373,7 @@ unsigned soft_file_reap(struct soft_ctrl *c)
 
 unsigned soft_file_reap_queue(struct soft_ctrl *c, uint16_t qid)
 {
-	struct soft_ring *r = c->file && qid < c->file->rings.n ? c->file->rings.q[qid] : NULL;
+	struct soft_ring *r = c->file ? soft_ring_find(&c->file->rings, qid) : NULL;
 
 	return r ? reap(c, r, true) : 0;
 }
@@ -418,11 +422,6 @@ bool soft_file_has_cid(const struct soft_ctrl *c, uint16_t sqid, uint16_t cid)
 		if (f->busy[i]->cmd.sqid == sqid && f->busy[i]->cmd.sqe.cid == cid)
 			return true;
 	return false;
-}
-
-uint32_t soft_file_inflight(const struct soft_ctrl *c)
-{
-	return c->file ? c->file->nbusy : 0;
 }
 
 int soft_file_eventfd(const struct soft_ctrl *c)

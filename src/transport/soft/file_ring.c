@@ -79,9 +79,20 @@ struct soft_ring *soft_ring_of(struct soft_rings *rs, uint16_t qid)
 	return r;
 }
 
+struct soft_ring *soft_ring_find(const struct soft_rings *rs, uint16_t qid)
+{
+	return qid < rs->n ? rs->q[qid] : NULL;
+}
+
+void soft_ring_submit(struct soft_ring *r)
+{
+	if (r && r->unsubmitted && io_uring_submit(&r->ring) >= 0)
+		r->unsubmitted = 0;
+}
+
 void soft_ring_route(struct soft_rings *rs, uint16_t qid, int fd)
 {
-	struct soft_ring *r = qid < rs->n ? rs->q[qid] : NULL;
+	struct soft_ring *r = soft_ring_find(rs, qid);
 
 	if (!r || r->routed == fd)
 		return;
@@ -103,12 +114,8 @@ void soft_rings_route_reset(struct soft_rings *rs)
 
 void soft_rings_submit(struct soft_rings *rs)
 {
-	for (uint32_t i = 0; i < rs->n; i++) {
-		struct soft_ring *r = rs->q[i];
-
-		if (r && r->unsubmitted && io_uring_submit(&r->ring) >= 0)
-			r->unsubmitted = 0;
-	}
+	for (uint32_t i = 0; i < rs->n; i++)
+		soft_ring_submit(rs->q[i]);
 }
 
 void soft_rings_fini(struct soft_rings *rs)

@@ -26,6 +26,10 @@ struct soft_rings {
 int soft_rings_init(struct soft_rings *rs, uint32_t n);
 /* The ring of SQ @qid, set up now if it is its first transfer; NULL when it has none. */
 struct soft_ring *soft_ring_of(struct soft_rings *rs, uint16_t qid);
+/* The ring of SQ @qid if it has one already (no set-up), else NULL. */
+struct soft_ring *soft_ring_find(const struct soft_rings *rs, uint16_t qid);
+/* Hand @r's queued transfers to the kernel (nothing for NULL or none queued). */
+void soft_ring_submit(struct soft_ring *r);
 /* Let the ring of SQ @qid signal @fd (the host's interrupt eventfd, or -1 for none) when
  * a transfer ends, instead of the controller's eventfd: its host polls the queue. */
 void soft_ring_route(struct soft_rings *rs, uint16_t qid, int fd);

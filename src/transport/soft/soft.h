@@ -427,7 +427,6 @@ void soft_file_drain(struct soft_ctrl *c, bool post);
 /* Drain, then make the file durable (shutdown): 0 or -1 with errno. */
 int soft_file_sync(struct soft_ctrl *c);
 bool soft_file_has_cid(const struct soft_ctrl *c, uint16_t sqid, uint16_t cid);
-uint32_t soft_file_inflight(const struct soft_ctrl *c);
 /* The eventfd the ring signals when a transfer ends, or -1. */
 int soft_file_eventfd(const struct soft_ctrl *c);
 void soft_file_close(struct soft_ctrl *c);
@@ -473,6 +472,9 @@ void soft_violation(struct soft_ctrl *c, enum nvmu_soft_violation v, const char 
 /* ---- exec.c ---- */
 /* One step: doorbells, commands (up to @max, 0 = all), delayed completions, interrupts. */
 unsigned soft_step_locked(struct soft_ctrl *c, unsigned max);
+/* The same, telling in *@reaped how many of the commands it completed were file transfers
+ * that ended (the controller's thread need not spin for those). */
+unsigned soft_step_counting_locked(struct soft_ctrl *c, unsigned max, unsigned *reaped);
 /* The step a host polling queue @qid makes (transport op poll_queue): transfers that
  * ended, then the new commands of SQ @qid (and for the admin queue, held completions that
  * are due), on the polling thread, with no handoff. */

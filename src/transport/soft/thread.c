@@ -48,10 +48,9 @@ static void *run(void *arg)
 		unsigned n, reaped;
 
 		pthread_mutex_lock(&c->lock);
-		reaped = soft_file_reap(c);
-		n = soft_step_locked(c, 0);
+		n = soft_step_counting_locked(c, 0, &reaped);
 		pthread_mutex_unlock(&c->lock);
-		if (n) {
+		if (n > reaped) {
 			idle = 0;
 			sleep_us = SLEEP_MIN_US;
 		} else if (reaped) {
