@@ -13,12 +13,15 @@ round (bench/vhost_report.py):
 Before fio the guest sits idle for a few seconds: the CPU time the two back-end processes
 use meanwhile is their idle cost.
 
-Usage: bench/vhost.py [--build DIR] [--runtime S] [--rounds N] [--out FILE.json]
+Usage: bench/vhost.py [--build DIR] [--runtime S] [--rounds N] [--out FILE.json] [--twin]
        bench/vhost.py --nested [...]   the nested comparison in the guest rig
                                        (bench/vhost_nested.py)
 Prints the table of IOPS with the ratios of nvmu to each peer, and writes JSON (default
 bench/results/vhost-DATE.json) and an SVG chart beside it, with the backend's counters
-(bounced requests) and the idle CPU.
+(bounced requests), the idle CPU, each back-end's CPU time and context switches per
+request, and the guest's interrupts per request on each disk. --twin adds a fourth disk
+served by a second nvmu vhost-blk like the first: nvmu/nvmu-twin is 1 but for the noise
+of the host, which is the smallest difference this run can tell apart.
 """
 import argparse
 import os
@@ -34,15 +37,21 @@ sys.path.insert(0, HERE)
 import vhost_report  # noqa: E402
 
 COLUMNS = [("nvmu", "vda"), ("qsd", "vdb"), ("virtio-blk", "vdc")]
+# --twin: a second nvmu vhost-blk, the same in every way, on a disk of its own; the rig
+# puts the vhost-user disks before QEMU's virtio-blk one
+TWIN_COLUMNS = [("nvmu", "vda"), ("qsd", "vdb"), ("virtio-blk", "vdd"), ("nvmu-twin", "vdc")]
 SIZE = 512 << 20
 IDLE_S = 5
 
 
-def guest_script(runtime, rounds):
+def guest_script(columns, runtime, rounds):
     lines = ["#!/bin/sh",
              # the idle window: the disks are probed, nobody uses them
              "echo @@idle-begin", f"sleep {IDLE_S}", "echo @@idle-end"]
-    lines += vhost_report.fio_lines([dev for _, dev in COLUMNS], runtime, rounds)
+    disks = [dev for _, dev in columns]
+    lines.append(vhost_report.disk_counters_line(disks, "irq-before"))
+    lines += vhost_report.fio_lines(disks, runtime, rounds)
+    lines.append(vhost_report.disk_counters_line(disks, "irq-after"))
     return "\n".join(lines) + "\n"
 
 
@@ -74,46 +83,59 @@ def wait_socket(path, proc):
         time.sleep(0.1)
 
 
-def run(args, work):
+def start_nvmu(nvmu, image, sock):
+    """nvmu vhost-blk serving @p image on @p sock, once it says it is ready (else None)."""
+    be = subprocess.Popen([nvmu, "vhost-blk", f"soft:size={SIZE},file={image},iommu=1",
+                           "--socket", sock, "--queues", "2"], stdout=subprocess.PIPE,
+                          text=True)
+    if be.stdout.readline().strip() == "ready":
+        return be
+    print("nvmu vhost-blk did not start", file=sys.stderr)
+    be.terminate()
+    be.wait()
+    return None
+
+
+def run(args, columns, work):
     files = {}
-    for name in ("nvmu", "qsd", "virtio"):
+    for name in ("nvmu", "qsd", "virtio", "nvmu-twin"):
         files[name] = os.path.join(work, name + ".img")
         with open(files[name], "wb") as f:
             f.truncate(SIZE)
     nvmu = os.path.join(args.build, "tools", "nvmu", "nvmu")
     nvmu_sock, qsd_sock = os.path.join(work, "nvmu.sock"), os.path.join(work, "qsd.sock")
-    procs = []
+    twin_sock = os.path.join(work, "nvmu-twin.sock")
+    procs, backends = [], {}
     try:
-        be = subprocess.Popen([nvmu, "vhost-blk", f"soft:size={SIZE},file={files['nvmu']},iommu=1",
-                               "--socket", nvmu_sock, "--queues", "2"],
-                              stdout=subprocess.PIPE, text=True)
-        procs.append(be)
-        if be.stdout.readline().strip() != "ready":
-            print("nvmu vhost-blk did not start", file=sys.stderr)
-            return None
+        for name, sock in [("nvmu", nvmu_sock)] + [("nvmu-twin", twin_sock)] * args.twin:
+            backends[name] = start_nvmu(nvmu, files[name], sock)
+            if not backends[name]:
+                return None
+            procs.append(backends[name])
         qsd = subprocess.Popen(["qemu-storage-daemon", "--blockdev",
                                 f"driver=file,node-name=f0,filename={files['qsd']},"
                                 "aio=io_uring,cache.direct=on", "--export",
                                 "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,"
                                 f"addr.path={qsd_sock},writable=on,num-queues=2"])
         procs.append(qsd)
+        backends["qsd"] = qsd
         wait_socket(qsd_sock, qsd)
         script = os.path.join(work, "fio.sh")
         with open(script, "w") as f:
-            f.write(guest_script(args.runtime, args.rounds))
+            f.write(guest_script(columns, args.runtime, args.rounds))
         # The rig streams the guest's lines as they come (unbuffered), so that the idle
         # window is measured while the guest sits in it.
         rig = subprocess.Popen([os.path.join(REPO, "tests", "rig", "nvmu-rig"), "--quiet",
                                 "--no-iommu", "--mem", "1G", "--timeout", "1800",
-                                "--vhost-blk", nvmu_sock, "--vhost-blk", qsd_sock,
-                                "--virtio-blk", files["virtio"], "--vhost-queues", "2",
+                                "--vhost-blk", nvmu_sock, "--vhost-blk", qsd_sock]
+                               + ["--vhost-blk", twin_sock] * args.twin
+                               + ["--virtio-blk", files["virtio"], "--vhost-queues", "2",
                                 "--program", shutil.which("fio"), script],
                                stdout=subprocess.PIPE, text=True,
                                env=dict(os.environ, PYTHONUNBUFFERED="1"))
         out, idle, mark = [], {}, None
-        sample = lambda: {"nvmu": cpu_seconds(be.pid), "qsd": cpu_seconds(qsd.pid)}  # noqa
-        switches = lambda: {"nvmu": context_switches(be.pid),  # noqa
-                            "qsd": context_switches(qsd.pid)}
+        sample = lambda: {k: cpu_seconds(v.pid) for k, v in backends.items()}  # noqa
+        switches = lambda: {k: context_switches(v.pid) for k, v in backends.items()}  # noqa
         sw_mark = None
         for line in rig.stdout:
             out.append(line)
@@ -128,8 +150,8 @@ def run(args, work):
         busy = {k: v - mark[1][k] for k, v in sample().items()} if mark else {}
         slept = {k: v - sw_mark[k] for k, v in switches().items()} if sw_mark else {}
         rig.wait()
-        be.terminate()
-        summary = be.communicate(timeout=60)[0].strip()
+        backends["nvmu"].terminate()
+        summary = backends["nvmu"].communicate(timeout=60)[0].strip()
         return "".join(out), rig.returncode, summary, idle, busy, slept
     finally:
         for proc in procs:
@@ -143,29 +165,33 @@ def main():
     vhost_report.add_options(p)
     p.add_argument("--nested", action="store_true",
                    help="the nested comparison in the guest rig (bench/vhost_nested.py)")
+    p.add_argument("--twin", action="store_true",
+                   help="also a second, identical nvmu vhost-blk: its column shows how far "
+                        "two runs of the same back-end differ in this boot (the noise)")
     args, rest = p.parse_known_args()
     if args.nested:
         return subprocess.run([sys.executable, os.path.join(HERE, "vhost_nested.py")]
                               + sys.argv[1:]).returncode
     if rest:
         p.error(f"unknown arguments: {' '.join(rest)}")
+    columns = TWIN_COLUMNS if args.twin else COLUMNS
     load_start = os.getloadavg()
     work = tempfile.mkdtemp(prefix="nvmu-vhost-bench.")
     try:
-        result = run(args, work)
+        result = run(args, columns, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if result is None:
         return 1
     text, status, summary, idle, busy, slept = result
     iops = vhost_report.parse(text)
-    table = vhost_report.summarise(iops, COLUMNS)
-    vhost_report.print_table(table, COLUMNS)
+    table = vhost_report.summarise(iops, columns)
+    vhost_report.print_table(table, columns)
     # CPU per request: each back-end process's CPU time while fio ran, over the requests
     # its disk served (IOPS x measured seconds, every row and round; the warm-up seconds
     # are not counted, so this is a little high, alike for both).
     cpu_us, switches = {}, {}
-    for name, dev in COLUMNS[:2]:
+    for name, dev in columns:
         ios = sum(v * args.runtime for (d, _, _), runs in iops.items() if d == dev
                   for v in runs)
         if ios and name in busy:
@@ -178,6 +204,10 @@ def main():
     # more than the request.
     print("# back-end context switches per request while fio ran: "
           + (", ".join(f"{k} {v:.2f}" for k, v in switches.items()) or "not measured"))
+    irqs = {name: v for name, dev in columns
+            for d, v in vhost_report.interrupts_per_request(text).items() if d == dev}
+    print("# guest interrupts per request: "
+          + (", ".join(f"{k} {v:.2f}" for k, v in irqs.items()) or "not measured"))
     counters = vhost_report.backend_counters(summary)
     print(f"# nvmu vhost-blk: {summary}")
     print(f"# bounced requests: {counters.get('bounced', 'unknown')}")
@@ -189,9 +219,10 @@ def main():
         "bench": "vhost-host", "backend": summary, "backend_counters": counters,
         "bounced": counters.get("bounced"), "idle_cpu_percent": idle,
         "cpu_us_per_request": cpu_us, "context_switches_per_request": switches,
+        "guest_interrupts_per_request": irqs,
         "runtime_s": args.runtime, "rounds": args.rounds, "loadavg_start": load_start,
         "rig_status": status}, "vhost-user-blk on the host: nvmu vs qemu-storage-daemon vs "
-        "QEMU virtio-blk (4 KiB)", table, COLUMNS)
+        "QEMU virtio-blk (4 KiB)", table, columns)
     return 0 if status == 0 and iops else 1
 
 

@@ -26,12 +26,16 @@ def add_options(p):
 def fio_lines(disks, runtime, rounds, size="448M", dev_dir="/dev"):
     """Guest shell lines: one fio run per round (fio starts slowly under TCG), whose jobs
     take turns (stonewall): for each row, each disk of @p disks (guest block device
-    names) in turn. Each job prints '@@DEV RW QD ROUND IOPS'."""
+    names) in turn, the order rotated by one disk each round. Each job prints
+    '@@DEV RW QD ROUND IOPS'."""
     lines = []
     for rnd in range(rounds):
         jobs = []
+        # Each round starts each row with another disk, so that none always runs
+        # right after another row's load (or first, on a freshly idle host).
+        order = disks[rnd % len(disks):] + disks[:rnd % len(disks)]
         for rw, qd in ROWS:
-            for dev in disks:
+            for dev in order:
                 jobs.append(f"--name={dev}.{rw}.{qd}.{rnd} --filename={dev_dir}/{dev} "
                             f"--rw={rw} --iodepth={qd} --stonewall")
         lines.append(f"fio --output-format=terse --direct=1 --ioengine=libaio --bs=4k "
@@ -40,6 +44,34 @@ def fio_lines(disks, runtime, rounds, size="448M", dev_dir="/dev"):
                      "| awk -F';' '{split($3, j, \".\"); "
                      "print \"@@\" j[1], j[2], j[3], j[4], $8 + $49}'")
     return lines
+
+
+def disk_counters_line(disks, tag):
+    """A guest shell line that prints, for each disk of @p disks, the requests it has
+    completed (/sys/block/DEV/stat) and the interrupts its request virtqueues have raised
+    (/proc/interrupts): '@@TAG DEV REQUESTS INTERRUPTS'. Two of them around fio give the
+    interrupts per request, which cost a TCG guest dearly."""
+    return (f"for d in {' '.join(disks)}; do "
+            "v=$(basename $(readlink /sys/block/$d/device)); "
+            "r=$(awk '{print $1 + $5}' /sys/block/$d/stat); "
+            "i=$(grep \"$v-req\" /proc/interrupts | awk '{for (k = 2; k <= NF; k++) "
+            "if ($k ~ /^[0-9]+$/) s += $k} END {print s + 0}'); "
+            f"echo @@{tag} $d $r $i; done")
+
+
+def interrupts_per_request(text):
+    """{dev: guest interrupts per completed request} between the '@@irq-before' and
+    '@@irq-after' lines of disk_counters_line()."""
+    seen = {}
+    for line in text.splitlines():
+        m = re.match(r"^@@irq-(before|after) ([\w-]+) (\d+) (\d+)\s*$", line.strip())
+        if m:
+            seen.setdefault(m.group(2), {})[m.group(1)] = (int(m.group(3)), int(m.group(4)))
+    out = {}
+    for dev, v in seen.items():
+        if "before" in v and "after" in v and v["after"][0] > v["before"][0]:
+            out[dev] = (v["after"][1] - v["before"][1]) / (v["after"][0] - v["before"][0])
+    return out
 
 
 def parse(text):
