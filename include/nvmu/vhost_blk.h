@@ -73,6 +73,8 @@ struct nvmu_vhost_blk_stats {
 	uint32_t regions;      /**< guest memory regions mapped now */
 	uint32_t regions_dma;  /**< of them, mapped for the device's DMA (zero copy) */
 	bool connected;        /**< a front-end is connected now */
+	uint64_t resubmitted;  /**< requests an earlier back-end had taken and not completed,
+				    sent again from the front-end's in-flight region */
 };
 
 /**

@@ -325,6 +325,17 @@ static void start(struct vh_poller *p, struct vh_vring *vq, struct vh_blk_req *r
 	vh_icpt_run(req);
 }
 
+/* Start the request at @p head in a free slot. */
+static void take(struct vh_poller *p, struct vh_vring *vq, uint16_t head)
+{
+	struct vh_blk_req *req = vq->free_slots[--vq->nfree];
+
+	if (vq->log)
+		vh_inflight_taken(vq, head);
+	vq->inflight++;
+	start(p, vq, req, head);
+}
+
 unsigned vh_blk_process(struct vh_poller *p, struct vh_vring *vq)
 {
 	uint16_t avail = vh_vring_avail_idx(vq);
@@ -337,6 +348,12 @@ unsigned vh_blk_process(struct vh_poller *p, struct vh_vring *vq)
 			 (uint16_t)(avail - vq->last_avail), vq->num);
 		return 0;
 	}
+	/* First what the previous back-end had taken and not completed (inflight.c). */
+	while (vq->resubmit_pos < vq->nresubmit && vq->nfree) {
+		atomic_fetch_add_explicit(&p->st.resubmitted, 1, memory_order_relaxed);
+		take(p, vq, vq->resubmit[vq->resubmit_pos++].head);
+		n++;
+	}
 	while (vq->last_avail != avail && vq->nfree) {
 		uint16_t head = vh_vring_avail_head(vq, vq->last_avail);
 
@@ -347,10 +364,7 @@ unsigned vh_blk_process(struct vh_poller *p, struct vh_vring *vq)
 			break;
 		}
 		vq->last_avail++;
-		struct vh_blk_req *req = vq->free_slots[--vq->nfree];
-
-		vq->inflight++;
-		start(p, vq, req, head);
+		take(p, vq, head);
 		n++;
 	}
 	return n;

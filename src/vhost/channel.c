@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/fd_pass.h"
 #include "vhost_internal.h"
 
 #define VH_HDR_SIZE 12
@@ -124,11 +125,13 @@ int vh_msg_recv(int fd, struct vh_msg *msg)
 	return 1;
 }
 
-int vh_msg_reply(int fd, const struct vh_msg *req, const void *payload, uint32_t size)
+int vh_msg_reply_fd(int fd, const struct vh_msg *req, const void *payload, uint32_t size,
+		    int send_fd)
 {
 	uint8_t buf[VH_HDR_SIZE + 512];
 	uint32_t hdr[3] = { req->request, VH_VERSION | VH_FLAG_REPLY, size };
 	size_t len = VH_HDR_SIZE + size, done = 0;
+	union fd_pass_space ctl;
 
 	if (size > sizeof(buf) - VH_HDR_SIZE)
 		return nvmu_fail(EMSGSIZE, "reply of %u bytes is too large", size);
@@ -136,7 +139,13 @@ int vh_msg_reply(int fd, const struct vh_msg *req, const void *payload, uint32_t
 	if (size)
 		memcpy(buf + VH_HDR_SIZE, payload, size);
 	while (done < len) {
-		ssize_t n = send(fd, buf + done, len - done, MSG_NOSIGNAL);
+		struct iovec io = { buf + done, len - done };
+		struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1 };
+
+		/* The descriptor goes with the first bytes of the reply. */
+		if (send_fd >= 0 && done == 0)
+			fd_pass_attach(&mh, &ctl, send_fd);
+		ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -145,4 +154,9 @@ int vh_msg_reply(int fd, const struct vh_msg *req, const void *payload, uint32_t
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+int vh_msg_reply(int fd, const struct vh_msg *req, const void *payload, uint32_t size)
+{
+	return vh_msg_reply_fd(fd, req, payload, size, -1);
 }

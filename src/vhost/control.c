@@ -21,15 +21,16 @@ enum {
 	GET_VRING_BASE = 11, SET_VRING_KICK = 12, SET_VRING_CALL = 13, SET_VRING_ERR = 14,
 	GET_PROTOCOL_FEATURES = 15, SET_PROTOCOL_FEATURES = 16, GET_QUEUE_NUM = 17,
 	SET_VRING_ENABLE = 18, SET_SLAVE_REQ_FD = 21, GET_CONFIG = 24, SET_CONFIG = 25,
-	RESET_DEVICE = 34, GET_MAX_MEM_SLOTS = 36, ADD_MEM_REG = 37, REM_MEM_REG = 38,
+	GET_INFLIGHT_FD = 31, SET_INFLIGHT_FD = 32, RESET_DEVICE = 34, GET_MAX_MEM_SLOTS = 36, ADD_MEM_REG = 37, REM_MEM_REG = 38,
 };
 
 #define PF_MQ 0
 #define PF_REPLY_ACK 3
 #define PF_CONFIG 9
+#define PF_INFLIGHT_SHMFD 12
 #define PF_CONFIGURE_MEM_SLOTS 15
 #define PROTOCOL_FEATURES (1ull << PF_MQ | 1ull << PF_REPLY_ACK | 1ull << PF_CONFIG | \
-			   1ull << PF_CONFIGURE_MEM_SLOTS)
+			   1ull << PF_INFLIGHT_SHMFD | 1ull << PF_CONFIGURE_MEM_SLOTS)
 #define F_PROTOCOL_FEATURES (1ull << 30)
 #define F_INDIRECT (1ull << 28)
 #define F_EVENT_IDX (1ull << 29)
@@ -136,6 +137,9 @@ static int start_ring(struct nvmu_vhost_blk *b, struct vh_vring *vq)
 	vq->event_idx = b->acked & F_EVENT_IDX;
 	vq->indirect = b->acked & F_INDIRECT;
 	vq->broken = false;
+	ret = vh_inflight_attach(vq, &b->inflight, b->acked);
+	if (ret < 0)
+		return ret;
 	vq->started = true;
 	if (!(b->acked & F_PROTOCOL_FEATURES))
 		vq->enabled = true; /* without protocol features rings start enabled */
@@ -232,6 +236,47 @@ static int set_config(struct nvmu_vhost_blk *b, struct vh_msg *m)
 	return 0;
 }
 
+/* The size of an in-flight description QEMU sends; the last 4 bytes are padding. */
+#define INFLIGHT_MSG_MIN 20
+
+static int get_inflight(struct nvmu_vhost_blk *b, struct vh_msg *m)
+{
+	struct vh_inflight_msg im = { 0 };
+	int ret = short_msg(m, INFLIGHT_MSG_MIN), fd;
+
+	if (ret < 0)
+		return ret;
+	memcpy(&im, m->payload.bytes, INFLIGHT_MSG_MIN);
+	ret = vh_inflight_create(&im, &fd);
+	if (ret < 0)
+		return ret;
+	ret = vh_msg_reply_fd(b->conn_fd, m, &im, sizeof(im), fd);
+	close(fd); /* the front-end holds it now; SET_INFLIGHT_FD gives it back */
+	return ret;
+}
+
+static int set_inflight(struct nvmu_vhost_blk *b, struct vh_msg *m)
+{
+	struct vh_inflight_msg im = { 0 };
+	int ret = short_msg(m, INFLIGHT_MSG_MIN), fd = -1;
+
+	if (ret == 0)
+		ret = take_fd(m, &fd);
+	if (ret < 0)
+		return ret;
+	/* The running rings' marks live in the region mapped now. */
+	for (unsigned i = 0; i < b->opts.queues; i++) {
+		if (b->vq[i].started) {
+			close(fd);
+			return nvmu_fail(EPROTO, "SET_INFLIGHT_FD while virtqueue %u runs", i);
+		}
+	}
+	memcpy(&im, m->payload.bytes, INFLIGHT_MSG_MIN);
+	ret = vh_inflight_map(&b->inflight, &im, fd);
+	close(fd); /* the mapping keeps the memory */
+	return ret;
+}
+
 static int reply_u64(struct nvmu_vhost_blk *b, const struct vh_msg *m, uint64_t v)
 {
 	return vh_msg_reply(b->conn_fd, m, &v, sizeof(v));
@@ -279,8 +324,16 @@ static int dispatch(struct nvmu_vhost_blk *b, struct vh_msg *m)
 	case RESET_OWNER:
 	case RESET_DEVICE:
 		reset_rings(b);
+		vh_inflight_unmap(&b->inflight);
 		b->acked = 0;
 		return 0;
+	case GET_INFLIGHT_FD:
+	case SET_INFLIGHT_FD:
+		if (!(b->protocol & (1ull << PF_INFLIGHT_SHMFD)))
+			return nvmu_fail(EPROTO, "in-flight region message %u without the "
+					 "INFLIGHT_SHMFD protocol feature", m->request);
+		return m->request == GET_INFLIGHT_FD ? get_inflight(b, m) ?: 1
+						     : set_inflight(b, m);
 	case SET_SLAVE_REQ_FD:
 		return 0; /* not offered; the descriptor is closed with the message */
 	case SET_MEM_TABLE:
@@ -383,6 +436,7 @@ void vh_disconnect(struct nvmu_vhost_blk *b)
 {
 	vh_quiesce(b);
 	reset_rings(b);
+	vh_inflight_unmap(&b->inflight);
 	vh_mem_clear(&b->mem, b->h);
 	b->acked = b->protocol = 0;
 	b->owner = false;

@@ -278,6 +278,7 @@ void nvmu_vhost_blk_stats(const struct nvmu_vhost_blk *b, struct nvmu_vhost_blk_
 		st->bounced += atomic_load(&p->bounced);
 		st->bad_requests += atomic_load(&p->bad_requests);
 		st->sleeps += atomic_load(&p->sleeps);
+		st->resubmitted += atomic_load(&p->resubmitted);
 	}
 	st->connections = atomic_load(&b->connections);
 	st->connected = atomic_load(&b->connected);

@@ -78,6 +78,13 @@ struct vh_desc {
 };
 
 struct vh_blk_req;
+struct vh_inflight_queue;
+
+/* A head the previous back-end had taken and not completed (inflight.c). */
+struct vh_resubmit {
+	uint16_t head;
+	uint64_t counter;
+};
 
 struct vh_vring {
 	unsigned index;
@@ -97,6 +104,11 @@ struct vh_vring {
 	struct nvmu_dma_buf *iov_space; /* VH_MAX_PIECES data pieces per slot */
 	struct vh_blk_req **free_slots;
 	unsigned nfree, inflight;
+	/* in-flight tracking in the front-end's memory (NULL: not negotiated) */
+	struct vh_inflight_queue *log;
+	uint64_t counter;              /* order in which heads were taken */
+	struct vh_resubmit *resubmit;  /* num slots: heads to send again, oldest first */
+	unsigned nresubmit, resubmit_pos;
 };
 
 /* The ring's pointers from the memory table; false when they are not all inside it. */
@@ -117,6 +129,37 @@ void vh_vring_notify(struct vh_vring *vq);
 /* Ask for (true) or suppress (false) kicks; true when entries arrived meanwhile. */
 bool vh_vring_kicks(struct vh_vring *vq, bool on);
 void vh_vring_reset(struct vh_vring *vq, struct nvmu_host_ctrl *h);
+
+/* ---- requests in flight kept in the front-end's memory (inflight.c) ---------------- */
+
+/* GET_INFLIGHT_FD and SET_INFLIGHT_FD payload */
+struct vh_inflight_msg {
+	uint64_t mmap_size, mmap_offset;
+	uint16_t num_queues, queue_size;
+};
+
+/* The region of the connection (socket thread), mapped at SET_INFLIGHT_FD. */
+struct vh_inflight {
+	void *addr;
+	uint64_t map_len, queue_bytes;
+	uint16_t num_queues, queue_size;
+};
+
+/* Bytes of one queue's part of the region. */
+uint64_t vh_inflight_queue_bytes(uint16_t queue_size);
+/* GET_INFLIGHT_FD: a new zeroed region for @p m's queues; sets its size and *fd_out. */
+int vh_inflight_create(struct vh_inflight_msg *m, int *fd_out);
+/* SET_INFLIGHT_FD: map the front-end's region (replacing the one mapped before). */
+int vh_inflight_map(struct vh_inflight *in, const struct vh_inflight_msg *m, int fd);
+void vh_inflight_unmap(struct vh_inflight *in);
+/* At ring start: take the ring's part of @p in; what it holds as in flight is queued
+ * to be sent again and last_avail moves past it. 0 or -EPROTO (message). */
+int vh_inflight_attach(struct vh_vring *vq, const struct vh_inflight *in, uint64_t features);
+/* A head was taken from the avail ring (vq->log set). */
+void vh_inflight_taken(struct vh_vring *vq, uint16_t head);
+/* Around publishing @p head's used entry (vq->log set). */
+void vh_inflight_publishing(struct vh_vring *vq, uint16_t head);
+void vh_inflight_published(struct vh_vring *vq, uint16_t head);
 
 /* ---- requests (blk_req.c, intercept.c) ---------------------------------------------- */
 
@@ -179,7 +222,7 @@ int vh_buf_ensure(struct nvmu_host_ctrl *h, struct nvmu_dma_buf *buf, size_t len
 /* ---- pollers (poller.c) ------------------------------------------------------------ */
 
 struct vh_poller_stats {
-	_Atomic uint64_t requests, errors, bounced, bad_requests, sleeps;
+	_Atomic uint64_t requests, errors, bounced, bad_requests, sleeps, resubmitted;
 };
 
 struct vh_poller {
@@ -218,6 +261,7 @@ struct nvmu_vhost_blk {
 	uint8_t writeback;
 	bool owner;
 	struct vh_mem mem;
+	struct vh_inflight inflight;
 	struct vh_vring vq[NVMU_VHOST_BLK_MAX_QUEUES];
 	struct vh_poller pollers[NVMU_VHOST_BLK_MAX_QUEUES];
 	struct vh_icpt icpt[VH_MAX_ICPT];
@@ -266,6 +310,9 @@ struct vh_msg {
 int vh_msg_recv(int fd, struct vh_msg *msg);
 /* Send a reply of @p size payload bytes to @p msg's request. 0 or negative errno. */
 int vh_msg_reply(int fd, const struct vh_msg *req, const void *payload, uint32_t size);
+/* The same, with descriptor @p send_fd attached (-1: none). */
+int vh_msg_reply_fd(int fd, const struct vh_msg *req, const void *payload, uint32_t size,
+		    int send_fd);
 void vh_msg_close_fds(struct vh_msg *msg);
 
 #endif

@@ -58,13 +58,9 @@ int vh_vring_alloc(struct vh_vring *vq, struct nvmu_vhost_blk *b)
 	vq->reqs = calloc(vq->num, sizeof(*vq->reqs));
 	vq->free_slots = calloc(vq->num, sizeof(*vq->free_slots));
 	vq->iov_space = calloc((size_t)vq->num * VH_MAX_PIECES, sizeof(*vq->iov_space));
-	if (!vq->reqs || !vq->free_slots || !vq->iov_space) {
-		free(vq->reqs);
-		free(vq->free_slots);
-		free(vq->iov_space);
-		vq->reqs = NULL;
-		vq->free_slots = NULL;
-		vq->iov_space = NULL;
+	vq->resubmit = calloc(vq->num, sizeof(*vq->resubmit));
+	if (!vq->reqs || !vq->free_slots || !vq->iov_space || !vq->resubmit) {
+		vh_vring_free(vq, b->h);
 		return nvmu_fail(ENOMEM, "no memory for %u request slots", vq->num);
 	}
 	for (unsigned i = 0; i < vq->num; i++) {
@@ -87,10 +83,13 @@ void vh_vring_free(struct vh_vring *vq, struct nvmu_host_ctrl *h)
 	free(vq->reqs);
 	free(vq->free_slots);
 	free(vq->iov_space);
+	free(vq->resubmit);
 	vq->reqs = NULL;
 	vq->iov_space = NULL;
 	vq->free_slots = NULL;
-	vq->nfree = 0;
+	vq->resubmit = NULL;
+	vq->nfree = vq->nresubmit = vq->resubmit_pos = 0;
+	vq->log = NULL;
 }
 
 void vh_vring_reset(struct vh_vring *vq, struct nvmu_host_ctrl *h)
@@ -187,10 +186,14 @@ void vh_vring_push_used(struct vh_vring *vq, uint16_t head, uint32_t len)
 	volatile uint8_t *elem = vq->used + 4 + 8 * (size_t)(vq->used_idx % vq->num);
 	uint32_t v[2] = { head, len };
 
+	if (vq->log)
+		vh_inflight_publishing(vq, head);
 	memcpy((void *)elem, v, sizeof(v));
 	vq->used_idx++;
 	/* The entry is visible before the index that publishes it. */
 	__atomic_store_n((volatile uint16_t *)(vq->used + 2), vq->used_idx, __ATOMIC_RELEASE);
+	if (vq->log)
+		vh_inflight_published(vq, head);
 }
 
 void vh_vring_notify(struct vh_vring *vq)

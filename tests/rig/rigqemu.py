@@ -63,7 +63,7 @@ def parse_topology(bridges, topology):
 
 def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace_path,
             console_path, mem, smp, iommu=True, traces=(), vhost_blk=(), vhost_queues=1,
-            virtio_blk=(), reboot=False):
+            virtio_blk=(), reboot=False, vhost_reconnect=False):
     cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35,kernel-irqchip=split", "-cpu", "max",
            "-smp", str(smp), "-m", mem, "-nodefaults", "-display", "none", "-vga", "none",
            *([] if reboot else ["-no-reboot"]),
@@ -84,8 +84,11 @@ def command(kernel, initrd, ctrls, bridges, data_dir, chan_path, qmp_path, trace
         cmd += ["-object", f"memory-backend-memfd,id=mem,size={mem},share=on",
                 "-numa", "node,memdev=mem"]
     # The disks appear in this order: /dev/vda, /dev/vdb...
+    # reconnect=1: QEMU tries again every second when its back-end goes away, and hands
+    # the next one the requests in flight (vhost-user's in-flight region)
+    again = ",reconnect=1" if vhost_reconnect else ""
     for i, sock in enumerate(vhost_blk):
-        cmd += ["-chardev", f"socket,id=vhost{i},path={sock}",
+        cmd += ["-chardev", f"socket,id=vhost{i},path={sock}{again}",
                 "-device", f"vhost-user-blk-pci,chardev=vhost{i},num-queues={vhost_queues}"]
     for i, path in enumerate(virtio_blk):
         # QEMU's own virtio-blk on a raw file, as a peer to compare with.

@@ -12,7 +12,8 @@
 #include "frontend.h"
 
 #define TIMEOUT_MS 5000
-#define PF_WANTED ((1ull << 0) | (1ull << 3) | (1ull << 9) | (1ull << 15))
+/* MQ, REPLY_ACK, CONFIG, INFLIGHT_SHMFD, CONFIGURE_MEM_SLOTS */
+#define PF_WANTED ((1ull << 0) | (1ull << 3) | (1ull << 9) | (1ull << 12) | (1ull << 15))
 #define F_EVENT_IDX (1ull << 29)
 
 int fe_connect(struct fe *f, const char *path)
@@ -70,11 +71,45 @@ static int read_timed(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* The reply's header, and the descriptor sent with it (-1: none). */
+static int read_header(int sock, uint32_t hdr[3], int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec io = { hdr, 12 };
+	struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf) };
+	struct pollfd pf = { sock, POLLIN, 0 };
+	ssize_t n;
+
+	*fd = -1;
+	if (poll(&pf, 1, TIMEOUT_MS) <= 0)
+		return -ETIMEDOUT;
+	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		return -ECONNRESET;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n < 12 ? read_timed(sock, (uint8_t *)hdr + n, 12 - (size_t)n) : 0;
+}
+
 int fe_recv(struct fe *f, void *payload, uint32_t max)
+{
+	int fd, ret = fe_recv_fd(f, payload, max, &fd);
+
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int fe_recv_fd(struct fe *f, void *payload, uint32_t max, int *fd)
 {
 	uint32_t hdr[3];
 	uint8_t sink[512];
-	int ret = read_timed(f->sock, hdr, sizeof(hdr));
+	int ret = read_header(f->sock, hdr, fd);
 
 	if (ret < 0)
 		return ret;

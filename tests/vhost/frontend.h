@@ -20,7 +20,8 @@ enum {
 	FE_GET_VRING_BASE = 11, FE_SET_VRING_KICK = 12, FE_SET_VRING_CALL = 13,
 	FE_GET_PROTOCOL_FEATURES = 15, FE_SET_PROTOCOL_FEATURES = 16, FE_GET_QUEUE_NUM = 17,
 	FE_SET_VRING_ENABLE = 18, FE_GET_CONFIG = 24, FE_SET_CONFIG = 25,
-	FE_GET_MAX_MEM_SLOTS = 36, FE_ADD_MEM_REG = 37, FE_REM_MEM_REG = 38,
+	FE_GET_INFLIGHT_FD = 31, FE_SET_INFLIGHT_FD = 32, FE_GET_MAX_MEM_SLOTS = 36,
+	FE_ADD_MEM_REG = 37, FE_REM_MEM_REG = 38,
 };
 
 #define FE_NEED_REPLY (1u << 3)
@@ -63,6 +64,8 @@ int fe_send(struct fe *f, uint32_t req, uint32_t flags, const void *payload, uin
 	    const int *fds, unsigned nfds);
 /* Receive a reply within 5 s: its payload size, -ETIMEDOUT, or -ECONNRESET at EOF. */
 int fe_recv(struct fe *f, void *payload, uint32_t max);
+/* The same, and the descriptor that came with it in *fd (-1: none). */
+int fe_recv_fd(struct fe *f, void *payload, uint32_t max, int *fd);
 /* Send with FE_NEED_REPLY and return the ack (0 success, 1 failure) or a negative errno. */
 int fe_ack(struct fe *f, uint32_t req, const void *payload, uint32_t size, const int *fds,
 	   unsigned nfds);

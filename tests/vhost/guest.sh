@@ -11,6 +11,9 @@
 #   plain  - as write, but power off after @@acked instead of writing on;
 #   mirror - as plain, and first read 256 KiB at 240 MiB that the host made unreadable on
 #            the primary (the mirror holds them), then write them and read them again;
+#   restart - four writers of 24 MiB each in 1 MiB O_DIRECT requests; @@busy once they
+#            run, when the host kills the back-end and starts another on the same file
+#            (QEMU reconnects); each writer must finish, and all of it read back;
 #   reboot - on the first boot: as verify, then write a file, a second raw pattern at
 #            210 MiB and a boot mark at 244 MiB, and reboot (the host's QEMU lets it);
 #            on the second boot (the mark is there): check all of it, write and read
@@ -104,6 +107,24 @@ verify)
 	sync
 	echo "@@idle"
 	sleep 4
+	;;
+restart)
+	for w in 0 1 2 3; do
+		yes "NVMU-VHOST-RESTART-$w" | head -c $((24 << 20)) > /tmp/w$w
+	done
+	for w in 0 1 2 3; do
+		(dd if=/tmp/w$w of=/dev/vda bs=1M seek=$((w * 32)) oflag=direct 2>/dev/null
+		 echo $? > /tmp/w$w.rc) &
+	done
+	echo "@@busy"
+	wait
+	for w in 0 1 2 3; do
+		check "writer $w finished across the back-end's restart" \
+			test "$(cat /tmp/w$w.rc)" = 0
+		check "writer $w's 24 MiB read back" \
+			same $((24 << 20)) $((w * 32 * 256)) "NVMU-VHOST-RESTART-$w"
+	done
+	check "no ring or I/O errors in the kernel log" no_ring_errors
 	;;
 reboot)
 	if ! same 4096 62464 "$MARK"; then

@@ -17,6 +17,9 @@ Usage: test_vm.py BUILD_DIR
 4. With --intercept mirror: blocks the primary fails to read (Write Uncorrectable, sent
    by `nvmu write-uncor` to the primary shared under a name) come from the mirror and
    the summary counts them; a VM writes the same; the mirror's file equals the primary's.
+5. The back-end is killed (SIGKILL) while a VM writes, and a new one started on the same
+   file: QEMU (chardev reconnect=1) reconnects and passes it the in-flight region; the
+   requests the dead back-end had taken are sent again and every write lands.
 """
 import os
 import re
@@ -99,9 +102,11 @@ def cpu_seconds(pid, prefix=None):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
+def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None, on_busy=None):
     """Boot a guest that runs guest.sh MODE; returns (rig exit status, guest TAP lines).
-    Mode reboot lets the guest reboot once: its lines then include "@@rebooting"."""
+    Mode reboot lets the guest reboot once: its lines then include "@@rebooting". Mode
+    restart calls @p on_busy once the guest's writers run (QEMU then reconnects to a
+    back-end that went away)."""
     workdir = os.path.join(work, name)
     cmd = [RIG, "--quiet", "--no-iommu", "--mem", "1G", "--workdir", workdir,
            "--vhost-blk", sock, "--vhost-queues", "2", "--program", "/sbin/mkfs.ext4",
@@ -109,6 +114,8 @@ def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
     # A reboot: QEMU's vhost_dev_start/stop events show the rings stopped and restarted.
     cmd[1:1] = ["--reboot", "--timeout", "480", "--trace", "vhost_dev_st*"] \
         if mode == "reboot" else ["--timeout", "300"]
+    if mode == "restart":
+        cmd[1:1] = ["--vhost-reconnect"]
     lines = []
     with open(os.path.join(work, name + ".rig.log"), "w") as err:
         rig = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -127,6 +134,9 @@ def run_vm(build, work, name, sock, mode, kill_at_ack=False, backend=None):
                 print(f"# [{name}] backend CPU while the guest is idle: {100 * cpu:.1f} % "
                       f"(its virtqueue pollers: {100 * pollers:.1f} %; the rest is mostly "
                       f"the software controller's own thread)", flush=True)
+                continue
+            if line == "@@busy":
+                on_busy()
                 continue
             if line == "@@acked":
                 if kill_at_ack:
@@ -179,6 +189,77 @@ def bad_input(nvmu, work):
         tap(r.returncode == 2 and want in r.stderr,
             f"bad input refused with exit 2: {desc}",
             f"exit {r.returncode}, stderr: {r.stderr}")
+
+
+def inflight_marks(pid):
+    """Requests marked in flight in the in-flight region process @p pid maps (vhost-user
+    INFLIGHT_SHMFD, split rings: per queue a 16-byte header, then 16 bytes per head whose
+    first byte is the mark), read through /proc/PID/map_files."""
+    with open(f"/proc/{pid}/maps") as f:
+        spans = [line.split()[0] for line in f if "nvmu-vhost-inflight" in line]
+    marked = 0
+    for span in spans:
+        with open(f"/proc/{pid}/map_files/{span}", "rb") as f:
+            region = f.read()
+        queue_bytes = (16 + 16 * 128 + 63) // 64 * 64  # QEMU's rings: 128 entries
+        for q in range(0, len(region) - 15, queue_bytes):
+            desc_num = struct.unpack_from("<H", region, q + 10)[0]
+            marked += sum(region[q + 16 + 16 * i] == 1 for i in range(min(desc_num, 128)))
+    return marked
+
+
+def restart(nvmu, build, work, sock):
+    """The back-end killed (SIGKILL) under writes and another started on the same file:
+    QEMU reconnects and hands it the in-flight region, the requests the dead one had
+    taken are sent again, and every write lands once."""
+    disk = os.path.join(work, "restart.img")
+    args = [f"soft:size=256M,file={disk}", "--socket", sock, "--queues", "2",
+            "--serial", SERIAL]
+    backends = [Backend(nvmu, args, os.path.join(work, "backend5.log"))]
+    killed_with = []
+
+    def kill_and_restart():
+        # Stop the back-end at a moment its in-flight region shows requests taken and
+        # not completed (a stopped process changes nothing), then kill it there.
+        pid, marked = backends[0].proc.pid, 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            os.kill(pid, signal.SIGSTOP)
+            marked = inflight_marks(pid)
+            if marked:
+                break
+            os.kill(pid, signal.SIGCONT)
+            time.sleep(0.003)
+        backends[0].proc.kill()
+        backends[0].proc.wait()
+        killed_with.append(marked)
+        time.sleep(1)
+        backends.append(Backend(nvmu, args, os.path.join(work, "backend6.log")))
+        print(f"# [vm6] back-end killed with {marked} requests marked in flight; a new "
+              f"one says {backends[-1].first!r}", flush=True)
+
+    _, lines = run_vm(build, work, "vm6", sock, "restart", on_busy=kill_and_restart)
+    ok, detail = guest_ok(lines)
+    tap(ok and len(backends) == 2 and len([x for x in lines if "read back" in x]) == 4,
+        "VM 6: the back-end killed under four writers and restarted; QEMU reconnects, "
+        "every writer finishes and its data reads back", detail)
+    if len(backends) < 2:
+        return
+    status, summary = backends[1].stop()
+    print(f"# {summary}", flush=True)
+    resent = re.search(r"(\d+) resubmitted", summary)
+    # One of them may have had its used entry published already (the region says so).
+    tap(status == 0 and resent and killed_with and 0 < int(resent[1]) <= killed_with[0]
+        and killed_with[0] - int(resent[1]) <= 2 and " 0 errors" in summary,
+        "the new back-end sent again the requests the killed one had in flight, without "
+        "errors, and exits 0", f"exit {status}, {killed_with} marked: {summary}")
+    data = open(disk, "rb").read(128 << 20)
+
+    def expected(w):
+        line = f"NVMU-VHOST-RESTART-{w}\n".encode()
+        return (line * ((24 << 20) // len(line) + 1))[:24 << 20]
+    tap(all(data[w << 25:(w << 25) + (24 << 20)] == expected(w) for w in range(4)),
+        "the backing file holds the four writers' data")
 
 
 def main():
@@ -296,6 +377,7 @@ def main():
         f"exit {status}: {summary}")
     tap(open(primary, "rb").read() == open(mirror, "rb").read(),
         "the mirror's backing file is identical to the primary's")
+    restart(nvmu, build, work, sock)
     if failures == 0:
         subprocess.run(["rm", "-rf", work])
     return 1 if failures else 0

@@ -197,10 +197,11 @@ static void print_summary(const struct vb_args *a, struct nvmu_vhost_blk *b)
 			if (state[i][0])
 				printf("%s\n", state[i]);
 		printf("stopped: %llu requests, %llu errors, %llu bounced, %llu refused, "
-		       "%llu connections, %llu sleeps\n", (unsigned long long)st.requests,
-		       (unsigned long long)st.errors, (unsigned long long)st.bounced,
-		       (unsigned long long)st.bad_requests, (unsigned long long)st.connections,
-		       (unsigned long long)st.sleeps);
+		       "%llu connections, %llu sleeps, %llu resubmitted\n",
+		       (unsigned long long)st.requests, (unsigned long long)st.errors,
+		       (unsigned long long)st.bounced, (unsigned long long)st.bad_requests,
+		       (unsigned long long)st.connections, (unsigned long long)st.sleeps,
+		       (unsigned long long)st.resubmitted);
 		return;
 	}
 	json_init(&j, stdout);
@@ -217,6 +218,8 @@ static void print_summary(const struct vb_args *a, struct nvmu_vhost_blk *b)
 	json_uint(&j, st.connections);
 	json_key(&j, "sleeps");
 	json_uint(&j, st.sleeps);
+	json_key(&j, "resubmitted");
+	json_uint(&j, st.resubmitted);
 	json_key(&j, "interceptors");
 	json_array_begin(&j);
 	for (unsigned i = 0; i < a->nicpt; i++)
