@@ -316,7 +316,9 @@ const struct nvmu_verb nvmu_verb_vhost_blk = {
 		 "backend with share=on). Guest memory goes to the device without copies when\n"
 		 "its transport has an IOMMU. Prints 'ready' once it listens; serves one VM at a\n"
 		 "time, accepts the next when it goes away, and runs until SIGINT or SIGTERM,\n"
-		 "then finishes what is in flight and prints a summary.\n"
+		 "then finishes what is in flight and prints a summary. If it dies instead, one\n"
+		 "started again on PATH gets the guest's requests in flight from QEMU and sends\n"
+		 "them again (QEMU keeps them when its chardev has reconnect=1).\n"
 		 DEVICE_HELP
 		 "\n"
 		 "Options:\n"
