@@ -60,17 +60,25 @@ void vh_inflight_unmap(struct vh_inflight *in)
 	*in = (struct vh_inflight){ 0 };
 }
 
+/* The queues a region is for: 1 to the most we serve, of 1 to the largest ring. */
+static int check_queues(const char *msg, const struct vh_inflight_msg *m)
+{
+	if (m->num_queues == 0 || m->num_queues > NVMU_VHOST_BLK_MAX_QUEUES ||
+	    m->queue_size == 0 || m->queue_size > VH_MAX_RING)
+		return nvmu_fail(EPROTO, "%s for %u queues of %u entries (1 to %d queues of 1 "
+				 "to %d entries)", msg, m->num_queues, m->queue_size,
+				 NVMU_VHOST_BLK_MAX_QUEUES, VH_MAX_RING);
+	return 0;
+}
+
 int vh_inflight_create(struct vh_inflight_msg *m, int *fd_out)
 {
 	uint64_t size;
-	int fd;
+	int fd, ret = check_queues("GET_INFLIGHT_FD", m);
 	void *addr;
 
-	if (m->num_queues == 0 || m->num_queues > NVMU_VHOST_BLK_MAX_QUEUES ||
-	    m->queue_size == 0 || m->queue_size > VH_MAX_RING)
-		return nvmu_fail(EPROTO, "GET_INFLIGHT_FD for %u queues of %u entries (1 to %d "
-				 "queues of 1 to %d entries)", m->num_queues, m->queue_size,
-				 NVMU_VHOST_BLK_MAX_QUEUES, VH_MAX_RING);
+	if (ret < 0)
+		return ret;
 	size = m->num_queues * vh_inflight_queue_bytes(m->queue_size);
 	fd = memfd_create("nvmu-vhost-inflight", MFD_CLOEXEC);
 	if (fd < 0)
@@ -107,11 +115,12 @@ int vh_inflight_create(struct vh_inflight_msg *m, int *fd_out)
 int vh_inflight_map(struct vh_inflight *in, const struct vh_inflight_msg *m, int fd)
 {
 	uint64_t per_queue = vh_inflight_queue_bytes(m->queue_size);
+	int ret = check_queues("SET_INFLIGHT_FD", m);
 	void *addr;
 
-	if (m->num_queues == 0 || m->num_queues > NVMU_VHOST_BLK_MAX_QUEUES ||
-	    m->queue_size == 0 || m->queue_size > VH_MAX_RING ||
-	    m->mmap_size < m->num_queues * per_queue || m->mmap_size > (1ull << 30) ||
+	if (ret < 0)
+		return ret;
+	if (m->mmap_size < m->num_queues * per_queue || m->mmap_size > (1ull << 30) ||
 	    m->mmap_offset % PAGE || m->mmap_offset > (1ull << 40))
 		return nvmu_fail(EPROTO, "SET_INFLIGHT_FD: %u queues of %u entries in %llu "
 				 "bytes at offset %llu do not fit", m->num_queues,
