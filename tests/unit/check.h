@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check_failures;
+/* One count for the whole program, also when its tests are spread over several files
+ * (each includes this header: the weak definitions are one variable). */
+__attribute__((weak)) int check_failures;
 
 #define CHECK(cond)                                                                        \
 	do {                                                                               \

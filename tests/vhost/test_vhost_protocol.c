@@ -7,7 +7,8 @@
  *
  * Usage: test_vhost_protocol [DEV [zero-copy]]   (default DEV soft:size=16M)
  * With "zero-copy" (a PCIe device behind an IOMMU, in the guest rig), every request
- * must go to the device without a bounce buffer.
+ * must go to the device without a bounce buffer. The tests of the in-flight region and
+ * of an interceptor chain are in test_vhost_inflight.c and test_vhost_intercept.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,28 +19,20 @@
 
 #include "check.h"
 #include "frontend.h"
+#include "protocol_test.h"
 #include "nvmu/host.h"
 #include "nvmu/nvme.h"
 #include "nvmu/nvme_soft.h"
 #include "nvmu/support.h"
 #include "nvmu/vhost_blk.h"
 
-#define MEM_SIZE (4u << 20)
-#define NUM 16
-#define T_IN 0
-#define T_OUT 1
-#define T_FLUSH 4
-#define T_GET_ID 8
-#define T_DISCARD 11
-#define T_WZ 13
-
-static struct nvmu_host_ctrl *host;
-static struct nvmu_vhost_blk *backend;
-static char sock_path[160];
+struct nvmu_host_ctrl *host;
+struct nvmu_vhost_blk *backend;
+char sock_path[160];
 static const char *dev = "soft:size=16M";
 static bool zero_copy;
 
-static void fill(void *p, size_t len, unsigned seed)
+void fill(void *p, size_t len, unsigned seed)
 {
 	uint8_t *b = p;
 
@@ -47,8 +40,7 @@ static void fill(void *p, size_t len, unsigned seed)
 		b[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 9));
 }
 
-/* A front-end connected and started with 2 rings (or failing the test). */
-static bool open_fe(struct fe *f, bool event_idx, bool add_mem_reg)
+bool open_fe(struct fe *f, bool event_idx, bool add_mem_reg)
 {
 	memset(f, 0, sizeof(*f));
 	f->sock = -1;
@@ -62,7 +54,7 @@ static bool open_fe(struct fe *f, bool event_idx, bool add_mem_reg)
 	return ret == 0;
 }
 
-static void close_fe(struct fe *f)
+void close_fe(struct fe *f)
 {
 	fe_close(f);
 	munmap(f->mem, f->mem_size);
@@ -307,133 +299,6 @@ TEST(stop_and_restart_rings)
 	close_fe(&f);
 }
 
-/* The in-flight region's layout (vhost-user's INFLIGHT_SHMFD, split rings). */
-struct inflight_msg {
-	uint64_t size, offset;
-	uint16_t queues, queue_size;
-	uint32_t pad;
-};
-struct inflight_queue {
-	uint64_t features;
-	uint16_t version, desc_num, last_batch_head, used_idx;
-};
-struct inflight_desc {
-	uint8_t inflight, padding[5];
-	uint16_t next;
-	uint64_t counter;
-};
-
-/*
- * The in-flight region as a back-end that died leaves it: it had taken heads 8, 4 and 0
- * from the avail ring, published head 8's used entry and died before clearing its flag.
- * The next back-end sends 4 and 0 again, not 8, and takes the avail entries after them
- * as new.
- */
-TEST(inflight_region_resends_what_a_dead_backend_had)
-{
-	struct inflight_msg im = { 0, 0, 2, NUM, 0 };
-	uint32_t st[2] = { 0, 0 }, id[2], len;
-	uint64_t ring = FE_RING_GPA(0);
-	struct nvmu_vhost_blk_stats before, after;
-	struct fe f;
-	int fd = -1;
-
-	if (!open_fe(&f, true, false))
-		return;
-	nvmu_vhost_blk_stats(backend, &before);
-	/* stop the rings as QEMU does, then ask for the region */
-	for (uint32_t q = 0; q < 2; q++) {
-		st[0] = q;
-		st[1] = 0;
-		CHECK_EQ(fe_ack(&f, FE_SET_VRING_ENABLE, st, 8, NULL, 0), 0);
-		CHECK_EQ(fe_send(&f, FE_GET_VRING_BASE, 0, st, 8, NULL, 0), 0);
-		CHECK_EQ(fe_recv(&f, st, sizeof(st)), 8);
-		CHECK_EQ(st[1], 0);
-	}
-	CHECK_EQ(fe_send(&f, FE_GET_INFLIGHT_FD, 0, &im, sizeof(im), NULL, 0), 0);
-	CHECK_EQ(fe_recv_fd(&f, &im, sizeof(im), &fd), (int)sizeof(im));
-	CHECK(fd >= 0);
-	CHECK(im.size >= 2 * (sizeof(struct inflight_queue) + NUM * sizeof(struct inflight_desc)));
-	uint8_t *region = fd < 0 ? MAP_FAILED : mmap(NULL, im.size, PROT_READ | PROT_WRITE,
-						     MAP_SHARED, fd, (off_t)im.offset);
-
-	CHECK(region != MAP_FAILED);
-	if (region == MAP_FAILED) {
-		close_fe(&f);
-		return;
-	}
-	struct inflight_queue *iq = (void *)region;
-	struct inflight_desc *d = (void *)(region + sizeof(*iq));
-
-	CHECK_EQ(iq->version, 0); /* new */
-	CHECK_EQ(iq->desc_num, NUM);
-
-	struct fe_desc *table = fe_gpa(&f, ring);
-	uint16_t *avail = fe_gpa(&f, ring + 0x4000), *used = fe_gpa(&f, ring + 0x8000);
-	uint32_t *used_elem = fe_gpa(&f, ring + 0x8000 + 4);
-	uint32_t h4[4] = { T_OUT, 0, 96, 0 }, h0[4] = { T_OUT, 0, 104, 0 };
-	uint32_t h8[4] = { T_FLUSH, 0, 0, 0 };
-	uint8_t *status = fe_gpa(&f, FE_STATUS_GPA);
-
-	memcpy(fe_gpa(&f, FE_HDR_GPA), h4, 16);
-	memcpy(fe_gpa(&f, FE_HDR_GPA + 16), h0, 16);
-	memcpy(fe_gpa(&f, FE_HDR_GPA + 32), h8, 16);
-	fill(fe_gpa(&f, FE_DATA_GPA), 8192, 41);
-	memset(status, 0xee, 3);
-	table[4] = (struct fe_desc){ FE_HDR_GPA, 16, FE_DESC_NEXT, 5 };
-	table[5] = (struct fe_desc){ FE_DATA_GPA, 4096, FE_DESC_NEXT, 6 };
-	table[6] = (struct fe_desc){ FE_STATUS_GPA, 1, FE_DESC_WRITE, 0 };
-	table[0] = (struct fe_desc){ FE_HDR_GPA + 16, 16, FE_DESC_NEXT, 1 };
-	table[1] = (struct fe_desc){ FE_DATA_GPA + 4096, 4096, FE_DESC_NEXT, 2 };
-	table[2] = (struct fe_desc){ FE_STATUS_GPA + 1, 1, FE_DESC_WRITE, 0 };
-	table[8] = (struct fe_desc){ FE_HDR_GPA + 32, 16, FE_DESC_NEXT, 9 };
-	table[9] = (struct fe_desc){ FE_STATUS_GPA + 2, 1, FE_DESC_WRITE, 0 };
-	avail[2] = 8;
-	avail[3] = 4;
-	avail[4] = 0;
-	avail[1] = 3;
-	used_elem[0] = 8;
-	used_elem[1] = 1;
-	used[1] = 1;
-	iq->version = 1;
-	iq->used_idx = 0;
-	iq->last_batch_head = 8;
-	d[8] = (struct inflight_desc){ .inflight = 1, .counter = 1 };
-	d[4] = (struct inflight_desc){ .inflight = 1, .counter = 2 };
-	d[0] = (struct inflight_desc){ .inflight = 1, .counter = 3 };
-	/* a region too small for its queues is refused, and the connection goes on */
-	uint64_t size = im.size;
-
-	im.size = 64;
-	CHECK_EQ(fe_ack(&f, FE_SET_INFLIGHT_FD, &im, sizeof(im), &fd, 1), 1);
-	im.size = size;
-	CHECK_EQ(fe_ack(&f, FE_SET_INFLIGHT_FD, &im, sizeof(im), &fd, 1), 0);
-	/* QEMU starts the ring again at the used index: it could not ask the dead one */
-	CHECK_EQ(fe_start_ring(&f, 0, 1), 0);
-	CHECK_EQ(fe_start_ring(&f, 1, 0), 0);
-	f.ring[0].avail_idx = 3;
-	CHECK_EQ(fe_wait_used(&f, 0, &id[0], &len), 0);
-	CHECK_EQ(fe_wait_used(&f, 0, &id[1], &len), 0);
-	CHECK((id[0] == 4 && id[1] == 0) || (id[0] == 0 && id[1] == 4));
-	CHECK_EQ(status[0], 0);
-	CHECK_EQ(status[1], 0);
-	CHECK_EQ(status[2], 0xee); /* the flush was not sent again */
-	CHECK_EQ(d[0].inflight + d[4].inflight + d[8].inflight, 0);
-	CHECK_EQ(iq->used_idx, 3);
-	/* the two writes landed; the read is the only new entry taken after them */
-	CHECK_EQ(fe_blk(&f, 0, T_IN, 96, 65536, 8192), 0);
-	CHECK(memcmp(fe_gpa(&f, FE_DATA_GPA), fe_gpa(&f, FE_DATA_GPA + 65536), 8192) == 0);
-	CHECK_EQ(__atomic_load_n(&used[1], __ATOMIC_ACQUIRE), 4);
-	nvmu_vhost_blk_stats(backend, &after);
-	CHECK_EQ(after.resubmitted - before.resubmitted, 2);
-	/* no new region under running rings (their marks are in this one) */
-	CHECK_EQ(fe_ack(&f, FE_SET_INFLIGHT_FD, &im, sizeof(im), &fd, 1), 1);
-	CHECK_EQ(fe_blk(&f, 1, T_IN, 96, 65536, 4096), 0);
-	munmap(region, im.size);
-	close(fd);
-	close_fe(&f);
-}
-
 /* A region removed while a ring runs: its requests wait, nothing is touched. */
 TEST(memory_region_removed_and_added_back)
 {
@@ -557,181 +422,6 @@ TEST(malformed_messages)
 		return;
 	CHECK_EQ(fe_blk(&f, 0, T_IN, 0, 0, 4096), 0);
 	close_fe(&f);
-}
-
-/* ---- the interception API: a second back-end with two interceptors in a chain ---- */
-
-struct icpt_a { /* refuses, rewrites, pauses, changes read data, answers flushes */
-	struct nvmu_dma_buf own;
-	struct nvmu_ns *ns;
-	int paused_reads, flushes, inits, completes;
-};
-
-struct icpt_b { /* counts what reaches it, to check the order of the chain */
-	uint64_t last_write_lba;
-	int writes, completes, seen_refused;
-};
-
-static struct icpt_a ia;
-static struct icpt_b ib;
-
-static int a_init(void *arg, struct nvmu_icpt_geometry *g)
-{
-	struct icpt_a *a = arg;
-
-	a->inits++;
-	a->ns = g->ns;
-	return nvmu_host_dma_alloc(g->host, 4096, &a->own);
-}
-
-static enum nvmu_icpt_verdict a_write(void *arg, struct nvmu_icpt_req *r)
-{
-	(void)arg;
-	if (r->lba == 100) {
-		r->status = NVMU_ICPT_S_IOERR;
-		return NVMU_ICPT_COMPLETE;
-	}
-	if (r->lba == 200)
-		r->lba = 300; /* rewritten: the device gets block 300 */
-	return NVMU_ICPT_PASS;
-}
-
-static void a_own_read_done(void *arg, const struct nvmu_cpl *cpl)
-{
-	struct nvmu_icpt_req *r = arg;
-
-	if (cpl->err)
-		nvmu_icpt_complete(r, NVMU_ICPT_S_IOERR);
-	else
-		nvmu_icpt_resume(r);
-}
-
-static enum nvmu_icpt_verdict a_read(void *arg, struct nvmu_icpt_req *r)
-{
-	struct icpt_a *a = arg;
-
-	if (r->lba != 400)
-		return NVMU_ICPT_PASS;
-	/* hold the guest's read until a read of our own, on the same queue pair, is done */
-	a->paused_reads++;
-	r->data = a;
-	a->own.len = 4096;
-	if (nvmu_ns_read(r->qp, a->ns, 0, &a->own, 1, 0, a_own_read_done, r) < 0) {
-		r->status = NVMU_ICPT_S_IOERR;
-		return NVMU_ICPT_COMPLETE;
-	}
-	return NVMU_ICPT_PAUSE;
-}
-
-static enum nvmu_icpt_verdict a_flush(void *arg, struct nvmu_icpt_req *r)
-{
-	struct icpt_a *a = arg;
-
-	a->flushes++;
-	r->status = NVMU_ICPT_S_OK;
-	return NVMU_ICPT_COMPLETE;
-}
-
-static void a_complete(void *arg, struct nvmu_icpt_req *r)
-{
-	struct icpt_a *a = arg;
-
-	a->completes++;
-	if (r->op == NVMU_ICPT_READ && r->lba == 500 && r->status == NVMU_ICPT_S_OK)
-		((uint8_t *)r->iov[0].vaddr)[0] ^= 0xff;
-	if (r->op == NVMU_ICPT_READ && r->lba == 400 && r->data != a)
-		r->status = NVMU_ICPT_S_IOERR; /* its per-request pointer was lost */
-}
-
-static enum nvmu_icpt_verdict b_write(void *arg, struct nvmu_icpt_req *r)
-{
-	struct icpt_b *b = arg;
-
-	b->writes++;
-	b->last_write_lba = r->lba;
-	b->seen_refused += r->lba == 100;
-	return NVMU_ICPT_PASS;
-}
-
-static void b_complete(void *arg, struct nvmu_icpt_req *r)
-{
-	struct icpt_b *b = arg;
-
-	(void)r;
-	b->completes++;
-}
-
-static void a_fini(void *arg)
-{
-	(void)arg;
-	nvmu_host_dma_free(host, &ia.own);
-}
-
-static const struct nvmu_intercept_ops ops_a = {
-	.ops_size = sizeof(struct nvmu_intercept_ops), .name = "a", .on_init = a_init,
-	.on_read = a_read, .on_write = a_write, .on_flush = a_flush, .on_complete = a_complete,
-	.on_fini = a_fini,
-};
-
-static const struct nvmu_intercept_ops ops_b = {
-	.ops_size = sizeof(struct nvmu_intercept_ops), .name = "b", .on_write = b_write,
-	.on_complete = b_complete,
-};
-
-TEST(interceptors_chain)
-{
-	struct nvmu_vhost_blk_opts opts = { .opts_size = sizeof(opts), .queues = 2 };
-	char path[160];
-	struct nvmu_vhost_blk *b2;
-	struct fe f;
-	uint8_t *data;
-
-	snprintf(path, sizeof(path), "%.120s.icpt", sock_path);
-	if (nvmu_vhost_blk_create(host, path, &opts, &b2) < 0) {
-		CHECK(!"second back-end");
-		return;
-	}
-	CHECK_EQ(nvmu_vhost_blk_add_interceptor(b2, &ops_a, &ia), 0);
-	CHECK_EQ(nvmu_vhost_blk_add_interceptor(b2, &ops_b, &ib), 0);
-	CHECK_EQ(nvmu_vhost_blk_start(b2), 0);
-	CHECK_EQ(ia.inits, 1);
-	CHECK_EQ(nvmu_vhost_blk_add_interceptor(b2, &ops_b, &ib), -EBUSY);
-	char *saved = strdup(sock_path);
-
-	snprintf(sock_path, sizeof(sock_path), "%s", path);
-	if (open_fe(&f, true, false)) {
-		data = fe_gpa(&f, FE_DATA_GPA);
-		fill(data, 512, 21);
-		/* completed by a: the device and b never see it */
-		CHECK_EQ(fe_blk(&f, 0, T_OUT, 100, 0, 512), 1);
-		CHECK_EQ(ib.seen_refused, 0);
-		/* rewritten by a: b sees block 300, the data lands there */
-		CHECK_EQ(fe_blk(&f, 0, T_OUT, 200, 0, 512), 0);
-		CHECK_EQ(ib.last_write_lba, 300);
-		CHECK_EQ(fe_blk(&f, 1, T_IN, 300, 8192, 512), 0);
-		CHECK(memcmp(data, data + 8192, 512) == 0);
-		/* paused by a until its own read completed, then resumed */
-		CHECK_EQ(fe_blk(&f, 0, T_IN, 400, 8192, 512), 0);
-		CHECK_EQ(ia.paused_reads, 1);
-		/* read data changed by a's on_complete */
-		fill(data, 512, 22);
-		CHECK_EQ(fe_blk(&f, 0, T_OUT, 500, 0, 512), 0);
-		CHECK_EQ(fe_blk(&f, 0, T_IN, 500, 8192, 512), 0);
-		CHECK_EQ(data[8192], data[0] ^ 0xff);
-		CHECK(memcmp(data + 1, data + 8193, 511) == 0);
-		/* answered by a */
-		CHECK_EQ(fe_blk(&f, 0, T_FLUSH, 0, 0, 0), 0);
-		CHECK_EQ(ia.flushes, 1);
-		/* on_complete runs for what went past each: both saw the 5 requests that
-		 * reached the device, neither the write and the flush that a answered */
-		CHECK_EQ(ib.completes, 5);
-		CHECK_EQ(ia.completes, 5);
-		CHECK_EQ(ib.writes, 2);
-		close_fe(&f);
-	}
-	snprintf(sock_path, sizeof(sock_path), "%s", saved);
-	free(saved);
-	nvmu_vhost_blk_destroy(b2);
 }
 
 TEST(zero_copy_and_counts)
